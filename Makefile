@@ -1,0 +1,44 @@
+# Moochu — the two commands: `make run` and `make test`.
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup setup-dev demo lint lock messages
+
+## Set everything up with embedded defaults and serve Moochu on http://$(HOST):$(PORT)/
+run: setup demo
+	@echo ""
+	@echo "  Moochu is running at http://$(HOST):$(PORT)/   (Ctrl-C stops it)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Start PostgreSQL and Redis (installing them if needed), lint, run the whole test suite
+test: setup-dev
+	./scripts/services.sh
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+setup:
+	./scripts/bootstrap.sh
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py migrate --noinput -v 0
+
+setup-dev:
+	./scripts/bootstrap.sh dev
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+demo:
+	$(PY) manage.py load_demo
+
+lint:
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+## Re-resolve the pinned dependency locks from requirements/*.in
+lock:
+	$(PY) -m uv pip compile --python-version 3.11 -q requirements/base.in -o requirements/lock.txt
+	$(PY) -m uv pip compile --python-version 3.11 -q requirements/dev.in -o requirements/dev-lock.txt
+
+messages:
+	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=benchmarks

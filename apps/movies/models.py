@@ -1,0 +1,257 @@
+"""Moochu's catalog: titles, genres, people, providers, availabilities and provenance."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+# Bits of the denormalised masks below. 63 usable bits in a signed bigint.
+MAX_MASK_BITS = 63
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class MediaType(models.TextChoices):
+    MOVIE = "movie", _("Movie")
+    TV = "tv", _("TV show")
+
+
+class AgeRating(models.TextChoices):
+    ALL = "ALL", _("All ages")
+    AGE_12 = "12", _("12+")
+    AGE_15 = "15", _("15+")
+    AGE_18 = "18", _("18+")
+    UNKNOWN = "UNKNOWN", _("Unrated")
+
+
+class OfferType(models.TextChoices):
+    STREAM = "stream", _("Stream")
+    RENT = "rent", _("Rent")
+    BUY = "buy", _("Buy")
+    NOW_SHOWING = "now_showing", _("Now showing")
+    COMING_SOON = "coming_soon", _("Coming soon")
+
+
+# Stable bit per offer type for Title.offer_mask.
+OFFER_TYPE_BITS: dict[str, int] = {value: index for index, value in enumerate(OfferType.values)}
+
+
+class Genre(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name_ko = models.CharField(max_length=40)
+    name_en = models.CharField(max_length=40)
+    # Position in Title.genre_mask; assigned once, never reused.
+    bit = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(condition=Q(bit__lt=MAX_MASK_BITS), name="genre_bit_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    tmdb_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    kobis_code = models.CharField(max_length=20, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(Lower("name"), name="person_name_lower")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderKind(models.TextChoices):
+    OTT = "ott", _("Streaming service")
+    CINEMA = "cinema", _("Cinema chain")
+
+
+class Provider(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    name_ko = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=10, choices=ProviderKind.choices)
+    homepage = models.URLField(blank=True)
+    logo = models.ImageField(upload_to="providers/", blank=True)
+    # Brand colour for the generated logo badge when no logo file is stored.
+    color = models.CharField(max_length=7, default="#444444")
+    display_priority = models.PositiveSmallIntegerField(default=100)
+    tmdb_provider_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    # Position in Title.provider_mask; assigned once, never reused.
+    bit = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["display_priority", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(bit__lt=MAX_MASK_BITS), name="provider_bit_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Title(TimeStampedModel):
+    media_type = models.CharField(max_length=5, choices=MediaType.choices, default=MediaType.MOVIE)
+    title_ko = models.CharField(max_length=300, blank=True)
+    title_original = models.CharField(max_length=300, blank=True)
+    title_en = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_rating = models.CharField(max_length=7, choices=AgeRating.choices, default=AgeRating.UNKNOWN)
+    overview = models.TextField(blank=True)
+    genres = models.ManyToManyField(Genre, related_name="titles", blank=True)
+    people = models.ManyToManyField(Person, through="Credit", related_name="titles", blank=True)
+    poster = models.ImageField(upload_to="posters/", blank=True)
+    # Where the poster came from; copied once into `poster` by the ingestion pipeline.
+    poster_source_url = models.URLField(max_length=500, blank=True)
+
+    movielens_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    tmdb_id = models.PositiveIntegerField(null=True, blank=True)
+    kobis_code = models.CharField(max_length=20, null=True, blank=True, unique=True)
+
+    # Popularity drives default ordering; rating_* are site-wide aggregates.
+    popularity = models.FloatField(default=0.0)
+    rating_avg = models.FloatField(default=0.0)
+    rating_count = models.PositiveIntegerField(default=0)
+
+    # Denormalised bitmasks for catalog filtering. One indexed scan in popularity
+    # order answers "any of these genres on any of these providers" without joins.
+    # Maintained by apps.movies.services.catalog.title_masks_refresh.
+    genre_mask = models.BigIntegerField(default=0)
+    provider_mask = models.BigIntegerField(default=0)
+    offer_mask = models.BigIntegerField(default=0)
+
+    search_index_dirty = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-popularity", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["media_type", "tmdb_id"],
+                condition=Q(tmdb_id__isnull=False),
+                name="title_unique_tmdb_id_per_media_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1870, year__lte=2100),
+                name="title_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_ko="", title_original="", title_en=""),
+                name="title_has_a_name",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-popularity", "id"], name="title_popularity"),
+            models.Index(fields=["-release_date", "id"], name="title_newest"),
+            models.Index(fields=["-rating_avg", "id"], name="title_rating"),
+            models.Index(fields=["media_type", "-popularity", "id"], name="title_type_popularity"),
+            models.Index(fields=["year"], name="title_year"),
+            models.Index(fields=["age_rating"], name="title_age_rating"),
+            models.Index(fields=["id"], condition=Q(search_index_dirty=True), name="title_search_dirty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.title_ko or self.title_en or self.title_original
+
+    @property
+    def secondary_title(self) -> str:
+        """The other-language name shown under the main one, if it differs."""
+        for candidate in (self.title_en, self.title_original):
+            if candidate and candidate != self.display_title:
+                return candidate
+        return ""
+
+
+class CreditRole(models.TextChoices):
+    DIRECTOR = "director", _("Director")
+    CAST = "cast", _("Cast")
+    WRITER = "writer", _("Writer")
+
+
+class Credit(models.Model):
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=10, choices=CreditRole.choices)
+    character = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "person", "role"], name="credit_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.role}) in {self.title}"
+
+
+class Availability(TimeStampedModel):
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="availabilities")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="availabilities")
+    offer_type = models.CharField(max_length=12, choices=OfferType.choices)
+    region = models.CharField(max_length=2, default="KR")
+    link = models.URLField(max_length=500, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    # Set when no source reports the offer any more: closed, never deleted.
+    ends_on = models.DateField(null=True, blank=True)
+    # When the data was true; curated snapshots carry their own date.
+    observed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider__display_priority", "offer_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "provider", "offer_type", "region"], name="availability_unique_offer"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "offer_type"], name="availability_provider_offer"),
+            models.Index(fields=["offer_type", "starts_on"], name="availability_offer_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} on {self.provider} ({self.offer_type})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ends_on is None
+
+
+class SourceRecord(models.Model):
+    """One record as a source reported it: provenance for every title."""
+
+    source = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=120)
+    title = models.ForeignKey(
+        Title, on_delete=models.SET_NULL, null=True, blank=True, related_name="source_records"
+    )
+    payload_hash = models.CharField(max_length=64)
+    fetched_at = models.DateTimeField()
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="source_record_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"

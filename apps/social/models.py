@@ -1,0 +1,63 @@
+"""Moochu's people: accounts and their ratings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    # Shown everywhere and used in /@nickname; Korean allowed. Stored NFC-normalised,
+    # unique regardless of case (see social services).
+    nickname = models.CharField(_("nickname"), max_length=30, unique=True, null=True, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    # Cold start and "my services" filter, chosen at onboarding.
+    favourite_genres = models.ManyToManyField("movies.Genre", blank=True, related_name="fans")
+    my_services = models.ManyToManyField("movies.Provider", blank=True, related_name="subscribers")
+    # MovieLens 100K user id for imported demo accounts.
+    movielens_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("nickname"), name="user_nickname_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.nickname or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.nickname or self.username
+
+
+class Rating(models.Model):
+    """A half-star rating (0.5–5.0), stored as a count of half stars (1–10)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings")
+    title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="ratings")
+    half_stars = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "title"], name="rating_unique_per_user"),
+            models.CheckConstraint(
+                condition=Q(half_stars__gte=1, half_stars__lte=10), name="rating_in_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["title", "half_stars"], name="rating_title"),
+            models.Index(fields=["user", "-created_at"], name="rating_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} rated {self.title} {self.stars}"
+
+    @property
+    def stars(self) -> float:
+        return self.half_stars / 2

@@ -1,0 +1,29 @@
+"""Test settings: real PostgreSQL and Redis (started by scripts/services.sh)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/moochu")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Parallel checkouts on one machine get their own test database and Redis keys.
+_CHECKOUT_TAG = hashlib.sha256(os.path.dirname(os.path.abspath(__file__)).encode()).hexdigest()[:6]
+os.environ.setdefault("MOOCHU_REDIS_PREFIX", f"moochu-test-{_CHECKOUT_TAG}")
+
+from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import DATABASES  # noqa: E402
+
+DATABASES["default"]["TEST"] = {"NAME": f"test_moochu_{_CHECKOUT_TAG}"}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests drive tasks directly; eager keeps .delay() synchronous and visible.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
