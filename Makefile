@@ -21,12 +21,10 @@ test: setup-dev
 
 setup:
 	./scripts/bootstrap.sh
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) manage.py migrate --noinput -v 0
 
 setup-dev:
 	./scripts/bootstrap.sh dev
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 demo:
 	$(PY) manage.py load_demo
