@@ -13,6 +13,7 @@ os.environ.setdefault("MOOCHU_REDIS_PREFIX", f"moochu-test-{_CHECKOUT_TAG}")
 
 from config.settings.base import *  # noqa: E402,F403
 from config.settings.base import DATABASES  # noqa: E402
+from config.settings.base import STATIC_ROOT  # noqa: E402
 
 DATABASES["default"]["TEST"] = {"NAME": f"test_moochu_{_CHECKOUT_TAG}"}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -27,3 +28,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests serve static files through the finders; whitenoise wants its root to exist.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
