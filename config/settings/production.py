@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from csp.constants import NONCE
+from csp.constants import NONE
+from csp.constants import SELF
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import LOGGING
+from config.settings.base import MIDDLEWARE
 from config.settings.base import env
 
 DEBUG = False
@@ -30,4 +35,23 @@ LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", default="
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# -----------------------------------------------------------------------------
+# CONTENT SECURITY POLICY  https://django-csp.readthedocs.io/en/latest/configuration.html
+# -----------------------------------------------------------------------------
+MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "https:"],
+        "connect-src": [SELF, "wss:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, "https:"],
+    },
 }
