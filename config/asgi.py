@@ -19,10 +19,14 @@ from channels.routing import URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from apps.chat.routing import websocket_urlpatterns  # noqa: E402
+from config.upstream import UpstreamNameMiddleware  # noqa: E402
 
-application = ProtocolTypeRouter(
+application: ProtocolTypeRouter | UpstreamNameMiddleware = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+if upstream_name := os.environ.get("MOOCHU_UPSTREAM_NAME"):
+    application = UpstreamNameMiddleware(application, upstream_name)

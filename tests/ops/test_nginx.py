@@ -1,0 +1,143 @@
+"""Debian's nginx with Moochu's own config, in front of the real start scripts.
+
+Proves the routing split (pages and API to the HTTP upstream, /ws/ to the WebSocket
+upstream), static files from disk with cache headers, and the edge's refusals.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.servers import START_SCRIPTS
+from tests.servers import app_server_env
+from tests.servers import free_port
+from tests.servers import nginx_binary
+from tests.servers import nginx_config_for_test
+from tests.servers import running
+from tests.servers import wait_for_port
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+@dataclass(frozen=True)
+class Stack:
+    url: str
+    port: int
+    workdir: Path
+
+
+@pytest.fixture(scope="module")
+def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("nginx")
+    static_root, media_root = workdir / "static", workdir / "media"
+    (static_root / "css").mkdir(parents=True)
+    (static_root / "css" / "probe.css").write_text("body { color: #111; }\n" * 200)
+    media_root.mkdir()
+    http_port, ws_port, edge_port = free_port(), free_port(), free_port()
+    with django_db_blocker.unblock():
+        http_env = app_server_env(
+            BIND=f"127.0.0.1:{http_port}", WEB_CONCURRENCY="1", MOOCHU_UPSTREAM_NAME="http"
+        )
+        ws_env = app_server_env(
+            WS_HOST="127.0.0.1", WS_PORT=str(ws_port), WS_WORKERS="1", MOOCHU_UPSTREAM_NAME="ws"
+        )
+    conf = nginx_config_for_test(
+        listen=edge_port,
+        http_port=http_port,
+        ws_port=ws_port,
+        static_root=static_root,
+        media_root=media_root,
+        workdir=workdir,
+    )
+    nginx = [
+        nginx_binary(),
+        "-p",
+        str(workdir),
+        "-c",
+        str(conf),
+        "-e",
+        str(workdir / "error.log"),
+        "-g",
+        "daemon off;",
+    ]
+    check = subprocess.run([*nginx[:-2], "-t"], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stderr
+    with (
+        running([str(START_SCRIPTS / "start-http")], port=http_port, env=http_env, log=workdir / "http.log"),
+        running([str(START_SCRIPTS / "start-ws")], port=ws_port, env=ws_env, log=workdir / "ws.log"),
+        running(nginx, port=edge_port, env={}, log=workdir / "nginx.out"),
+    ):
+        wait_for_port(edge_port)
+        yield Stack(url=f"http://127.0.0.1:{edge_port}", port=edge_port, workdir=workdir)
+
+
+def test_pages_and_api_are_answered_by_the_http_upstream(stack: Stack):
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        page = client.get("/")
+        schema = client.get("/api/schema/")
+
+    assert page.status_code == 200
+    assert page.headers["x-moochu-upstream"] == "http"
+    assert schema.status_code == 200
+    assert schema.headers["x-moochu-upstream"] == "http"
+
+
+def test_static_files_come_from_disk_with_cache_headers_and_gzip(stack: Stack):
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        response = client.get("/static/css/probe.css", headers={"Accept-Encoding": "gzip"})
+
+    assert response.status_code == 200
+    assert "x-moochu-upstream" not in response.headers
+    assert "immutable" in response.headers["cache-control"]
+    assert response.headers["content-encoding"] == "gzip"
+
+
+def test_an_oversized_body_gets_413_from_the_edge(stack: Stack):
+    with httpx.Client(base_url=stack.url, timeout=30) as client:
+        response = client.post("/api/titles/", content=b"x" * (11 * 1024 * 1024))
+
+    assert response.status_code == 413
+
+
+def test_an_absurdly_long_url_gets_414(stack: Stack):
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        response = client.get("/?q=" + "a" * 20_000)
+
+    assert response.status_code == 414
+
+
+def test_a_foreign_host_is_dropped_without_reaching_django(stack: Stack):
+    with httpx.Client(base_url=stack.url, timeout=10) as client, pytest.raises(httpx.RemoteProtocolError):
+        client.get("/", headers={"Host": "evil.example"})
+
+
+def test_a_slow_client_is_cut_off_while_others_are_served(stack: Stack):
+    # given: a slowloris-style client that never finishes its headers
+    slow = socket.create_connection(("127.0.0.1", stack.port), timeout=30)
+    slow.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+    started = time.monotonic()
+
+    # when: someone else asks meanwhile
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        assert client.get("/healthz").status_code == 200
+
+    # then: the edge closes the slow connection after client_header_timeout (10 s)
+    assert slow.recv(1024) in (b"", b"HTTP/1.1 408")  # nginx closes without a reply
+    assert 5 < time.monotonic() - started < 25
+    slow.close()
+
+
+def test_the_request_id_of_the_edge_reaches_the_app_and_comes_back(stack: Stack):
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        response = client.get("/healthz")
+
+    logged_ids = (stack.workdir / "access.log").read_text().split()
+    assert response.headers["x-request-id"] in logged_ids
