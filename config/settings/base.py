@@ -245,6 +245,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    # Per client IP (anonymous) or per user; over the limit: 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("MOOCHU_API_RATE_ANON", default="1200/min"),
+        "user": env("MOOCHU_API_RATE_USER", default="2400/min"),
+    },
+    # nginx is the one proxy in front: trust one X-Forwarded-For hop for client IPs.
+    "NUM_PROXIES": env.int("MOOCHU_NUM_PROXIES", default=0),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {

@@ -9,6 +9,7 @@ from csp.constants import SELF
 from config.settings.base import *  # noqa: F403
 from config.settings.base import LOGGING
 from config.settings.base import MIDDLEWARE
+from config.settings.base import REST_FRAMEWORK
 from config.settings.base import env
 
 DEBUG = False
@@ -23,6 +24,7 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 # -----------------------------------------------------------------------------
 # SECURITY  https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 # -----------------------------------------------------------------------------
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": env.int("MOOCHU_NUM_PROXIES", default=1)}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True

@@ -13,12 +13,18 @@ os.environ.setdefault("MOOCHU_REDIS_PREFIX", f"moochu-test-{_CHECKOUT_TAG}")
 
 from config.settings.base import *  # noqa: E402,F403
 from config.settings.base import DATABASES  # noqa: E402
+from config.settings.base import REST_FRAMEWORK  # noqa: E402
 from config.settings.base import STATIC_ROOT  # noqa: E402
 
 DATABASES["default"]["TEST"] = {"NAME": f"test_moochu_{_CHECKOUT_TAG}"}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEBUG = False
+# Suites call the API far more often than a person; tests of throttling lower these.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests drive tasks directly; eager keeps .delay() synchronous and visible.
