@@ -67,6 +67,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # URLS / ASGI
 # -----------------------------------------------------------------------------
 ROOT_URLCONF = "config.urls"
+# A less guessable admin path in production, e.g. DJANGO_ADMIN_URL=backstage-7f3a/
+ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = None
 

@@ -1,0 +1,17 @@
+"""Site-wide error pages that are not Django's defaults."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import render
+
+# allauth's sign-in, sign-up and password-reset limits are per minute.
+RATE_LIMIT_RETRY_AFTER_S = 60
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """429 for allauth's rate limits (it looks up ``handler429`` in the root URLconf)."""
+    response = render(request, "429.html", {"retry_after": RATE_LIMIT_RETRY_AFTER_S}, status=429)
+    response["Retry-After"] = str(RATE_LIMIT_RETRY_AFTER_S)
+    return response
