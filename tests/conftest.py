@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import redis
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import UserFactory
@@ -18,3 +22,23 @@ def logged_in_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def _delete_prefixed_redis_keys() -> None:
+    # Django's RedisCache.clear() is FLUSHDB, which would also wipe other test runs
+    # sharing the server; delete only this run's keys.
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"*{settings.REDIS_KEY_PREFIX}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def clean_cache() -> Iterator[None]:
+    """An empty cache (and rate-limit history) for this test, whatever ran before."""
+    _delete_prefixed_redis_keys()
+    yield
+    _delete_prefixed_redis_keys()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import UserFactory
@@ -29,8 +28,7 @@ def test_admin_serves_staff(client: Client):
     assert client.get("/admin/").status_code == 200
 
 
-def test_repeated_failed_sign_ins_lock_the_account_out(client: Client):
-    cache.clear()
+def test_repeated_failed_sign_ins_lock_the_account_out(client: Client, clean_cache):
     UserFactory(email="staff@example.com", is_staff=True)
     for _ in range(5):
         client.post("/accounts/login/", {"login": "staff@example.com", "password": "wrong"})
@@ -39,11 +37,9 @@ def test_repeated_failed_sign_ins_lock_the_account_out(client: Client):
 
     assert response.status_code == 200  # the form again: even the right password is refused for now
     assert "_auth_user_id" not in client.session
-    cache.clear()
 
 
-def test_sign_in_flood_from_one_ip_gets_429_with_retry_after(client: Client):
-    cache.clear()
+def test_sign_in_flood_from_one_ip_gets_429_with_retry_after(client: Client, clean_cache):
     responses = [
         client.post("/accounts/login/", {"login": f"u{n}@example.com", "password": "x"}) for n in range(31)
     ]
@@ -51,4 +47,3 @@ def test_sign_in_flood_from_one_ip_gets_429_with_retry_after(client: Client):
     assert [r.status_code for r in responses[:30]].count(429) == 0
     assert responses[30].status_code == 429
     assert responses[30]["Retry-After"] == "60"
-    cache.clear()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
@@ -10,13 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def three_per_minute(monkeypatch: pytest.MonkeyPatch):
+def three_per_minute(monkeypatch: pytest.MonkeyPatch, clean_cache):
     monkeypatch.setattr(
         AnonRateThrottle, "THROTTLE_RATES", {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "3/min"}
     )
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_public_api_answers_429_with_retry_after_past_the_limit(client: Client, three_per_minute):
