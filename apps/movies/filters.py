@@ -29,9 +29,6 @@ MAX_VALUES_PER_PARAM = 64
 # Unknown values are echoed back (escaped) so people see what was ignored; keep them short.
 ECHO_LIMIT = 40
 
-# Query parameter names, shared by pages and API.
-PARAMS = ("type", "genre", "match", "provider", "mine", "offer", "year_min", "year_max", "age", "sort", "page")
-
 
 @dataclass
 class ParsedCatalogQuery:

@@ -37,9 +37,10 @@ def poster_svg(*, title_id: int, title: str, subtitle: str = "", year: int | Non
     )
     sub = escape(_wrap(subtitle, width=28, max_lines=1)[0]) if subtitle else ""
     year_text = str(year) if year else ""
+    label = escape(title, {'"': "&quot;"})
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{POSTER_WIDTH}" height="{POSTER_HEIGHT}" '
-        f'viewBox="0 0 {POSTER_WIDTH} {POSTER_HEIGHT}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}">'
+        f'viewBox="0 0 {POSTER_WIDTH} {POSTER_HEIGHT}" role="img" aria-label="{label}">'
         "<defs>"
         f'<linearGradient id="g" x1="0" y1="0" x2="0.6" y2="1">'
         f'<stop offset="0" stop-color="hsl({hue},62%,42%)"/>'
@@ -49,7 +50,7 @@ def poster_svg(*, title_id: int, title: str, subtitle: str = "", year: int | Non
         '<rect width="300" height="450" fill="url(#g)"/>'
         f'<circle cx="250" cy="70" r="120" fill="hsl({(hue + 180) % 360},70%,70%)" opacity=".10"/>'
         '<rect x="24" y="24" width="252" height="402" fill="none" stroke="#fff" stroke-opacity=".18"/>'
-        '<g fill="#fff" font-family="\'Noto Sans KR\',\'NanumGothic\',\'Apple SD Gothic Neo\',sans-serif" '
+        "<g fill=\"#fff\" font-family=\"'Noto Sans KR','NanumGothic','Apple SD Gothic Neo',sans-serif\" "
         'text-anchor="middle">'
         f'<text font-size="28" font-weight="700">{title_tspans}</text>'
         f'<text x="150" y="{top + len(lines) * line_height + 8}" font-size="15" opacity=".8">{sub}</text>'

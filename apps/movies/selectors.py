@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from collections.abc import Iterable
-from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -127,7 +125,7 @@ _vocabulary: tuple[float, CatalogVocabulary] | None = None
 
 def catalog_vocabulary() -> CatalogVocabulary:
     """All genres and providers, cached per process for ``VOCABULARY_TTL_SECONDS``."""
-    global _vocabulary  # noqa: PLW0603
+    global _vocabulary
     cached = _vocabulary
     now = time.monotonic()
     if cached is not None and now - cached[0] < VOCABULARY_TTL_SECONDS:
@@ -155,7 +153,7 @@ def catalog_vocabulary() -> CatalogVocabulary:
 
 def catalog_vocabulary_clear() -> None:
     """Forget the cached vocabulary (after an import, and between tests)."""
-    global _vocabulary  # noqa: PLW0603
+    global _vocabulary
     with _vocabulary_lock:
         _vocabulary = None
 
@@ -351,18 +349,10 @@ def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> 
 # "My services"
 # -----------------------------------------------------------------------------
 
+
 def my_services_slugs(*, user: Any, session: Any) -> list[str]:
     """The provider slugs a visitor subscribes to: the user's list, or the session's."""
     if user is not None and user.is_authenticated:
         return list(user.my_services.order_by("display_priority", "name").values_list("slug", flat=True))
     known = catalog_vocabulary().provider_by_slug
     return [slug for slug in session.get(SESSION_MY_SERVICES_KEY, []) if slug in known]
-
-
-def slugs_known(*, slugs: Iterable[str], known: Sequence[str] | dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Split ``slugs`` into (known, unknown), keeping order and dropping duplicates."""
-    good: list[str] = []
-    bad: list[str] = []
-    for slug in dict.fromkeys(slugs):
-        (good if slug in known else bad).append(slug)
-    return good, bad

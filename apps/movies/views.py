@@ -67,7 +67,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
     parsed = catalog_query_parse(params=request.GET, vocabulary=vocabulary, my_services=my_services)
     page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
     korean = _is_korean()
-    filter_params = catalog_query_params(filters=parsed.filters, my_services=parsed.my_services, mine=my_services)
+    filter_params = catalog_query_params(
+        filters=parsed.filters, my_services=parsed.my_services, mine=my_services
+    )
     selected_providers = set(parsed.filters.providers) - (set(my_services) if parsed.my_services else set())
     context = {
         "page": page,
@@ -77,7 +79,11 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "mine": parsed.my_services,
         "my_services": my_services,
         "genres": [
-            {"slug": g.slug, "name": g.name_ko if korean else g.name_en, "checked": g.slug in parsed.filters.genres}
+            {
+                "slug": g.slug,
+                "name": g.name_ko if korean else g.name_en,
+                "checked": g.slug in parsed.filters.genres,
+            }
             for g in vocabulary.genres
         ],
         "providers": [
@@ -90,8 +96,12 @@ def catalog(request: HttpRequest) -> HttpResponse:
             for p in vocabulary.providers
         ],
         "media_types": MediaType.choices,
-        "offer_types": [(value, label, value in parsed.filters.offer_types) for value, label in OfferType.choices],
-        "age_ratings": [(value, label, value in parsed.filters.age_ratings) for value, label in AgeRating.choices],
+        "offer_types": [
+            (value, label, value in parsed.filters.offer_types) for value, label in OfferType.choices
+        ],
+        "age_ratings": [
+            (value, label, value in parsed.filters.age_ratings) for value, label in AgeRating.choices
+        ],
         "sorts": list(SORTS),
         "filter_params": filter_params,
         # Pager links rebuild the query from what was understood: clean, shareable URLs.
@@ -111,7 +121,8 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
     context = {
         "title": title,
         "genres": [
-            {"slug": genre.slug, "name": genre.name_ko if korean else genre.name_en} for genre in title.genres.all()
+            {"slug": genre.slug, "name": genre.name_ko if korean else genre.name_en}
+            for genre in title.genres.all()
         ],
         "credits": title_credits(title=title),
         "where_to_watch": title_where_to_watch(title=title),
@@ -128,7 +139,9 @@ def coming_soon(request: HttpRequest) -> HttpResponse:
 @require_POST
 def my_services_save(request: HttpRequest) -> HttpResponse:
     """Remember the ticked providers as "my services", then show the catalog filtered by them."""
-    my_services_set(user=request.user, session=request.session, provider_slugs=request.POST.getlist("provider"))
+    my_services_set(
+        user=request.user, session=request.session, provider_slugs=request.POST.getlist("provider")
+    )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("movies:catalog") + "?mine=1"
@@ -149,7 +162,9 @@ def poster(request: HttpRequest, title_id: int) -> HttpResponse:
     if row is None:
         raise Http404
     name = row["title_ko"] or row["title_en"] or row["title_original"]
-    subtitle = next((other for other in (row["title_en"], row["title_original"]) if other and other != name), "")
+    subtitle = next(
+        (other for other in (row["title_en"], row["title_original"]) if other and other != name), ""
+    )
     svg = poster_svg(title_id=row["id"], title=name, subtitle=subtitle, year=row["year"])
     etag = poster_etag(svg=svg)
     if request.headers.get("If-None-Match") == etag:

@@ -47,14 +47,18 @@ class TitleListApi(APIView):
 
         type = serializers.ChoiceField(choices=MediaType.choices, required=False)
         genre = serializers.ListField(
-            child=serializers.CharField(), required=False, help_text="Genre slugs, repeated or comma-separated."
+            child=serializers.CharField(),
+            required=False,
+            help_text="Genre slugs, repeated or comma-separated.",
         )
         match = serializers.ChoiceField(choices=["any", "all"], required=False, help_text="Default: any.")
         provider = serializers.ListField(
             child=serializers.CharField(), required=False, help_text="Provider slugs (any of them)."
         )
         mine = serializers.BooleanField(required=False, help_text="Add the caller's own services.")
-        offer = serializers.ListField(child=serializers.ChoiceField(choices=OfferType.choices), required=False)
+        offer = serializers.ListField(
+            child=serializers.ChoiceField(choices=OfferType.choices), required=False
+        )
         year_min = serializers.IntegerField(required=False, min_value=1870, max_value=2100)
         year_max = serializers.IntegerField(required=False, min_value=1870, max_value=2100)
         age = serializers.ListField(child=serializers.ChoiceField(choices=AgeRating.choices), required=False)

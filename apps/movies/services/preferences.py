@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from apps.movies.models import Provider
+
 # Anonymous visitors keep their services in the session under this key.
 SESSION_MY_SERVICES_KEY = "movies:my_services"
 
