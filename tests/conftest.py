@@ -18,3 +18,13 @@ def logged_in_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalog_vocabulary():
+    """The catalog caches genres/providers per process; each test starts without it."""
+    from apps.movies.selectors import catalog_vocabulary_clear
+
+    catalog_vocabulary_clear()
+    yield
+    catalog_vocabulary_clear()
