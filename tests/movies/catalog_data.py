@@ -38,8 +38,12 @@ def small_catalog_create() -> SmallCatalog:
     drama = GenreFactory(slug="drama", name_en="Drama", name_ko="드라마", bit=5)
     comedy = GenreFactory(slug="comedy", name_en="Comedy", name_ko="코미디", bit=2)
     horror = GenreFactory(slug="horror", name_en="Horror", name_ko="공포", bit=40)
-    netflix = ProviderFactory(slug="netflix", name="Netflix", name_ko="넷플릭스", bit=0, color="#E50914")
-    watcha = ProviderFactory(slug="watcha", name="Watcha", name_ko="왓챠", bit=1, color="#FF0558")
+    netflix = ProviderFactory(
+        slug="netflix", name="Netflix", name_ko="넷플릭스", bit=0, color="#E50914", display_priority=1
+    )
+    watcha = ProviderFactory(
+        slug="watcha", name="Watcha", name_ko="왓챠", bit=1, color="#FF0558", display_priority=2
+    )
     cgv = ProviderFactory(slug="cgv", name="CGV", kind=ProviderKind.CINEMA, bit=62, color="#E71A0F")
 
     parasite = TitleFactory(
