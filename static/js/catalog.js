@@ -9,9 +9,14 @@
       if (event.target && event.target.type === "number") return; // wait for Enter or the button
       window.clearTimeout(timer);
       timer = window.setTimeout(function () {
-        // Drop empty fields so shared URLs stay short.
+        // Drop empty and default fields so shared URLs stay short.
         Array.prototype.forEach.call(form.elements, function (el) {
-          if (el.name && el.value === "" && (el.type === "number" || el.type === "radio")) el.disabled = true;
+          if (!el.name) return;
+          var isEmpty = el.value === "" && (el.type === "number" || el.type === "radio");
+          var isDefault = el.hasAttribute("data-default") && (el.type === "hidden" || el.checked);
+          var defaultOption = el.tagName === "SELECT" && el.selectedOptions.length &&
+            el.selectedOptions[0].hasAttribute("data-default");
+          if (isEmpty || isDefault || defaultOption) el.disabled = true;
         });
         form.submit();
       }, 350);
