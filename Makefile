@@ -19,6 +19,7 @@ test: setup-dev
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
+# Compiled translations (.mo) are committed, so setup needs no gettext.
 setup:
 	./scripts/bootstrap.sh
 	$(PY) manage.py migrate --noinput -v 0
@@ -38,5 +39,7 @@ lock:
 	$(PY) -m uv pip compile --python-version 3.11 -q requirements/base.in -o requirements/lock.txt
 	$(PY) -m uv pip compile --python-version 3.11 -q requirements/dev.in -o requirements/dev-lock.txt
 
+## Refresh locale/*/django.po from the code, then recompile the committed .mo files (needs gettext)
 messages:
-	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=benchmarks
+	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=benchmarks --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -42,3 +42,13 @@ def clean_cache() -> Iterator[None]:
     _delete_prefixed_redis_keys()
     yield
     _delete_prefixed_redis_keys()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalog_vocabulary():
+    """The catalog caches genres/providers per process; each test starts without it."""
+    from apps.movies.selectors import catalog_vocabulary_clear
+
+    catalog_vocabulary_clear()
+    yield
+    catalog_vocabulary_clear()

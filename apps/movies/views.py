@@ -1,12 +1,176 @@
+"""Catalog pages: browse and filter, a title, coming soon to cinemas, placeholder posters."""
+
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
+from apps.movies.filters import catalog_query_params
+from apps.movies.filters import catalog_query_parse
+from apps.movies.models import AgeRating
+from apps.movies.models import MediaType
+from apps.movies.models import OfferType
 from apps.movies.models import Title
+from apps.movies.posters import poster_etag
+from apps.movies.posters import poster_svg
+from apps.movies.selectors import SORTS
+from apps.movies.selectors import CatalogVocabulary
+from apps.movies.selectors import catalog_vocabulary
+from apps.movies.selectors import coming_soon_list
+from apps.movies.selectors import my_services_slugs
+from apps.movies.selectors import title_credits
+from apps.movies.selectors import title_get
+from apps.movies.selectors import title_list
+from apps.movies.selectors import title_similar
+from apps.movies.selectors import title_where_to_watch
+from apps.movies.services import my_services_set
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    titles = Title.objects.order_by("-popularity", "id")[:24]
-    return render(request, "movies/home.html", {"titles": titles})
+def _is_korean() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("ko")
+
+
+def cards_from_rows(rows: list[dict[str, Any]], *, vocabulary: CatalogVocabulary) -> list[dict[str, Any]]:
+    """List rows with what a card shows: genre names in the current language and provider entries."""
+    korean = _is_korean()
+    for row in rows:
+        genres = [vocabulary.genre_by_slug[slug] for slug in row["genres"]]
+        row["genre_names"] = [genre.name_ko if korean else genre.name_en for genre in genres]
+        row["provider_entries"] = [vocabulary.provider_by_slug[slug] for slug in row["providers"]]
+        if korean:
+            row["subtitle"] = row["title_en"] or row["title_original"]
+        else:
+            row["display_title"] = row["title_en"] or row["title_ko"] or row["title_original"]
+            row["subtitle"] = row["title_ko"] if row["title_ko"] != row["display_title"] else ""
+        if row["subtitle"] == row["display_title"]:
+            row["subtitle"] = ""
+    return rows
+
+
+@require_GET
+def catalog(request: HttpRequest) -> HttpResponse:
+    """Browse and filter the catalog. Unknown filter values are ignored, and the page says so."""
+    vocabulary = catalog_vocabulary()
+    my_services = my_services_slugs(user=request.user, session=request.session)
+    parsed = catalog_query_parse(params=request.GET, vocabulary=vocabulary, my_services=my_services)
+    page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
+    korean = _is_korean()
+    filter_params = catalog_query_params(
+        filters=parsed.filters, my_services=parsed.my_services, mine=my_services
+    )
+    selected_providers = set(parsed.filters.providers) - (set(my_services) if parsed.my_services else set())
+    context = {
+        "page": page,
+        "cards": cards_from_rows(page.rows, vocabulary=vocabulary),
+        "filters": parsed.filters,
+        "problems": parsed.problems,
+        "mine": parsed.my_services,
+        "my_services": my_services,
+        "genres": [
+            {
+                "slug": g.slug,
+                "name": g.name_ko if korean else g.name_en,
+                "checked": g.slug in parsed.filters.genres,
+            }
+            for g in vocabulary.genres
+        ],
+        "providers": [
+            {
+                "entry": p,
+                "name": (p.name_ko or p.name) if korean else p.name,
+                "checked": p.slug in selected_providers,
+                "mine": p.slug in my_services,
+            }
+            for p in vocabulary.providers
+        ],
+        "media_types": MediaType.choices,
+        "offer_types": [
+            (value, label, value in parsed.filters.offer_types) for value, label in OfferType.choices
+        ],
+        "age_ratings": [
+            (value, label, value in parsed.filters.age_ratings) for value, label in AgeRating.choices
+        ],
+        "sorts": list(SORTS),
+        "filter_params": filter_params,
+        # Pager links rebuild the query from what was understood: clean, shareable URLs.
+        "query_base": urlencode(filter_params),
+    }
+    return render(request, "movies/catalog.html", context)
+
+
+@require_GET
+def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
+    try:
+        title = title_get(title_id=title_id)
+    except Title.DoesNotExist as exc:
+        raise Http404 from exc
+    vocabulary = catalog_vocabulary()
+    korean = _is_korean()
+    context = {
+        "title": title,
+        "genres": [
+            {"slug": genre.slug, "name": genre.name_ko if korean else genre.name_en}
+            for genre in title.genres.all()
+        ],
+        "credits": title_credits(title=title),
+        "where_to_watch": title_where_to_watch(title=title),
+        "similar": cards_from_rows(title_similar(title=title), vocabulary=vocabulary),
+    }
+    return render(request, "movies/title_detail.html", context)
+
+
+@require_GET
+def coming_soon(request: HttpRequest) -> HttpResponse:
+    return render(request, "movies/coming_soon.html", {"offers": coming_soon_list()})
+
+
+@require_POST
+def my_services_save(request: HttpRequest) -> HttpResponse:
+    """Remember the ticked providers as "my services", then show the catalog filtered by them."""
+    my_services_set(
+        user=request.user, session=request.session, provider_slugs=request.POST.getlist("provider")
+    )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("movies:catalog") + "?mine=1"
+    return redirect(next_url)
+
+
+# Placeholder posters never change for a title's name and year: cache them a day.
+POSTER_MAX_AGE = 24 * 60 * 60
+
+
+@require_GET
+def poster(request: HttpRequest, title_id: int) -> HttpResponse:
+    row = (
+        Title.objects.filter(pk=title_id)
+        .values("id", "title_ko", "title_en", "title_original", "year")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    name = row["title_ko"] or row["title_en"] or row["title_original"]
+    subtitle = next(
+        (other for other in (row["title_en"], row["title_original"]) if other and other != name), ""
+    )
+    svg = poster_svg(title_id=row["id"], title=name, subtitle=subtitle, year=row["year"])
+    etag = poster_etag(svg=svg)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={POSTER_MAX_AGE}"
+    return response

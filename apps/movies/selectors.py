@@ -1,0 +1,358 @@
+"""Reads of the catalog: the filtered list, a title's page, coming soon, and the filter vocabulary.
+
+The filtered list is ONE query in sort order: genre/provider/offer filters test the
+denormalised bitmasks on Title (``genre_mask & X <> 0`` for "any", ``= X`` for "all"), so the
+database walks the sort index and stops after a page. There is no COUNT: a page asks for one
+row more than it shows to know whether a next page exists.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Literal
+
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.db.models.functions import NullIf
+from django.utils import timezone
+
+from apps.movies.models import OFFER_TYPE_BITS
+from apps.movies.models import Availability
+from apps.movies.models import Credit
+from apps.movies.models import CreditRole
+from apps.movies.models import Genre
+from apps.movies.models import OfferType
+from apps.movies.models import Provider
+from apps.movies.models import ProviderKind
+from apps.movies.models import Title
+from apps.movies.services.catalog import mask_of
+from apps.movies.services.preferences import SESSION_MY_SERVICES_KEY
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+GenreMatch = Literal["any", "all"]
+
+# Sort key -> ORDER BY. Each ends in "id" so pages are stable under ties; the
+# popularity/newest/rating orders have a matching index on Title.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "popularity": (F("popularity").desc(), F("id").asc()),
+    "newest": (F("release_date").desc(nulls_last=True), F("year").desc(nulls_last=True), F("id").asc()),
+    "rating": (F("rating_avg").desc(), F("rating_count").desc(), F("id").asc()),
+    "title": (
+        Coalesce(NullIf("title_ko", Value("")), NullIf("title_en", Value("")), "title_original").asc(),
+        F("id").asc(),
+    ),
+}
+DEFAULT_SORT = "popularity"
+# Deep offsets cost a scan of every skipped row; nobody pages this far by hand.
+MAX_PAGE = 500
+
+# Columns of a list row: everything a card and the list API show, nothing more.
+LIST_COLUMNS = (
+    "id",
+    "media_type",
+    "title_ko",
+    "title_en",
+    "title_original",
+    "year",
+    "age_rating",
+    "poster",
+    "popularity",
+    "rating_avg",
+    "rating_count",
+    "genre_mask",
+    "provider_mask",
+)
+
+# -----------------------------------------------------------------------------
+# Vocabulary: genres and providers by slug and bit, cached in the process
+# -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GenreEntry:
+    id: int
+    slug: str
+    name_ko: str
+    name_en: str
+    bit: int
+
+
+@dataclass(frozen=True)
+class ProviderEntry:
+    id: int
+    slug: str
+    name: str
+    name_ko: str
+    kind: str
+    color: str
+    logo: str
+    bit: int
+
+
+@dataclass(frozen=True)
+class CatalogVocabulary:
+    genres: tuple[GenreEntry, ...]
+    providers: tuple[ProviderEntry, ...]
+    genre_by_slug: dict[str, GenreEntry] = field(default_factory=dict)
+    provider_by_slug: dict[str, ProviderEntry] = field(default_factory=dict)
+
+    def genre_slugs_of(self, mask: int) -> list[str]:
+        return [genre.slug for genre in self.genres if mask >> genre.bit & 1]
+
+    def provider_slugs_of(self, mask: int) -> list[str]:
+        return [provider.slug for provider in self.providers if mask >> provider.bit & 1]
+
+
+# Genres and providers change only on imports; a short TTL keeps every list request at
+# one query without serving a stale vocabulary for long.
+VOCABULARY_TTL_SECONDS = 30.0
+_vocabulary_lock = threading.Lock()
+_vocabulary: tuple[float, CatalogVocabulary] | None = None
+
+
+def catalog_vocabulary() -> CatalogVocabulary:
+    """All genres and providers, cached per process for ``VOCABULARY_TTL_SECONDS``."""
+    global _vocabulary
+    cached = _vocabulary
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < VOCABULARY_TTL_SECONDS:
+        return cached[1]
+    genres = tuple(
+        GenreEntry(**row)
+        for row in Genre.objects.order_by("name_en").values("id", "slug", "name_ko", "name_en", "bit")
+    )
+    providers = tuple(
+        ProviderEntry(**row)
+        for row in Provider.objects.order_by("display_priority", "name").values(
+            "id", "slug", "name", "name_ko", "kind", "color", "logo", "bit"
+        )
+    )
+    vocabulary = CatalogVocabulary(
+        genres=genres,
+        providers=providers,
+        genre_by_slug={genre.slug: genre for genre in genres},
+        provider_by_slug={provider.slug: provider for provider in providers},
+    )
+    with _vocabulary_lock:
+        _vocabulary = (now, vocabulary)
+    return vocabulary
+
+
+def catalog_vocabulary_clear() -> None:
+    """Forget the cached vocabulary (after an import, and between tests)."""
+    global _vocabulary
+    with _vocabulary_lock:
+        _vocabulary = None
+
+
+# -----------------------------------------------------------------------------
+# The filtered list
+# -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """A validated catalog query. Slugs and values are known to exist."""
+
+    media_type: str | None = None
+    genres: tuple[str, ...] = ()
+    genre_match: GenreMatch = "any"
+    providers: tuple[str, ...] = ()
+    offer_types: tuple[str, ...] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+    age_ratings: tuple[str, ...] = ()
+    sort: str = DEFAULT_SORT
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(
+            self.media_type
+            or self.genres
+            or self.providers
+            or self.offer_types
+            or self.year_min is not None
+            or self.year_max is not None
+            or self.age_ratings
+        )
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    rows: list[dict[str, Any]]
+    page: int
+    page_size: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def title_list_queryset(*, filters: CatalogFilters, vocabulary: CatalogVocabulary) -> QuerySet[Title]:
+    """The filtered, sorted queryset of the catalog list (not yet sliced)."""
+    qs = Title.objects.all()
+    if filters.media_type:
+        qs = qs.filter(media_type=filters.media_type)
+    if filters.genres:
+        genre_mask = mask_of(vocabulary.genre_by_slug[slug].bit for slug in filters.genres)
+        qs = qs.alias(genre_hit=F("genre_mask").bitand(genre_mask))
+        qs = qs.filter(genre_hit=genre_mask) if filters.genre_match == "all" else qs.exclude(genre_hit=0)
+    provider_bits = [vocabulary.provider_by_slug[slug].bit for slug in filters.providers]
+    if provider_bits:
+        qs = qs.alias(provider_hit=F("provider_mask").bitand(mask_of(provider_bits))).exclude(provider_hit=0)
+    if filters.offer_types:
+        offer_mask = mask_of(OFFER_TYPE_BITS[offer] for offer in filters.offer_types)
+        qs = qs.alias(offer_hit=F("offer_mask").bitand(offer_mask)).exclude(offer_hit=0)
+        if provider_bits:
+            # The masks are independent: "Netflix + rent" would also match a title
+            # streamed on Netflix and rented elsewhere. Only then check the pair.
+            qs = qs.filter(
+                Exists(
+                    Availability.objects.filter(
+                        title_id=OuterRef("pk"),
+                        provider__bit__in=provider_bits,
+                        offer_type__in=filters.offer_types,
+                        ends_on__isnull=True,
+                    )
+                )
+            )
+    if filters.year_min is not None:
+        qs = qs.filter(year__gte=filters.year_min)
+    if filters.year_max is not None:
+        qs = qs.filter(year__lte=filters.year_max)
+    if filters.age_ratings:
+        qs = qs.filter(age_rating__in=filters.age_ratings)
+    return qs.order_by(*SORTS[filters.sort])
+
+
+def title_list(*, filters: CatalogFilters, page: int = 1, page_size: int = 24) -> CatalogPage:
+    """One page of the catalog as plain rows, in one query (vocabulary cached).
+
+    Fetches ``page_size + 1`` rows to know if a next page exists; a page past the end
+    (or past ``MAX_PAGE``) is an empty page.
+    """
+    if page < 1 or page > MAX_PAGE:
+        return CatalogPage(rows=[], page=page, page_size=page_size, has_next=False)
+    vocabulary = catalog_vocabulary()
+    offset = (page - 1) * page_size
+    qs = title_list_queryset(filters=filters, vocabulary=vocabulary)
+    rows = list(qs.values(*LIST_COLUMNS)[offset : offset + page_size + 1])
+    has_next = len(rows) > page_size
+    rows = rows[:page_size]
+    for row in rows:
+        row["genres"] = vocabulary.genre_slugs_of(row.pop("genre_mask"))
+        row["providers"] = vocabulary.provider_slugs_of(row.pop("provider_mask"))
+        row["display_title"] = row["title_ko"] or row["title_en"] or row["title_original"]
+    return CatalogPage(rows=rows, page=page, page_size=page_size, has_next=has_next)
+
+
+# -----------------------------------------------------------------------------
+# One title
+# -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferGroup:
+    """The open offers of one provider for a title, by offer type."""
+
+    provider: Provider
+    offers: list[Availability]
+
+
+def title_get(*, title_id: int) -> Title:
+    """A title with its genres; raises Title.DoesNotExist."""
+    return Title.objects.prefetch_related("genres").get(pk=title_id)
+
+
+def title_credits(*, title: Title, cast_limit: int = 12) -> dict[str, list[Credit]]:
+    """Directors, writers and the first ``cast_limit`` cast members, in billing order."""
+    credits = list(title.credits.select_related("person").order_by("role", "order", "id"))
+    return {
+        "directors": [c for c in credits if c.role == CreditRole.DIRECTOR],
+        "writers": [c for c in credits if c.role == CreditRole.WRITER],
+        "cast": [c for c in credits if c.role == CreditRole.CAST][:cast_limit],
+    }
+
+
+def title_where_to_watch(*, title: Title) -> list[OfferGroup]:
+    """Open offers grouped by provider (providers in display order, offers in OfferType order)."""
+    offers = (
+        title.availabilities.filter(ends_on__isnull=True)
+        .select_related("provider")
+        .order_by("provider__display_priority", "provider__name", "provider_id")
+    )
+    offer_order = {value: index for index, value in enumerate(OfferType.values)}
+    groups: dict[int, OfferGroup] = {}
+    for offer in offers:
+        group = groups.setdefault(offer.provider_id, OfferGroup(provider=offer.provider, offers=[]))
+        group.offers.append(offer)
+    for group in groups.values():
+        group.offers.sort(key=lambda offer: offer_order[offer.offer_type])
+    return list(groups.values())
+
+
+def title_similar(*, title: Title, limit: int = 12) -> list[dict[str, Any]]:
+    """Titles sharing the most genres with ``title``, then the most popular."""
+    genre_ids = [genre.id for genre in title.genres.all()]
+    if not genre_ids:
+        return []
+    vocabulary = catalog_vocabulary()
+    rows = list(
+        Title.objects.filter(genres__in=genre_ids)
+        .exclude(pk=title.pk)
+        .values(*LIST_COLUMNS)
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "-popularity", "id")[:limit]
+    )
+    for row in rows:
+        row["genres"] = vocabulary.genre_slugs_of(row.pop("genre_mask"))
+        row["providers"] = vocabulary.provider_slugs_of(row.pop("provider_mask"))
+        row["display_title"] = row["title_ko"] or row["title_en"] or row["title_original"]
+    return rows
+
+
+# -----------------------------------------------------------------------------
+# Coming soon to cinemas
+# -----------------------------------------------------------------------------
+
+
+def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> list[Availability]:
+    """Open "coming soon" offers of cinema chains, soonest first (undated last)."""
+    today = today or timezone.localdate()
+    return list(
+        Availability.objects.filter(
+            offer_type=OfferType.COMING_SOON,
+            provider__kind=ProviderKind.CINEMA,
+            ends_on__isnull=True,
+        )
+        .filter(Q(starts_on__gte=today) | Q(starts_on__isnull=True))
+        .select_related("title", "provider")
+        .order_by(F("starts_on").asc(nulls_last=True), "title__popularity", "id")[:limit]
+    )
+
+
+# -----------------------------------------------------------------------------
+# "My services"
+# -----------------------------------------------------------------------------
+
+
+def my_services_slugs(*, user: Any, session: Any) -> list[str]:
+    """The provider slugs a visitor subscribes to: the user's list, or the session's."""
+    if user is not None and user.is_authenticated:
+        return list(user.my_services.order_by("display_priority", "name").values_list("slug", flat=True))
+    known = catalog_vocabulary().provider_by_slug
+    return [slug for slug in session.get(SESSION_MY_SERVICES_KEY, []) if slug in known]

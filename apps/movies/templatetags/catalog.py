@@ -1,0 +1,62 @@
+"""Template helpers of the catalog pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+
+from apps.movies.models import AgeRating
+from apps.movies.models import MediaType
+from apps.movies.models import OfferType
+
+register = template.Library()
+
+
+@register.simple_tag
+def poster_src(item: Any) -> str:
+    """The poster of a title (model or list row), or its generated placeholder."""
+    if isinstance(item, dict):
+        title_id, poster = item["id"], item.get("poster")
+    else:
+        title_id, poster = item.pk, item.poster.name if item.poster else ""
+    if poster:
+        return f"{settings.MEDIA_URL}{poster}"
+    return reverse("movies:poster", kwargs={"title_id": title_id})
+
+
+@register.filter
+def offer_label(value: str) -> str:
+    return str(OfferType(value).label) if value in OfferType.values else value
+
+
+@register.filter
+def age_label(value: str) -> str:
+    return str(AgeRating(value).label) if value in AgeRating.values else value
+
+
+@register.filter
+def media_label(value: str) -> str:
+    return str(MediaType(value).label) if value in MediaType.values else value
+
+
+@register.filter
+def provider_name(provider: Any) -> str:
+    """A provider's name in the current language (model or vocabulary entry)."""
+    from django.utils.translation import get_language
+
+    korean = (get_language() or settings.LANGUAGE_CODE).startswith("ko")
+    return (provider.name_ko or provider.name) if korean else provider.name
+
+
+@register.filter
+def initials(name: str) -> str:
+    """Up to two letters for a provider badge without a logo."""
+    words = [word for word in str(name).replace("+", " ").split() if word]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper() if words[0].isascii() else words[0][:1]
+    return (words[0][0] + words[1][0]).upper()
