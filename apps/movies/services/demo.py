@@ -734,8 +734,10 @@ def korean_sample_read(
     except ValueError as exc:
         raise DemoDataError(f"{path.name} is not valid JSON: {exc}") from exc
     records = document.get("titles") if isinstance(document, dict) else None
-    if not isinstance(records, list):
-        raise DemoDataError(f"{path.name} must be an object with a 'titles' list")
+    if not isinstance(records, list) or set(document) - {"_comment", "titles"}:
+        raise DemoDataError(
+            f"{path.name} must be an object with a 'titles' list (and an optional '_comment')"
+        )
 
     context = {"genre_slugs": genre_slugs, "provider_kinds": provider_kinds}
     errors: list[str] = []
