@@ -662,9 +662,10 @@ class _OfferEntry(_StrictSerializer):
             raise serializers.ValidationError({"provider": [f"unknown provider '{attrs['provider']}'"]})
         kind = kinds[attrs["provider"]]
         if attrs["offer"] not in OFFERS_BY_KIND[kind]:
-            raise serializers.ValidationError(
-                {"offer": [f"'{attrs['offer']}' is not an offer a {kind} provider makes"]}
-            )
+            allowed = ", ".join(sorted(OFFERS_BY_KIND[kind]))
+            label = ProviderKind(kind).label.lower()
+            message = f"'{attrs['offer']}' is not an offer of a {label} ({allowed})"
+            raise serializers.ValidationError({"offer": [message]})
         return attrs
 
 
@@ -713,7 +714,12 @@ class KoreanSampleRecordSerializer(_StrictSerializer):
 def _flatten_errors(errors: Any, prefix: str = "") -> Iterator[str]:
     if isinstance(errors, dict):
         for name, value in errors.items():
-            label = prefix if name == "non_field_errors" else f"{prefix}.{name}" if prefix else str(name)
+            if isinstance(name, int):  # ListField reports items by index
+                label = f"{prefix}[{name}]"
+            elif name == "non_field_errors":
+                label = prefix
+            else:
+                label = f"{prefix}.{name}" if prefix else str(name)
             yield from _flatten_errors(value, label)
     elif isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
         yield f"{prefix}: {' '.join(errors)}"
