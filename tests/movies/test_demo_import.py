@@ -158,8 +158,8 @@ def test_demo_load_imports_the_korean_sample_with_credits_and_dated_offers(sampl
     assert squid_game.popularity > parasite.popularity > 0
 
 
-def test_demo_load_registries_match_the_files():
-    demo_load(movielens=None, sample_path=write_sample_empty(), snapshot=SNAPSHOT)
+def test_demo_load_registries_match_the_files(tmp_path):
+    demo_load(movielens=None, sample_path=write_sample(tmp_path / "empty.json", []), snapshot=SNAPSHOT)
 
     genres = json.loads(GENRES_PATH.read_text())["genres"]
     providers = json.loads(PROVIDERS_PATH.read_text())["providers"]
@@ -173,14 +173,6 @@ def test_demo_load_registries_match_the_files():
         "megabox",
     }
     assert len(providers) == Provider.objects.count() == 9
-
-
-def write_sample_empty():
-    import tempfile
-    from pathlib import Path
-
-    directory = Path(tempfile.mkdtemp())
-    return write_sample(directory / "empty.json", [])
 
 
 # --- Idempotency --------------------------------------------------------------------------------
