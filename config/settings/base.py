@@ -231,6 +231,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # -----------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="moochu")
+# "elasticsearch" when ELASTICSEARCH_URL is set, else "database" (PostgreSQL or SQLite,
+# whichever DATABASES uses). See apps/movies/search/.
+SEARCH_BACKEND = env("MOOCHU_SEARCH_BACKEND", default="elasticsearch" if ELASTICSEARCH_URL else "database")
+ELASTICSEARCH_TIMEOUT_S = env.float("ELASTICSEARCH_TIMEOUT_S", default=2.0)
+# Titles per run of the search-index sync task (bulk request size).
+SEARCH_INDEX_BATCH_SIZE = env.int("MOOCHU_SEARCH_INDEX_BATCH_SIZE", default=500)
 MONGO_URL = env("MONGO_URL", default="")
 MONGO_DATABASE = env("MONGO_DATABASE", default="moochu")
 
