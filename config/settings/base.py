@@ -224,7 +224,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# autodiscover only finds tasks.py; task modules under other names are listed here.
+CELERY_IMPORTS = ["apps.movies.search_tasks"]
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Saleor-style dirty-flag sync; `expires` drops a run a busy worker could not start in time.
+    "movies-search-index-sync": {
+        "task": "apps.movies.search_tasks.movies_search_index_sync_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+}
 
 # -----------------------------------------------------------------------------
 # SEARCH / RAW PAYLOADS / EVENTS

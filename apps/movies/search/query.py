@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from apps.movies.search import text
 from config.exceptions import ApplicationError
 
-# Longer than any real title plus a year; a pasted page is a mistake, not a query.
-MAX_QUERY_LENGTH = 100
+# The header search box allows 200 characters; a pasted page is a mistake, not a query.
+MAX_QUERY_LENGTH = 200
 
 # Words that say what kind of film is wanted, not its title: "좀비 영화" hints Horror.
 # Values are English genre names or slugs as the catalog stores them (matched case-insensitively).
