@@ -36,7 +36,6 @@ from elasticsearch.dsl import Text
 from elasticsearch.dsl import analyzer
 from elasticsearch.dsl import token_filter
 from elasticsearch.dsl import tokenizer
-from elasticsearch.helpers import BulkIndexError
 from elasticsearch.helpers import bulk
 
 from apps.movies.models import Title
@@ -228,12 +227,14 @@ class ElasticsearchSearchBackend:
 
     def _bulk(self, index: str, titles: Iterator[Title]) -> int:
         actions = (
-            title_document_build(title).to_dict(include_meta=True) | {"_index": index} for title in titles
+            title_document_build(title, genres=[genre.slug for genre in title.genres.all()]).to_dict(
+                include_meta=True
+            )
+            | {"_index": index}
+            for title in titles
         )
         try:
             indexed, errors = bulk(self.client, actions, chunk_size=BULK_CHUNK_SIZE, raise_on_error=False)
-        except BulkIndexError as error:  # pragma: no cover - raise_on_error=False returns them instead
-            raise SearchBackendUnavailable(str(error)) from error
         except (TransportError, ApiError) as error:
             raise SearchBackendUnavailable(f"Elasticsearch bulk indexing failed: {error}") from error
         if errors:
@@ -246,8 +247,8 @@ def _titles(title_ids: Sequence[int] | None) -> Iterator[Title]:
     titles = Title.objects.order_by("pk").prefetch_related("genres")
     if title_ids is not None:
         titles = titles.filter(pk__in=title_ids)
-    for title in titles.iterator(chunk_size=BULK_CHUNK_SIZE):
-        yield title
+    # chunk_size lets prefetch_related work while iterating.
+    yield from titles.iterator(chunk_size=BULK_CHUNK_SIZE)
 
 
 __all__ = [
