@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.urls import include
 from django.urls import path
 
+from apps.movies.search_urls import api_urlpatterns as search_api_urlpatterns
+
 urlpatterns = [
     path("", include("apps.movies.api.urls")),
+    path("", include(search_api_urlpatterns)),
 ]

@@ -227,13 +227,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# autodiscover only finds tasks.py; task modules under other names are listed here.
+CELERY_IMPORTS = ["apps.movies.search_tasks"]
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Saleor-style dirty-flag sync; `expires` drops a run a busy worker could not start in time.
+    "movies-search-index-sync": {
+        "task": "apps.movies.search_tasks.movies_search_index_sync_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+}
 
 # -----------------------------------------------------------------------------
 # SEARCH / RAW PAYLOADS / EVENTS
 # -----------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="moochu")
+# "elasticsearch" when ELASTICSEARCH_URL is set, else "database" (PostgreSQL or SQLite,
+# whichever DATABASES uses). See apps/movies/search/.
+SEARCH_BACKEND = env("MOOCHU_SEARCH_BACKEND", default="elasticsearch" if ELASTICSEARCH_URL else "database")
+ELASTICSEARCH_TIMEOUT_S = env.float("ELASTICSEARCH_TIMEOUT_S", default=2.0)
+# Titles per run of the search-index sync task (bulk request size).
+SEARCH_INDEX_BATCH_SIZE = env.int("MOOCHU_SEARCH_INDEX_BATCH_SIZE", default=500)
 MONGO_URL = env("MONGO_URL", default="")
 MONGO_DATABASE = env("MONGO_DATABASE", default="moochu")
 

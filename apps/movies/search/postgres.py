@@ -1,0 +1,109 @@
+"""PostgreSQL search: pg_trgm word similarity over folded keys plus 'simple' full text.
+
+One statement ranks titles. Candidates come from GIN indexes (``q <% column`` for
+word similarity, LIKE for initial consonants, ``@@`` for people and overview); the
+score adds the best similarity of the words, spacing-free and keystroke (jamo) forms,
+bonuses for an exact or prefix match of a whole title, full-text rank, and a little
+popularity so equally good matches come out in the order people look for them.
+The database must use a UTF-8 LC_CTYPE (C.UTF-8 here) or Hangul has no trigrams.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.db import transaction
+
+from apps.movies.models import Title
+from apps.movies.search.base import RankedId
+from apps.movies.search.indexing import title_search_fields_refresh
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from apps.movies.search.query import PreparedQuery
+
+# pg_trgm's default 0.6 misses two-typo English words ("parasyte"); 0.5 keeps them
+# while a common word still leaves a few thousand candidates at most.
+WORD_SIMILARITY_THRESHOLD = 0.5
+# Search-as-you-type matches on fewer letters; prefix bonuses carry the ranking.
+SUGGEST_THRESHOLD = 0.5
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class PostgresSearchBackend:
+    name = "postgres"
+
+    def search(self, query: PreparedQuery, *, limit: int, offset: int) -> list[RankedId]:
+        return self._ranked(query, limit=limit, offset=offset, threshold=WORD_SIMILARITY_THRESHOLD)
+
+    def suggest(self, query: PreparedQuery, *, limit: int) -> list[RankedId]:
+        return self._ranked(query, limit=limit, offset=0, threshold=SUGGEST_THRESHOLD)
+
+    def index_titles(self, *, title_ids: Sequence[int]) -> int:
+        # The search columns are the index.
+        return title_search_fields_refresh(title_ids=title_ids)
+
+    def _ranked(self, query: PreparedQuery, *, limit: int, offset: int, threshold: float) -> list[RankedId]:
+        params: dict[str, object] = {
+            "words": query.words,
+            "compact": query.compact,
+            "exact": f"% {_like_escape(query.compact)} %",
+            "prefix": f"% {_like_escape(query.compact)}%",
+            "limit": limit,
+            "offset": offset,
+        }
+        similarities = [
+            "word_similarity(%(words)s, t.search_titles)",
+            "word_similarity(%(compact)s, t.search_compact)",
+        ]
+        conditions = [
+            "%(words)s <%% t.search_titles",
+            "%(compact)s <%% t.search_compact",
+            "to_tsvector('simple', t.search_document) @@ plainto_tsquery('simple', %(words)s)",
+        ]
+        bonuses = [
+            # A whole title typed exactly (spacing and punctuation aside) or its beginning.
+            "CASE WHEN (' ' || t.search_compact || ' ') LIKE %(exact)s THEN 0.6"
+            " WHEN (' ' || t.search_compact) LIKE %(prefix)s THEN 0.3 ELSE 0 END",
+            "0.3 * similarity(%(words)s, t.search_titles)",
+            "0.2 * ts_rank(to_tsvector('simple', t.search_document), plainto_tsquery('simple', %(words)s))",
+            # Bounded: ln(1 + 100k votes) * 0.02 ≈ 0.23, less than one exact-match bonus.
+            "0.02 * ln(1 + greatest(t.popularity, 0))",
+        ]
+        if query.jamo:
+            params["jamo"] = query.jamo
+            similarities.append("word_similarity(%(jamo)s, t.search_jamo)")
+            conditions.append("%(jamo)s <%% t.search_jamo")
+        if query.keyboard_jamo:
+            # Korean typed with the keyboard left in English: slightly below a direct match.
+            params["keyboard"] = query.keyboard_jamo
+            similarities.append("0.9 * word_similarity(%(keyboard)s, t.search_jamo)")
+            conditions.append("%(keyboard)s <%% t.search_jamo")
+        if query.choseong:
+            params["cho_any"] = f"%{_like_escape(query.choseong)}%"
+            params["cho_exact"] = f"% {_like_escape(query.choseong)} %"
+            params["cho_prefix"] = f"% {_like_escape(query.choseong)}%"
+            conditions.append("t.search_choseong LIKE %(cho_any)s")
+            bonuses.append(
+                "CASE WHEN (' ' || t.search_choseong || ' ') LIKE %(cho_exact)s THEN 1.0"
+                " WHEN (' ' || t.search_choseong) LIKE %(cho_prefix)s THEN 0.7"
+                " WHEN t.search_choseong LIKE %(cho_any)s THEN 0.4 ELSE 0 END"
+            )
+        sql = (
+            f"SELECT t.id, GREATEST({', '.join(similarities)}) + {' + '.join(bonuses)} AS score"  # noqa: S608
+            f" FROM {Title._meta.db_table} t"
+            f" WHERE {' OR '.join(conditions)}"
+            " ORDER BY score DESC, t.popularity DESC, t.id"
+            " LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(threshold)]
+            )
+            cursor.execute(sql, params)
+            return [RankedId(title_id=row[0], score=float(row[1])) for row in cursor.fetchall()]

@@ -1,0 +1,22 @@
+"""Celery task that keeps the search index in step with the catalog."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def movies_search_index_sync_task() -> None:
+    """One bounded batch of dirty titles; re-enqueues itself while batches come back full."""
+    from apps.movies.search.sync import title_search_index_sync
+
+    batch_size = settings.SEARCH_INDEX_BATCH_SIZE
+    indexed = title_search_index_sync(batch_size=batch_size)
+    logger.info("Search index sync: %d titles indexed", indexed)
+    if indexed == batch_size:
+        movies_search_index_sync_task.delay()
