@@ -78,13 +78,17 @@ class SourceTitle:
 
 @dataclass(frozen=True)
 class RecordError:
-    """A record the source sent that could not be used; the rest of the run goes on."""
+    """A record the source sent that could not be used; the rest of the run goes on.
+
+    A ``warning`` keeps the record (e.g. a release date known only to the month).
+    """
 
     external_id: str | None
     message: str
+    level: str = "error"
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"external_id": self.external_id, "message": self.message}
+        return {"external_id": self.external_id, "message": self.message, "level": self.level}
 
 
 @dataclass
@@ -105,6 +109,14 @@ class CrawlResult:
         if external_id:
             self.seen_ids.add(external_id)
         logger.warning("%s record %s: %s", self.source, external_id or "?", message)
+
+    def warn(self, external_id: str | None, message: str) -> None:
+        self.errors.append(RecordError(external_id, message, level="warning"))
+        logger.info("%s record %s: %s", self.source, external_id or "?", message)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for error in self.errors if error.level == "error")
 
 
 class CrawlError(Exception):
@@ -152,7 +164,7 @@ def age_rating_from_korean(text: str | None) -> str:
     return _AGE_RATINGS.get(re.sub(r"\s+", "", text), AgeRating.UNKNOWN)
 
 
-_DATE_PARTS = re.compile(r"^\s*(\d{2}|\d{4})[.\-/]?(\d{1,2})(?:[.\-/]?(\d{1,2}))?\s*$")
+_DATE_PARTS = re.compile(r"^\s*(\d{4}|\d{2})[.\-/]?(\d{1,2})(?:[.\-/]?(\d{1,2}))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -217,8 +229,8 @@ def require(container: Any, key: str, kind: type | tuple[type, ...], *, source: 
 # -----------------------------------------------------------------------------
 # Polite HTTP client
 # -----------------------------------------------------------------------------
-class ResponseTooLarge(RecordParseError):
-    pass
+class ResponseTooLarge(CrawlError):
+    """An answer over CRAWLER["MAX_RESPONSE_BYTES"]: a runaway page, not a film."""
 
 
 class _HostThrottle:
@@ -385,6 +397,34 @@ class ReplayTransport(httpx.MockTransport):
             if any(form.get(k) != v for k, v in entry.get("form", {}).items()):
                 continue
             yield entry
+
+
+@dataclass
+class DetailGuard:
+    """Turns a failed detail page into a per-record error, unless the source's format
+    changed for every record (then the first format error fails the run)."""
+
+    result: CrawlResult
+    format_errors: list[SourceFormatError] = field(default_factory=list)
+
+    def run(self, external_id: str, fetch_and_parse: Callable[..., SourceTitle | None], *args: Any) -> None:
+        try:
+            record = fetch_and_parse(*args)
+        except TransientSourceError:
+            raise
+        except SourceFormatError as exc:
+            self.format_errors.append(exc)
+            self.result.fail(external_id, str(exc))
+        except (CrawlError, RecordParseError) as exc:
+            self.result.fail(external_id, str(exc))
+        else:
+            if record is not None:
+                self.result.add(record)
+
+    def finish(self) -> CrawlResult:
+        if self.format_errors and not self.result.records:
+            raise self.format_errors[0]
+        return self.result
 
 
 class Crawler:
