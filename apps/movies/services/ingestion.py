@@ -11,26 +11,41 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import io
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
+import httpx
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import Count
 from django.db.models import Max
 from django.utils import timezone
+from PIL import Image
+from PIL import UnidentifiedImageError
 
+from apps.movies.crawlers.base import CrawlError
+from apps.movies.crawlers.base import PoliteClient
 from apps.movies.crawlers.base import RecordError
+from apps.movies.crawlers.base import RecordParseError
+from apps.movies.crawlers.base import ReplayTransport
 from apps.movies.crawlers.base import SourceTitle
+from apps.movies.crawlers.base import TransientSourceError
+from apps.movies.crawlers.registry import crawler_for
 from apps.movies.crawlers.vocab import GENRES_BY_SLUG
 from apps.movies.crawlers.vocab import PROVIDERS_BY_SLUG
 from apps.movies.crawlers.vocab import genre_slug
@@ -42,6 +57,8 @@ from apps.movies.matching import years_compatible
 from apps.movies.models import MAX_MASK_BITS
 from apps.movies.models import AgeRating
 from apps.movies.models import Availability
+from apps.movies.models import CrawlRun
+from apps.movies.models import CrawlRunStatus
 from apps.movies.models import Credit
 from apps.movies.models import CreditRole
 from apps.movies.models import Genre
@@ -53,7 +70,9 @@ from apps.movies.models import SourceOffer
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
 from apps.movies.models import TitleMatchKey
+from apps.movies.raw_store import raw_store_get
 from apps.movies.services.catalog import title_masks_refresh
+from config.exceptions import ApplicationError
 
 if TYPE_CHECKING:
     from apps.movies.raw_store import RawPayloadStore
@@ -817,3 +836,321 @@ def _date_or_none(value: str | datetime.date | None) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(value)
+
+
+# -----------------------------------------------------------------------------
+# Crawl runs: fetch one source, merge it, record the run, report a failure
+# -----------------------------------------------------------------------------
+def crawl_run_execute(
+    *,
+    source: str,
+    client: PoliteClient | None = None,
+    from_file: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    slack_transport: httpx.BaseTransport | None = None,
+) -> CrawlRun:
+    """Run one source end to end and record it as a CrawlRun.
+
+    A run-level failure (format change, HTTP error, unknown source) is recorded as
+    FAILED with nothing of it written, and posted to Slack when configured. Transient
+    errors are re-raised after recording, so the calling task can retry.
+    ``from_file`` replays a recording (an ``index.json``, see ReplayTransport).
+    """
+    run = CrawlRun.objects.create(source=source, started_at=timezone.now())
+    owns_client = client is None
+    try:
+        crawler = crawler_for(source)
+        if client is None:
+            transport = ReplayTransport(Path(from_file)) if from_file else None
+            client = PoliteClient(transport=transport, min_interval=0.0 if from_file else None)
+        result = crawler.crawl(client, progress=progress)
+        report = source_records_ingest(
+            source=source,
+            records=result.records,
+            seen_ids=result.seen_ids,
+            fetched_at=run.started_at,
+            raw_store=raw_store_get(),
+        )
+    except Exception as exc:
+        _crawl_run_fail(run, exc, slack_transport=slack_transport)
+        if isinstance(exc, TransientSourceError) or not isinstance(exc, CrawlError | KeyError | OSError):
+            raise
+        return run
+    finally:
+        if owns_client and client is not None:
+            client.close()
+
+    errors = [e.as_dict() for e in result.errors] + [e.as_dict() for e in report.errors]
+    failed = result.failed + report.failed
+    run.status = CrawlRunStatus.PARTIAL if failed else CrawlRunStatus.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.new_count, run.updated_count, run.unchanged_count = report.new, report.updated, report.unchanged
+    run.failed_count, run.closed_count, run.errors = failed, report.closed, errors
+    run.save()
+    logger.info(
+        "crawl %s: %s new, %s updated, %s unchanged, %s failed, %s closed",
+        source,
+        report.new,
+        report.updated,
+        report.unchanged,
+        failed,
+        report.closed,
+    )
+    if report.poster_title_ids:
+        poster_ids = sorted(report.poster_title_ids)
+        transaction.on_commit(lambda: _posters_enqueue(poster_ids))
+    return run
+
+
+def _posters_enqueue(title_ids: list[int]) -> None:
+    from apps.movies.tasks import title_poster_copy_task
+
+    for title_id in title_ids:
+        title_poster_copy_task.delay(title_id)
+
+
+def _crawl_run_fail(run: CrawlRun, exc: Exception, *, slack_transport: httpx.BaseTransport | None) -> None:
+    message = str(exc) or type(exc).__name__
+    logger.error("crawl %s failed: %s", run.source, message)
+    run.status = CrawlRunStatus.FAILED
+    run.finished_at = timezone.now()
+    run.errors = [{"external_id": None, "message": message, "level": "error"}]
+    run.save(update_fields=["status", "finished_at", "errors"])
+    crawl_run_failure_notify(run=run, transport=slack_transport)
+
+
+def crawl_run_failure_notify(*, run: CrawlRun, transport: httpx.BaseTransport | None = None) -> bool:
+    """Post a failed run to the Slack webhook, if one is configured. Never raises."""
+    url = settings.SLACK_WEBHOOK_URL
+    if not url:
+        return False
+    message = run.errors[0]["message"] if run.errors else "unknown error"
+    text = f":warning: Moochu crawl of *{run.source}* failed (run {run.pk}): {message}"
+    try:
+        with httpx.Client(transport=transport, timeout=10.0) as client:
+            client.post(url, json={"text": text}).raise_for_status()
+    except httpx.HTTPError as exc:
+        logger.warning("could not post crawl failure to Slack: %s", exc)
+        return False
+    return True
+
+
+# -----------------------------------------------------------------------------
+# Posters: copied once into our storage; a failure never blocks the title
+# -----------------------------------------------------------------------------
+_IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+def title_poster_copy(*, title_id: int, client: PoliteClient | None = None) -> bool:
+    """Copy a title's poster from its source URL into default storage, once.
+
+    Returns True when a poster was stored. Bad answers (4xx, not an image, too large)
+    are logged and skipped; TransientSourceError propagates so the task can retry.
+    """
+    title = Title.objects.filter(id=title_id).only("id", "poster", "poster_source_url").first()
+    if title is None or title.poster or not title.poster_source_url:
+        return False
+    owns_client = client is None
+    client = client or PoliteClient()
+    try:
+        content = client.get(title.poster_source_url).content
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+            extension = _IMAGE_EXTENSIONS.get(image.format or "")
+        if extension is None:
+            raise RecordParseError("poster is not a JPEG, PNG, WebP or GIF image")
+    except TransientSourceError:
+        raise
+    except (CrawlError, RecordParseError, UnidentifiedImageError, OSError) as exc:
+        logger.warning("poster of title %s not copied from %s: %s", title_id, title.poster_source_url, exc)
+        return False
+    finally:
+        if owns_client:
+            client.close()
+    digest = hashlib.sha256(title.poster_source_url.encode()).hexdigest()[:12]
+    name = default_storage.save(f"posters/{title_id}-{digest}.{extension}", ContentFile(content))
+    # Guarded on an empty poster: a concurrent copy that won keeps its file.
+    updated = Title.objects.filter(id=title_id, poster="").update(poster=name, search_index_dirty=True)
+    if not updated:
+        default_storage.delete(name)
+    return bool(updated)
+
+
+# -----------------------------------------------------------------------------
+# Editors: merge duplicates, split a wrongly merged title
+# -----------------------------------------------------------------------------
+_MOVED_IDS = ("movielens_id", "tmdb_id", "kobis_code")
+
+
+def title_merge(*, target_id: int, other_ids: Iterable[int]) -> Title:
+    """Fold ``other_ids`` into ``target_id``: provenance, offers, genres, credits and every
+    row elsewhere that points at them move over; blank fields of the target are filled."""
+    other_ids = sorted(set(other_ids) - {target_id})
+    with transaction.atomic():
+        target = Title.objects.select_for_update().get(id=target_id)
+        others = list(Title.objects.select_for_update().filter(id__in=other_ids).order_by("id"))
+        if len(others) != len(other_ids):
+            raise ApplicationError("Some titles to merge no longer exist.", {"title_ids": other_ids})
+        for other in others:
+            _title_fold(target=target, other=other)
+        target.search_index_dirty = True
+        target.full_clean(validate_unique=False, validate_constraints=False)
+        target.save()
+        title_match_keys_refresh(title_ids=[target.id])
+        title_masks_refresh(title_ids=[target.id])
+    return target
+
+
+def _title_fold(*, target: Title, other: Title) -> None:
+    for name in TITLE_FIELDS:
+        if getattr(target, name) in ("", None, AgeRating.UNKNOWN) and getattr(other, name) not in ("", None):
+            setattr(target, name, getattr(other, name))
+    moved_ids = {
+        name: getattr(other, name)
+        for name in _MOVED_IDS
+        if getattr(target, name) in ("", None) and getattr(other, name) not in ("", None)
+    }
+    if moved_ids:  # unique columns: free them on the other title first
+        Title.objects.filter(id=other.id).update(**dict.fromkeys(moved_ids))
+        for name, value in moved_ids.items():
+            setattr(target, name, value)
+
+    SourceRecord.objects.filter(title=other).update(title=target)
+    target_offers = {
+        (a.provider_id, a.offer_type, a.region): a for a in Availability.objects.filter(title=target)
+    }
+    for availability in Availability.objects.filter(title=other):
+        twin = target_offers.get((availability.provider_id, availability.offer_type, availability.region))
+        if twin is None:
+            Availability.objects.filter(id=availability.id).update(title=target)
+            continue
+        SourceOffer.objects.bulk_create(
+            [
+                SourceOffer(source_record_id=record_id, availability=twin)
+                for record_id in availability.source_offers.values_list("source_record_id", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+        if availability.ends_on is None and twin.ends_on is not None:
+            Availability.objects.filter(id=twin.id).update(ends_on=None)
+        availability.delete()
+    through = Title.genres.through
+    through.objects.bulk_create(
+        [through(title_id=target.id, genre_id=g) for g in other.genres.values_list("id", flat=True)],
+        ignore_conflicts=True,
+    )
+    Credit.objects.bulk_create(
+        [
+            Credit(title=target, person_id=c.person_id, role=c.role, character=c.character, order=c.order)
+            for c in Credit.objects.filter(title=other)
+        ],
+        ignore_conflicts=True,
+    )
+    _related_rows_repoint(target=target, other=other)
+    other.delete()
+
+
+def _related_rows_repoint(*, target: Title, other: Title) -> None:
+    """Point rows of other apps (ratings, watchlists, rooms …) at the surviving title.
+
+    A row that would duplicate one the target already has (a user rated both) stays
+    with the other title and goes with it: the target's row wins.
+    """
+    handled = {Availability, SourceRecord, Credit, TitleMatchKey, Title.genres.through, Title.people.through}
+    for relation in Title._meta.get_fields(include_hidden=True):
+        if not (relation.one_to_many and relation.auto_created and not relation.concrete):
+            continue
+        model = relation.related_model
+        if model in handled:
+            continue
+        field_name = relation.field.name
+        rows = model._base_manager.filter(**{field_name: other})
+        try:
+            with transaction.atomic():
+                rows.update(**{field_name: target})
+        except IntegrityError:
+            for pk in rows.values_list("pk", flat=True):
+                try:
+                    with transaction.atomic():
+                        model._base_manager.filter(pk=pk).update(**{field_name: target})
+                except IntegrityError:
+                    continue
+
+
+def title_split(*, source_record_ids: Iterable[int]) -> Title:
+    """Move the given source records (all of one title) to a new title built from their
+    newest stored payload, with the offers only they report. Later crawls keep them there."""
+    ids = sorted(set(source_record_ids))
+    with transaction.atomic():
+        records = list(SourceRecord.objects.select_for_update().filter(id__in=ids).order_by("id"))
+        title_ids = {record.title_id for record in records}
+        if len(records) != len(ids) or len(title_ids) != 1 or None in title_ids:
+            raise ApplicationError("Pick source records that all belong to one title.", {"ids": ids})
+        original = Title.objects.select_for_update().get(id=title_ids.pop())
+        if SourceRecord.objects.filter(title=original).exclude(id__in=ids).count() == 0:
+            raise ApplicationError("A title cannot be split from all of its source records.", {"ids": ids})
+
+        store = raw_store_get()
+        payloads = [store.latest(source=r.source, external_id=r.external_id) for r in records]
+        found = [record_from_payload(p) for p in payloads if p]
+        if not found:
+            raise ApplicationError("No stored payload for these records; re-crawl the source first.")
+        first = found[0]
+        title = Title(media_type=first.media_type, search_index_dirty=True, **_title_values(first))
+        if title.year is None and title.release_date is not None:
+            title.year = title.release_date.year
+        for name in ("tmdb_id", "kobis_code"):
+            value = next((getattr(r, name) for r in found if getattr(r, name)), None)
+            if value and getattr(original, name) == value:
+                Title.objects.filter(id=original.id).update(**{name: None})
+                setattr(title, name, value)
+            elif value and not Title.objects.filter(**{name: value}).exists():
+                setattr(title, name, value)
+        title.full_clean(validate_unique=False, validate_constraints=False)
+        title.save()
+        SourceRecord.objects.filter(id__in=ids).update(title=title)
+
+        _offers_split(original=original, title=title, record_ids=ids)
+        slugs = {slug for r in found for slug in filter(None, map(genre_slug, r.genres))}
+        if slugs:
+            title.genres.add(*_genres_ensure(slugs).values())
+        for record in found:
+            for person in record.people:
+                person_obj = Person.objects.filter(name=person.name).first() or Person.objects.create(
+                    name=person.name[:200]
+                )
+                Credit.objects.get_or_create(
+                    title=title, person=person_obj, role=person.role, defaults={"order": person.order}
+                )
+        Title.objects.filter(id=original.id).update(search_index_dirty=True)
+        title_match_keys_refresh(title_ids=[original.id, title.id])
+        title_masks_refresh(title_ids=[original.id, title.id])
+    return title
+
+
+def _offers_split(*, original: Title, title: Title, record_ids: list[int]) -> None:
+    moved_links = SourceOffer.objects.filter(source_record_id__in=record_ids).select_related("availability")
+    copies: dict[tuple[int, str, str], Availability] = {}
+    for link in moved_links:
+        availability = link.availability
+        key = (availability.provider_id, availability.offer_type, availability.region)
+        shared = availability.source_offers.exclude(source_record_id__in=record_ids).exists()
+        if not shared and key not in copies:
+            Availability.objects.filter(id=availability.id).update(title=title)
+            copies[key] = availability
+            continue
+        copy = copies.get(key)
+        if copy is None:
+            copy = Availability.objects.create(
+                title=title,
+                provider_id=availability.provider_id,
+                offer_type=availability.offer_type,
+                region=availability.region,
+                link=availability.link,
+                starts_on=availability.starts_on,
+                ends_on=availability.ends_on,
+                observed_on=availability.observed_on,
+            )
+            copies[key] = copy
+        if copy.id != availability.id:
+            SourceOffer.objects.filter(id=link.id).update(availability=copy)

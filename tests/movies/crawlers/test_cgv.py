@@ -11,7 +11,7 @@ from apps.movies.crawlers.cgv import LIST_URL
 from apps.movies.crawlers.cgv import CgvCrawler
 from apps.movies.models import AgeRating
 from apps.movies.models import OfferType
-from tests.movies.crawlers.conftest import replay_client
+from tests.movies.crawlers.recordings import replay_client
 
 
 def test_cgv_reads_the_upcoming_chart_and_each_detail_page():

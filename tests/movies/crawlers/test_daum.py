@@ -11,7 +11,7 @@ from apps.movies.crawlers.daum import detail_url
 from apps.movies.crawlers.daum import list_url
 from apps.movies.models import AgeRating
 from apps.movies.models import OfferType
-from tests.movies.crawlers.conftest import replay_client
+from tests.movies.crawlers.recordings import replay_client
 
 
 def test_daum_reads_netflix_and_watcha_lists_into_one_record_per_film():

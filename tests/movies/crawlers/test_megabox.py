@@ -9,7 +9,7 @@ from apps.movies.crawlers.megabox import LIST_URL
 from apps.movies.crawlers.megabox import MegaboxCrawler
 from apps.movies.models import AgeRating
 from apps.movies.models import OfferType
-from tests.movies.crawlers.conftest import replay_client
+from tests.movies.crawlers.recordings import replay_client
 
 
 def test_megabox_parses_both_lists_and_details():

@@ -1,9 +1,9 @@
+"""Recorded source responses for tests: replay clients and ad-hoc recordings."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pytest
 
 from apps.movies.crawlers.base import PoliteClient
 from apps.movies.crawlers.base import ReplayTransport
@@ -19,8 +19,7 @@ def replay_client(name: str | Path) -> tuple[PoliteClient, ReplayTransport]:
     return client, transport
 
 
-@pytest.fixture
-def recording(tmp_path):
+def recording_builder(tmp_path: Path):
     """Build a recording in tmp_path: entries whose ``file`` is a fixture path or raw bytes."""
 
     def build(entries: list[dict]) -> Path:
