@@ -99,6 +99,8 @@ class CrawlResult:
     # Ids the source listed this run, including records that failed to parse: their
     # offers must not be closed just because this run could not read them.
     seen_ids: set[str] = field(default_factory=set)
+    # False when the run listed only part of what the source offers (a page limit).
+    complete: bool = True
 
     def add(self, record: SourceTitle) -> None:
         self.records.append(record)
@@ -203,6 +205,8 @@ def split_names(text: str) -> list[str]:
 
 
 def people_of(directors: list[str], cast: list[str]) -> tuple[SourcePerson, ...]:
+    directors = [name.strip() for name in directors if name and name.strip()]
+    cast = [name.strip() for name in cast if name and name.strip()]
     people = [SourcePerson(name=name, role="director", order=i) for i, name in enumerate(directors)]
     people += [SourcePerson(name=name, role="cast", order=i) for i, name in enumerate(cast)]
     return tuple(people)

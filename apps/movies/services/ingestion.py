@@ -868,6 +868,7 @@ def crawl_run_execute(
             source=source,
             records=result.records,
             seen_ids=result.seen_ids,
+            complete=result.complete,
             fetched_at=run.started_at,
             raw_store=raw_store_get(),
         )
