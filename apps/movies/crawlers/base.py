@@ -366,7 +366,8 @@ class ReplayTransport(httpx.MockTransport):
 
     Each entry: ``{"method", "url", "form"?: {…}, "status"?: 200, "headers"?: {…}, "file"}``;
     ``url`` matches scheme, host, path and the given query items; ``form`` items must
-    all be in the request's form body. Unknown requests get a 404, so a crawler that
+    all be in the request's form body, and ``form_contains`` strings in its values
+    (for JSON sent inside a form field). Unknown requests get a 404, so a crawler that
     asks for something not recorded fails loudly instead of reaching the network.
     """
 
@@ -399,6 +400,9 @@ class ReplayTransport(httpx.MockTransport):
             if any(query.get(k) != v for k, v in parse_qsl(wanted.query)):
                 continue
             if any(form.get(k) != v for k, v in entry.get("form", {}).items()):
+                continue
+            decoded = " ".join(form.values())
+            if any(part not in decoded for part in entry.get("form_contains", [])):
                 continue
             yield entry
 
