@@ -52,3 +52,11 @@ def _fresh_catalog_vocabulary():
     catalog_vocabulary_clear()
     yield
     catalog_vocabulary_clear()
+
+
+@pytest.fixture
+def recording(tmp_path):
+    """Write an ad-hoc recording of source responses (see tests/movies/crawlers/recordings.py)."""
+    from tests.movies.crawlers.recordings import recording_builder
+
+    return recording_builder(tmp_path)

@@ -262,3 +262,97 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+# -----------------------------------------------------------------------------
+# Ingestion: crawl runs, match keys, offer provenance, raw payloads
+# -----------------------------------------------------------------------------
+class CrawlRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PARTIAL = "partial", _("Succeeded with record errors")
+    FAILED = "failed", _("Failed")
+
+
+class CrawlRun(models.Model):
+    """One crawl of one source: when, what happened, and every per-record error."""
+
+    source = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=CrawlRunStatus.choices, default=CrawlRunStatus.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    new_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    closed_count = models.PositiveIntegerField(default=0)
+    # [{"external_id": "…" | null, "message": "…"}, …]; a run-level failure has no id.
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["source", "-started_at"], name="crawl_run_source_started")]
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class TitleMatchKey(models.Model):
+    """A normalised name of a title, looked up in bulk when sources are merged.
+
+    ``is_main`` keys are the name without its subtitle ("미션 임파서블" for
+    "미션 임파서블: 폴아웃"); see apps.movies.matching.
+    """
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=300)
+    is_main = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["title", "key", "is_main"], name="title_match_key_unique"),
+        ]
+        indexes = [models.Index(fields=["key"], name="title_match_key_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SourceOffer(models.Model):
+    """Which source record reports which availability.
+
+    An availability stays open while at least one source record still reports it.
+    """
+
+    source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="offers")
+    availability = models.ForeignKey(Availability, on_delete=models.CASCADE, related_name="source_offers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_record", "availability"], name="source_offer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_record} → {self.availability_id}"
+
+
+class RawPayload(models.Model):
+    """A source response as fetched, kept by the database payload store (apps.movies.raw_store)."""
+
+    source = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=120)
+    payload_hash = models.CharField(max_length=64)
+    payload = models.JSONField()
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id", "payload_hash"], name="raw_payload_unique_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "external_id", "-fetched_at"], name="raw_payload_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id} ({self.payload_hash[:8]})"

@@ -239,6 +239,61 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 
 # -----------------------------------------------------------------------------
+# CRAWLERS  (apps/movies/crawlers, shared/sources.md)
+# -----------------------------------------------------------------------------
+TMDB_API_KEY = env("TMDB_API_KEY", default="")
+KOBIS_API_KEY = env("KOBIS_API_KEY", default="")
+# A failed crawl run posts here when set (Slack incoming webhook).
+SLACK_WEBHOOK_URL = env("SLACK_WEBHOOK_URL", default="")
+CRAWLER = {
+    "USER_AGENT": env(
+        "CRAWLER_USER_AGENT", default="MoochuBot/1.0 (+https://moochu.kr/bot; catalog crawler)"
+    ),
+    "TIMEOUT_SECONDS": env.float("CRAWLER_TIMEOUT_SECONDS", default=15.0),
+    "MAX_RETRIES": env.int("CRAWLER_MAX_RETRIES", default=3),
+    "BACKOFF_SECONDS": env.float("CRAWLER_BACKOFF_SECONDS", default=2.0),
+    # Per host; one request a second keeps us a polite visitor.
+    "MIN_INTERVAL_SECONDS": env.float("CRAWLER_MIN_INTERVAL_SECONDS", default=1.0),
+    # A larger answer is refused (a runaway page, not a film list).
+    "MAX_RESPONSE_BYTES": env.int("CRAWLER_MAX_RESPONSE_BYTES", default=8 * 1024 * 1024),
+    "TMDB_DISCOVER_PAGES": env.int("CRAWLER_TMDB_DISCOVER_PAGES", default=5),
+}
+# Cinemas change hourly, OTT lists daily. Minutes past the hour spread the load.
+# https://crontab.guru/#17_*_*_*_*  and  https://crontab.guru/#40_4_*_*_*
+CRAWL_CINEMA_CRONTAB = env("CRAWL_CINEMA_CRONTAB", default="17 * * * *")
+CRAWL_OTT_CRONTAB = env("CRAWL_OTT_CRONTAB", default="40 4 * * *")
+
+
+def _crontab(spec: str) -> object:
+    from celery.schedules import crontab
+
+    minute, hour, day_of_month, month_of_year, day_of_week = spec.split()
+    return crontab(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+    )
+
+
+for _source, _spec in (
+    ("megabox", CRAWL_CINEMA_CRONTAB),
+    ("cgv", CRAWL_CINEMA_CRONTAB),
+    ("lotte", CRAWL_CINEMA_CRONTAB),
+    ("kobis", CRAWL_OTT_CRONTAB),
+    ("daum", CRAWL_OTT_CRONTAB),
+    ("tmdb", CRAWL_OTT_CRONTAB),
+):
+    CELERY_BEAT_SCHEDULE[f"crawl-{_source}"] = {
+        "task": "apps.movies.tasks.crawl_source_task",
+        "schedule": _crontab(_spec),
+        "args": (_source,),
+        # A run that waited past the next slot is dropped, not stacked.
+        "options": {"expires": 50 * 60},
+    }
+
+# -----------------------------------------------------------------------------
 # SEARCH / RAW PAYLOADS / EVENTS
 # -----------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")

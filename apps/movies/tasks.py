@@ -1,0 +1,57 @@
+"""Catalog tasks: thin wrappers over the ingestion services, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+
+from apps.movies.crawlers.base import TransientSourceError
+
+logger = logging.getLogger(__name__)
+
+# Longer than any crawl may run (CELERY_TASK_TIME_LIMIT), so a dead worker's lock expires.
+CRAWL_LOCK_SECONDS = 35 * 60
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(TransientSourceError,),
+    retry_backoff=60,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=3,
+)
+def crawl_source_task(self, source: str) -> int | None:
+    """Crawl one source into the catalog. Idempotent: unchanged records write nothing.
+
+    Only transient errors (network, 429/5xx) are retried; a changed format is recorded
+    as a failed run and not retried.
+    """
+    from apps.movies.services.ingestion import crawl_run_execute
+
+    lock = f"{settings.REDIS_KEY_PREFIX}:crawl-lock:{source}"
+    if not cache.add(lock, self.request.id or "eager", timeout=CRAWL_LOCK_SECONDS):
+        logger.info("crawl of %s already running; skipped", source)
+        return None
+    try:
+        return crawl_run_execute(source=source).pk
+    finally:
+        cache.delete(lock)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(TransientSourceError,),
+    retry_backoff=30,
+    max_retries=2,
+    ignore_result=True,
+)
+def title_poster_copy_task(title_id: int) -> None:
+    """Copy one poster into our storage; a poster that cannot be fetched is skipped."""
+    from apps.movies.services.ingestion import title_poster_copy
+
+    title_poster_copy(title_id=title_id)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime
+import json
+import re
+
+import pytest
+
+from apps.movies.crawlers.base import SourceFormatError
+from apps.movies.crawlers.lotte import API_URL
+from apps.movies.crawlers.lotte import LotteCrawler
+from apps.movies.models import AgeRating
+from apps.movies.models import OfferType
+from tests.movies.crawlers.recordings import replay_client
+
+
+def test_lotte_reads_now_showing_and_upcoming():
+    client, transport = replay_client("lotte")
+
+    result = LotteCrawler().crawl(client)
+
+    assert result.errors == []
+    assert [r.external_id for r in result.records] == ["21009", "20998", "20971", "21046", "21088"]
+    wicked = result.records[0]
+    assert (wicked.title_ko, wicked.title_en) == ("위키드", "Wicked")
+    assert wicked.release_date == datetime.date(2024, 11, 20)
+    assert wicked.age_rating == AgeRating.ALL
+    assert wicked.genres == ("판타지", "뮤지컬")
+    assert wicked.offers[0].provider == "lotte-cinema"
+    assert wicked.offers[0].offer_type == OfferType.NOW_SHOWING
+    assert result.records[-1].offers[0].offer_type == OfferType.COMING_SOON
+    sent = json.loads(dict(_form(transport.requests[0]))["paramList"])
+    assert sent["MethodName"] == "GetMoviesToBe"
+
+
+def _form(request):
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(request.content.decode())
+
+
+def test_lotte_renamed_field_fails_the_run_naming_it(recording):
+    item = {"RepresentationMovieCode": "1", "MovieTitle": "위키드", "ReleaseDate": ""}
+    renamed = {"Movies": {"Items": [item]}}
+    client, _ = replay_client(
+        recording([{"method": "POST", "url": API_URL, "body": json.dumps(renamed, ensure_ascii=False)}])
+    )
+
+    with pytest.raises(SourceFormatError, match=re.escape("field 'Movies.Items[].MovieNameKR'")):
+        LotteCrawler().crawl(client)
+
+
+def test_lotte_bad_items_are_per_record_errors(recording):
+    items = [
+        {
+            "RepresentationMovieCode": "1",
+            "MovieNameKR": "좋은 영화",
+            "ReleaseDate": "2024-11-20 오전 12:00:00",
+        },
+        {"RepresentationMovieCode": "2", "MovieNameKR": "", "ReleaseDate": "2024-11-20 오전 12:00:00"},
+        {
+            "RepresentationMovieCode": "3",
+            "MovieNameKR": "이상한 날짜",
+            "ReleaseDate": "2024-13-45 오전 12:00:00",
+        },
+        {
+            "RepresentationMovieCode": "1",
+            "MovieNameKR": "좋은 영화",
+            "ReleaseDate": "2024-11-20 오전 12:00:00",
+        },
+    ]
+    body = json.dumps({"Movies": {"Items": items}, "IsOK": "true"}, ensure_ascii=False)
+    client, _ = replay_client(
+        recording(
+            [
+                {"method": "POST", "url": API_URL, "form_contains": ['"moviePlayYN":"Y"'], "body": body},
+                {"method": "POST", "url": API_URL, "body": '{"Movies": {"Items": []}, "IsOK": "true"}'},
+            ]
+        )
+    )
+
+    result = LotteCrawler().crawl(client)
+
+    assert [r.external_id for r in result.records] == ["1"]
+    assert {e.external_id: e.message for e in result.errors} == {
+        "2": "MovieNameKR: empty title",
+        "3": "ReleaseDate: impossible date '2024-13-45'",
+        "1": "duplicated RepresentationMovieCode in one response (kept the first)",
+    }

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from celery.exceptions import Retry
+from django.conf import settings
+from django.core.cache import cache
+from PIL import Image
+
+from apps.movies import tasks
+from apps.movies.crawlers.base import CrawlError
+from apps.movies.crawlers.base import PoliteClient
+from apps.movies.crawlers.base import TransientSourceError
+from apps.movies.models import CrawlRun
+from apps.movies.models import CrawlRunStatus
+from apps.movies.models import Title
+from apps.movies.services import ingestion
+from tests.factories import TitleFactory
+from tests.movies.crawlers.recordings import replay_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_locks():
+    # Only our own keys: the test Redis is shared with other checkouts (never flush it).
+    keys = [f"{settings.REDIS_KEY_PREFIX}:crawl-lock:{source}" for source in ("cgv", "megabox")]
+    cache.delete_many(keys)
+    yield
+    cache.delete_many(keys)
+
+
+def test_crawl_source_task_runs_the_source_and_records_the_run(monkeypatch):
+    monkeypatch.setattr(ingestion, "PoliteClient", lambda **kwargs: replay_client("cgv")[0])
+
+    run_id = tasks.crawl_source_task("cgv")
+
+    run = CrawlRun.objects.get(id=run_id)
+    assert (run.source, run.status, run.new_count) == ("cgv", CrawlRunStatus.SUCCEEDED, 4)
+    assert Title.objects.count() == 4
+    assert not cache.get(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:cgv")  # released
+
+
+def test_crawl_source_task_skips_while_the_same_source_runs(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(ingestion, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
+    cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:cgv", "other-worker")
+
+    assert tasks.crawl_source_task("cgv") is None
+    assert calls == []
+
+
+@pytest.fixture
+def retries(monkeypatch):
+    """Capture retries the task asks Celery for, instead of scheduling them."""
+    asked: list[dict] = []
+
+    def retry(**kwargs):
+        asked.append(kwargs)
+        return Retry(exc=kwargs.get("exc"))
+
+    monkeypatch.setattr(tasks.crawl_source_task, "retry", retry)
+    return asked
+
+
+def test_crawl_source_task_retries_transient_errors(monkeypatch, retries):
+    def busy(**kwargs):
+        raise TransientSourceError("HTTP 503")
+
+    monkeypatch.setattr(ingestion, "crawl_run_execute", busy)
+
+    with pytest.raises(Retry):
+        tasks.crawl_source_task("cgv")
+
+    assert isinstance(retries[0]["exc"], TransientSourceError)
+    assert tasks.crawl_source_task.max_retries == 3
+    assert tasks.crawl_source_task.acks_late is True
+
+
+def test_crawl_source_task_does_not_retry_other_errors(monkeypatch, retries):
+    def broken(**kwargs):
+        raise CrawlError("HTTP 404")
+
+    monkeypatch.setattr(ingestion, "crawl_run_execute", broken)
+
+    with pytest.raises(CrawlError):
+        tasks.crawl_source_task("cgv")
+
+    assert retries == []
+    assert not cache.get(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:cgv")
+
+
+def test_beat_schedule_has_one_task_per_source():
+    scheduled = {
+        entry["args"][0]: entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "apps.movies.tasks.crawl_source_task"
+    }
+
+    assert set(scheduled) == {"megabox", "cgv", "lotte", "daum", "tmdb", "kobis"}
+    assert scheduled["cgv"]["schedule"].hour == set(range(24))  # cinemas hourly
+    assert len(scheduled["daum"]["schedule"].hour) == 1  # OTT lists daily
+
+
+def test_poster_task_copies_through_the_service(monkeypatch):
+    import httpx
+
+    title = TitleFactory(poster_source_url="https://img.megabox.co.kr/p.gif")
+    buffer = io.BytesIO()
+    Image.new("P", (2, 2)).save(buffer, format="GIF")
+    gif = buffer.getvalue()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=gif))
+    monkeypatch.setattr(
+        ingestion, "PoliteClient", lambda **kwargs: PoliteClient(transport=transport, sleep=lambda s: None)
+    )
+
+    tasks.title_poster_copy_task(title.id)
+
+    title.refresh_from_db()
+    assert title.poster.name.endswith(".gif")
+
+
+def test_poster_task_ignores_a_deleted_title():
+    assert tasks.title_poster_copy_task(987654) is None
