@@ -34,6 +34,7 @@ from django.db.models import Max
 from django.db.models import Q
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils import translation
 from rest_framework import serializers
 from tqdm import tqdm
 
@@ -663,7 +664,8 @@ class _OfferEntry(_StrictSerializer):
         kind = kinds[attrs["provider"]]
         if attrs["offer"] not in OFFERS_BY_KIND[kind]:
             allowed = ", ".join(sorted(OFFERS_BY_KIND[kind]))
-            label = ProviderKind(kind).label.lower()
+            with translation.override("en"):  # the whole message is English
+                label = str(ProviderKind(kind).label).lower()
             message = f"'{attrs['offer']}' is not an offer of a {label} ({allowed})"
             raise serializers.ValidationError({"offer": [message]})
         return attrs
