@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -90,6 +91,7 @@ class TitleSearchApi(APIView):
         genre_hints = serializers.ListField(child=serializers.CharField())
         results = _TitleHitSerializer(many=True, source="hits")
 
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -114,6 +116,7 @@ class TitleSuggestApi(APIView):
         query = serializers.CharField()
         results = _TitleHitSerializer(many=True, source="hits")
 
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -311,7 +311,7 @@ MONGO_DATABASE = env("MONGO_DATABASE", default="moochu")
 # REST FRAMEWORK  https://www.django-rest-framework.org/api-guide/settings/
 # -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.MoochuAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
