@@ -139,5 +139,8 @@ def test_the_request_id_of_the_edge_reaches_the_app_and_comes_back(stack: Stack)
     with httpx.Client(base_url=stack.url, timeout=10) as client:
         response = client.get("/healthz")
 
-    logged_ids = (stack.workdir / "access.log").read_text().split()
-    assert response.headers["x-request-id"] in logged_ids
+    # nginx writes the access line just after the response: give it a moment
+    deadline = time.monotonic() + 5
+    while response.headers["x-request-id"] not in (stack.workdir / "access.log").read_text():
+        assert time.monotonic() < deadline, "the edge never logged the request id the app echoed"
+        time.sleep(0.05)
