@@ -267,7 +267,9 @@ def title_list(*, filters: CatalogFilters, page: int = 1, page_size: int = 24) -
         cursor.execute(sql, params)
         records = cursor.fetchall()
     has_next = len(records) > page_size
-    rows = [_list_row(dict(zip(LIST_COLUMNS, record, strict=True)), vocabulary) for record in records[:page_size]]
+    rows = [
+        _list_row(dict(zip(LIST_COLUMNS, record, strict=True)), vocabulary) for record in records[:page_size]
+    ]
     return CatalogPage(rows=rows, page=page, page_size=page_size, has_next=has_next)
 
 
