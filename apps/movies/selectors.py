@@ -346,10 +346,19 @@ def title_similar(*, title: Title, limit: int = 12) -> list[dict[str, Any]]:
 # -----------------------------------------------------------------------------
 
 
-def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> list[Availability]:
-    """Open "coming soon" offers of cinema chains, soonest first (undated last)."""
+@dataclass(frozen=True)
+class ComingSoonEntry:
+    """One title opening on one date, with every cinema chain announcing it."""
+
+    title: Title
+    starts_on: datetime.date | None
+    offers: list[Availability]
+
+
+def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> list[ComingSoonEntry]:
+    """Open "coming soon" offers of cinema chains by title and date, soonest first (undated last)."""
     today = today or timezone.localdate()
-    return list(
+    offers = (
         Availability.objects.filter(
             offer_type=OfferType.COMING_SOON,
             provider__kind=ProviderKind.CINEMA,
@@ -357,8 +366,23 @@ def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> 
         )
         .filter(Q(starts_on__gte=today) | Q(starts_on__isnull=True))
         .select_related("title", "provider")
-        .order_by(F("starts_on").asc(nulls_last=True), "title__popularity", "id")[:limit]
+        .order_by(
+            F("starts_on").asc(nulls_last=True),
+            F("title__popularity").desc(),
+            "title_id",
+            "provider__display_priority",
+            "provider__name",
+        )
     )
+    entries: dict[tuple[datetime.date | None, int], ComingSoonEntry] = {}
+    for offer in offers[: limit * 4]:
+        key = (offer.starts_on, offer.title_id)
+        if key not in entries:
+            if len(entries) == limit:
+                break
+            entries[key] = ComingSoonEntry(title=offer.title, starts_on=offer.starts_on, offers=[])
+        entries[key].offers.append(offer)
+    return list(entries.values())
 
 
 # -----------------------------------------------------------------------------
