@@ -97,7 +97,10 @@ def main() -> None:
     parser.add_argument("--single", type=float, default=10.0, help="seconds of load at 1 client")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="uvicorn.workers.UvicornWorker")
+    parser.add_argument("--worker-class", default="uvicorn.workers.UvicornWorker", help="ASGI worker class")
+    parser.add_argument(
+        "--interface", choices=["asgi", "wsgi"], default="asgi", help="asgi (production) or wsgi (comparison)"
+    )
     parser.add_argument("--no-demo", action="store_true", help="skip load_demo even if it exists")
     args = parser.parse_args()
 
@@ -118,16 +121,27 @@ def main() -> None:
 
         connection.close()
 
-        with serve(database_url=database_url, workers=args.workers, worker_class=args.worker_class) as base:
-            urls = list_urls(base)
+        with serve(
+            database_url=database_url,
+            workers=args.workers,
+            worker_class=args.worker_class,
+            interface=args.interface,
+        ) as server:
+            urls = list_urls(server.base_url)
             first = load_run(urls, clients=1, duration=60, max_requests=len(urls))
             if first.errors:
                 raise SystemExit(f"list API failed on {first.errors} of {len(urls)} combinations")
             load_run(urls, clients=args.clients, duration=3)  # warm every worker's connection and caches
+            cpu_before = server.cpu_seconds()
             many = load_run(urls, clients=args.clients, duration=args.duration)
+            cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / max(1, len(many.latencies_ms))
             log(
                 f"{args.clients} clients: {many.rps:.0f} req/s, p50 {many.percentile(50):.1f} ms, "
                 f"p99 {many.percentile(99):.1f} ms, {len(many.latencies_ms)} ok, {many.errors} errors"
+            )
+            # Noise-robust on a shared machine: CPU the app server spent per request.
+            log(
+                f"app server CPU per request: {cpu_ms:.2f} ms (2 cores => ~{2000 / cpu_ms:.0f} req/s ceiling)"
             )
             single = load_run(urls, clients=1, duration=args.single)
             log(

@@ -283,11 +283,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    base_url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the gunicorn master and its workers so far (Linux /proc)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        pids = [self.pid]
+        with contextlib.suppress(OSError):
+            pids += [int(c) for c in Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()]
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+
 @contextlib.contextmanager
 def serve(
-    *, database_url: str, workers: int = 2, worker_class: str = "uvicorn.workers.UvicornWorker"
-) -> Iterator[str]:
-    """Serve config.asgi under gunicorn on a free loopback port; yields the base URL."""
+    *,
+    database_url: str,
+    workers: int = 2,
+    worker_class: str = "uvicorn.workers.UvicornWorker",
+    interface: str = "asgi",
+) -> Iterator[Server]:
+    """Serve Moochu under gunicorn on a free loopback port.
+
+    ``interface="asgi"`` serves ``config.asgi`` (what production runs, WebSockets included);
+    ``"wsgi"`` serves the same Django project through WSGI with threaded workers, for comparison:
+    Django runs sync views under ASGI in a new thread per request, which costs CPU.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -296,17 +324,23 @@ def serve(
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "moochu-benchmark-only-key-3f1c2b7a9e8d",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # ASGI runs each request's sync code in a new thread: pool connections across them.
-        "DJANGO_DB_POOL": "true",
     }
+    if interface == "asgi":
+        # ASGI runs each request's sync code in a new thread: pool connections across them.
+        env["DJANGO_DB_POOL"] = "true"
+    else:
+        env["DJANGO_DB_POOL"] = "false"
+        env["DJANGO_CONN_MAX_AGE"] = "600"
     for variable in ("REDIS_URL", "ELASTICSEARCH_URL", "MONGO_URL"):
         env.pop(variable, None)
+    app = "config.asgi:application" if interface == "asgi" else "django.core.wsgi:get_wsgi_application()"
+    worker_options = ["--worker-class", worker_class] if interface == "asgi" else ["--threads", "4"]
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "config.asgi:application",
+        app,
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
-        "--worker-class", worker_class,
+        *worker_options,
         "--log-level", "warning",
         "--access-logfile", "/dev/null",
     ]  # fmt: skip
@@ -314,7 +348,7 @@ def serve(
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base_url, process)
-        yield base_url
+        yield Server(base_url=base_url, pid=process.pid)
     finally:
         process.terminate()
         try:
