@@ -28,6 +28,12 @@ TRUE_VALUES = frozenset({"1", "true", "on", "yes"})
 MAX_VALUES_PER_PARAM = 64
 # Unknown values are echoed back (escaped) so people see what was ignored; keep them short.
 ECHO_LIMIT = 40
+# Enum .values rebuilds its list on every access; these are read on every catalog request.
+MEDIA_TYPES = tuple(MediaType.values)
+OFFER_TYPES = tuple(OfferType.values)
+AGE_RATINGS = tuple(AgeRating.values)
+SORT_KEYS = tuple(SORTS)
+MATCHES = ("any", "all")
 
 
 @dataclass
@@ -75,17 +81,17 @@ def catalog_query_parse(
             problems[name] = {"unknown": [_echo(value) for value in bad[:10]], "valid": list(valid)}
         return good
 
-    media_types = choose("type", _values(params, "type")[:1], MediaType.values)
+    media_types = choose("type", _values(params, "type")[:1], MEDIA_TYPES)
     genres = choose("genre", _values(params, "genre"), list(vocabulary.genre_by_slug))
-    match = choose("match", _values(params, "match")[:1], ["any", "all"])
+    match = choose("match", _values(params, "match")[:1], MATCHES)
     providers = choose("provider", _values(params, "provider"), list(vocabulary.provider_by_slug))
     mine_value = _single(params, "mine")
     mine = mine_value is not None and mine_value.lower() in TRUE_VALUES
     if mine:
         providers = list(dict.fromkeys([*providers, *my_services]))
-    offers = choose("offer", _values(params, "offer"), OfferType.values)
-    ages = choose("age", _values(params, "age"), AgeRating.values)
-    sort = choose("sort", _values(params, "sort")[:1], list(SORTS))
+    offers = choose("offer", _values(params, "offer"), OFFER_TYPES)
+    ages = choose("age", _values(params, "age"), AGE_RATINGS)
+    sort = choose("sort", _values(params, "sort")[:1], SORT_KEYS)
 
     years: dict[str, int | None] = {}
     for name in ("year_min", "year_max"):

@@ -9,6 +9,7 @@ row more than it shows to know whether a next page exists.
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 
+from django.db import connection
 from django.db.models import Count
 from django.db.models import Exists
 from django.db.models import F
@@ -102,7 +104,8 @@ class ProviderEntry:
     bit: int
 
 
-@dataclass(frozen=True)
+# eq=False: hashed by identity, so compiled list SQL can be cached per loaded vocabulary.
+@dataclass(frozen=True, eq=False)
 class CatalogVocabulary:
     genres: tuple[GenreEntry, ...]
     providers: tuple[ProviderEntry, ...]
@@ -239,6 +242,17 @@ def title_list_queryset(*, filters: CatalogFilters, vocabulary: CatalogVocabular
     return qs.order_by(*SORTS[filters.sort])
 
 
+@functools.lru_cache(maxsize=1024)
+def _title_list_sql(
+    filters: CatalogFilters, vocabulary: CatalogVocabulary, offset: int, limit: int
+) -> tuple[str, tuple[Any, ...]]:
+    # Building and compiling the queryset costs more Python time than PostgreSQL spends
+    # running it; people repeat the same few filter combinations, so compile each once.
+    qs = title_list_queryset(filters=filters, vocabulary=vocabulary).values_list(*LIST_COLUMNS)
+    sql, params = qs[offset : offset + limit].query.sql_with_params()
+    return sql, tuple(params)
+
+
 def title_list(*, filters: CatalogFilters, page: int = 1, page_size: int = 24) -> CatalogPage:
     """One page of the catalog as plain rows, in one query (vocabulary cached).
 
@@ -248,16 +262,22 @@ def title_list(*, filters: CatalogFilters, page: int = 1, page_size: int = 24) -
     if page < 1 or page > MAX_PAGE:
         return CatalogPage(rows=[], page=page, page_size=page_size, has_next=False)
     vocabulary = catalog_vocabulary()
-    offset = (page - 1) * page_size
-    qs = title_list_queryset(filters=filters, vocabulary=vocabulary)
-    rows = list(qs.values(*LIST_COLUMNS)[offset : offset + page_size + 1])
-    has_next = len(rows) > page_size
-    rows = rows[:page_size]
-    for row in rows:
-        row["genres"] = vocabulary.genre_slugs_of(row.pop("genre_mask"))
-        row["providers"] = vocabulary.provider_slugs_of(row.pop("provider_mask"))
-        row["display_title"] = row["title_ko"] or row["title_en"] or row["title_original"]
+    sql, params = _title_list_sql(filters, vocabulary, (page - 1) * page_size, page_size + 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        records = cursor.fetchall()
+    has_next = len(records) > page_size
+    rows = [
+        _list_row(dict(zip(LIST_COLUMNS, record, strict=True)), vocabulary) for record in records[:page_size]
+    ]
     return CatalogPage(rows=rows, page=page, page_size=page_size, has_next=has_next)
+
+
+def _list_row(row: dict[str, Any], vocabulary: CatalogVocabulary) -> dict[str, Any]:
+    row["genres"] = vocabulary.genre_slugs_of(row.pop("genre_mask"))
+    row["providers"] = vocabulary.provider_slugs_of(row.pop("provider_mask"))
+    row["display_title"] = row["title_ko"] or row["title_en"] or row["title_original"]
+    return row
 
 
 # -----------------------------------------------------------------------------
@@ -318,11 +338,7 @@ def title_similar(*, title: Title, limit: int = 12) -> list[dict[str, Any]]:
         .annotate(shared=Count("id"))
         .order_by("-shared", "-popularity", "id")[:limit]
     )
-    for row in rows:
-        row["genres"] = vocabulary.genre_slugs_of(row.pop("genre_mask"))
-        row["providers"] = vocabulary.provider_slugs_of(row.pop("provider_mask"))
-        row["display_title"] = row["title_ko"] or row["title_en"] or row["title_original"]
-    return rows
+    return [_list_row(row, vocabulary) for row in rows]
 
 
 # -----------------------------------------------------------------------------
@@ -330,10 +346,19 @@ def title_similar(*, title: Title, limit: int = 12) -> list[dict[str, Any]]:
 # -----------------------------------------------------------------------------
 
 
-def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> list[Availability]:
-    """Open "coming soon" offers of cinema chains, soonest first (undated last)."""
+@dataclass(frozen=True)
+class ComingSoonEntry:
+    """One title opening on one date, with every cinema chain announcing it."""
+
+    title: Title
+    starts_on: datetime.date | None
+    offers: list[Availability]
+
+
+def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> list[ComingSoonEntry]:
+    """Open "coming soon" offers of cinema chains by title and date, soonest first (undated last)."""
     today = today or timezone.localdate()
-    return list(
+    offers = (
         Availability.objects.filter(
             offer_type=OfferType.COMING_SOON,
             provider__kind=ProviderKind.CINEMA,
@@ -341,8 +366,23 @@ def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> 
         )
         .filter(Q(starts_on__gte=today) | Q(starts_on__isnull=True))
         .select_related("title", "provider")
-        .order_by(F("starts_on").asc(nulls_last=True), "title__popularity", "id")[:limit]
+        .order_by(
+            F("starts_on").asc(nulls_last=True),
+            F("title__popularity").desc(),
+            "title_id",
+            "provider__display_priority",
+            "provider__name",
+        )
     )
+    entries: dict[tuple[datetime.date | None, int], ComingSoonEntry] = {}
+    for offer in offers[: limit * 4]:
+        key = (offer.starts_on, offer.title_id)
+        if key not in entries:
+            if len(entries) == limit:
+                break
+            entries[key] = ComingSoonEntry(title=offer.title, starts_on=offer.starts_on, offers=[])
+        entries[key].offers.append(offer)
+    return list(entries.values())
 
 
 # -----------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
 
 @require_GET
 def coming_soon(request: HttpRequest) -> HttpResponse:
-    return render(request, "movies/coming_soon.html", {"offers": coming_soon_list()})
+    return render(request, "movies/coming_soon.html", {"entries": coming_soon_list()})
 
 
 @require_POST

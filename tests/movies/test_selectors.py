@@ -168,6 +168,10 @@ def test_coming_soon_lists_cinema_releases_soonest_first(catalog):
         provider=megabox, offer_type=OfferType.COMING_SOON, starts_on=datetime.date(2026, 11, 28)
     )
     undated = AvailabilityFactory(provider=catalog.cgv, offer_type=OfferType.COMING_SOON)
+    # the same film announced by a second chain on the same date is one entry
+    sooner_at_cgv = AvailabilityFactory(
+        title=sooner.title, provider=catalog.cgv, offer_type=OfferType.COMING_SOON, starts_on=sooner.starts_on
+    )
     # not cinema, already past, or not coming soon: left out
     AvailabilityFactory(provider=catalog.netflix, offer_type=OfferType.COMING_SOON, starts_on=today)
     AvailabilityFactory(
@@ -175,7 +179,15 @@ def test_coming_soon_lists_cinema_releases_soonest_first(catalog):
     )
     AvailabilityFactory(provider=catalog.cgv, offer_type=OfferType.NOW_SHOWING, title=TitleFactory())
 
-    assert coming_soon_list(today=today) == [sooner, later, undated]
+    entries = coming_soon_list(today=today)
+
+    assert [(e.title, e.starts_on) for e in entries] == [
+        (sooner.title, sooner.starts_on),
+        (later.title, later.starts_on),
+        (undated.title, None),
+    ]
+    assert [o.provider.slug for o in entries[0].offers] == ["cgv", "megabox"]
+    assert entries[0].offers == [sooner_at_cgv, sooner]
 
 
 def test_my_services_slugs_of_a_user_and_of_a_session(catalog):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
+from django.urls import get_script_prefix
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,12 +39,31 @@ from config.exceptions import ApplicationError
 
 
 def _id_template(url_name: str) -> str:
-    # Reverse once with a sentinel id, then format per row: 24 reverses cost ~0.5 ms.
+    """A URL with ``{id}`` for ``title_id``: reversing per row costs more than the query."""
+    return _id_template_for_prefix(url_name, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=32)
+def _id_template_for_prefix(url_name: str, _script_prefix: str) -> str:
     return reverse(url_name, kwargs={"title_id": 987654321}).replace("987654321", "{id}")
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """The catalog API speaks JSON only: skip matching Accept headers against renderers."""
+
+    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: list[Any], format_suffix: str | None = None
+    ) -> Any:
+        return (renderers[0], renderers[0].media_type)
 
 
 class TitleListApi(APIView):
     """The catalog, filtered and sorted, one page at a time (no total count)."""
+
+    content_negotiation_class = FirstRendererNegotiation
 
     class FilterSerializer(serializers.Serializer):
         """Documents the query parameters; ``catalog_query_parse`` validates them."""
@@ -126,9 +149,11 @@ class TitleListApi(APIView):
 
 
 def _page_link(request: Request, page: int) -> str:
-    params = request.query_params.copy()
-    params["page"] = str(page)
-    return f"{request.path}?{params.urlencode()}"
+    # Cheaper than QueryDict.copy(), which deep-copies every value.
+    params = [
+        (key, value) for key, values in request.query_params.lists() if key != "page" for value in values
+    ]
+    return f"{request.path}?{urlencode([*params, ('page', page)])}"
 
 
 class TitleDetailApi(APIView):
