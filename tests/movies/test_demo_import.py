@@ -287,6 +287,15 @@ def test_demo_load_rejects_a_bad_sample_and_writes_nothing(tmp_path, records, me
     assert all(count == 0 for count in _row_counts().values()), _row_counts()
 
 
+def test_demo_load_rejects_ratings_of_unknown_movies_and_writes_nothing(sample):
+    source = FakeMovieLens()
+    source.rating_rows.append(type(source.rating_rows[0])(1, 99, 5, T0))
+
+    with pytest.raises(DemoDataError, match="rating of user 1 for movie 99 refers to a user or movie"):
+        demo_load(movielens=source, sample_path=sample, snapshot=SNAPSHOT)
+    assert all(count == 0 for count in _row_counts().values())
+
+
 def test_demo_load_rejects_a_file_that_is_not_json(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"titles": [', encoding="utf-8")

@@ -153,7 +153,12 @@ def demo_load(
             touched |= movielens_import(source=movielens, genres=genres, result=result, progress=progress)
             result.movielens_loaded = True
         touched |= korean_sample_import(
-            records=sample, genres=genres, providers=providers, snapshot=snapshot, result=result
+            records=sample,
+            genres=genres,
+            providers=providers,
+            snapshot=snapshot,
+            result=result,
+            progress=progress,
         )
         result.sample_titles = len(sample)
         result.updated["title stats"] += title_stats_refresh(title_ids=touched, reference=snapshot)
@@ -583,6 +588,11 @@ def _movielens_ratings_insert(
     now = timezone.now()
     rows: list[tuple[Any, ...]] = []
     for rating in ratings:
+        if rating.user_id not in user_ids or rating.item_id not in title_ids:
+            raise DemoDataError(
+                f"MovieLens rating of user {rating.user_id} for movie {rating.item_id} refers to a user or "
+                "movie the data set does not list"
+            )
         key = (user_ids[rating.user_id], title_ids[rating.item_id])
         if key in have:
             continue
@@ -831,6 +841,7 @@ def korean_sample_import(
     providers: dict[str, Provider],
     snapshot: datetime.date,
     result: DemoLoadResult,
+    progress: bool = False,
 ) -> set[int]:
     """Upsert validated sample records; unchanged ones (same payload hash) are skipped.
 
@@ -852,7 +863,9 @@ def korean_sample_import(
             pending.append((record, digest))
     people = _PeopleCache()
     people.ensure(record for record, _digest in pending)
-    for record, digest in pending:
+    for record, digest in tqdm(
+        pending, desc="Korean sample", unit="titles", disable=not progress or not pending
+    ):
         source_record = stored.get(record["key"])
         title = _sample_title_upsert(record=record, existing=source_record.title if source_record else None)
         title.genres.set([genres[slug] for slug in record["genres"]])
