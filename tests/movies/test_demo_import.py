@@ -357,3 +357,19 @@ def test_bundled_korean_sample_is_valid_and_covers_every_provider():
         "coming_soon",
     }
     assert all(r["title_ko"] and r["genres"] for r in records)
+
+
+def test_demo_load_rejects_a_registry_with_a_reused_bit(sample, tmp_path, monkeypatch):
+    genres = json.loads(GENRES_PATH.read_text())
+    genres["genres"][1]["bit"] = genres["genres"][0]["bit"]
+    genres["genres"][2]["colour"] = "#123456"
+    broken = tmp_path / "genres.json"
+    broken.write_text(json.dumps(genres), encoding="utf-8")
+    monkeypatch.setattr("apps.movies.services.demo.GENRES_PATH", broken)
+
+    with pytest.raises(DemoDataError) as excinfo:
+        demo_load(movielens=None, sample_path=sample, snapshot=SNAPSHOT)
+
+    assert "duplicate bit 0" in str(excinfo.value)
+    assert "animation: colour: unknown field" in str(excinfo.value)
+    assert Genre.objects.count() == 0

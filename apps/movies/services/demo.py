@@ -265,7 +265,18 @@ def _payload_hash(payload: Any) -> str:
 # -----------------------------------------------------------------------------
 # Registries: genres and providers
 # -----------------------------------------------------------------------------
-class _GenreEntry(serializers.Serializer):
+class _StrictSerializer(serializers.Serializer):
+    """Rejects keys it does not know, so a typo in the file is an error, not a silent gap."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["unknown field"] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class _GenreEntry(_StrictSerializer):
     slug = serializers.SlugField(max_length=40)
     name_ko = serializers.CharField(max_length=40)
     name_en = serializers.CharField(max_length=40)
@@ -274,7 +285,7 @@ class _GenreEntry(serializers.Serializer):
     aliases = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-class _ProviderEntry(serializers.Serializer):
+class _ProviderEntry(_StrictSerializer):
     slug = serializers.SlugField(max_length=40)
     name = serializers.CharField(max_length=80)
     name_ko = serializers.CharField(max_length=80)
@@ -291,22 +302,23 @@ def _registry_read(path: Path, key: str, entry: type[serializers.Serializer]) ->
         rows = json.loads(path.read_text(encoding="utf-8"))[key]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DemoDataError(f"{path.name}: cannot read the '{key}' list ({exc})") from exc
-    checked = entry(data=rows, many=True)
-    errors = []
-    if not checked.is_valid():
-        for row, row_errors in zip(rows, checked.errors, strict=True):
-            errors += [
-                f"{row.get('slug', '?')}: {name}: {' '.join(map(str, msgs))}"
-                for name, msgs in row_errors.items()
-            ]
+    errors: list[str] = []
+    valid: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        label = row.get("slug", f"#{index + 1}") if isinstance(row, dict) else f"#{index + 1}"
+        checked = entry(data=row)
+        if checked.is_valid():
+            valid.append(dict(checked.validated_data))
+        else:
+            errors += [f"{label}: {message}" for message in _flatten_errors(checked.errors)]
     for name in ("slug", "bit"):
-        values = [row.get(name) for row in rows]
+        values = [row.get(name) for row in valid]
         errors += [
             f"duplicate {name} {value!r}" for value in sorted({v for v in values if values.count(v) > 1})
         ]
     if errors:
         raise DemoDataError(f"{path.name} is invalid", errors)
-    return [dict(row) for row in checked.validated_data]
+    return valid
 
 
 def _bit_guard(model: type, slug: str, current_bit: int, wanted_bit: int) -> None:
@@ -700,17 +712,6 @@ class _PersonField(serializers.Field):
 
     def to_representation(self, value: tuple[str, str]) -> Any:
         return {"name": value[0], "name_en": value[1]}
-
-
-class _StrictSerializer(serializers.Serializer):
-    """Rejects keys it does not know, so a typo in the file is an error, not a silent gap."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["unknown field"] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class _OfferEntry(_StrictSerializer):
