@@ -287,6 +287,15 @@ def test_demo_load_rejects_a_bad_sample_and_writes_nothing(tmp_path, records, me
     assert all(count == 0 for count in _row_counts().values()), _row_counts()
 
 
+def test_demo_load_rejects_ratings_of_unknown_movies_and_writes_nothing(sample):
+    source = FakeMovieLens()
+    source.rating_rows.append(type(source.rating_rows[0])(1, 99, 5, T0))
+
+    with pytest.raises(DemoDataError, match="rating of user 1 for movie 99 refers to a user or movie"):
+        demo_load(movielens=source, sample_path=sample, snapshot=SNAPSHOT)
+    assert all(count == 0 for count in _row_counts().values())
+
+
 def test_demo_load_rejects_a_file_that_is_not_json(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"titles": [', encoding="utf-8")
@@ -348,3 +357,19 @@ def test_bundled_korean_sample_is_valid_and_covers_every_provider():
         "coming_soon",
     }
     assert all(r["title_ko"] and r["genres"] for r in records)
+
+
+def test_demo_load_rejects_a_registry_with_a_reused_bit(sample, tmp_path, monkeypatch):
+    genres = json.loads(GENRES_PATH.read_text())
+    genres["genres"][1]["bit"] = genres["genres"][0]["bit"]
+    genres["genres"][2]["colour"] = "#123456"
+    broken = tmp_path / "genres.json"
+    broken.write_text(json.dumps(genres), encoding="utf-8")
+    monkeypatch.setattr("apps.movies.services.demo.GENRES_PATH", broken)
+
+    with pytest.raises(DemoDataError) as excinfo:
+        demo_load(movielens=None, sample_path=sample, snapshot=SNAPSHOT)
+
+    assert "duplicate bit 0" in str(excinfo.value)
+    assert "animation: colour: unknown field" in str(excinfo.value)
+    assert Genre.objects.count() == 0
