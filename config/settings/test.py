@@ -6,9 +6,10 @@ import hashlib
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/moochu")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-# Parallel checkouts on one machine get their own test database and Redis keys.
+# Parallel checkouts on one machine get their own test database, Redis database number
+# (a cache.clear() is FLUSHDB) and Redis key prefix.
 _CHECKOUT_TAG = hashlib.sha256(os.path.dirname(os.path.abspath(__file__)).encode()).hexdigest()[:6]
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{int(_CHECKOUT_TAG, 16) % 15 + 1}")
 os.environ.setdefault("MOOCHU_REDIS_PREFIX", f"moochu-test-{_CHECKOUT_TAG}")
 
 from config.settings.base import *  # noqa: E402,F403
