@@ -77,3 +77,10 @@ def test_word_similarity_scores_typos_below_exact():
     assert exact == 1.0
     assert 0.5 <= typo < exact
     assert text.word_similarity("", "anything") == 0.0
+
+
+def test_prepared_query_reads_shifted_keys_for_double_consonants():
+    from apps.movies.search.query import search_query_prepare
+
+    assert search_query_prepare(raw="dkrkTl").keyboard_jamo == text.jamo("아가씨")
+    assert search_query_prepare(raw="Rltodcnd").keyboard_jamo == text.jamo("기생충")
