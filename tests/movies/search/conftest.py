@@ -31,6 +31,10 @@ CATALOG = [
 
 @pytest.fixture
 def catalog(db) -> dict[str, Title]:
+    return make_catalog()
+
+
+def make_catalog() -> dict[str, Title]:
     genres = {
         slug: GenreFactory(slug=slug, name_en=slug.title(), name_ko=slug, bit=index)
         for index, slug in enumerate(
