@@ -25,8 +25,11 @@ from apps.movies.search.service import SUGGEST_LIMIT
 
 if TYPE_CHECKING:
     from apps.movies.models import Title
+    from apps.movies.search import SearchHit
 
 PAGE_SIZE = DEFAULT_LIMIT
+# Nobody pages past this; it also bounds the OFFSET a crafted URL can ask for.
+MAX_PAGE = 50
 
 
 def title_url(title: Title) -> str:
@@ -40,7 +43,7 @@ def title_url(title: Title) -> str:
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(MAX_PAGE, max(1, int(request.GET.get("page", "1"))))
     except ValueError:
         page = 1
     context: dict[str, object] = {"query": query, "page": page, "max_length": MAX_QUERY_LENGTH}
@@ -69,7 +72,7 @@ class _TitleHitSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     score = serializers.FloatField()
 
-    def get_url(self, hit) -> str:
+    def get_url(self, hit: SearchHit) -> str:
         return title_url(hit.title)
 
 

@@ -15,6 +15,8 @@ matching behave like the database backends.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -49,6 +51,13 @@ logger = logging.getLogger(__name__)
 
 # Bulk request size: ~500 titles ≈ 1 MB of JSON, well under the 100 MB http limit.
 BULK_CHUNK_SIZE = 500
+# After a failed search, answer from the database for this long without asking the
+# cluster again, so an outage costs one timeout, not one per search.
+OUTAGE_BACKOFF_S = 30.0
+
+_clients: dict[tuple[str, float], Elasticsearch] = {}
+_clients_lock = threading.Lock()
+_down_until: dict[str, float] = {}
 
 # --- Analysis ----------------------------------------------------------------
 korean = analyzer(
@@ -170,13 +179,18 @@ class ElasticsearchSearchBackend:
 
     @classmethod
     def from_settings(cls) -> ElasticsearchSearchBackend:
-        client = Elasticsearch(
-            settings.ELASTICSEARCH_URL,
-            request_timeout=settings.ELASTICSEARCH_TIMEOUT_S,
-            # Fail fast: the database answers while the cluster is down.
-            max_retries=0,
-            retry_on_timeout=False,
-        )
+        # One client (and connection pool) per process and URL, not one per search.
+        key = (settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT_S)
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = Elasticsearch(
+                    settings.ELASTICSEARCH_URL,
+                    request_timeout=settings.ELASTICSEARCH_TIMEOUT_S,
+                    # Fail fast: the database answers while the cluster is down.
+                    max_retries=0,
+                    retry_on_timeout=False,
+                )
         return cls(client=client, alias=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-titles")
 
     # --- Reads ---------------------------------------------------------------
@@ -187,11 +201,20 @@ class ElasticsearchSearchBackend:
         return self._execute(title_search_build(query, suggest=True)[:limit])
 
     def _execute(self, search: Search) -> list[RankedId]:
+        key = self._outage_key()
+        if _down_until.get(key, 0.0) > time.monotonic():
+            raise SearchBackendUnavailable("Elasticsearch failed recently; not asking again yet")
         try:
             response = search.using(self.client).index(self.alias).execute()
         except (TransportError, ApiError) as error:
+            _down_until[key] = time.monotonic() + OUTAGE_BACKOFF_S
             raise SearchBackendUnavailable(f"Elasticsearch search failed: {error}") from error
+        _down_until.pop(key, None)
         return [RankedId(title_id=int(hit.meta.id), score=float(hit.meta.score or 0.0)) for hit in response]
+
+    def _outage_key(self) -> str:
+        hosts = ",".join(str(node.base_url) for node in self.client.transport.node_pool.all())
+        return f"{hosts}/{self.alias}"
 
     # --- Writes --------------------------------------------------------------
     def index_titles(self, *, title_ids: Sequence[int]) -> int:

@@ -51,3 +51,13 @@ def make_catalog() -> dict[str, Title]:
         Credit.objects.create(title=titles[name], person=bong, role=CreditRole.DIRECTOR)
     title_search_fields_refresh(title_ids=[t.id for t in titles.values()])
     return titles
+
+
+@pytest.fixture(autouse=True)
+def _forget_elasticsearch_outages():
+    """Each test starts with no remembered cluster outage (a port may be reused)."""
+    from apps.movies.search import elastic
+
+    elastic._down_until.clear()
+    yield
+    elastic._down_until.clear()

@@ -217,3 +217,15 @@ def test_real_cluster_reindex_and_search(settings, catalog):
     ]:
         assert search_titles(query=query).titles[0] == catalog[expected]
     backend.client.indices.delete(index="moochu-pytest-titles-*")
+
+
+def test_after_a_failure_the_cluster_is_left_alone_for_a_while(es_settings, responder, catalog):
+    # given a cluster that answers 503
+    responder.on("POST", "/_search", lambda r: (503, {"error": "unavailable", "status": 503}))
+    # when two searches follow each other
+    first = search_titles(query="parasite")
+    second = search_titles(query="기생충")
+    # then only the first asked the cluster; both were answered from the database
+    assert len(responder.requests_to("POST", "/_search")) == 1
+    assert first.backend == second.backend == "postgres"
+    assert second.titles[0] == catalog["Parasite"]
