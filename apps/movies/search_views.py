@@ -9,6 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -72,6 +75,7 @@ class _TitleHitSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     score = serializers.FloatField()
 
+    @extend_schema_field(serializers.CharField())
     def get_url(self, hit: SearchHit) -> str:
         return title_url(hit.title)
 
@@ -86,6 +90,7 @@ class TitleSearchApi(APIView):
         limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
         offset = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
 
+    @extend_schema_serializer(component_name="TitleSearchResults")
     class OutputSerializer(serializers.Serializer):
         query = serializers.CharField()
         backend = serializers.CharField()
@@ -93,6 +98,7 @@ class TitleSearchApi(APIView):
         genre_hints = serializers.ListField(child=serializers.CharField())
         results = _TitleHitSerializer(many=True, source="hits")
 
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer, operation_id="search_titles")
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -113,10 +119,12 @@ class TitleSuggestApi(APIView):
         q = serializers.CharField(max_length=MAX_QUERY_LENGTH * 4, trim_whitespace=False)
         limit = serializers.IntegerField(min_value=1, max_value=20, default=SUGGEST_LIMIT)
 
+    @extend_schema_serializer(component_name="TitleSuggestions")
     class OutputSerializer(serializers.Serializer):
         query = serializers.CharField()
         results = _TitleHitSerializer(many=True, source="hits")
 
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer, operation_id="search_suggest")
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -97,3 +97,10 @@ def test_search_page_paginates(client, catalog, monkeypatch):
     assert 'rel="prev"' in second
     assert "엔드게임" in second
     assert "엔드게임" not in first
+
+
+def test_api_schema_documents_search_parameters(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    parameters = {p["name"] for p in schema["paths"]["/api/search/"]["get"]["parameters"]}
+    assert {"q", "limit", "offset"} <= parameters
+    assert "/api/search/suggest/" in schema["paths"]
