@@ -104,3 +104,8 @@ def test_api_schema_documents_search_parameters(client):
     parameters = {p["name"] for p in schema["paths"]["/api/search/"]["get"]["parameters"]}
     assert {"q", "limit", "offset"} <= parameters
     assert "/api/search/suggest/" in schema["paths"]
+
+
+def test_search_page_names_the_hinted_genres(client, catalog):
+    content = client.get("/search/", {"q": "좀비 영화"}).content.decode()
+    assert "Popular titles in Horror:" in content
