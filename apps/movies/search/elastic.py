@@ -58,6 +58,8 @@ OUTAGE_BACKOFF_S = 30.0
 _clients: dict[tuple[str, float], Elasticsearch] = {}
 _clients_lock = threading.Lock()
 _down_until: dict[str, float] = {}
+# Aliases known to exist (checked once per process).
+_alias_ready: set[str] = set()
 
 # --- Analysis ----------------------------------------------------------------
 korean = analyzer(
@@ -219,7 +221,28 @@ class ElasticsearchSearchBackend:
     # --- Writes --------------------------------------------------------------
     def index_titles(self, *, title_ids: Sequence[int]) -> int:
         """Bulk-index the titles into the live alias. Their search keys must be current."""
+        self._ensure_alias()
         return self._bulk(self.alias, _titles(title_ids))
+
+    def _ensure_alias(self) -> None:
+        """Create an empty mapped index behind the alias if there is none yet.
+
+        Without it, the first bulk write would make Elasticsearch auto-create a plain
+        index named like the alias, with guessed mappings, and block every alias swap.
+        """
+        key = self._outage_key()
+        if key in _alias_ready:
+            return
+        try:
+            if not self.client.indices.exists_alias(name=self.alias):
+                new_index = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+                TitleDocument._index.clone(name=new_index).create(using=self.client)
+                self.client.indices.update_aliases(
+                    actions=[{"add": {"index": new_index, "alias": self.alias}}]
+                )
+        except (TransportError, ApiError) as error:
+            raise SearchBackendUnavailable(f"Elasticsearch index setup failed: {error}") from error
+        _alias_ready.add(key)
 
     def reindex(self) -> int:
         """Build a fresh index of every title and swap the alias to it (zero downtime)."""

@@ -59,5 +59,7 @@ def _forget_elasticsearch_outages():
     from apps.movies.search import elastic
 
     elastic._down_until.clear()
+    elastic._alias_ready.clear()
     yield
     elastic._down_until.clear()
+    elastic._alias_ready.clear()

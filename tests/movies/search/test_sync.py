@@ -47,6 +47,7 @@ def test_sync_with_nothing_dirty_does_nothing():
 def test_sync_bulk_indexes_into_elasticsearch_when_configured(settings):
     responder, stop = start_responder()
     try:
+        responder.on("HEAD", "/_alias/moochu-titles", lambda r: (200, {}))
         responder.on("PUT", "/_bulk", bulk_ok)
         settings.SEARCH_BACKEND = "elasticsearch"
         settings.ELASTICSEARCH_URL = responder.url
