@@ -95,7 +95,8 @@ class PostgresSearchBackend:
             params["cho_any"] = f"%{_like_escape(query.choseong)}%"
             params["cho_exact"] = f"% {_like_escape(query.choseong)} %"
             params["cho_prefix"] = f"% {_like_escape(query.choseong)}%"
-            branches.append("SELECT id, 0.0 FROM {table} WHERE search_choseong LIKE %(cho_any)s")
+            # Lone consonants appear in no title, word or keystroke key: only this branch can match.
+            branches = ["SELECT id, 0.0 AS sim FROM {table} WHERE search_choseong LIKE %(cho_any)s"]
             bonuses.append(
                 "CASE WHEN (' ' || t.search_choseong || ' ') LIKE %(cho_exact)s THEN 1.0"
                 " WHEN (' ' || t.search_choseong) LIKE %(cho_prefix)s THEN 0.7"
