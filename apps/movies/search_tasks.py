@@ -20,3 +20,14 @@ def movies_search_index_sync_task() -> None:
     logger.info("Search index sync: %d titles indexed", indexed)
     if indexed == batch_size:
         movies_search_index_sync_task.delay()
+
+
+@shared_task
+def movies_search_index_rebuild_task() -> None:
+    """Nightly: refresh every title's search keys and swap in a fresh Elasticsearch index.
+
+    Also drops documents of titles deleted or merged away since the last build.
+    """
+    from apps.movies.search.sync import search_index_rebuild
+
+    logger.info("Search index rebuild: %d titles", search_index_rebuild())

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,8 +28,11 @@ from apps.movies.search.service import SUGGEST_LIMIT
 
 if TYPE_CHECKING:
     from apps.movies.models import Title
+    from apps.movies.search import SearchHit
 
 PAGE_SIZE = DEFAULT_LIMIT
+# Nobody pages past this; it also bounds the OFFSET a crafted URL can ask for.
+MAX_PAGE = 50
 
 
 def title_url(title: Title) -> str:
@@ -41,7 +46,7 @@ def title_url(title: Title) -> str:
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(MAX_PAGE, max(1, int(request.GET.get("page", "1"))))
     except ValueError:
         page = 1
     context: dict[str, object] = {"query": query, "page": page, "max_length": MAX_QUERY_LENGTH}
@@ -70,7 +75,8 @@ class _TitleHitSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     score = serializers.FloatField()
 
-    def get_url(self, hit) -> str:
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, hit: SearchHit) -> str:
         return title_url(hit.title)
 
 
@@ -84,6 +90,7 @@ class TitleSearchApi(APIView):
         limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
         offset = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
 
+    @extend_schema_serializer(component_name="TitleSearchResults")
     class OutputSerializer(serializers.Serializer):
         query = serializers.CharField()
         backend = serializers.CharField()
@@ -91,7 +98,7 @@ class TitleSearchApi(APIView):
         genre_hints = serializers.ListField(child=serializers.CharField())
         results = _TitleHitSerializer(many=True, source="hits")
 
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer, operation_id="search_titles")
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -112,11 +119,12 @@ class TitleSuggestApi(APIView):
         q = serializers.CharField(max_length=MAX_QUERY_LENGTH * 4, trim_whitespace=False)
         limit = serializers.IntegerField(min_value=1, max_value=20, default=SUGGEST_LIMIT)
 
+    @extend_schema_serializer(component_name="TitleSuggestions")
     class OutputSerializer(serializers.Serializer):
         query = serializers.CharField()
         results = _TitleHitSerializer(many=True, source="hits")
 
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer, operation_id="search_suggest")
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

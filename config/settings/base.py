@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -246,6 +247,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.movies.search_tasks.movies_search_index_sync_task",
         "schedule": 60.0,
         "options": {"expires": 50},
+    },
+    # Full rebuild behind the alias; also drops deleted titles. https://crontab.guru/#30_4_*_*_*
+    "movies-search-index-rebuild": {
+        "task": "apps.movies.search_tasks.movies_search_index_rebuild_task",
+        "schedule": crontab(minute="30", hour="4"),
     },
 }
 

@@ -82,7 +82,8 @@
 
     function fetchSuggestions() {
       var query = input.value.trim();
-      if (!query) { close(); return; }
+      // One Latin letter matches thousands of titles; one Hangul letter is a real start.
+      if (!query || /^[\x00-\x7f]$/.test(query)) { close(); return; }
       if (controller) controller.abort();
       controller = new AbortController();
       var url = input.dataset.suggestUrl + "?q=" + encodeURIComponent(query);

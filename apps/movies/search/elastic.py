@@ -15,6 +15,8 @@ matching behave like the database backends.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -49,6 +51,15 @@ logger = logging.getLogger(__name__)
 
 # Bulk request size: ~500 titles ≈ 1 MB of JSON, well under the 100 MB http limit.
 BULK_CHUNK_SIZE = 500
+# After a failed search, answer from the database for this long without asking the
+# cluster again, so an outage costs one timeout, not one per search.
+OUTAGE_BACKOFF_S = 30.0
+
+_clients: dict[tuple[str, float], Elasticsearch] = {}
+_clients_lock = threading.Lock()
+_down_until: dict[str, float] = {}
+# Aliases known to exist (checked once per process).
+_alias_ready: set[str] = set()
 
 # --- Analysis ----------------------------------------------------------------
 korean = analyzer(
@@ -170,13 +181,18 @@ class ElasticsearchSearchBackend:
 
     @classmethod
     def from_settings(cls) -> ElasticsearchSearchBackend:
-        client = Elasticsearch(
-            settings.ELASTICSEARCH_URL,
-            request_timeout=settings.ELASTICSEARCH_TIMEOUT_S,
-            # Fail fast: the database answers while the cluster is down.
-            max_retries=0,
-            retry_on_timeout=False,
-        )
+        # One client (and connection pool) per process and URL, not one per search.
+        key = (settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT_S)
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = Elasticsearch(
+                    settings.ELASTICSEARCH_URL,
+                    request_timeout=settings.ELASTICSEARCH_TIMEOUT_S,
+                    # Fail fast: the database answers while the cluster is down.
+                    max_retries=0,
+                    retry_on_timeout=False,
+                )
         return cls(client=client, alias=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-titles")
 
     # --- Reads ---------------------------------------------------------------
@@ -187,16 +203,46 @@ class ElasticsearchSearchBackend:
         return self._execute(title_search_build(query, suggest=True)[:limit])
 
     def _execute(self, search: Search) -> list[RankedId]:
+        key = self._outage_key()
+        if _down_until.get(key, 0.0) > time.monotonic():
+            raise SearchBackendUnavailable("Elasticsearch failed recently; not asking again yet")
         try:
             response = search.using(self.client).index(self.alias).execute()
         except (TransportError, ApiError) as error:
+            _down_until[key] = time.monotonic() + OUTAGE_BACKOFF_S
             raise SearchBackendUnavailable(f"Elasticsearch search failed: {error}") from error
+        _down_until.pop(key, None)
         return [RankedId(title_id=int(hit.meta.id), score=float(hit.meta.score or 0.0)) for hit in response]
+
+    def _outage_key(self) -> str:
+        hosts = ",".join(str(node.base_url) for node in self.client.transport.node_pool.all())
+        return f"{hosts}/{self.alias}"
 
     # --- Writes --------------------------------------------------------------
     def index_titles(self, *, title_ids: Sequence[int]) -> int:
         """Bulk-index the titles into the live alias. Their search keys must be current."""
+        self._ensure_alias()
         return self._bulk(self.alias, _titles(title_ids))
+
+    def _ensure_alias(self) -> None:
+        """Create an empty mapped index behind the alias if there is none yet.
+
+        Without it, the first bulk write would make Elasticsearch auto-create a plain
+        index named like the alias, with guessed mappings, and block every alias swap.
+        """
+        key = self._outage_key()
+        if key in _alias_ready:
+            return
+        try:
+            if not self.client.indices.exists_alias(name=self.alias):
+                new_index = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+                TitleDocument._index.clone(name=new_index).create(using=self.client)
+                self.client.indices.update_aliases(
+                    actions=[{"add": {"index": new_index, "alias": self.alias}}]
+                )
+        except (TransportError, ApiError) as error:
+            raise SearchBackendUnavailable(f"Elasticsearch index setup failed: {error}") from error
+        _alias_ready.add(key)
 
     def reindex(self) -> int:
         """Build a fresh index of every title and swap the alias to it (zero downtime)."""

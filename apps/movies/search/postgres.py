@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db import transaction
 
 from apps.movies.models import Title
 from apps.movies.search.base import RankedId
@@ -50,60 +49,82 @@ class PostgresSearchBackend:
 
     def _ranked(self, query: PreparedQuery, *, limit: int, offset: int, threshold: float) -> list[RankedId]:
         params: dict[str, object] = {
-            "words": query.words,
+            "words": query.trigram_words,
+            "phrase": query.words,
             "compact": query.compact,
             "exact": f"% {_like_escape(query.compact)} %",
             "prefix": f"% {_like_escape(query.compact)}%",
             "limit": limit,
             "offset": offset,
         }
-        similarities = [
-            "word_similarity(%(words)s, t.search_titles)",
-            "word_similarity(%(compact)s, t.search_compact)",
-        ]
-        conditions = [
-            "%(words)s <%% t.search_titles",
-            "%(compact)s <%% t.search_compact",
-            "to_tsvector('simple', t.search_document) @@ plainto_tsquery('simple', %(words)s)",
+        # One index-backed branch per key; each computes only its own similarity, and a
+        # title's best branch wins. (A single WHERE a OR b OR c would recheck every
+        # condition, full text included, on every candidate row.)
+        branches = [
+            "SELECT id, word_similarity(%(words)s, search_titles) AS sim FROM {table}"
+            " WHERE %(words)s <%% search_titles",
+            "SELECT id, word_similarity(%(compact)s, search_compact) FROM {table}"
+            " WHERE %(compact)s <%% search_compact",
+            # People, genres and overview: a match counts like a fair title match.
+            "SELECT id, 0.55 FROM {table}"
+            " WHERE to_tsvector('simple', search_document) @@ plainto_tsquery('simple', %(phrase)s)",
         ]
         bonuses = [
             # A whole title typed exactly (spacing and punctuation aside) or its beginning.
             "CASE WHEN (' ' || t.search_compact || ' ') LIKE %(exact)s THEN 0.6"
             " WHEN (' ' || t.search_compact) LIKE %(prefix)s THEN 0.3 ELSE 0 END",
+            # Prefers the title whose words are all matched over a longer one that contains them.
             "0.3 * similarity(%(words)s, t.search_titles)",
-            "0.2 * ts_rank(to_tsvector('simple', t.search_document), plainto_tsquery('simple', %(words)s))",
             # Bounded: ln(1 + 100k votes) * 0.02 ≈ 0.23, less than one exact-match bonus.
             "0.02 * ln(1 + greatest(t.popularity, 0))",
         ]
         if query.jamo:
             params["jamo"] = query.jamo
-            similarities.append("word_similarity(%(jamo)s, t.search_jamo)")
-            conditions.append("%(jamo)s <%% t.search_jamo")
+            branches.append(
+                "SELECT id, word_similarity(%(jamo)s, search_jamo) FROM {table}"
+                " WHERE %(jamo)s <%% search_jamo"
+            )
         if query.keyboard_jamo:
             # Korean typed with the keyboard left in English: slightly below a direct match.
             params["keyboard"] = query.keyboard_jamo
-            similarities.append("0.9 * word_similarity(%(keyboard)s, t.search_jamo)")
-            conditions.append("%(keyboard)s <%% t.search_jamo")
+            branches.append(
+                "SELECT id, 0.9 * word_similarity(%(keyboard)s, search_jamo) FROM {table}"
+                " WHERE %(keyboard)s <%% search_jamo"
+            )
         if query.choseong:
             params["cho_any"] = f"%{_like_escape(query.choseong)}%"
             params["cho_exact"] = f"% {_like_escape(query.choseong)} %"
             params["cho_prefix"] = f"% {_like_escape(query.choseong)}%"
-            conditions.append("t.search_choseong LIKE %(cho_any)s")
+            # Lone consonants appear in no title, word or keystroke key: only this branch can match.
+            branches = ["SELECT id, 0.0 AS sim FROM {table} WHERE search_choseong LIKE %(cho_any)s"]
             bonuses.append(
                 "CASE WHEN (' ' || t.search_choseong || ' ') LIKE %(cho_exact)s THEN 1.0"
                 " WHEN (' ' || t.search_choseong) LIKE %(cho_prefix)s THEN 0.7"
                 " WHEN t.search_choseong LIKE %(cho_any)s THEN 0.4 ELSE 0 END"
             )
+        table = Title._meta.db_table
+        candidates = " UNION ALL ".join(branch.format(table=table) for branch in branches)
         sql = (
-            f"SELECT t.id, GREATEST({', '.join(similarities)}) + {' + '.join(bonuses)} AS score"  # noqa: S608
-            f" FROM {Title._meta.db_table} t"
-            f" WHERE {' OR '.join(conditions)}"
+            f"SELECT t.id, c.sim + {' + '.join(bonuses)} AS score"  # noqa: S608
+            f" FROM (SELECT id, max(sim) AS sim FROM ({candidates}) AS branches GROUP BY id) AS c"
+            f" JOIN {table} t ON t.id = c.id"
             " ORDER BY score DESC, t.popularity DESC, t.id"
             " LIMIT %(limit)s OFFSET %(offset)s"
         )
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(threshold)]
-            )
+        with connection.cursor() as cursor:
+            _set_threshold(cursor, threshold)
             cursor.execute(sql, params)
             return [RankedId(title_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+
+
+def _set_threshold(cursor, threshold: float) -> None:
+    """Set pg_trgm's word-similarity threshold once per database session.
+
+    A session setting saves a round trip (and a transaction) on every search; only
+    the trigram operators read it, and only search uses them.
+    """
+    raw = connection.connection
+    if getattr(raw, "_moochu_trgm_threshold", None) == threshold:
+        return
+    cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(threshold)])
+    raw._moochu_trgm_threshold = threshold

@@ -80,7 +80,9 @@ def get_search_backend() -> SearchBackend:
     return get_database_search_backend()
 
 
-def _ranked_with_fallback(prepared: PreparedQuery, *, limit: int, offset: int, suggest: bool):
+def _ranked_with_fallback(
+    prepared: PreparedQuery, *, limit: int, offset: int, suggest: bool
+) -> tuple[list[RankedId], str]:
     backend = get_search_backend()
     try:
         if suggest:

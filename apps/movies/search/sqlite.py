@@ -40,7 +40,7 @@ def _pieces(key: str) -> set[str]:
 def _score(query: PreparedQuery, row: tuple[int, str, str, str, str, str, float]) -> float | None:
     _id, titles, compact_col, jamo_col, choseong_col, document, popularity = row
     similarity = max(
-        text.word_similarity(query.words, titles),
+        text.word_similarity(query.trigram_words, titles),
         text.word_similarity(query.compact, compact_col),
         text.word_similarity(query.jamo, jamo_col) if query.jamo else 0.0,
         0.9 * text.word_similarity(query.keyboard_jamo, jamo_col) if query.keyboard_jamo else 0.0,
@@ -60,7 +60,7 @@ def _score(query: PreparedQuery, row: tuple[int, str, str, str, str, str, float]
     if similarity < THRESHOLD and not choseong_bonus and not in_document:
         return None
     bonus = 0.6 if f" {query.compact} " in padded else 0.3 if f" {query.compact}" in padded else 0.0
-    title_grams, query_grams = text.trigrams(titles), text.trigrams(query.words)
+    title_grams, query_grams = text.trigrams(titles), text.trigrams(query.trigram_words)
     union = title_grams | query_grams
     full_similarity = len(title_grams & query_grams) / len(union) if union else 0.0
     return (

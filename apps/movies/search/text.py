@@ -263,24 +263,47 @@ def romanize(text: str) -> str:
     return "".join(out)
 
 
+_COMPOUND_VOWELS = frozenset({"ㅗㅏ", "ㅗㅐ", "ㅗㅣ", "ㅜㅓ", "ㅜㅔ", "ㅜㅣ", "ㅡㅣ"})
+_FINAL_CLUSTERS = frozenset(
+    {"ㄱㅅ", "ㄴㅈ", "ㄴㅎ", "ㄹㄱ", "ㄹㅁ", "ㄹㅂ", "ㄹㅅ", "ㄹㅌ", "ㄹㅍ", "ㄹㅎ", "ㅂㅅ"}
+)
+
+
+def _spells_hangul(keys: str) -> bool:
+    """True if the keystrokes compose into Hangul syllables (consonant, vowel, optional finals)."""
+    vowels = set(JUNGSEONG)
+    runs = re.findall(r"[ㄱ-ㅎ]+|[ㅏ-ㅣ]+", keys)
+    if not runs or runs[0][0] in vowels:
+        return False
+    for index, run in enumerate(runs):
+        if run[0] in vowels:
+            if len(run) > 2 or (len(run) == 2 and run not in _COMPOUND_VOWELS):
+                return False
+        else:
+            last = index == len(runs) - 1
+            # Between vowels: final (or final cluster) + next initial; at the end: finals only.
+            limit = 2 if last else 3
+            cluster = run if last else run[:-1]
+            if len(run) > limit or (len(cluster) == 2 and cluster not in _FINAL_CLUSTERS):
+                return False
+            if index == 0 and len(run) > 1:
+                return False
+    return True
+
+
 def keyboard_to_jamo(text: str) -> str:
     """Latin letters read as keys on a Korean keyboard (``rltodcnd`` → ``ㄱㅣㅅㅐㅇㅊㅜㅇ``).
 
-    Returns "" unless every letter maps and the result reads like Korean (no vowel-less run
-    of more than three consonants), so ordinary English queries are left alone.
+    Returns "" unless every letter maps and each word spells valid Hangul syllables,
+    so ordinary English queries ("titanic", "the matrix") are left alone.
     """
-    letters = [c for c in text if not c.isspace()]
-    if not letters or not all(c in _DUBEOLSIK or c.lower() in _DUBEOLSIK for c in letters):
+    words = text.split()
+    if not words or not all(c in _DUBEOLSIK or c.lower() in _DUBEOLSIK for word in words for c in word):
         return ""
-    keys = "".join(_DUBEOLSIK.get(c, _DUBEOLSIK.get(c.lower(), "")) for c in letters)
-    vowels = set(JUNGSEONG)
-    run = 0
-    for index, letter in enumerate(keys):
-        run = 0 if letter in vowels else run + 1
-        # A Korean word starts with a consonant and never stacks four consonants.
-        if run > 3 or (index == 0 and letter in vowels):
-            return ""
-    return keys
+    keyed = ["".join(_DUBEOLSIK.get(c, _DUBEOLSIK.get(c.lower(), "")) for c in word) for word in words]
+    if not all(_spells_hangul(word) for word in keyed):
+        return ""
+    return "".join(keyed)
 
 
 def trigrams(text: str) -> set[str]:

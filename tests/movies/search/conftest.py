@@ -31,6 +31,10 @@ CATALOG = [
 
 @pytest.fixture
 def catalog(db) -> dict[str, Title]:
+    return make_catalog()
+
+
+def make_catalog() -> dict[str, Title]:
     genres = {
         slug: GenreFactory(slug=slug, name_en=slug.title(), name_ko=slug, bit=index)
         for index, slug in enumerate(
@@ -47,3 +51,15 @@ def catalog(db) -> dict[str, Title]:
         Credit.objects.create(title=titles[name], person=bong, role=CreditRole.DIRECTOR)
     title_search_fields_refresh(title_ids=[t.id for t in titles.values()])
     return titles
+
+
+@pytest.fixture(autouse=True)
+def _forget_elasticsearch_outages():
+    """Each test starts with no remembered cluster outage (a port may be reused)."""
+    from apps.movies.search import elastic
+
+    elastic._down_until.clear()
+    elastic._alias_ready.clear()
+    yield
+    elastic._down_until.clear()
+    elastic._alias_ready.clear()

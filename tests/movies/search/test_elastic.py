@@ -131,6 +131,7 @@ def test_search_api_never_500s_when_the_cluster_is_down(settings, client, catalo
 
 
 def test_index_titles_bulk_indexes_documents_by_primary_key(es_settings, responder, catalog):
+    responder.on("HEAD", "/_alias/moochu-test-titles", lambda r: (200, {}))
     responder.on("PUT", "/_bulk", bulk_ok)
     ids = [catalog["Parasite"].pk, catalog["Oldboy"].pk]
     indexed = get_search_backend().index_titles(title_ids=ids)
@@ -158,6 +159,7 @@ def test_bulk_document_errors_are_logged_not_raised(es_settings, responder, cata
         ]
         return 200, {"took": 1, "errors": True, "items": items}
 
+    responder.on("HEAD", "/_alias/moochu-test-titles", lambda r: (200, {}))
     responder.on("PUT", "/_bulk", partly_rejected)
     with caplog.at_level(logging.WARNING):
         indexed = get_search_backend().index_titles(title_ids=[catalog["Parasite"].pk, catalog["Oldboy"].pk])
@@ -217,3 +219,35 @@ def test_real_cluster_reindex_and_search(settings, catalog):
     ]:
         assert search_titles(query=query).titles[0] == catalog[expected]
     backend.client.indices.delete(index="moochu-pytest-titles-*")
+
+
+def test_after_a_failure_the_cluster_is_left_alone_for_a_while(es_settings, responder, catalog):
+    # given a cluster that answers 503
+    responder.on("POST", "/_search", lambda r: (503, {"error": "unavailable", "status": 503}))
+    # when two searches follow each other
+    first = search_titles(query="parasite")
+    second = search_titles(query="기생충")
+    # then only the first asked the cluster; both were answered from the database
+    assert len(responder.requests_to("POST", "/_search")) == 1
+    assert first.backend == second.backend == "postgres"
+    assert second.titles[0] == catalog["Parasite"]
+
+
+def test_first_incremental_index_creates_the_mapped_index_behind_the_alias(es_settings, responder, catalog):
+    # given a cluster with no alias yet (HEAD answers 404)
+    created = []
+    responder.on("PUT", "/_bulk", bulk_ok)
+    responder.on("POST", "/_aliases", lambda r: (200, {"acknowledged": True}))
+    responder.on("PUT", "", lambda r: (created.append(r.path) or 200, {"acknowledged": True}))
+    backend = get_search_backend()
+    # when titles are indexed twice
+    backend.index_titles(title_ids=[catalog["Parasite"].pk])
+    backend.index_titles(title_ids=[catalog["Oldboy"].pk])
+    # then a mapped index was created once and put behind the alias before any write
+    index_creations = [path for path in created if not path.startswith("/_bulk")]
+    assert len(index_creations) == 1
+    assert index_creations[0].startswith("/moochu-test-titles-")
+    alias_actions = responder.requests_to("POST", "/_aliases")[0].json()["actions"]
+    assert alias_actions == [{"add": {"index": index_creations[0].strip("/"), "alias": "moochu-test-titles"}}]
+    assert len(responder.requests_to("HEAD", "/_alias/moochu-test-titles")) == 1
+    assert len(responder.requests_to("PUT", "/_bulk")) == 2

@@ -71,3 +71,9 @@ def test_get_search_backend_follows_settings(settings):
     assert get_search_backend().name == "sqlite"
     settings.SEARCH_BACKEND = "database"
     assert get_search_backend().name == "postgres"
+
+
+def test_search_titles_costs_two_queries_once_the_connection_is_set_up(catalog, django_assert_num_queries):
+    search_titles(query="기생충")  # first search on a connection also sets pg_trgm's threshold
+    with django_assert_num_queries(2):  # the ranking, then the titles
+        search_titles(query="the matrx")

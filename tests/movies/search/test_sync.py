@@ -47,6 +47,7 @@ def test_sync_with_nothing_dirty_does_nothing():
 def test_sync_bulk_indexes_into_elasticsearch_when_configured(settings):
     responder, stop = start_responder()
     try:
+        responder.on("HEAD", "/_alias/moochu-titles", lambda r: (200, {}))
         responder.on("PUT", "/_bulk", bulk_ok)
         settings.SEARCH_BACKEND = "elasticsearch"
         settings.ELASTICSEARCH_URL = responder.url
@@ -126,3 +127,26 @@ def test_search_command_reindexes(capsys):
     TitleFactory.create_batch(2)
     call_command("search", "--reindex")
     assert "Reindexed 2 titles." in capsys.readouterr().out
+
+
+def test_nightly_rebuild_task_is_scheduled_and_swaps_in_a_fresh_index(settings):
+    from apps.movies.search_tasks import movies_search_index_rebuild_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["movies-search-index-rebuild"]
+    assert entry["task"] == movies_search_index_rebuild_task.name
+    responder, stop = start_responder()
+    try:
+        responder.on("PUT", "/_bulk", bulk_ok)
+        responder.on(
+            "POST", "/_refresh", lambda r: (200, {"_shards": {"total": 1, "successful": 1, "failed": 0}})
+        )
+        responder.on("POST", "/_aliases", lambda r: (200, {"acknowledged": True}))
+        responder.on("PUT", "", lambda r: (200, {"acknowledged": True}))
+        settings.SEARCH_BACKEND = "elasticsearch"
+        settings.ELASTICSEARCH_URL = responder.url
+        TitleFactory.create_batch(2)
+        movies_search_index_rebuild_task()
+        assert len(responder.requests_to("PUT", "/_bulk")[0].ndjson()) == 4
+        assert responder.requests_to("POST", "/_aliases")
+    finally:
+        stop()

@@ -77,3 +77,24 @@ def test_word_similarity_scores_typos_below_exact():
     assert exact == 1.0
     assert 0.5 <= typo < exact
     assert text.word_similarity("", "anything") == 0.0
+
+
+def test_prepared_query_reads_shifted_keys_for_double_consonants():
+    from apps.movies.search.query import search_query_prepare
+
+    assert search_query_prepare(raw="dkrkTl").keyboard_jamo == text.jamo("아가씨")
+    assert search_query_prepare(raw="Rltodcnd").keyboard_jamo == text.jamo("기생충")
+
+
+@pytest.mark.parametrize(
+    "query", ["titanic", "the matrix", "thematrix", "parasite", "oldboy", "amelie", "jaws"]
+)
+def test_keyboard_to_jamo_leaves_english_words_alone(query):
+    assert text.keyboard_to_jamo(query) == ""
+
+
+@pytest.mark.parametrize(
+    ("keys", "korean"), [("dhwlddj rpdla", "오징어게임"), ("dkswdk", "앉아"), ("dmlwk", "의자")]
+)
+def test_keyboard_to_jamo_accepts_compound_vowels_and_final_clusters(keys, korean):
+    assert text.keyboard_to_jamo(keys) == text.jamo(korean)

@@ -97,3 +97,21 @@ def test_search_page_paginates(client, catalog, monkeypatch):
     assert 'rel="prev"' in second
     assert "엔드게임" in second
     assert "엔드게임" not in first
+
+
+def test_api_schema_documents_search_parameters(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    parameters = {p["name"] for p in schema["paths"]["/api/search/"]["get"]["parameters"]}
+    assert {"q", "limit", "offset"} <= parameters
+    assert "/api/search/suggest/" in schema["paths"]
+
+
+def test_search_page_names_the_hinted_genres(client, catalog):
+    content = client.get("/search/", {"q": "좀비 영화"}).content.decode()
+    assert "Popular titles in Horror:" in content
+
+
+def test_search_page_past_the_last_page_says_so(client, catalog):
+    response = client.get("/search/", {"q": "기생충", "page": "7"})
+    assert response.status_code == 200
+    assert "No more results." in response.content.decode()
