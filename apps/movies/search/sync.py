@@ -48,6 +48,14 @@ def title_search_index_sync(*, batch_size: int) -> int:
     return len(ids)
 
 
+def search_index_sync_all(*, batch_size: int = REBUILD_BATCH_SIZE) -> int:
+    """Index every dirty title now, batch by batch (after a bulk import)."""
+    total = 0
+    while indexed := title_search_index_sync(batch_size=batch_size):
+        total += indexed
+    return total
+
+
 def search_index_rebuild() -> int:
     """Refresh every title's search keys and, with Elasticsearch, swap in a fresh index."""
     ids = list(Title.objects.order_by("pk").values_list("pk", flat=True))

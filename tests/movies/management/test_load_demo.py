@@ -12,6 +12,7 @@ from apps.movies.datasets import MOVIELENS_WHEEL
 from apps.movies.datasets import DatasetError
 from apps.movies.models import Availability
 from apps.movies.models import Title
+from apps.movies.search import search_titles
 from apps.movies.services.demo import KOREAN_SAMPLE_PATH
 from apps.social.models import Rating
 from tests.movies.demo_fakes import sample_record
@@ -96,3 +97,19 @@ def test_load_demo_end_to_end_with_the_real_data_sets():
         Availability.objects.count(),
     )
     assert KOREAN_SAMPLE_PATH.exists()
+
+
+def test_loaded_demo_titles_are_searchable_at_once(tmp_path):
+    # given: no beat runs in the embedded default
+    sample = write_sample(tmp_path / "sample.json", [sample_record(), series_record()])
+
+    # when
+    out, _err = _run("--skip-movielens", "--sample", str(sample))
+
+    # then
+    first = Title.objects.order_by("pk").first()
+    assert "2 titles (re)indexed for search" in out
+    assert not Title.objects.filter(search_index_dirty=True).exists()
+    hits = search_titles(query=first.title_ko, limit=3).hits
+    assert hits[0].title.pk == first.pk
+    assert "0 titles (re)indexed" in _run("--skip-movielens", "--sample", str(sample))[0]
