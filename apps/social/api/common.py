@@ -1,0 +1,58 @@
+"""Shared serializers and helpers of the social API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.movies.models import Title
+from apps.social.models import User
+from apps.social.selectors import user_get_by_nickname
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    nickname = serializers.CharField(source="display_name")
+    avatar = serializers.SerializerMethodField()
+
+    def get_avatar(self, obj: User) -> str:
+        return obj.avatar.url if obj.avatar else ""
+
+
+class TitleBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField(source="display_title")
+    year = serializers.IntegerField(allow_null=True)
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 20
+    max_limit = 100
+
+
+def paginated(
+    *, request: Request, view: APIView, queryset: QuerySet[Any] | list[Any], serializer_class: type
+) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def title_or_404(title_id: int) -> Title:
+    return get_object_or_404(Title, pk=title_id)
+
+
+def user_or_404(nickname: str) -> User:
+    user = user_get_by_nickname(nickname=nickname)
+    if user is None:
+        from django.http import Http404
+
+        raise Http404
+    return user
