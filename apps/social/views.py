@@ -434,13 +434,16 @@ def recommend_view(request: HttpRequest, title_id: int) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    # Shown with their unread styling once, then marked read: opening the inbox clears the badge.
+    notifications = list(selectors.notifications_recent(user=request.user)[:30])
+    services.notifications_mark_read(user=request.user, ids=[n.pk for n in notifications if not n.is_read])
     return render(
         request,
         "social/inbox.html",
         {
             "pending": selectors.recommendation_inbox(user=request.user),
             "sent": selectors.recommendations_sent(user=request.user)[:50],
-            "notifications": selectors.notifications_recent(user=request.user)[:30],
+            "notifications": notifications,
         },
     )
 
