@@ -123,32 +123,38 @@ class Relationship:
 
 
 def relationship_between(*, viewer: User | None, owner: User) -> Relationship:
+    """Friendship, follow, open requests and blocks between two users, in one query."""
     viewer = _viewer(viewer)
     if viewer is None:
         return Relationship()
     if viewer.pk == owner.pk:
         return Relationship(is_self=True)
-    row = User.objects.filter(pk=owner.pk).aggregate(
-        friend=Count("pk", filter=Q(friendships__friend_id=viewer.pk), distinct=True),
+    pending = FriendRequest.objects.filter(status=FriendRequestStatus.PENDING)
+    row = (
+        User.objects.filter(pk=owner.pk)
+        .annotate(
+            is_friend=Exists(Friendship.objects.filter(user_id=owner.pk, friend_id=viewer.pk)),
+            is_following=Exists(Follow.objects.filter(follower_id=viewer.pk, followee_id=owner.pk)),
+            request_sent_id=Subquery(
+                pending.filter(from_user_id=viewer.pk, to_user_id=owner.pk).values("pk")[:1]
+            ),
+            request_received_id=Subquery(
+                pending.filter(from_user_id=owner.pk, to_user_id=viewer.pk).values("pk")[:1]
+            ),
+            blocked_by_me=Exists(Block.objects.filter(blocker_id=viewer.pk, blocked_id=owner.pk)),
+            blocks_me=Exists(Block.objects.filter(blocker_id=owner.pk, blocked_id=viewer.pk)),
+        )
+        .values(
+            "is_friend",
+            "is_following",
+            "request_sent_id",
+            "request_received_id",
+            "blocked_by_me",
+            "blocks_me",
+        )
+        .first()
     )
-    rel = Relationship(is_friend=bool(row["friend"]))
-    rel.is_following = Follow.objects.filter(follower=viewer, followee=owner).exists()
-    for req in FriendRequest.objects.filter(
-        Q(from_user=viewer, to_user=owner) | Q(from_user=owner, to_user=viewer),
-        status=FriendRequestStatus.PENDING,
-    ).only("id", "from_user_id"):
-        if req.from_user_id == viewer.pk:
-            rel.request_sent_id = req.pk
-        else:
-            rel.request_received_id = req.pk
-    for block in Block.objects.filter(
-        Q(blocker=viewer, blocked=owner) | Q(blocker=owner, blocked=viewer)
-    ).only("blocker_id"):
-        if block.blocker_id == viewer.pk:
-            rel.blocked_by_me = True
-        else:
-            rel.blocks_me = True
-    return rel
+    return Relationship(**row) if row else Relationship()
 
 
 def visible_sections(*, owner: User, profile: Profile, rel: Relationship) -> dict[str, bool]:
@@ -265,14 +271,28 @@ def guestbook_entries_visible(*, owner: User, viewer: User | None) -> QuerySet[G
     return qs.filter(Q(is_secret=False) | Q(author=viewer))
 
 
+def _visits_sum(owner_ref: OuterRef | int, day: dt.date | None = None) -> Subquery:
+    qs = VisitDaily.objects.filter(owner_id=owner_ref)
+    if day is not None:
+        qs = qs.filter(day=day)
+    return Subquery(qs.order_by().values("owner_id").annotate(n=Sum("count")).values("n")[:1])
+
+
+def _counts_with_pending(owner_id: int, today: dt.date, row: dict[str, int | None]) -> dict[str, int]:
+    pending = visitor_store().pending(owner_id=owner_id, day=today)
+    return {"today": (row["visits_today"] or 0) + pending, "total": (row["visits_total"] or 0) + pending}
+
+
 def visitor_counts(*, owner: User) -> dict[str, int]:
     """TODAY and TOTAL: persisted daily rows plus what Redis has not flushed yet."""
     today = seoul_today()
-    row = VisitDaily.objects.filter(owner=owner).aggregate(
-        total=Sum("count"), today=Sum("count", filter=Q(day=today))
+    row = (
+        User.objects.filter(pk=owner.pk)
+        .annotate(visits_total=_visits_sum(OuterRef("pk")), visits_today=_visits_sum(OuterRef("pk"), today))
+        .values("visits_total", "visits_today")
+        .get()
     )
-    pending = visitor_store().pending(owner_id=owner.pk, day=today)
-    return {"today": (row["today"] or 0) + pending, "total": (row["total"] or 0) + pending}
+    return _counts_with_pending(owner.pk, today, row)
 
 
 @dataclass
@@ -297,6 +317,11 @@ class Homepage:
 GUESTBOOK_PAGE = 10
 
 
+def _count_of(qs: QuerySet, group_field: str) -> Subquery:
+    """COUNT(*) of a queryset as a scalar subquery (to fold several counts into one query)."""
+    return Subquery(qs.values(group_field).annotate(n=Count("*")).values("n")[:1])
+
+
 def homepage_get(*, owner: User, viewer: User | None, guestbook_offset: int = 0) -> Homepage:
     """Everything the mini-homepage shows; hidden sections are not even queried."""
     viewer = _viewer(viewer)
@@ -317,13 +342,25 @@ def homepage_get(*, owner: User, viewer: User | None, guestbook_offset: int = 0)
         data = taste_breakdown(user=owner)
         page.genre_bars = taste_chart_bars(data["genres"])
         page.decade_bars = taste_chart_bars(data["decades"])
+    entries = guestbook_entries_visible(owner=owner, viewer=viewer)
     if sections["guestbook"]:
-        entries = guestbook_entries_visible(owner=owner, viewer=viewer)
         page.guestbook = list(entries[guestbook_offset : guestbook_offset + GUESTBOOK_PAGE])
-        page.guestbook_count = entries.count()
-    if sections["friends"]:
-        page.friend_count = Friendship.objects.filter(user=owner).count()
-    page.counts = visitor_counts(owner=owner)
+    # All the counters of the page in one query.
+    today = seoul_today()
+    row = (
+        User.objects.filter(pk=owner.pk)
+        .annotate(
+            visits_total=_visits_sum(OuterRef("pk")),
+            visits_today=_visits_sum(OuterRef("pk"), today),
+            friend_n=_count_of(Friendship.objects.filter(user_id=owner.pk), "user_id"),
+            guestbook_n=_count_of(entries.select_related(None).order_by(), "owner_id"),
+        )
+        .values("visits_total", "visits_today", "friend_n", "guestbook_n")
+        .get()
+    )
+    page.friend_count = row["friend_n"] or 0 if sections["friends"] else 0
+    page.guestbook_count = row["guestbook_n"] or 0 if sections["guestbook"] else 0
+    page.counts = _counts_with_pending(owner.pk, today, row)
     page.hit_rate = recommendation_hit_rate(user=owner)
     if viewer is not None and not rel.is_self:
         page.taste_match = taste_match_percent(a=owner, b=viewer)

@@ -36,10 +36,11 @@ SECTIONS = ("ratings", "shelf", "taste", "guestbook", "friends")
 
 
 def profile_get_or_create(*, user: User) -> Profile:
-    profile = getattr(user, "_profile_cache", None)
+    # Reuse a profile loaded with select_related("profile") or by an earlier call.
+    profile = user._state.fields_cache.get("profile")
     if profile is None:
         profile, _ = Profile.objects.get_or_create(user=user)
-        user._profile_cache = profile
+        user._state.fields_cache["profile"] = profile
     return profile
 
 
