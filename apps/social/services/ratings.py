@@ -75,6 +75,8 @@ def rating_set(*, user: User, title: Title, stars: float | Decimal | str) -> Rat
     rating.full_clean()
     rating.save()
     _title_rating_refresh(title_id=title.pk)
+    # One feed line per rated title: a changed rating moves it to the top with the new stars.
+    Activity.objects.filter(actor=user, title=title, verb=ActivityVerb.RATED).delete()
     Activity.objects.create(
         actor=user, verb=ActivityVerb.RATED, title=title, section="ratings", stars=rating.stars
     )

@@ -62,7 +62,9 @@ def test_rating_set_invalidates_taste_cache_on_commit(alice, title, django_captu
         rating_set(user=alice, title=title, stars=3)
     assert len(callbacks) == 1
     assert cache.get(taste_cache_key(alice.pk)) is None
-    assert Activity.objects.filter(actor=alice, verb="rated").count() == 1
+    rating_set(user=alice, title=title, stars=4.5)
+    # re-rating replaces the feed line instead of adding one
+    assert list(Activity.objects.filter(actor=alice, verb="rated").values_list("stars", flat=True)) == [4.5]
 
 
 def test_rating_delete_without_rating_is_a_clear_error(alice, title):
