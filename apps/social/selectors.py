@@ -73,6 +73,23 @@ def user_get_by_nickname(*, nickname: str) -> User | None:
     return user
 
 
+def user_search(*, query: str, viewer: User | None, limit: int = 20) -> list[User]:
+    """Find people by nickname prefix (case/width-insensitive). Only public identity is exposed
+    by callers (nickname, avatar); users who blocked the viewer are left out."""
+    from apps.social.services.accounts import nickname_normalise
+
+    _, key = nickname_normalise(query)
+    if not key:
+        return []
+    qs = User.objects.filter(is_active=True, profile__nickname_key__startswith=key).order_by(
+        "profile__nickname_key"
+    )
+    viewer = _viewer(viewer)
+    if viewer is not None:
+        qs = qs.exclude(pk__in=Block.objects.filter(blocked=viewer).values("blocker_id"))
+    return list(qs[:limit])
+
+
 def friend_ids_for_user(*, user: User) -> list[int]:
     return list(Friendship.objects.filter(user=user).values_list("friend_id", flat=True))
 

@@ -367,6 +367,8 @@ def friends(request: HttpRequest) -> HttpResponse:
             "incoming": selectors.friend_requests_incoming(user=request.user),
             "outgoing": selectors.friend_requests_outgoing(user=request.user),
             "blocked": selectors.blocked_users_for(user=request.user),
+            "query": request.GET.get("q", "")[:40],
+            "found": selectors.user_search(query=request.GET.get("q", "")[:40], viewer=request.user),
         },
     )
 

@@ -197,3 +197,22 @@ def test_board_pages_round_trip(alice, bob, title):
     bad = client.post(reverse("social:board-new"), {"heading": "x", "body": "y", "title_ids": "abc"})
     assert bad.status_code == 200
     assert "Use title numbers" in bad.content.decode()
+
+
+def test_user_search_finds_by_folded_nickname_and_exposes_identity_only(alice, bob, carol):
+    from apps.social.services import block_set
+    from apps.social.services import user_nickname_set
+
+    user_nickname_set(user=alice, nickname="MovieQueen")
+    profile_update(user=alice, data={"mood": "secret mood", "visibility_ratings": "private"})
+    guestbook_entry_create(owner=alice, author=bob, body="SECRET-GB", is_secret=True)
+    results = Client().get(reverse("social-api:user-search"), {"q": "ｍｏｖｉｅ"}).json()
+    assert [r["nickname"] for r in results] == ["MovieQueen"]
+    assert set(results[0]) == {"id", "nickname", "avatar"}
+    page = client_for(carol).get(reverse("social:friends"), {"q": "movie"}).content.decode()
+    assert "MovieQueen" in page
+    assert "SECRET-GB" not in page
+    assert "secret mood" not in page
+    # people who blocked you do not show up
+    block_set(blocker=alice, blocked=carol)
+    assert client_for(carol).get(reverse("social-api:user-search"), {"q": "movie"}).json() == []

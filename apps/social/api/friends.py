@@ -22,6 +22,20 @@ from apps.social.models import User
 from config.exceptions import ApplicationError
 
 
+class UserSearchApi(APIView):
+    permission_classes = []
+
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(max_length=40)
+
+    @extend_schema(parameters=[FilterSerializer], responses=UserBriefSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        users = selectors.user_search(query=filters.validated_data["q"], viewer=request.user)
+        return Response(UserBriefSerializer(users, many=True).data)
+
+
 class FriendListApi(APIView):
     permission_classes = [IsAuthenticated]
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("me/diary/create/", ratings.DiaryCreateApi.as_view(), name="diary-create"),
     path("me/diary/<int:entry_id>/delete/", ratings.DiaryDeleteApi.as_view(), name="diary-delete"),
     # Homepage, profile, onboarding
+    path("users/", friends.UserSearchApi.as_view(), name="user-search"),
     path("users/<str:nickname>/", homepage.HomepageDetailApi.as_view(), name="homepage"),
     path("users/<str:nickname>/guestbook/", homepage.GuestbookListApi.as_view(), name="guestbook"),
     path(
