@@ -15,6 +15,7 @@ from apps.social import selectors
 from apps.social import services
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
+from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.models import BoardPost
 
@@ -177,3 +178,6 @@ class BoardLikeApi(APIView):
             user=request.user, post=_visible_post(request, post_id), **data.validated_data
         )
         return Response({"like_count": count})
+
+
+name_nested_serializers(globals())

@@ -45,6 +45,24 @@ def paginated(
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
+def name_nested_serializers(namespace: dict[str, Any]) -> None:
+    """Give nested Input/Output/Filter serializers schema names unique across the API.
+
+    drf-spectacular names a component after its class ("InputSerializer" → "Input"), so
+    every view's nested InputSerializer would collide; call at the end of each API module
+    with ``globals()``: ``RatingSetApi.InputSerializer`` becomes ``RatingSetInput``.
+    """
+    for view in list(namespace.values()):
+        if not (
+            isinstance(view, type) and issubclass(view, APIView) and view.__module__ == namespace["__name__"]
+        ):
+            continue
+        for attr, nested in vars(view).items():
+            if isinstance(nested, type) and issubclass(nested, serializers.BaseSerializer):
+                name = view.__name__.removesuffix("Api") + attr.removesuffix("Serializer")
+                nested.Meta = type("Meta", (), {"ref_name": name})
+
+
 def title_or_404(title_id: int) -> Title:
     return get_object_or_404(Title, pk=title_id)
 

@@ -15,6 +15,7 @@ from apps.social import selectors
 from apps.social import services
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
+from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.api.common import title_or_404
 from apps.social.api.common import user_or_404
@@ -324,3 +325,6 @@ class FeedApi(APIView):
     def get(self, request: Request) -> Response:
         qs = selectors.feed_for_user(user=request.user)
         return paginated(request=request, view=self, queryset=qs, serializer_class=ActivityOutputSerializer)
+
+
+name_nested_serializers(globals())

@@ -16,6 +16,7 @@ from apps.social import selectors
 from apps.social import services
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
+from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.api.common import user_or_404
 from apps.social.models import Visibility
@@ -238,3 +239,6 @@ class OnboardingCompleteApi(APIView):
             watchlist_ids=data.validated_data["watchlist_ids"],
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+name_nested_serializers(globals())

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from apps.social import services
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
+from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.api.common import title_or_404
 from apps.social.models import DiaryEntry
@@ -244,3 +245,6 @@ class ReviewLikeApi(APIView):
         review = get_object_or_404(Review, pk=review_id)
         count = services.review_like_set(user=request.user, review=review, **data.validated_data)
         return Response({"like_count": count})
+
+
+name_nested_serializers(globals())
