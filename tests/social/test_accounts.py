@@ -57,6 +57,7 @@ def test_email_signup_requires_verification_then_logs_in():
     assert client.get(path).status_code == 200
     confirmed = client.post(path)
     assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/me/onboarding/"  # new accounts start with the taste onboarding
     assert EmailAddress.objects.get(user=user).verified
     assert client.session[SESSION_KEY] == str(user.pk)
 

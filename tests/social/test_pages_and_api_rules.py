@@ -216,3 +216,21 @@ def test_user_search_finds_by_folded_nickname_and_exposes_identity_only(alice, b
     # people who blocked you do not show up
     block_set(blocker=alice, blocked=carol)
     assert client_for(carol).get(reverse("social-api:user-search"), {"q": "movie"}).json() == []
+
+
+def test_sender_sees_how_the_friend_rated_and_receiver_accepts_from_inbox(alice, bob, friends, title):
+    from apps.social.models import WatchlistItem
+    from apps.social.services import recommendation_send
+
+    [rec] = recommendation_send(sender=alice, receiver_ids=[bob.pk], title=title, note="<i>봐봐</i>")
+    inbox = client_for(bob).get(reverse("social:inbox")).content.decode()
+    assert "&lt;i&gt;봐봐&lt;/i&gt;" in inbox
+    client_for(bob).post(reverse("social:recommendation-answer", args=[rec.pk, "accept"]))
+    assert WatchlistItem.objects.filter(user=bob, title=title).exists()
+    rating_set(user=bob, title=title, stars=3.5)
+    sent = client_for(alice).get(reverse("social:inbox")).content.decode()
+    assert "★★★½" in sent
+    api = client_for(alice).get(reverse("social-api:recommendation-sent")).json()
+    assert api["results"][0]["friend_stars"] == 3.5
+    hit = client_for(UserFactory()).get(_home(alice)).content.decode()
+    assert "100%" in hit
