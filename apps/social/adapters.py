@@ -40,9 +40,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: Any) -> bool:
-        # Provider-verified e-mail plus a generated nickname: no extra form to fill in.
-        return True
+    """Social sign-up gets a nickname from the provider's profile (made unique).
+
+    allauth's default auto-signup rules stay: when the provider gives no e-mail or one
+    that is already taken, the user sees the sign-up form (with the nickname field).
+    """
 
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> User:
         user = super().save_user(request, sociallogin, form)

@@ -204,3 +204,31 @@ def test_kakao_token_error_creates_nothing():
     assert response.status_code == 401  # allauth renders its "login failed" page
     assert not SocialAccount.objects.exists()
     assert SESSION_KEY not in client.session
+
+
+@responses.activate
+def test_kakao_without_email_consent_asks_for_email_and_nickname():
+    _app("kakao")
+    responses.post("https://kauth.kakao.com/oauth/token", json={"access_token": "t", "token_type": "bearer"})
+    responses.get(
+        "https://kapi.kakao.com/v2/user/me",
+        json={
+            "id": 555,
+            "properties": {"nickname": "익명"},
+            "kakao_account": {"profile": {"nickname": "익명"}},
+        },
+    )
+    client = Client()
+    state = _start(client, "kakao")
+    response = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/3rdparty/signup/"
+    form = client.get("/accounts/3rdparty/signup/").content.decode()
+    assert 'name="nickname"' in form
+    done = client.post(
+        "/accounts/3rdparty/signup/", {"email": "kakao-user@example.com", "nickname": "카카오유저"}
+    )
+    assert done.status_code == 302
+    account = SocialAccount.objects.get(provider="kakao", uid="555")
+    assert account.user.nickname == "카카오유저"
+    assert account.user.email == "kakao-user@example.com"
