@@ -379,7 +379,8 @@ def homepage_get(*, owner: User, viewer: User | None, guestbook_offset: int = 0)
     page.guestbook_count = row["guestbook_n"] or 0 if sections["guestbook"] else 0
     page.counts = _counts_with_pending(owner.pk, today, row)
     page.hit_rate = recommendation_hit_rate(user=owner)
-    if viewer is not None and not rel.is_self:
+    # Derived from the owner's ratings: shown only to those who may see the ratings.
+    if viewer is not None and not rel.is_self and sections["ratings"]:
         page.taste_match = taste_match_percent(a=owner, b=viewer)
     return page
 

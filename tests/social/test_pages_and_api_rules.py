@@ -234,3 +234,20 @@ def test_sender_sees_how_the_friend_rated_and_receiver_accepts_from_inbox(alice,
     assert api["results"][0]["friend_stars"] == 3.5
     hit = client_for(UserFactory()).get(_home(alice)).content.decode()
     assert "100%" in hit
+
+
+def test_taste_match_is_hidden_when_ratings_are_private(alice, bob):
+    titles = [TitleFactory() for _ in range(3)]
+    for t in titles:
+        rating_set(user=alice, title=t, stars=4)
+        rating_set(user=bob, title=t, stars=4)
+    url = reverse("social-api:taste-match", kwargs={"nickname": alice.nickname})
+    assert client_for(bob).get(url).json() == {"percent": 100}
+    profile_update(user=alice, data={"visibility_ratings": "private"})
+    assert client_for(bob).get(url).status_code == 400
+    assert (
+        client_for(bob)
+        .get(reverse("social-api:homepage", kwargs={"nickname": alice.nickname}))
+        .json()["taste_match"]
+        is None
+    )

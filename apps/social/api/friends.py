@@ -186,6 +186,11 @@ class TasteMatchApi(APIView):
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, nickname: str) -> Response:
         other = user_or_404(nickname)
+        rel = selectors.relationship_between(viewer=request.user, owner=other)
+        profile = services.profile_get_or_create(user=other)
+        if not selectors.visible_sections(owner=other, profile=profile, rel=rel)["ratings"]:
+            # Computed from their ratings: hidden when their ratings are.
+            raise ApplicationError("This user's ratings are not visible to you.")
         return Response({"percent": selectors.taste_match_percent(a=request.user, b=other)})
 
 
