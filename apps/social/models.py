@@ -52,7 +52,7 @@ class Rating(models.Model):
         ]
         indexes = [
             models.Index(fields=["title", "half_stars"], name="rating_title"),
-            models.Index(fields=["user", "-created_at"], name="rating_user_recent"),
+            models.Index(fields=["user", "-created_at", "-id"], name="rating_user_recent"),
         ]
 
     def __str__(self) -> str:
@@ -163,7 +163,7 @@ class Review(TimeStamped):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "title"], name="review_unique_per_user")]
-        indexes = [models.Index(fields=["user", "-created_at"], name="review_user_recent")]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="review_user_recent")]
 
     def __str__(self) -> str:
         return f"review of {self.title} by {self.user}"
