@@ -10,4 +10,5 @@ from apps.movies.search_urls import api_urlpatterns as search_api_urlpatterns
 urlpatterns = [
     path("", include("apps.movies.api.urls")),
     path("", include(search_api_urlpatterns)),
+    path("social/", include("apps.social.api.urls")),
 ]

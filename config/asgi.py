@@ -19,12 +19,15 @@ from channels.routing import URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from apps.chat.routing import websocket_urlpatterns  # noqa: E402
+from apps.social.routing import websocket_urlpatterns as social_websocket_urlpatterns  # noqa: E402
 from config.upstream import UpstreamNameMiddleware  # noqa: E402
 
 application: ProtocolTypeRouter | UpstreamNameMiddleware = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns + social_websocket_urlpatterns))
+        ),
     }
 )
 

@@ -52,7 +52,7 @@ class Rating(models.Model):
         ]
         indexes = [
             models.Index(fields=["title", "half_stars"], name="rating_title"),
-            models.Index(fields=["user", "-created_at"], name="rating_user_recent"),
+            models.Index(fields=["user", "-created_at", "-id"], name="rating_user_recent"),
         ]
 
     def __str__(self) -> str:
@@ -61,3 +61,411 @@ class Rating(models.Model):
     @property
     def stars(self) -> float:
         return self.half_stars / 2
+
+
+# -----------------------------------------------------------------------------
+# Shared choices
+# -----------------------------------------------------------------------------
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    FRIENDS = "friends", _("Friends only")
+    PRIVATE = "private", _("Private")
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# -----------------------------------------------------------------------------
+# Mini-homepage profile
+# -----------------------------------------------------------------------------
+class Profile(models.Model):
+    """The mini-homepage of a user: mood, intro, per-section visibility, visitor totals."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    # Unicode NFKC + case-folded nickname: the uniqueness key (see user_nickname_set).
+    nickname_key = models.CharField(max_length=60, unique=True, null=True, blank=True)
+    mood = models.CharField(_("mood"), max_length=30, blank=True)
+    intro = models.CharField(_("one-line intro"), max_length=120, blank=True)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    visibility_ratings = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility_shelf = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility_taste = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility_guestbook = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    visibility_friends = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+class VisitDaily(models.Model):
+    """Unique visitors of a homepage per Seoul day, flushed from Redis (survives a Redis restart)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visit_days")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "day"], name="visitdaily_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.day}: {self.count}"
+
+
+# -----------------------------------------------------------------------------
+# Lists, diary, reviews
+# -----------------------------------------------------------------------------
+class WatchlistItem(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watchlist")
+    title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "title"], name="watchlist_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} wants {self.title}"
+
+
+class DiaryEntry(models.Model):
+    """One viewing: a title can be watched (and rewatched) many times."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary")
+    title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="+")
+    watched_on = models.DateField()
+    rewatch = models.BooleanField(default=False)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-watched_on", "-id"]
+        indexes = [models.Index(fields=["user", "-watched_on"], name="diary_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} watched {self.title} on {self.watched_on}"
+
+
+class Review(TimeStamped):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="reviews")
+    body = models.TextField(max_length=5000)
+    has_spoilers = models.BooleanField(default=False)
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "title"], name="review_unique_per_user")]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="review_user_recent")]
+
+    def __str__(self) -> str:
+        return f"review of {self.title} by {self.user}"
+
+
+class ReviewComment(TimeStamped):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment by {self.user}"
+
+
+class ReviewLike(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "user"], name="reviewlike_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} likes review {self.review_id}"
+
+
+class ShelfItem(models.Model):
+    """The owner's "life movies": at most five, in the owner's order."""
+
+    MAX_ITEMS = 5
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelf")
+    title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "title"], name="shelf_unique_title"),
+            models.UniqueConstraint(fields=["user", "position"], name="shelf_unique_position"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1, position__lte=5), name="shelf_position_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.position}: {self.title}"
+
+
+# -----------------------------------------------------------------------------
+# Guestbook
+# -----------------------------------------------------------------------------
+class GuestbookEntry(TimeStamped):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guestbook")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.CharField(max_length=1000)
+    # Secret entries: only the owner and the author ever see them.
+    is_secret = models.BooleanField(default=False)
+    reply = models.CharField(max_length=1000, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="guestbook_owner_recent")]
+
+    def __str__(self) -> str:
+        return f"guestbook entry {self.pk} on {self.owner_id}"
+
+
+# -----------------------------------------------------------------------------
+# Friends
+# -----------------------------------------------------------------------------
+class Follow(models.Model):
+    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following")
+    followee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique"),
+            models.CheckConstraint(condition=~Q(follower=models.F("followee")), name="follow_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower} follows {self.followee}"
+
+
+class FriendRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class FriendRequest(TimeStamped):
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="friend_requests_sent"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="friend_requests_received"
+    )
+    message = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=10, choices=FriendRequestStatus.choices, default=FriendRequestStatus.PENDING
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open request per pair and direction; history rows are kept.
+            models.UniqueConstraint(
+                fields=["from_user", "to_user"],
+                condition=Q(status="pending"),
+                name="friendrequest_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_user=models.F("to_user")), name="friendrequest_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_user} → {self.to_user} ({self.status})"
+
+
+class Friendship(models.Model):
+    """Mutual friends (일촌): stored as two directed rows so "friends of X" is one index scan."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="friendships")
+    friend = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "friend"], name="friendship_unique"),
+            models.CheckConstraint(condition=~Q(user=models.F("friend")), name="friendship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ⇄ {self.friend}"
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
+            models.CheckConstraint(condition=~Q(blocker=models.F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocks {self.blocked}"
+
+
+# -----------------------------------------------------------------------------
+# Recommendations between friends, notifications, activity
+# -----------------------------------------------------------------------------
+class RecommendationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Recommendation(TimeStamped):
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations_sent"
+    )
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations_received"
+    )
+    title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=10, choices=RecommendationStatus.choices, default=RecommendationStatus.PENDING
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "receiver", "title"], name="recommendation_unique"),
+            models.CheckConstraint(condition=~Q(sender=models.F("receiver")), name="recommendation_not_self"),
+        ]
+        indexes = [models.Index(fields=["receiver", "status", "-created_at"], name="rec_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.receiver}: {self.title}"
+
+
+class NotificationKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    FRIEND_REQUEST = "friend_request", _("Friend request")
+    FRIEND_ACCEPTED = "friend_accepted", _("Friend request accepted")
+    GUESTBOOK = "guestbook", _("Guestbook entry")
+    MENTION = "mention", _("Mention")
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    # Rendered text is built from safe fields only (never a secret entry's body).
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    is_read = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "is_read", "-created_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"
+
+
+class ActivityVerb(models.TextChoices):
+    RATED = "rated", _("rated")
+    REVIEWED = "reviewed", _("reviewed")
+    SHELVED = "shelved", _("added to life movies")
+    POSTED = "posted", _("posted on the board")
+    RECOMMENDED = "recommended", _("recommended")
+
+
+class Activity(models.Model):
+    """One line of the friends feed. `section` decides who may see it (owner's visibility)."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
+    verb = models.CharField(max_length=12, choices=ActivityVerb.choices)
+    title = models.ForeignKey(
+        "movies.Title", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # ratings / shelf / board …: which Profile.visibility_<section> governs this line.
+    section = models.CharField(max_length=12)
+    stars = models.FloatField(null=True, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["actor", "-created_at", "-id"], name="activity_actor_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.verb}"
+
+
+# -----------------------------------------------------------------------------
+# Recommendation board
+# -----------------------------------------------------------------------------
+class BoardPost(TimeStamped):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_posts")
+    heading = models.CharField(max_length=120)
+    body = models.TextField(max_length=10000)
+    titles = models.ManyToManyField("movies.Title", related_name="board_posts")
+    view_count = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    # Staff moderation hides instead of deleting, so the author can be told why.
+    is_hidden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class BoardComment(TimeStamped):
+    post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on post {self.post_id}"
+
+
+class BoardLike(models.Model):
+    post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="boardlike_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} likes post {self.post_id}"
+
+
+class BoardView(models.Model):
+    """One counted view per user per (Seoul) day."""
+
+    post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user", "day"], name="boardview_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.post_id} on {self.day}"

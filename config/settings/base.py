@@ -109,6 +109,10 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 LOCAL_APPS = [
     "apps.movies",
@@ -141,8 +145,37 @@ AUTH_PASSWORD_VALIDATORS = [
 # https://docs.allauth.org/en/latest/account/configuration.html
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env("DJANGO_ACCOUNT_EMAIL_VERIFICATION", default="optional")
+ACCOUNT_EMAIL_VERIFICATION = env("DJANGO_ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Sign-up also asks for a nickname (unique under case folding and NFKC).
+ACCOUNT_SIGNUP_FORM_CLASS = "apps.social.forms_accounts.SignupForm"
+ACCOUNT_ADAPTER = "apps.social.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_REDIRECT_URL = "social:onboarding"
+# https://docs.allauth.org/en/latest/socialaccount/configuration.html
+SOCIALACCOUNT_ADAPTER = "apps.social.adapters.SocialAccountAdapter"
+# Kakao, Naver and Google verify e-mail addresses: a returning user with the same
+# verified address signs in to (and is linked with) the account they already have.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# Providers are configured here from the environment, or as Social applications in the
+# admin; the login page shows a button only for providers that have an app.
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {
+    "kakao": {},
+    "naver": {},
+    "google": {"SCOPE": ["openid", "profile", "email"], "AUTH_PARAMS": {"prompt": "select_account"}},
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+}
+for _provider in ("kakao", "naver", "google"):
+    _client_id = env(f"{_provider.upper()}_CLIENT_ID", default="")
+    if _client_id:
+        SOCIALACCOUNT_PROVIDERS[_provider]["APPS"] = [
+            {"client_id": _client_id, "secret": env(f"{_provider.upper()}_CLIENT_SECRET", default="")}
+        ]
 
 # -----------------------------------------------------------------------------
 # MIDDLEWARE
@@ -189,6 +222,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.social.context_processors.notifications",
             ],
         },
     },
@@ -309,6 +343,11 @@ for _source, _spec in (
         # A run that waited past the next slot is dropped, not stacked.
         "options": {"expires": 50 * 60},
     }
+# Homepage visitor counts: Redis → VisitDaily, so a Redis restart loses at most a minute.
+CELERY_BEAT_SCHEDULE["social-visits-flush"] = {
+    "task": "apps.social.tasks.visits_flush_task",
+    "schedule": 60.0,
+}
 
 # -----------------------------------------------------------------------------
 # SEARCH / RAW PAYLOADS / EVENTS
@@ -394,5 +433,8 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Moochu <noreply@m
 # -----------------------------------------------------------------------------
 # Catalog page size; the list API and pages share it.
 CATALOG_PAGE_SIZE = env.int("MOOCHU_CATALOG_PAGE_SIZE", default=24)
+# Social: avatar upload limit; rate limits as (actions, window seconds) per user.
+SOCIAL_AVATAR_MAX_BYTES = env.int("MOOCHU_AVATAR_MAX_BYTES", default=5 * 1024 * 1024)
+SOCIAL_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 # Snapshot date of the bundled Korean where-to-watch sample (availability changes).
 DEMO_KOREAN_SNAPSHOT = "2026-11-01"

@@ -1,0 +1,183 @@
+"""Recommendation board API."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.social import selectors
+from apps.social import services
+from apps.social.api.common import TitleBriefSerializer
+from apps.social.api.common import UserBriefSerializer
+from apps.social.api.common import name_nested_serializers
+from apps.social.api.common import paginated
+from apps.social.models import BoardPost
+
+
+class BoardPostOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = UserBriefSerializer()
+    heading = serializers.CharField()
+    body = serializers.CharField()
+    titles = TitleBriefSerializer(many=True, source="titles.all")
+    view_count = serializers.IntegerField()
+    like_count = serializers.IntegerField()
+    comment_count = serializers.IntegerField()
+    is_hidden = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class BoardPostInputSerializer(serializers.Serializer):
+    heading = serializers.CharField(allow_blank=True, max_length=1000)
+    body = serializers.CharField(allow_blank=True, max_length=20000)
+    title_ids = serializers.ListField(child=serializers.IntegerField(), max_length=50)
+
+
+def _visible_post(request: Request, post_id: int) -> BoardPost:
+    # Hidden (moderated) posts stay visible to their author and staff only.
+    return get_object_or_404(selectors.board_post_list(viewer=request.user).filter(pk=post_id))
+
+
+class BoardPostListApi(APIView):
+    permission_classes = []
+
+    class FilterSerializer(serializers.Serializer):
+        sort = serializers.ChoiceField(["new", "hot"], default="new")
+        title_id = serializers.IntegerField(required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses=BoardPostOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        posts = selectors.board_post_list(viewer=request.user, **filters.validated_data)
+        return paginated(
+            request=request, view=self, queryset=posts, serializer_class=BoardPostOutputSerializer
+        )
+
+
+class BoardPostDetailApi(APIView):
+    permission_classes = []
+
+    @extend_schema(responses=BoardPostOutputSerializer)
+    def get(self, request: Request, post_id: int) -> Response:
+        post = _visible_post(request, post_id)
+        if services.board_view_record(user=request.user, post=post):
+            post.view_count += 1
+        return Response(BoardPostOutputSerializer(post).data)
+
+
+class BoardPostCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=BoardPostInputSerializer, responses=BoardPostOutputSerializer)
+    def post(self, request: Request) -> Response:
+        data = BoardPostInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.board_post_create(author=request.user, **data.validated_data)
+        return Response(BoardPostOutputSerializer(post).data, status=status.HTTP_201_CREATED)
+
+
+class BoardPostUpdateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=BoardPostInputSerializer, responses=BoardPostOutputSerializer)
+    def put(self, request: Request, post_id: int) -> Response:
+        data = BoardPostInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.board_post_update(user=request.user, post_id=post_id, **data.validated_data)
+        return Response(BoardPostOutputSerializer(post).data)
+
+
+class BoardPostDeleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, post_id: int) -> Response:
+        services.board_post_delete(user=request.user, post_id=post_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BoardPostModerateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        hidden = serializers.BooleanField()
+
+    @extend_schema(request=InputSerializer, responses=BoardPostOutputSerializer)
+    def post(self, request: Request, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.board_post_moderate(user=request.user, post_id=post_id, **data.validated_data)
+        return Response(BoardPostOutputSerializer(post).data)
+
+
+class BoardCommentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = UserBriefSerializer()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class BoardCommentListApi(APIView):
+    permission_classes = []
+
+    @extend_schema(responses=BoardCommentOutputSerializer(many=True))
+    def get(self, request: Request, post_id: int) -> Response:
+        post = _visible_post(request, post_id)
+        qs = post.comments.select_related("author")
+        return paginated(
+            request=request, view=self, queryset=qs, serializer_class=BoardCommentOutputSerializer
+        )
+
+
+class BoardCommentCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(allow_blank=True, max_length=5000)
+
+    @extend_schema(request=InputSerializer, responses=BoardCommentOutputSerializer)
+    def post(self, request: Request, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.board_comment_create(
+            user=request.user, post=_visible_post(request, post_id), **data.validated_data
+        )
+        return Response(BoardCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class BoardCommentDeleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, comment_id: int) -> Response:
+        services.board_comment_delete(user=request.user, comment_id=comment_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BoardLikeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        liked = serializers.BooleanField()
+
+    class OutputSerializer(serializers.Serializer):
+        like_count = serializers.IntegerField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def put(self, request: Request, post_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = services.board_like_set(
+            user=request.user, post=_visible_post(request, post_id), **data.validated_data
+        )
+        return Response({"like_count": count})
+
+
+name_nested_serializers(globals())

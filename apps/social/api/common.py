@@ -1,0 +1,76 @@
+"""Shared serializers and helpers of the social API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.movies.models import Title
+from apps.social.models import User
+from apps.social.selectors import user_get_by_nickname
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    nickname = serializers.CharField(source="display_name")
+    avatar = serializers.SerializerMethodField()
+
+    def get_avatar(self, obj: User) -> str:
+        return obj.avatar.url if obj.avatar else ""
+
+
+class TitleBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField(source="display_title")
+    year = serializers.IntegerField(allow_null=True)
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 20
+    max_limit = 100
+
+
+def paginated(
+    *, request: Request, view: APIView, queryset: QuerySet[Any] | list[Any], serializer_class: type
+) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def name_nested_serializers(namespace: dict[str, Any]) -> None:
+    """Give nested Input/Output/Filter serializers schema names unique across the API.
+
+    drf-spectacular names a component after its class ("InputSerializer" → "Input"), so
+    every view's nested InputSerializer would collide; call at the end of each API module
+    with ``globals()``: ``RatingSetApi.InputSerializer`` becomes ``RatingSetInput``.
+    """
+    for view in list(namespace.values()):
+        if not (
+            isinstance(view, type) and issubclass(view, APIView) and view.__module__ == namespace["__name__"]
+        ):
+            continue
+        for attr, nested in vars(view).items():
+            if isinstance(nested, type) and issubclass(nested, serializers.BaseSerializer):
+                name = view.__name__.removesuffix("Api") + attr.removesuffix("Serializer")
+                nested.Meta = type("Meta", (), {"ref_name": name})
+
+
+def title_or_404(title_id: int) -> Title:
+    return get_object_or_404(Title, pk=title_id)
+
+
+def user_or_404(nickname: str) -> User:
+    user = user_get_by_nickname(nickname=nickname)
+    if user is None:
+        from django.http import Http404
+
+        raise Http404
+    return user

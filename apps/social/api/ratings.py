@@ -1,0 +1,250 @@
+"""Ratings, watchlist, diary and reviews API."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.social import services
+from apps.social.api.common import TitleBriefSerializer
+from apps.social.api.common import UserBriefSerializer
+from apps.social.api.common import name_nested_serializers
+from apps.social.api.common import paginated
+from apps.social.api.common import title_or_404
+from apps.social.models import DiaryEntry
+from apps.social.models import Review
+from apps.social.models import Visibility
+from apps.social.models import WatchlistItem
+
+
+class RatingOutputSerializer(serializers.Serializer):
+    title = TitleBriefSerializer()
+    stars = serializers.FloatField()
+    title_rating_avg = serializers.FloatField(source="title.rating_avg")
+    title_rating_count = serializers.IntegerField(source="title.rating_count")
+
+
+class RatingSetApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        stars = serializers.DecimalField(max_digits=2, decimal_places=1)
+
+    @extend_schema(request=InputSerializer, responses=RatingOutputSerializer)
+    def put(self, request: Request, title_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating = services.rating_set(user=request.user, title=title_or_404(title_id), **data.validated_data)
+        rating.title.refresh_from_db(fields=["rating_avg", "rating_count"])
+        return Response(RatingOutputSerializer(rating).data)
+
+
+class RatingDeleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, title_id: int) -> Response:
+        services.rating_delete(user=request.user, title=title_or_404(title_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WatchlistOutputSerializer(serializers.Serializer):
+    title = TitleBriefSerializer()
+    created_at = serializers.DateTimeField()
+
+
+class WatchlistListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=WatchlistOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        qs = WatchlistItem.objects.filter(user=request.user).select_related("title")
+        return paginated(request=request, view=self, queryset=qs, serializer_class=WatchlistOutputSerializer)
+
+
+class WatchlistAddApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=WatchlistOutputSerializer)
+    def post(self, request: Request, title_id: int) -> Response:
+        item = services.watchlist_add(user=request.user, title=title_or_404(title_id))
+        return Response(WatchlistOutputSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class WatchlistRemoveApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, title_id: int) -> Response:
+        services.watchlist_remove(user=request.user, title=title_or_404(title_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DiaryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = TitleBriefSerializer()
+    watched_on = serializers.DateField()
+    rewatch = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class DiaryListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=DiaryOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        qs = DiaryEntry.objects.filter(user=request.user).select_related("title")
+        return paginated(request=request, view=self, queryset=qs, serializer_class=DiaryOutputSerializer)
+
+
+class DiaryCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        title_id = serializers.IntegerField()
+        watched_on = serializers.DateField(required=False)
+        rewatch = serializers.BooleanField(required=False, allow_null=True, default=None)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+    @extend_schema(request=InputSerializer, responses=DiaryOutputSerializer)
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        title = title_or_404(values.pop("title_id"))
+        entry = services.diary_entry_create(user=request.user, title=title, **values)
+        return Response(DiaryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class DiaryDeleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, entry_id: int) -> Response:
+        services.diary_entry_delete(user=request.user, entry_id=entry_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReviewOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = UserBriefSerializer()
+    title = TitleBriefSerializer()
+    body = serializers.CharField()
+    has_spoilers = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+    comment_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class ReviewListApi(APIView):
+    permission_classes = []
+
+    @extend_schema(responses=ReviewOutputSerializer(many=True))
+    def get(self, request: Request, title_id: int) -> Response:
+        qs = (
+            Review.objects.filter(title_id=title_id)
+            .exclude(user__profile__visibility_ratings=Visibility.PRIVATE)
+            .select_related("user", "title")
+            .order_by("-like_count", "-created_at", "-id")
+        )
+        return paginated(request=request, view=self, queryset=qs, serializer_class=ReviewOutputSerializer)
+
+
+class ReviewUpsertApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=5000, allow_blank=True)
+        has_spoilers = serializers.BooleanField(default=False)
+
+    @extend_schema(request=InputSerializer, responses=ReviewOutputSerializer)
+    def put(self, request: Request, title_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_upsert(
+            user=request.user, title=title_or_404(title_id), **data.validated_data
+        )
+        return Response(ReviewOutputSerializer(review).data)
+
+
+class ReviewDeleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, review_id: int) -> Response:
+        services.review_delete(user=request.user, review_id=review_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReviewCommentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = UserBriefSerializer()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReviewCommentListApi(APIView):
+    permission_classes = []
+
+    @extend_schema(responses=ReviewCommentOutputSerializer(many=True))
+    def get(self, request: Request, review_id: int) -> Response:
+        review = get_object_or_404(
+            Review.objects.exclude(user__profile__visibility_ratings="private"), pk=review_id
+        )
+        qs = review.comments.select_related("user")
+        return paginated(
+            request=request, view=self, queryset=qs, serializer_class=ReviewCommentOutputSerializer
+        )
+
+
+class ReviewCommentCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=1000, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses=ReviewCommentOutputSerializer)
+    def post(self, request: Request, review_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = get_object_or_404(Review, pk=review_id)
+        comment = services.review_comment_create(user=request.user, review=review, **data.validated_data)
+        return Response(ReviewCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewCommentDeleteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, comment_id: int) -> Response:
+        services.review_comment_delete(user=request.user, comment_id=comment_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LikeInputSerializer(serializers.Serializer):
+    liked = serializers.BooleanField()
+
+
+class LikeOutputSerializer(serializers.Serializer):
+    like_count = serializers.IntegerField()
+
+
+class ReviewLikeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=LikeInputSerializer, responses=LikeOutputSerializer)
+    def put(self, request: Request, review_id: int) -> Response:
+        data = LikeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = get_object_or_404(Review, pk=review_id)
+        count = services.review_like_set(user=request.user, review=review, **data.validated_data)
+        return Response({"like_count": count})
+
+
+name_nested_serializers(globals())

@@ -1,0 +1,44 @@
+"""Forms of the social pages (validation of shape only; rules live in the services)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.social.models import Visibility
+
+
+class ProfileForm(forms.Form):
+    nickname = forms.CharField(label=_("Nickname"), max_length=40)
+    mood = forms.CharField(label=_("Mood"), max_length=30, required=False)
+    intro = forms.CharField(label=_("One-line intro"), max_length=120, required=False)
+    visibility_ratings = forms.ChoiceField(label=_("Ratings and reviews"), choices=Visibility.choices)
+    visibility_shelf = forms.ChoiceField(label=_("Life movies"), choices=Visibility.choices)
+    visibility_taste = forms.ChoiceField(label=_("Taste chart"), choices=Visibility.choices)
+    visibility_guestbook = forms.ChoiceField(label=_("Guestbook"), choices=Visibility.choices)
+    visibility_friends = forms.ChoiceField(label=_("Friends"), choices=Visibility.choices)
+
+
+class AvatarForm(forms.Form):
+    # Any file: the service verifies it is an image, so the error message is ours.
+    avatar = forms.FileField(label=_("Profile photo"))
+
+
+class GuestbookForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    is_secret = forms.BooleanField(label=_("Secret (only the owner sees it)"), required=False)
+
+
+class BoardPostForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), max_length=1000)
+    body = forms.CharField(
+        label=_("Why watch it"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
+    )
+    title_ids = forms.CharField(label=_("Title ids (comma separated)"), max_length=500)
+
+    def clean_title_ids(self) -> list[int]:
+        raw = self.cleaned_data["title_ids"]
+        try:
+            return [int(part) for part in raw.replace(" ", "").split(",") if part]
+        except ValueError as exc:
+            raise forms.ValidationError(_("Use title numbers separated by commas.")) from exc

@@ -1,0 +1,50 @@
+"""Notifications: stored first (shown on next page load), then pushed over the WebSocket."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from apps.social.events import NotificationCreateEvent
+from apps.social.events import notification_broadcast
+from apps.social.models import Notification
+
+if TYPE_CHECKING:
+    from apps.social.models import User
+
+
+def notification_create(
+    *, user: User, actor: User | None, kind: str, text: str, url: str = ""
+) -> Notification:
+    """Store a notification and broadcast it after commit.
+
+    `text` must be built from public fields only (names, titles), never from the body of
+    a guestbook entry or a note, so nothing secret can leak through a notification.
+    """
+    notification = Notification.objects.create(user=user, actor=actor, kind=kind, text=text[:300], url=url)
+
+    def _send() -> None:
+        unread = Notification.objects.filter(user_id=user.pk, is_read=False).count()
+        event: NotificationCreateEvent = {
+            "type": "notify.message",
+            "notification": {
+                "id": notification.pk,
+                "kind": kind,
+                "text": notification.text,
+                "url": url,
+                "created_at": notification.created_at.isoformat(),
+            },
+            "unread": unread,
+        }
+        notification_broadcast(user_id=user.pk, event=event)
+
+    transaction.on_commit(_send)
+    return notification
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, is_read=False)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(is_read=True)

@@ -1,0 +1,57 @@
+"""Social pages: /@nickname homepages, /me/…, /inbox/, /feed/, /board/…"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.social import views
+
+app_name = "social"
+urlpatterns = [
+    # Title actions (posted from the title-page include)
+    path("titles/<int:title_id>/social/", views.title_social, name="title"),
+    path("me/titles/<int:title_id>/rate/", views.rating_set_view, name="rate"),
+    path("me/titles/<int:title_id>/watchlist/", views.watchlist_toggle_view, name="watchlist"),
+    path("me/titles/<int:title_id>/diary/", views.diary_create_view, name="diary"),
+    path("me/titles/<int:title_id>/review/", views.review_upsert_view, name="review"),
+    path("me/titles/<int:title_id>/recommend/", views.recommend_view, name="recommend"),
+    path("me/reviews/<int:review_id>/delete/", views.review_delete_view, name="review-delete"),
+    path("me/reviews/<int:review_id>/comment/", views.review_comment_view, name="review-comment"),
+    path("me/reviews/<int:review_id>/like/", views.review_like_view, name="review-like"),
+    # Me
+    path("me/profile/", views.profile_edit, name="profile-edit"),
+    path("me/avatar/", views.avatar_upload, name="avatar"),
+    path("me/shelf/", views.shelf_edit, name="shelf-edit"),
+    path("me/onboarding/", views.onboarding, name="onboarding"),
+    path("me/friends/", views.friends, name="friends"),
+    path(
+        "me/friend-requests/<int:request_id>/<str:action>/",
+        views.friend_request_answer_view,
+        name="friend-request-answer",
+    ),
+    path("me/guestbook/<int:entry_id>/reply/", views.guestbook_reply_view, name="guestbook-reply"),
+    path("me/guestbook/<int:entry_id>/delete/", views.guestbook_delete_view, name="guestbook-delete"),
+    path("me/notifications/read/", views.notifications_read_view, name="notifications-read"),
+    path("inbox/", views.inbox, name="inbox"),
+    path(
+        "inbox/<int:recommendation_id>/<str:action>/",
+        views.recommendation_answer_view,
+        name="recommendation-answer",
+    ),
+    path("feed/", views.feed, name="feed"),
+    # Board
+    path("board/", views.board_list, name="board"),
+    path("board/new/", views.board_edit, name="board-new"),
+    path("board/<int:post_id>/", views.board_detail, name="board-detail"),
+    path("board/<int:post_id>/edit/", views.board_edit, name="board-edit"),
+    path("board/<int:post_id>/delete/", views.board_delete_view, name="board-delete"),
+    path("board/<int:post_id>/moderate/", views.board_moderate_view, name="board-moderate"),
+    path("board/<int:post_id>/comment/", views.board_comment_view, name="board-comment"),
+    path("board/<int:post_id>/like/", views.board_like_view, name="board-like"),
+    # Mini-homepages
+    path("@<str:nickname>/", views.homepage, name="homepage"),
+    path("@<str:nickname>/guestbook/", views.guestbook_create_view, name="guestbook-create"),
+    path("@<str:nickname>/surf/", views.surf, name="surf"),
+    path("@<str:nickname>/friend-request/", views.friend_request_view, name="friend-request"),
+    path("@<str:nickname>/<str:action>/", views.relation_view, name="relation"),
+]

@@ -1,0 +1,118 @@
+"""Homepage visitor counters in Redis (the only module here that talks to Redis).
+
+Per owner and Seoul day, a Redis SET holds the visitor keys ("u<id>" or "s<session>");
+a new member bumps a pending counter in one hash. `visits_flush` moves pending counts
+into VisitDaily rows (a beat task every minute), so a Redis restart loses at most the
+last minute instead of the totals. One Lua call per visit: one round trip, atomic.
+Without REDIS_URL (embedded default) an in-process store does the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import lru_cache
+from typing import Protocol
+
+from django.conf import settings
+
+# Unique-visitor sets outlive the Seoul day by a day, then expire.
+SET_TTL_SECONDS = 2 * 24 * 3600
+
+_RECORD_LUA = """
+local added = redis.call('SADD', KEYS[1], ARGV[1])
+if added == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+end
+return added
+"""
+# Take the pending hash and clear it atomically.
+_DRAIN_LUA = """
+local items = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+return items
+"""
+
+
+class VisitorStore(Protocol):
+    def record(self, *, owner_id: int, day: dt.date, visitor: str) -> bool: ...
+    def pending(self, *, owner_id: int, day: dt.date) -> int: ...
+    def drain(self) -> dict[tuple[int, dt.date], int]: ...
+    def clear(self) -> None: ...
+
+
+def _field(owner_id: int, day: dt.date) -> str:
+    return f"{owner_id}:{day.isoformat()}"
+
+
+def _parse_field(field: str) -> tuple[int, dt.date]:
+    owner, day = field.split(":", 1)
+    return int(owner), dt.date.fromisoformat(day)
+
+
+class RedisVisitorStore:
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.prefix = f"{prefix}:visits"
+        self.pending_key = f"{self.prefix}:pending"
+        self._record = self.client.register_script(_RECORD_LUA)
+        self._drain = self.client.register_script(_DRAIN_LUA)
+
+    def record(self, *, owner_id: int, day: dt.date, visitor: str) -> bool:
+        set_key = f"{self.prefix}:{day.isoformat()}:{owner_id}"
+        added = self._record(
+            keys=[set_key, self.pending_key], args=[visitor, _field(owner_id, day), SET_TTL_SECONDS]
+        )
+        return bool(added)
+
+    def pending(self, *, owner_id: int, day: dt.date) -> int:
+        return int(self.client.hget(self.pending_key, _field(owner_id, day)) or 0)
+
+    def drain(self) -> dict[tuple[int, dt.date], int]:
+        flat = self._drain(keys=[self.pending_key])
+        pairs = zip(flat[::2], flat[1::2], strict=True)
+        return {_parse_field(field.decode()): int(count) for field, count in pairs}
+
+    def clear(self) -> None:
+        keys = list(self.client.scan_iter(match=f"{self.prefix}:*", count=1000))
+        if keys:
+            self.client.delete(*keys)
+
+
+class MemoryVisitorStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sets: dict[tuple[int, dt.date], set[str]] = {}
+        self._pending: dict[tuple[int, dt.date], int] = {}
+
+    def record(self, *, owner_id: int, day: dt.date, visitor: str) -> bool:
+        with self._lock:
+            members = self._sets.setdefault((owner_id, day), set())
+            if visitor in members:
+                return False
+            members.add(visitor)
+            self._pending[(owner_id, day)] = self._pending.get((owner_id, day), 0) + 1
+            return True
+
+    def pending(self, *, owner_id: int, day: dt.date) -> int:
+        return self._pending.get((owner_id, day), 0)
+
+    def drain(self) -> dict[tuple[int, dt.date], int]:
+        with self._lock:
+            drained, self._pending = self._pending, {}
+        return drained
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sets.clear()
+            self._pending.clear()
+
+
+@lru_cache(maxsize=1)
+def visitor_store() -> VisitorStore:
+    if settings.REDIS_URL:
+        return RedisVisitorStore(settings.REDIS_URL, settings.REDIS_KEY_PREFIX)
+    return MemoryVisitorStore()
