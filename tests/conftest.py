@@ -1,7 +1,9 @@
-"""Shared fixtures: users, logged-in clients, and the live-server helpers."""
+"""Shared fixtures: users, logged-in clients, Redis hygiene and the browser set-up."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -60,3 +62,31 @@ def recording(tmp_path):
     from tests.movies.crawlers.recordings import recording_builder
 
     return recording_builder(tmp_path)
+
+
+# -----------------------------------------------------------------------------
+# Browser tests: one pytest-playwright instance drives Debian's Chromium for every
+# test (a second sync_playwright() in the same session fails).
+# -----------------------------------------------------------------------------
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety
+# check would refuse the ORM calls tests make beside it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is not installed: scripts/services.sh installs Debian's chromium")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
