@@ -90,3 +90,19 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed: scripts/services.sh installs Debian's chromium")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+_BROWSER_FIXTURES = {"page", "context", "browser", "new_context", "chromium"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: pytest-playwright keeps an event loop running in the main
+    thread for the rest of the session, which asyncio-based tests cannot share."""
+    in_browser = [
+        item
+        for item in items
+        if item.get_closest_marker("browser") or _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+    ]
+    if in_browser:
+        chosen = set(map(id, in_browser))
+        items[:] = [item for item in items if id(item) not in chosen] + in_browser

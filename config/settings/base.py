@@ -391,6 +391,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Catalog, social and recommendation API of Moochu.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for a choice set reused by several fields.
+    "ENUM_NAME_OVERRIDES": {"SectionVisibilityEnum": "apps.social.models.Visibility"},
 }
 
 # -----------------------------------------------------------------------------
