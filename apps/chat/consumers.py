@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import RedisError
 
@@ -137,8 +138,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             self.gap_task.cancel()
         if self.group is None or self.room_id is None:
             return
+        group, self.group = self.group, None  # run once, whichever path gets here first
         try:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(group, self.channel_name)
             if self.user.is_authenticated:
                 change = await presence.presence_leave(room_id=self.room_id, conn_id=self.channel_name)
                 if change.changed:
@@ -146,6 +148,18 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         except (RedisError, OSError):
             # Presence entries expire by themselves (PRESENCE_TTL).
             logger.info("chat disconnect: Redis unavailable; presence will expire")
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except OSError:
+            # The peer vanished while we were sending (uvicorn raises ClientDisconnected).
+            # Channels would end the consumer without calling disconnect(): clean up here
+            # so the group and presence forget this socket now, not at expiry.
+            await self.disconnect(1006)
+            raise StopConsumer from None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         raw = text_data if text_data is not None else bytes_data

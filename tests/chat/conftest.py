@@ -119,3 +119,8 @@ def chat_servers(django_db_setup, django_db_blocker) -> Iterator[list[AsgiServer
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture
+def carol(db):
+    return UserFactory(username="carol", nickname="캐롤")

@@ -9,3 +9,10 @@ DATABASES["default"].pop("TEST", None)  # noqa: F405
 # Static files straight from static/ (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+import faulthandler  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+# `kill -USR1 <pid>` prints every thread's stack into var/test-servers/*.log.
+faulthandler.register(signal.SIGUSR1, all_threads=True, file=sys.stderr)

@@ -41,6 +41,10 @@ class AsgiServer:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        self.spawn()
+        self.wait_ready()
+
+    def spawn(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
@@ -51,12 +55,15 @@ class AsgiServer:
             ],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+
+    def wait_ready(self) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + 90  # a cold Django import takes 5-30 s on the shared box
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                urllib.request.urlopen(f"{self.http}/chat/health/", timeout=1).read()  # noqa: S310
+                urllib.request.urlopen(f"{self.http}/chat/health/", timeout=3).read()  # noqa: S310
                 return
             except OSError:
                 time.sleep(0.2)
@@ -98,5 +105,7 @@ def start_servers(count: int) -> list[AsgiServer]:
     log_dir.mkdir(parents=True, exist_ok=True)
     servers = [AsgiServer(free_port(), env, log_dir / f"uvicorn-{i}.log") for i in range(count)]
     for server in servers:
-        server.start()
+        server.spawn()
+    for server in servers:
+        server.wait_ready()
     return servers
