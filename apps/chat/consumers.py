@@ -92,7 +92,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 )
                 if change.changed:
                     _schedule_presence(self.channel_layer, room.pk)
-            online = await presence.presence_users(room_id=room.pk)
+            online, presence_ts = await presence.presence_users(room_id=room.pk)
         except (RedisError, OSError):
             logger.warning("chat connect: Redis unavailable", exc_info=True)
             await self._fatal("unavailable", "Chat is restarting, reconnecting…", CLOSE_RESTART)
@@ -128,7 +128,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 has_more=state["has_more"],
                 reset=state["reset"],
                 resumed_from=last_seq if not state["reset"] else None,
-                presence={"count": len(online), "users": users},
+                presence={"count": len(online), "users": users, "ts": presence_ts},
                 heartbeat_s=presence.HEARTBEAT_INTERVAL,
             )
         )
@@ -484,11 +484,11 @@ def _schedule_presence(layer: Any, room_id: int) -> None:
 async def _broadcast_presence(layer: Any, room_id: int) -> None:
     await asyncio.sleep(PRESENCE_COALESCE_S)
     try:
-        online = await presence.presence_users(room_id=room_id)
+        online, ts = await presence.presence_users(room_id=room_id)
         users = await database_sync_to_async(selectors.users_by_ids)(user_ids=online[:50])
         await layer.group_send(
             events.room_group(room_id),
-            events.presence_layer_message(room_id=room_id, count=len(online), users=users),
+            events.presence_layer_message(room_id=room_id, count=len(online), users=users, ts=ts),
         )
     except (RedisError, OSError):
         logger.info("presence broadcast skipped: Redis unavailable")

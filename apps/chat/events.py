@@ -76,6 +76,7 @@ class PresenceEvent(TypedDict):
     room: int
     count: int
     users: list[UserRef]
+    ts: float  # snapshot time; clients ignore a presence older than the one they show
 
 
 class TypingEvent(TypedDict):
@@ -251,8 +252,8 @@ def report_notify_staff(*, report_id: int, room_id: int, message_id: int) -> Non
 # -----------------------------------------------------------------------------
 # Ephemeral events (consumers send these directly; nothing to persist)
 # -----------------------------------------------------------------------------
-def presence_layer_message(*, room_id: int, count: int, users: list[UserRef]) -> dict[str, Any]:
-    event: PresenceEvent = frame("presence", room=room_id, count=count, users=users)  # type: ignore[assignment]
+def presence_layer_message(*, room_id: int, count: int, users: list[UserRef], ts: float) -> dict[str, Any]:
+    event: PresenceEvent = frame("presence", room=room_id, count=count, users=users, ts=ts)  # type: ignore[assignment]
     return _room_event(room_id, dict(event))
 
 

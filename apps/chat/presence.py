@@ -85,6 +85,17 @@ return {changed, redis.call('HLEN', KEYS[3])}
 """
 )
 
+# Users plus Redis' clock, so clients can drop a presence snapshot older than one they have.
+_USERS = (
+    _PRUNE
+    + """
+local t = redis.call('TIME')
+local result = {t[1] .. '.' .. string.format('%06d', t[2])}
+for _, user in ipairs(redis.call('HKEYS', KEYS[3])) do table.insert(result, user) end
+return result
+"""
+)
+
 _BUCKET = """
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
@@ -237,14 +248,14 @@ async def presence_leave(*, room_id: int, conn_id: str) -> PresenceChange:
     return PresenceChange(bool(changed), int(count))
 
 
-async def presence_users(*, room_id: int) -> list[int]:
-    """Distinct online user ids of a room (expired connections pruned first)."""
+async def presence_users(*, room_id: int) -> tuple[list[int], float]:
+    """Distinct online user ids of a room (expired connections pruned first) and the
+    snapshot time: broadcasts from several processes can arrive out of order."""
     now = time.time()
     if not _use_redis():
-        return _memory.users(room_id, now)
-    client = _async_redis()
-    await client.eval(_COUNT, 3, *_keys(room_id), now)
-    return sorted(int(u) for u in await client.hkeys(_keys(room_id)[2]))
+        return _memory.users(room_id, now), now
+    result = await _async_redis().eval(_USERS, 3, *_keys(room_id), now)
+    return sorted(int(u) for u in result[1:]), float(result[0])
 
 
 async def rate_limit_take(*, user_id: int) -> RateDecision:

@@ -170,6 +170,9 @@
   };
 
   MoochuChat.prototype.setPresence = function (p) {
+    // Snapshots from different server processes may arrive out of order: keep the newest.
+    if (this.presenceTs && p.ts < this.presenceTs) return;
+    this.presenceTs = p.ts;
     this.q("presence-count").textContent = String(p.count);
     this.q("presence").title = p.users.map(function (u) { return u.name; }).join(", ");
   };

@@ -153,7 +153,8 @@ def test_killing_a_process_loses_no_saved_message_and_clients_resume_elsewhere(
         await a.send(type="message.send", body="a-last")
         p1.kill()
         # B and C keep chatting on process 2 while A is cut off
-        for i in range(3):
+        # (each user stays inside the 5-message burst of the rate limit)
+        for i in range(2):
             await b.send(type="message.send", body=f"missed-b{i}")
             await c.send(type="message.send", body=f"missed-c{i}")
         with pytest.raises((websockets.ConnectionClosed, TimeoutError)):
@@ -163,7 +164,7 @@ def test_killing_a_process_loses_no_saved_message_and_clients_resume_elsewhere(
         last_seen = a.seen[-1]
         hello = await a.connect(base=p2.ws, last_seq=last_seen)
         assert hello["resumed_from"] == last_seen
-        await b.send(type="message.send", body="after-resume")
+        await c.send(type="message.send", body="after-resume")
         while True:
             frame = await a.recv_type("message.created")
             if frame["message"]["body"] == "after-resume":
@@ -181,7 +182,7 @@ def test_killing_a_process_loses_no_saved_message_and_clients_resume_elsewhere(
 
     saved = list(Message.objects.filter(room=room).order_by("seq").values_list("seq", flat=True))
     assert saved == list(range(1, len(saved) + 1))
-    assert len(saved) in (13, 14)  # "a-last" may or may not have been saved before the kill
+    assert len(saved) in (11, 12)  # "a-last" may or may not have been saved before the kill
     # every saved message reached both users exactly once, in order
     assert seen_a == saved
     assert seen_b == saved
