@@ -300,8 +300,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if now - self.last_typing < TYPING_MIN_INTERVAL:
             return  # throttled: one indicator per user per 3 s is plenty
         self.last_typing = now
-        await self.channel_layer.group_send(
-            self.group, events.typing_layer_message(room_id=self.room_id, user=events.user_ref(self.user))
+        await events.group_send(
+            self.channel_layer,
+            self.group,
+            events.typing_layer_message(room_id=self.room_id, user=events.user_ref(self.user)),
         )
 
     async def cmd_report(self, content: dict[str, Any]) -> None:
@@ -486,7 +488,8 @@ async def _broadcast_presence(layer: Any, room_id: int) -> None:
     try:
         online, ts = await presence.presence_users(room_id=room_id)
         users = await database_sync_to_async(selectors.users_by_ids)(user_ids=online[:50])
-        await layer.group_send(
+        await events.group_send(
+            layer,
             events.room_group(room_id),
             events.presence_layer_message(room_id=room_id, count=len(online), users=users, ts=ts),
         )

@@ -18,6 +18,7 @@ from typing import TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from redis.exceptions import RedisError
 
 if TYPE_CHECKING:
     from apps.chat.models import Message
@@ -158,12 +159,21 @@ def frame(event_type: str, **fields: Any) -> dict[str, Any]:
     return {"v": PROTOCOL_VERSION, "type": event_type, **fields}
 
 
+async def group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
+    """``group_send`` with one retry: after a Redis restart the first command on each pooled
+    connection fails ("Connection closed by server") and the retry gets a fresh one."""
+    try:
+        await layer.group_send(group, message)
+    except (ConnectionError, OSError, RedisError):
+        await layer.group_send(group, message)
+
+
 def _send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, message)
+        async_to_sync(group_send)(layer, group, message)
     except Exception:
         # The row is committed; clients recover it by seq (resume/gap fill). Log, don't fail.
         logger.exception("chat broadcast to %s failed", group)
