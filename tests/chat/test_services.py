@@ -101,3 +101,17 @@ def test_report_reaches_staff_group_once(room, alice, bob, django_capture_on_com
         report_create(message_id=message.pk, reporter=bob, reason="spam")
         report_create(message_id=message.pk, reporter=bob, reason="spam again")
     assert [call.args[0] for call in send.call_args_list] == ["notify.staff"]
+
+
+def test_revoke_task_demotes_idle_moderators(alice):
+    from apps.chat.tasks import moderators_revoke_stale_task
+
+    room = room_create(owner=alice, name="방")
+    Membership.objects.create(
+        room=room,
+        user=UserFactory(),
+        role=MemberRole.MODERATOR,
+        rights_last_used_at=timezone.now() - timedelta(days=365),
+    )
+    assert moderators_revoke_stale_task() == 1
+    assert not Membership.objects.filter(room=room, role=MemberRole.MODERATOR).exists()
