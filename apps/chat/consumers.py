@@ -41,10 +41,22 @@ FRAME_RATE = 10.0
 FLOOD_CLOSE_AFTER = 200
 TYPING_MIN_INTERVAL = 3.0
 # How long an out-of-order message waits for the one before it before we fetch the gap.
-GAP_WAIT_S = 0.5
+# Overtaken messages arrive within milliseconds; a real loss waits this long, then one query
+# per process (not per socket) fetches it.
+GAP_WAIT_S = 1.0
 PRESENCE_COALESCE_S = 0.5
 
 _pending_presence: dict[int, asyncio.Task[None]] = {}
+
+
+def _db(func: Any) -> Any:
+    """Run ORM work in the loop's shared, bounded thread pool.
+
+    Channels' default (thread_sensitive=True) gives every consumer its own thread, and every
+    thread its own PostgreSQL connection: 2,000 sockets would want 2,000 connections. Each
+    service call is self-contained (its own transaction), so a shared pool is safe.
+    """
+    return database_sync_to_async(func, thread_sensitive=False)
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -69,8 +81,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
         kwargs = self.scope["url_route"]["kwargs"]
         last_seq = _query_int(self.scope, "last_seq")
-        state = await database_sync_to_async(services.room_join)(
-            user=self.user, room_id=kwargs.get("room_id"), title_id=kwargs.get("title_id"), last_seq=None
+        state = await _db(services.room_join)(
+            user=self.user,
+            room_id=kwargs.get("room_id"),
+            title_id=kwargs.get("title_id"),
+            last_seq=None,
+            load_messages=False,
         )
         if state is None:
             await self._fatal("not_found", "No such room.", CLOSE_NOT_FOUND)
@@ -97,10 +113,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("chat connect: Redis unavailable", exc_info=True)
             await self._fatal("unavailable", "Chat is restarting, reconnecting…", CLOSE_RESTART)
             return
-        state = await database_sync_to_async(services.room_join)(
-            user=self.user, room_id=room.pk, last_seq=last_seq
-        )
-        users = await database_sync_to_async(selectors.users_by_ids)(user_ids=online[:50])
+        state = await _db(services.room_join)(user=self.user, room_id=room.pk, last_seq=last_seq)
+        users = await _db(selectors.users_by_ids)(user_ids=online[:50])
         self.delivered_seq = state["delivered_seq"]
         await self.send_json(
             events.frame(
@@ -237,7 +251,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 {"retry_after": round(decision.retry_after, 2), "client_id": client_id},
             )
         try:
-            await database_sync_to_async(services.message_create)(
+            await _db(services.message_create)(
                 room_id=self.room_id,
                 author=self.user,
                 body=body,
@@ -251,19 +265,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def cmd_edit(self, content: dict[str, Any]) -> None:
         self._require_login()
-        await database_sync_to_async(services.message_edit)(
+        await _db(services.message_edit)(
             message_id=_field(content, "message_id", int), user=self.user, body=_field(content, "body", str)
         )
 
     async def cmd_delete(self, content: dict[str, Any]) -> None:
         self._require_login()
-        await database_sync_to_async(services.message_delete)(
-            message_id=_field(content, "message_id", int), user=self.user
-        )
+        await _db(services.message_delete)(message_id=_field(content, "message_id", int), user=self.user)
 
     async def cmd_spoiler(self, content: dict[str, Any]) -> None:
         self._require_login()
-        await database_sync_to_async(services.message_spoiler_set)(
+        await _db(services.message_spoiler_set)(
             message_id=_field(content, "message_id", int),
             user=self.user,
             spoiler=_field(content, "spoiler", bool),
@@ -271,23 +283,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def cmd_react(self, content: dict[str, Any]) -> None:
         self._require_login()
-        await database_sync_to_async(services.reaction_toggle)(
+        await _db(services.reaction_toggle)(
             message_id=_field(content, "message_id", int), user=self.user, emoji=_field(content, "emoji", str)
         )
 
     async def cmd_read(self, content: dict[str, Any]) -> None:
         self._require_login()
         seq = _field(content, "seq", int)
-        unread = await database_sync_to_async(services.read_state_mark)(
-            room_id=self.room_id, user=self.user, seq=seq
-        )
+        unread = await _db(services.read_state_mark)(room_id=self.room_id, user=self.user, seq=seq)
         await self.send_json(events.frame("read.updated", room=self.room_id, seq=seq, unread=unread))
 
     async def cmd_history(self, content: dict[str, Any]) -> None:
         before = _field(content, "before_seq", int)
-        messages, has_more = await database_sync_to_async(selectors.message_page_before)(
-            room_id=self.room_id, before_seq=before
-        )
+        messages, has_more = await _db(selectors.message_page_before)(room_id=self.room_id, before_seq=before)
         await self.send_json(
             events.frame(
                 "history", room=self.room_id, before_seq=before, messages=messages, has_more=has_more
@@ -308,7 +316,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def cmd_report(self, content: dict[str, Any]) -> None:
         self._require_login()
-        report = await database_sync_to_async(services.report_create)(
+        report = await _db(services.report_create)(
             message_id=_field(content, "message_id", int),
             reporter=self.user,
             reason=_field(content, "reason", str),
@@ -323,19 +331,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def cmd_kick(self, content: dict[str, Any]) -> None:
         self._require_login()
-        await database_sync_to_async(services.member_kick)(
+        await _db(services.member_kick)(
             room_id=self.room_id, by=self.user, user_id=_field(content, "user_id", int)
         )
 
     async def cmd_slow_mode(self, content: dict[str, Any]) -> None:
         self._require_login()
-        await database_sync_to_async(services.room_slow_mode_set)(
+        await _db(services.room_slow_mode_set)(
             room_id=self.room_id, by=self.user, seconds=_field(content, "seconds", int)
         )
 
     async def _sanction(self, content: dict[str, Any], kind: str) -> None:
         self._require_login()
-        await database_sync_to_async(services.sanction_apply)(
+        await _db(services.sanction_apply)(
             room_id=self.room_id,
             by=self.user,
             user_id=_field(content, "user_id", int),
@@ -418,9 +426,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             if missing_to <= self.delivered_seq:
                 await self._flush_buffer()
                 return
-            missed = await database_sync_to_async(selectors.message_list_after)(
-                room_id=self.room_id, after_seq=self.delivered_seq, up_to_seq=missing_to
-            )
+            missed = await _gap_fetch(self.room_id, self.delivered_seq, missing_to)
             for message in missed:
                 if message["seq"] > self.delivered_seq:
                     await self.send_json(events.frame("message.created", room=self.room_id, message=message))
@@ -429,6 +435,22 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             # message_create never lets happen after assigning it; skip past to stay live.
             self.delivered_seq = max(self.delivered_seq, missing_to)
             await self._flush_buffer()
+
+
+_gap_fetches: dict[tuple[int, int, int], asyncio.Future[list[Any]]] = {}
+
+
+async def _gap_fetch(room_id: int, after_seq: int, up_to_seq: int) -> list[Any]:
+    """One database read per process for a gap, however many sockets of the room saw it."""
+    key = (room_id, after_seq, up_to_seq)
+    pending = _gap_fetches.get(key)
+    if pending is None:
+        pending = asyncio.ensure_future(
+            _db(selectors.message_list_after)(room_id=room_id, after_seq=after_seq, up_to_seq=up_to_seq)
+        )
+        _gap_fetches[key] = pending
+        pending.add_done_callback(lambda _: _gap_fetches.pop(key, None))
+    return await asyncio.shield(pending)
 
 
 _COMMANDS = {
@@ -479,15 +501,27 @@ def _schedule_presence(layer: Any, room_id: int) -> None:
     """Coalesce presence broadcasts: at most one per room per process every 0.5 s."""
     pending = _pending_presence.get(room_id)
     if pending is not None and not pending.done():
+        _presence_dirty.add(room_id)  # a change after its read started: it goes round again
         return
     _pending_presence[room_id] = asyncio.ensure_future(_broadcast_presence(layer, room_id))
 
 
+_presence_dirty: set[int] = set()
+
+
 async def _broadcast_presence(layer: Any, room_id: int) -> None:
-    await asyncio.sleep(PRESENCE_COALESCE_S)
+    while True:
+        await asyncio.sleep(PRESENCE_COALESCE_S)
+        _presence_dirty.discard(room_id)
+        await _broadcast_presence_once(layer, room_id)
+        if room_id not in _presence_dirty:
+            return
+
+
+async def _broadcast_presence_once(layer: Any, room_id: int) -> None:
     try:
         online, ts = await presence.presence_users(room_id=room_id)
-        users = await database_sync_to_async(selectors.users_by_ids)(user_ids=online[:50])
+        users = await _db(selectors.users_by_ids)(user_ids=online[:50])
         await events.group_send(
             layer,
             events.room_group(room_id),

@@ -454,6 +454,7 @@ def room_join(
     room_id: int | None = None,
     title_id: int | None = None,
     last_seq: int | None,
+    load_messages: bool = True,
 ) -> dict[str, Any] | None:
     """Everything a connecting socket needs: access, and the page or the missed messages.
 
@@ -479,7 +480,7 @@ def room_join(
         "has_more": False,
         "reset": False,
     }
-    if not access.can_read:
+    if not access.can_read or not load_messages:
         return state
     if last_seq is not None and 0 <= last_seq <= room.last_seq:
         missed = selectors.message_list_after(room_id=room.pk, after_seq=last_seq, limit=RESUME_MAX + 1)

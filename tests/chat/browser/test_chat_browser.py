@@ -67,7 +67,8 @@ def test_two_people_chat_both_ways_and_two_tabs_count_once(browser, chat_servers
         expect(page_b.locator('[data-role="presence-count"]')).to_have_text("2")
         expect(page_a2.locator('[data-role="presence-count"]')).to_have_text("2")
 
-        # typing shows on the other side
+        # typing shows on the other side (the client sends at most one indicator per 3 s)
+        page_b.wait_for_timeout(3100)
         page_b.locator('[data-role="input"]').press_sequentially("h")
         expect(page_a.locator('[data-role="typing"]')).to_contain_text("bob", timeout=5000)
 
