@@ -118,9 +118,16 @@ def user_ref(user: Any) -> UserRef:
     return {"id": user.pk, "name": user.display_name}
 
 
-def message_payload(message: Message) -> MessagePayload:
-    """Serialise a message for clients; expects author/reply_to selected and reactions prefetched."""
+def message_payload(
+    message: Message, *, mention_ids: list[int] | None = None, reactions: list[Any] | None = None
+) -> MessagePayload:
+    """Serialise a message for clients; expects author/reply_to selected and reactions prefetched
+    (or ``mention_ids``/``reactions`` given, as for a message just created)."""
     deleted = message.deleted_at is not None
+    if mention_ids is None:
+        mention_ids = [user.pk for user in message.mentions.all()]
+    if reactions is None:
+        reactions = list(message.reactions.all())
     reply = message.reply_to
     return {
         "id": message.pk,
@@ -139,8 +146,8 @@ def message_payload(message: Message) -> MessagePayload:
             else None
         ),
         "spoiler": message.is_spoiler,
-        "mentions": [user.pk for user in message.mentions.all()],
-        "reactions": [] if deleted else reaction_summary(list(message.reactions.all())),
+        "mentions": mention_ids,
+        "reactions": [] if deleted else reaction_summary(reactions),
         "client_id": message.client_id,
         "created_at": message.created_at.isoformat(),
         "edited": message.edited_at is not None,
@@ -201,8 +208,9 @@ STAFF_NOTIFY_GROUP = "notify.staff"
 # -----------------------------------------------------------------------------
 # Broadcasts (call from transaction.on_commit)
 # -----------------------------------------------------------------------------
-def message_created_broadcast(*, room: Room, message: Message) -> None:
-    event: MessageCreatedEvent = frame("message.created", room=room.pk, message=message_payload(message))  # type: ignore[assignment]
+def message_created_broadcast(*, room: Room, message: Message, mention_ids: list[int]) -> None:
+    payload = message_payload(message, mention_ids=mention_ids, reactions=[])
+    event: MessageCreatedEvent = frame("message.created", room=room.pk, message=payload)  # type: ignore[assignment]
     _send(room.group_name, _room_event(room.pk, dict(event), seq=message.seq))
 
 

@@ -172,15 +172,16 @@ def message_create(
         mentioned = _mentioned_users(room=room, body=body, author=author)
         if mentioned:
             message.mentions.set(mentioned)
-        ReadState.objects.update_or_create(room=room, user=author, defaults={"last_read_seq": message.seq})
-        fresh = message_get(message_id=message.pk)
-        assert fresh is not None
-        transaction.on_commit(lambda: events.message_created_broadcast(room=room, message=fresh))
+        # The payload is built from what we hold: no re-read of the row just written.
+        mention_ids = [user.pk for user in mentioned]
+        transaction.on_commit(
+            lambda: events.message_created_broadcast(room=room, message=message, mention_ids=mention_ids)
+        )
         for user in mentioned:
             transaction.on_commit(
-                lambda uid=user.pk: events.mention_notify(user_id=uid, room=room, message=fresh)
+                lambda uid=user.pk: events.mention_notify(user_id=uid, room=room, message=message)
             )
-    return fresh
+    return message
 
 
 def message_edit(*, message_id: int, user: User, body: str) -> Message:
