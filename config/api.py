@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("apps.movies.api.urls")),
     path("", include(search_api_urlpatterns)),
     path("social/", include("apps.social.api.urls")),
+    path("", include("apps.chat.api.urls")),
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("chat/", include("apps.chat.urls")),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.movies.search_urls")),
     path("", include("apps.social.urls")),

@@ -1,0 +1,18 @@
+"""Settings for ASGI processes started by chat socket/browser tests."""
+
+from __future__ import annotations
+
+from config.settings.test import *  # noqa: F403
+
+# The served process points DATABASE_URL at the (already created) test database itself.
+DATABASES["default"].pop("TEST", None)  # noqa: F405
+# Static files straight from static/ (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+import faulthandler  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+# `kill -USR1 <pid>` prints every thread's stack into var/test-servers/*.log.
+faulthandler.register(signal.SIGUSR1, all_threads=True, file=sys.stderr)
