@@ -1,0 +1,263 @@
+"""Server → client events: typed payloads and the channel-layer sends that carry them.
+
+Every event a client sees is ``{"v": PROTOCOL_VERSION, "type": ..., "room": id, ...}``
+(docs/chat-protocol.md). The JSON text is built once here and forwarded as-is by every
+consumer in the group, so a fan-out to N sockets serialises once, not N times.
+
+Only group sends are used, never ``channel_layer.send()``: with several Redis hosts
+channels-redis loses direct sends (channels_redis#221); per-user groups avoid that.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypedDict
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+if TYPE_CHECKING:
+    from apps.chat.models import Message
+    from apps.chat.models import Room
+
+logger = logging.getLogger(__name__)
+
+PROTOCOL_VERSION = 1
+
+
+class UserRef(TypedDict):
+    id: int
+    name: str
+
+
+class MessagePayload(TypedDict):
+    id: int
+    seq: int
+    author: UserRef | None
+    body: str
+    reply_to: dict[str, Any] | None
+    spoiler: bool
+    mentions: list[int]
+    reactions: list[dict[str, Any]]
+    client_id: str
+    created_at: str
+    edited: bool
+    deleted: bool
+
+
+class MessageCreatedEvent(TypedDict):
+    v: int
+    type: str  # "message.created"
+    room: int
+    message: MessagePayload
+
+
+class MessageUpdatedEvent(TypedDict):
+    v: int
+    type: str  # "message.updated" (edit, delete, spoiler flag)
+    room: int
+    message: MessagePayload
+
+
+class ReactionUpdatedEvent(TypedDict):
+    v: int
+    type: str  # "reaction.updated"
+    room: int
+    message_id: int
+    reactions: list[dict[str, Any]]
+
+
+class PresenceEvent(TypedDict):
+    v: int
+    type: str  # "presence"
+    room: int
+    count: int
+    users: list[UserRef]
+
+
+class TypingEvent(TypedDict):
+    v: int
+    type: str  # "typing"
+    room: int
+    user: UserRef
+
+
+class MemberSanctionedEvent(TypedDict):
+    v: int
+    type: str  # "member.sanctioned"
+    room: int
+    user_id: int
+    action: str  # mute | ban | kick
+    until: str | None
+
+
+class RoomUpdatedEvent(TypedDict):
+    v: int
+    type: str  # "room.updated"
+    room: int
+    slow_mode_seconds: int
+
+
+class MentionNotifyEvent(TypedDict):
+    v: int
+    type: str  # "chat.mention"
+    room: int
+    room_name: str
+    message_id: int
+    seq: int
+    author: UserRef | None
+    excerpt: str
+
+
+def user_ref(user: Any) -> UserRef:
+    return {"id": user.pk, "name": user.display_name}
+
+
+def message_payload(message: Message) -> MessagePayload:
+    """Serialise a message for clients; expects author/reply_to selected and reactions prefetched."""
+    deleted = message.deleted_at is not None
+    reply = message.reply_to
+    return {
+        "id": message.pk,
+        "seq": message.seq,
+        "author": user_ref(message.author) if message.author_id else None,
+        # A deleted message keeps its seq (no gaps) but loses its text.
+        "body": "" if deleted else message.body,
+        "reply_to": (
+            {
+                "id": reply.pk,
+                "seq": reply.seq,
+                "excerpt": "" if reply.deleted_at else reply.body[:80],
+                "spoiler": reply.is_spoiler or "||" in reply.body,
+            }
+            if reply is not None
+            else None
+        ),
+        "spoiler": message.is_spoiler,
+        "mentions": [user.pk for user in message.mentions.all()],
+        "reactions": [] if deleted else reaction_summary(list(message.reactions.all())),
+        "client_id": message.client_id,
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "deleted": deleted,
+    }
+
+
+def reaction_summary(reactions: list[Any]) -> list[dict[str, Any]]:
+    summary: dict[str, list[int]] = {}
+    for reaction in sorted(reactions, key=lambda r: (r.created_at, r.pk)):
+        summary.setdefault(reaction.emoji, []).append(reaction.user_id)
+    return [{"emoji": emoji, "count": len(users), "user_ids": users[:50]} for emoji, users in summary.items()]
+
+
+def frame(event_type: str, **fields: Any) -> dict[str, Any]:
+    return {"v": PROTOCOL_VERSION, "type": event_type, **fields}
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        # The row is committed; clients recover it by seq (resume/gap fill). Log, don't fail.
+        logger.exception("chat broadcast to %s failed", group)
+
+
+def _room_event(room_id: int, event: dict[str, Any], *, seq: int | None = None) -> dict[str, Any]:
+    layer_message: dict[str, Any] = {"type": "chat.event", "text": json.dumps(event, ensure_ascii=False)}
+    if seq is not None:
+        layer_message["seq"] = seq
+    return layer_message
+
+
+def room_group(room_id: int) -> str:
+    return f"chat.room.{room_id}"
+
+
+def user_notify_group(user_id: int) -> str:
+    """Per-user group any notification consumer may join; see docs/chat-protocol.md."""
+    return f"notify.user.{user_id}"
+
+
+STAFF_NOTIFY_GROUP = "notify.staff"
+
+
+# -----------------------------------------------------------------------------
+# Broadcasts (call from transaction.on_commit)
+# -----------------------------------------------------------------------------
+def message_created_broadcast(*, room: Room, message: Message) -> None:
+    event: MessageCreatedEvent = frame("message.created", room=room.pk, message=message_payload(message))  # type: ignore[assignment]
+    _send(room.group_name, _room_event(room.pk, dict(event), seq=message.seq))
+
+
+def message_updated_broadcast(*, message: Message) -> None:
+    event: MessageUpdatedEvent = frame(
+        "message.updated", room=message.room_id, message=message_payload(message)
+    )  # type: ignore[assignment]
+    _send(room_group(message.room_id), _room_event(message.room_id, dict(event)))
+
+
+def reaction_updated_broadcast(*, message: Message, reactions: list[dict[str, Any]]) -> None:
+    event: ReactionUpdatedEvent = frame(
+        "reaction.updated", room=message.room_id, message_id=message.pk, reactions=reactions
+    )  # type: ignore[assignment]
+    _send(room_group(message.room_id), _room_event(message.room_id, dict(event)))
+
+
+def member_sanctioned_broadcast(*, room_id: int, user_id: int, action: str, until: str | None) -> None:
+    event: MemberSanctionedEvent = frame(
+        "member.sanctioned", room=room_id, user_id=user_id, action=action, until=until
+    )  # type: ignore[assignment]
+    layer_message = _room_event(room_id, dict(event))
+    # Consumers of the sanctioned user act on these (close the socket, disable posting).
+    layer_message.update({"type": "chat.sanction", "user_id": user_id, "action": action})
+    _send(room_group(room_id), layer_message)
+
+
+def room_updated_broadcast(*, room: Room) -> None:
+    event: RoomUpdatedEvent = frame("room.updated", room=room.pk, slow_mode_seconds=room.slow_mode_seconds)  # type: ignore[assignment]
+    _send(room.group_name, _room_event(room.pk, dict(event)))
+
+
+def mention_notify(*, user_id: int, room: Room, message: Message) -> None:
+    event: MentionNotifyEvent = frame(
+        "chat.mention",
+        room=room.pk,
+        room_name=room.name,
+        message_id=message.pk,
+        seq=message.seq,
+        author=user_ref(message.author) if message.author_id else None,
+        excerpt="" if message.is_spoiler else message.body[:140],
+    )  # type: ignore[assignment]
+    # Layer type "notify.chat_mention" → a notification consumer's `notify_chat_mention`.
+    _send(user_notify_group(user_id), {"type": "notify.chat_mention", "event": dict(event)})
+
+
+def report_notify_staff(*, report_id: int, room_id: int, message_id: int) -> None:
+    _send(
+        STAFF_NOTIFY_GROUP,
+        {
+            "type": "notify.chat_report",
+            "event": frame("chat.report", room=room_id, report_id=report_id, message_id=message_id),
+        },
+    )
+
+
+# -----------------------------------------------------------------------------
+# Ephemeral events (consumers send these directly; nothing to persist)
+# -----------------------------------------------------------------------------
+def presence_layer_message(*, room_id: int, count: int, users: list[UserRef]) -> dict[str, Any]:
+    event: PresenceEvent = frame("presence", room=room_id, count=count, users=users)  # type: ignore[assignment]
+    return _room_event(room_id, dict(event))
+
+
+def typing_layer_message(*, room_id: int, user: UserRef) -> dict[str, Any]:
+    event: TypingEvent = frame("typing", room=room_id, user=user)  # type: ignore[assignment]
+    layer_message = _room_event(room_id, dict(event))
+    layer_message["from_user"] = user["id"]
+    return layer_message

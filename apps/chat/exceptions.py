@@ -1,0 +1,21 @@
+"""Errors a chat client sees as an error frame ``{"type": "error", "code", "message"}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.exceptions import ApplicationError
+
+
+class ChatError(ApplicationError):
+    """A business rule said no; ``code`` is stable and documented in docs/chat-protocol.md."""
+
+    def __init__(self, code: str, message: str, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message, extra)
+        self.code = code
+
+
+class RateLimited(ChatError):
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__("rate_limited", message, {"retry_after": round(retry_after, 2)})
+        self.retry_after = retry_after

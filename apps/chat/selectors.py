@@ -1,0 +1,181 @@
+"""Chat reads: room access, message pages and room lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from typing import Any
+
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.chat.events import MessagePayload
+from apps.chat.events import message_payload
+from apps.chat.models import Membership
+from apps.chat.models import Message
+from apps.chat.models import Reaction
+from apps.chat.models import ReadState
+from apps.chat.models import Room
+from apps.chat.models import RoomVisibility
+from apps.chat.models import Sanction
+from apps.chat.models import SanctionKind
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from apps.social.models import User
+
+PAGE_SIZE = 50
+# A reconnect replays at most this many messages per frame; more go in further frames.
+RESUME_BATCH = 200
+
+
+@dataclass(frozen=True)
+class RoomAccess:
+    room: Room
+    can_read: bool
+    can_post: bool
+    can_moderate: bool
+    role: str | None
+    banned_until: datetime | None  # only meaningful when banned
+    banned: bool
+    muted_until: datetime | None
+    muted: bool
+    watched: bool
+    reason: str  # why can_read/can_post is False ("" when allowed)
+
+
+def title_watched_by(*, user: User | AnonymousUser, title_id: int | None) -> bool:
+    """Has the user marked the title watched? A rating counts as watched.
+
+    The single place that defines "watched" for spoiler safety; switch it here when a
+    dedicated watched/diary model lands.
+    """
+    if title_id is None or not user.is_authenticated:
+        return False
+    from apps.social.models import Rating
+
+    return Rating.objects.filter(user=user, title_id=title_id).exists()
+
+
+def sanction_active(*, room_id: int, user_id: int, kind: str) -> Sanction | None:
+    now = timezone.now()
+    return (
+        Sanction.objects.filter(room_id=room_id, user_id=user_id, kind=kind)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def room_access(*, room: Room, user: User | AnonymousUser) -> RoomAccess:
+    """What the user may do in the room, computed once per connection."""
+    anonymous = not user.is_authenticated
+    membership = None if anonymous else Membership.objects.filter(room=room, user=user).first()
+    ban = None if anonymous else sanction_active(room_id=room.pk, user_id=user.pk, kind=SanctionKind.BAN)
+    mute = None if anonymous else sanction_active(room_id=room.pk, user_id=user.pk, kind=SanctionKind.MUTE)
+    is_staff = bool(getattr(user, "is_staff", False))
+    can_moderate = is_staff or bool(membership and membership.can_moderate)
+
+    reason = ""
+    can_read = True
+    if ban is not None:
+        can_read, reason = False, "banned"
+    elif room.visibility == RoomVisibility.INVITE_ONLY and membership is None and not is_staff:
+        can_read, reason = False, "invite_only"
+    can_post = can_read and not anonymous and mute is None
+    if can_read and not can_post:
+        reason = "login_required" if anonymous else "muted"
+    return RoomAccess(
+        room=room,
+        can_read=can_read,
+        can_post=can_post,
+        can_moderate=can_moderate and can_read,
+        role=membership.role if membership else None,
+        banned=ban is not None,
+        banned_until=ban.expires_at if ban else None,
+        muted=mute is not None,
+        muted_until=mute.expires_at if mute else None,
+        watched=title_watched_by(user=user, title_id=room.title_id),
+        reason=reason,
+    )
+
+
+def room_get(*, room_id: int) -> Room | None:
+    return Room.objects.filter(pk=room_id).first()
+
+
+def _messages() -> QuerySet[Message]:
+    return Message.objects.select_related("author", "reply_to").prefetch_related(
+        "mentions", Prefetch("reactions", queryset=Reaction.objects.order_by("created_at", "pk"))
+    )
+
+
+def message_page_latest(*, room_id: int, limit: int = PAGE_SIZE) -> tuple[list[MessagePayload], bool]:
+    """The newest ``limit`` messages, oldest first, and whether older ones exist."""
+    rows = list(_messages().filter(room_id=room_id).order_by("-seq")[: limit + 1])
+    return [message_payload(m) for m in reversed(rows[:limit])], len(rows) > limit
+
+
+def message_page_before(
+    *, room_id: int, before_seq: int, limit: int = PAGE_SIZE
+) -> tuple[list[MessagePayload], bool]:
+    rows = list(_messages().filter(room_id=room_id, seq__lt=before_seq).order_by("-seq")[: limit + 1])
+    return [message_payload(m) for m in reversed(rows[:limit])], len(rows) > limit
+
+
+def message_list_after(
+    *, room_id: int, after_seq: int, up_to_seq: int | None = None, limit: int = RESUME_BATCH
+) -> list[MessagePayload]:
+    """Messages with seq in (after_seq, up_to_seq], oldest first: what a reconnecting client missed."""
+    qs = _messages().filter(room_id=room_id, seq__gt=after_seq)
+    if up_to_seq is not None:
+        qs = qs.filter(seq__lte=up_to_seq)
+    return [message_payload(m) for m in qs.order_by("seq")[:limit]]
+
+
+def message_get(*, message_id: int) -> Message | None:
+    return _messages().filter(pk=message_id).first()
+
+
+def room_list_public(*, limit: int = 100) -> QuerySet[Room]:
+    return Room.objects.filter(visibility=RoomVisibility.PUBLIC).select_related("title")[:limit]
+
+
+def room_list_for_user(*, user: User | AnonymousUser, limit: int = 100) -> list[dict[str, Any]]:
+    """Rooms the user can see (public plus invited), newest activity first, with unread counts."""
+    rooms = Room.objects.select_related("title")
+    if user.is_authenticated:
+        rooms = rooms.filter(Q(visibility=RoomVisibility.PUBLIC) | Q(memberships__user=user)).distinct()
+    else:
+        rooms = rooms.filter(visibility=RoomVisibility.PUBLIC)
+    rooms_list = list(rooms.order_by("-last_activity_at", "id")[:limit])
+    read: dict[int, int] = {}
+    if user.is_authenticated:
+        read = dict(
+            ReadState.objects.filter(user=user, room__in=rooms_list).values_list("room_id", "last_read_seq")
+        )
+    return [
+        {
+            "room": room,
+            # Only rooms the user has opened count unread: a new title room is not "99 unread".
+            "unread": max(0, room.last_seq - read[room.pk]) if room.pk in read else 0,
+        }
+        for room in rooms_list
+    ]
+
+
+def unread_count(*, room_id: int, user: User) -> int:
+    state = ReadState.objects.filter(room_id=room_id, user=user).first()
+    last_seq = Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).first() or 0
+    return max(0, last_seq - (state.last_read_seq if state else 0))
+
+
+def users_by_ids(*, user_ids: list[int]) -> list[dict[str, Any]]:
+    from apps.social.models import User
+
+    users = User.objects.filter(pk__in=user_ids).only("id", "nickname", "username")
+    return sorted(({"id": u.pk, "name": u.display_name} for u in users), key=lambda u: u["name"])
