@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -91,6 +92,7 @@ if IS_POSTGRES:
 THIRD_PARTY_APPS = [
     "channels",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
@@ -244,6 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "config.authentication.TrackedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
@@ -309,3 +312,20 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Moochu <noreply@m
 CATALOG_PAGE_SIZE = env.int("MOOCHU_CATALOG_PAGE_SIZE", default=24)
 # Snapshot date of the bundled Korean where-to-watch sample (availability changes).
 DEMO_KOREAN_SNAPSHOT = "2026-11-01"
+
+# -----------------------------------------------------------------------------
+# INACTIVE-RIGHTS BATCH (apps/social/rights.py)
+# -----------------------------------------------------------------------------
+# Elevated rights (chat moderator/owner, staff, API tokens) unused this long are revoked.
+RIGHTS_INACTIVITY_DAYS = env.int("MOOCHU_RIGHTS_INACTIVITY_DAYS", default=90)
+RIGHTS_BATCH_HOUR = env.int("MOOCHU_RIGHTS_BATCH_HOUR", default=18)  # Asia/Seoul
+RIGHTS_RECORD_CHUNK_SIZE = env.int("MOOCHU_RIGHTS_RECORD_CHUNK_SIZE", default=500)
+# Break-glass accounts the batch never touches.
+RIGHTS_EXEMPT_USERNAMES = env.list("MOOCHU_RIGHTS_EXEMPT_USERNAMES", default=[])
+RIGHTS_TOKEN_STAMP_MINUTES = 5
+CELERY_BEAT_SCHEDULE["social-rights-batch"] = {
+    # https://crontab.guru/#0_18_*_*_* — daily at 18:00 in CELERY_TIMEZONE (Asia/Seoul)
+    "task": "apps.social.tasks.rights_batch_run_task",
+    "schedule": crontab(hour=RIGHTS_BATCH_HOUR, minute=0),
+    "options": {"expires": 60 * 60},
+}
