@@ -322,18 +322,6 @@ def member_kick(*, room_id: int, by: User, user_id: int) -> None:
         )
 
 
-def moderators_revoke_stale(*, idle_days: int) -> int:
-    """Demote moderators whose rights went unused for ``idle_days`` (owners are kept)."""
-    cutoff = timezone.now() - timedelta(days=idle_days)
-    return (
-        Membership.objects.filter(role=MemberRole.MODERATOR)
-        .filter(
-            Q(rights_last_used_at__lt=cutoff) | Q(rights_last_used_at__isnull=True, created_at__lt=cutoff)
-        )
-        .update(role=MemberRole.MEMBER)
-    )
-
-
 # -----------------------------------------------------------------------------
 # Helpers
 # -----------------------------------------------------------------------------
@@ -425,7 +413,7 @@ def _require_moderator(*, room: Room, user: User) -> None:
 
 
 def _record_moderation(*, room: Room, user: User) -> None:
-    # Rights that are used stay; stale ones are revoked by moderators_revoke_stale.
+    # Rights that are used stay; the daily rights batch (apps/social/rights.py) revokes stale ones.
     Membership.objects.filter(room=room, user=user).update(rights_last_used_at=timezone.now())
 
 

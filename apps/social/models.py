@@ -469,3 +469,48 @@ class BoardView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.post_id} on {self.day}"
+
+
+class PrivilegeArea(models.TextChoices):
+    CHAT_MODERATOR = "chat_moderator", _("Chat room moderator")
+    ROOM_OWNER = "room_owner", _("Chat room owner")
+    STAFF = "staff", _("Staff / admin")
+    API_TOKEN = "api_token", _("API token")
+
+
+class PrivilegeAccess(models.Model):
+    """When a user last used one elevated right; maintained by the daily rights batch."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="privileges")
+    area = models.CharField(max_length=20, choices=PrivilegeArea.choices)
+    # Which instance of the right: a room id for room roles, empty for staff and tokens.
+    scope = models.CharField(max_length=40, blank=True)
+    last_access_at = models.DateTimeField()
+    # Stamped by each batch that saw the right still held; older rows are gone rights.
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "area", "scope"], name="privilege_access_unique"),
+        ]
+        indexes = [models.Index(fields=["last_access_at"], name="privilege_access_last")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.area}:{self.scope} last {self.last_access_at:%Y-%m-%d}"
+
+
+class RightRevocation(models.Model):
+    """Audit trail: one row per right the batch took away."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="revocations")
+    area = models.CharField(max_length=20, choices=PrivilegeArea.choices)
+    scope = models.CharField(max_length=40, blank=True)
+    last_access_at = models.DateTimeField()
+    revoked_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-revoked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} lost {self.area}:{self.scope} on {self.revoked_at:%Y-%m-%d}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -17,3 +18,11 @@ def visits_flush_task() -> None:
     rows = visits_flush()
     if rows:
         logger.info("flushed visitor counts for %s homepage-days", rows)
+
+
+@shared_task(acks_late=True)
+def rights_batch_run_task() -> None:
+    """The daily inactive-rights batch (apps/social/rights.py)."""
+    from apps.social.rights import rights_batch_run
+
+    rights_batch_run(now=timezone.now())

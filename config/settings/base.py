@@ -103,6 +103,7 @@ if IS_POSTGRES:
 THIRD_PARTY_APPS = [
     "channels",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
@@ -370,6 +371,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.schema.MoochuAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "config.authentication.TrackedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
@@ -440,3 +442,20 @@ SOCIAL_AVATAR_MAX_BYTES = env.int("MOOCHU_AVATAR_MAX_BYTES", default=5 * 1024 * 
 SOCIAL_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 # Snapshot date of the bundled Korean where-to-watch sample (availability changes).
 DEMO_KOREAN_SNAPSHOT = "2026-11-01"
+
+# -----------------------------------------------------------------------------
+# INACTIVE-RIGHTS BATCH (apps/social/rights.py)
+# -----------------------------------------------------------------------------
+# Elevated rights (chat moderator/owner, staff, API tokens) unused this long are revoked.
+RIGHTS_INACTIVITY_DAYS = env.int("MOOCHU_RIGHTS_INACTIVITY_DAYS", default=90)
+RIGHTS_BATCH_HOUR = env.int("MOOCHU_RIGHTS_BATCH_HOUR", default=18)  # Asia/Seoul
+RIGHTS_RECORD_CHUNK_SIZE = env.int("MOOCHU_RIGHTS_RECORD_CHUNK_SIZE", default=500)
+# Break-glass accounts the batch never touches.
+RIGHTS_EXEMPT_USERNAMES = env.list("MOOCHU_RIGHTS_EXEMPT_USERNAMES", default=[])
+RIGHTS_TOKEN_STAMP_MINUTES = 5
+CELERY_BEAT_SCHEDULE["social-rights-batch"] = {
+    # https://crontab.guru/#0_18_*_*_* — daily at 18:00 in CELERY_TIMEZONE (Asia/Seoul)
+    "task": "apps.social.tasks.rights_batch_run_task",
+    "schedule": crontab(hour=RIGHTS_BATCH_HOUR, minute=0),
+    "options": {"expires": 60 * 60},
+}

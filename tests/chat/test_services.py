@@ -15,10 +15,10 @@ from apps.chat.models import Membership
 from apps.chat.models import Message
 from apps.chat.models import Room
 from apps.chat.services import message_create
-from apps.chat.services import moderators_revoke_stale
 from apps.chat.services import report_create
 from apps.chat.services import room_create
 from apps.chat.services import room_get_or_create_for_title
+from apps.social.rights import rights_batch_run
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_stale_moderators_are_revoked_and_active_ones_kept(alice):
     active = Membership.objects.create(
         room=room, user=UserFactory(), role=MemberRole.MODERATOR, rights_last_used_at=timezone.now()
     )
-    assert moderators_revoke_stale(idle_days=90) == 1
+    rights_batch_run(now=timezone.now())  # the daily inactive-rights batch
     stale.refresh_from_db()
     active.refresh_from_db()
     assert (stale.role, active.role) == (MemberRole.MEMBER, MemberRole.MODERATOR)
@@ -101,17 +101,3 @@ def test_report_reaches_staff_group_once(room, alice, bob, django_capture_on_com
         report_create(message_id=message.pk, reporter=bob, reason="spam")
         report_create(message_id=message.pk, reporter=bob, reason="spam again")
     assert [call.args[0] for call in send.call_args_list] == ["notify.staff"]
-
-
-def test_revoke_task_demotes_idle_moderators(alice):
-    from apps.chat.tasks import moderators_revoke_stale_task
-
-    room = room_create(owner=alice, name="방")
-    Membership.objects.create(
-        room=room,
-        user=UserFactory(),
-        role=MemberRole.MODERATOR,
-        rights_last_used_at=timezone.now() - timedelta(days=365),
-    )
-    assert moderators_revoke_stale_task() == 1
-    assert not Membership.objects.filter(room=room, role=MemberRole.MODERATOR).exists()

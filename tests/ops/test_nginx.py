@@ -6,6 +6,8 @@ upstream), static files from disk with cache headers, and the edge's refusals.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import socket
 import subprocess
 import time
@@ -15,7 +17,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import websockets
 
+from tests.factories import TitleFactory
 from tests.servers import START_SCRIPTS
 from tests.servers import app_server_env
 from tests.servers import free_port
@@ -144,3 +148,48 @@ def test_the_request_id_of_the_edge_reaches_the_app_and_comes_back(stack: Stack)
     while response.headers["x-request-id"] not in (stack.workdir / "access.log").read_text():
         assert time.monotonic() < deadline, "the edge never logged the request id the app echoed"
         time.sleep(0.05)
+
+
+async def _open_title_room(stack: Stack, title_id: int, *, origin: str):
+    url = f"ws://127.0.0.1:{stack.port}/ws/chat/titles/{title_id}/"
+    return await websockets.connect(url, origin=origin, ping_interval=None, open_timeout=10)
+
+
+async def _frames_until(connection, frame_type: str, *, timeout: float = 10) -> dict:
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = json.loads(await connection.recv())
+            if frame.get("type") == frame_type:
+                return frame
+
+
+def test_a_chat_websocket_is_answered_by_the_ws_upstream_and_survives_two_idle_minutes(stack: Stack):
+    # given: a title whose public room anyone may read
+    title = TitleFactory()
+
+    async def scenario() -> tuple[str, dict]:
+        connection = await _open_title_room(stack, title.pk, origin=stack.url)
+        try:
+            upstream = connection.response.headers["x-moochu-upstream"]
+            # when: the socket sits idle past nginx's default 60 s proxy timeout, twice over
+            await asyncio.sleep(125)
+            await connection.send(json.dumps({"type": "ping", "ts": 42}))
+            # then: it still carries frames both ways
+            return upstream, await _frames_until(connection, "pong")
+        finally:
+            await connection.close()
+
+    upstream, pong = asyncio.run(scenario())
+    assert upstream == "ws"
+    assert pong["ts"] == 42
+
+
+def test_a_websocket_from_a_foreign_origin_is_refused(stack: Stack):
+    title = TitleFactory()
+
+    async def scenario() -> None:
+        await _open_title_room(stack, title.pk, origin="http://evil.example")
+
+    with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+        asyncio.run(scenario())
+    assert refused.value.response.status_code == 403
