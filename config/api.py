@@ -7,4 +7,5 @@ from django.urls import path
 
 urlpatterns = [
     path("", include("apps.movies.api.urls")),
+    path("", include("apps.recs.api.urls")),
 ]

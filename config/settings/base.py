@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -278,3 +279,38 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Moochu <noreply@m
 CATALOG_PAGE_SIZE = env.int("MOOCHU_CATALOG_PAGE_SIZE", default=24)
 # Snapshot date of the bundled Korean where-to-watch sample (availability changes).
 DEMO_KOREAN_SNAPSHOT = "2026-11-01"
+
+# -----------------------------------------------------------------------------
+# RECOMMENDATIONS (apps.recs)
+# -----------------------------------------------------------------------------
+# Nightly retrain, Asia/Seoul time (CELERY_TIMEZONE). https://crontab.guru/#30_4_*_*_*
+RECS_RETRAIN_HOUR = env.int("MOOCHU_RECS_RETRAIN_HOUR", default=4)
+RECS_RETRAIN_MINUTE = env.int("MOOCHU_RECS_RETRAIN_MINUTE", default=30)
+CELERY_BEAT_SCHEDULE["recs-nightly-retrain"] = {
+    "task": "apps.recs.tasks.recs_model_train_task",
+    "schedule": crontab(hour=RECS_RETRAIN_HOUR, minute=RECS_RETRAIN_MINUTE),
+}
+# Behaviour events leave the Redis buffer in batches every few seconds.
+CELERY_BEAT_SCHEDULE["recs-events-flush"] = {
+    "task": "apps.recs.tasks.events_flush_task",
+    "schedule": 10.0,
+    "options": {"expires": 9},
+}
+# EASE settings chosen on the MovieLens validation split (see apps/recs/ml/collaborative.py).
+RECS_EASE_PARAMS = {
+    "l2": 200.0,
+    "time_weight": 1.0,
+    "time_scale_s": 60.0,
+    "max_items": 4000,
+    "neighbours": 200,
+}
+RECS_HALF_LIFE_DAYS = env.float("MOOCHU_RECS_HALF_LIFE_DAYS", default=365.0)
+RECS_TOP_N = 100
+RECS_TOP_TTL_S = 3 * 24 * 3600
+RECS_PRECOMPUTE_MAX_USERS = env.int("MOOCHU_RECS_PRECOMPUTE_MAX_USERS", default=200_000)
+RECS_ANONYMOUS_MAX_AGE_RATING = "15"
+# Behaviour events: per-actor budget (events per window) and flush batch size.
+RECS_EVENTS_RATE_LIMIT = env.int("MOOCHU_RECS_EVENTS_RATE_LIMIT", default=120)
+RECS_EVENTS_RATE_WINDOW_S = 60
+RECS_EVENTS_MAX_BATCH = 100
+RECS_EVENTS_FLUSH_BATCH = 5000
