@@ -175,19 +175,27 @@ ScoreFn = Callable[[np.ndarray], np.ndarray]
 
 
 def evaluate_scores(
-    score_users: ScoreFn, split: Split, part: int, k: int = 10, batch: int = 1024
+    score_users: ScoreFn,
+    split: Split,
+    part: int,
+    k: int = 10,
+    batch: int = 1024,
+    users: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Rank all items for every user with ``score_users(user_indices) -> scores`` and score a part.
 
-    Validation masks train items; test masks train and valid items.
+    Validation masks train items; test masks train and valid items. ``users`` restricts
+    the average to a segment.
     """
     seen = split.matrix(TRAIN) if part == VALID else split.matrix([TRAIN, VALID])
     held_out = split.matrix(part)
     ranked = np.zeros((split.n_users, k), dtype=np.int64)
     for start in range(0, split.n_users, batch):
-        users = np.arange(start, min(start + batch, split.n_users))
-        scores = np.array(score_users(users), dtype=np.float64, copy=True)
-        block = seen[users]
-        scores[np.repeat(np.arange(len(users)), np.diff(block.indptr)), block.indices] = -np.inf
-        ranked[users] = top_k(scores, k)
+        batch_users = np.arange(start, min(start + batch, split.n_users))
+        scores = np.array(score_users(batch_users), dtype=np.float64, copy=True)
+        block = seen[batch_users]
+        scores[np.repeat(np.arange(len(batch_users)), np.diff(block.indptr)), block.indices] = -np.inf
+        ranked[batch_users] = top_k(scores, k)
+    if users is not None:
+        return metrics_at_k(ranked[users], held_out[users], k)
     return metrics_at_k(ranked, held_out, k)
