@@ -135,11 +135,14 @@ def recs_for_user(
     source = "popularity"
     picks: list[tuple[int, float, str, int]] = []
     if user is not None and user.is_authenticated:
-        picks, source = _picks_for_user(user)
         history, dismissed = user_history(user_id=user.id)
         exclude = set(history) | dismissed
-        if not history and not picks:
-            picks = _cold_start(user, limit)
+        # Only onboarding choices so far: their favourite genres lead, the model fills in.
+        picks = _cold_start(user, limit) if not history else []
+        if len(picks) < limit:
+            more, source = _picks_for_user(user)
+            have = {p[0] for p in picks}
+            picks += [p for p in more if p[0] not in have]
     else:
         user = None
     picks = [p for p in picks if p[0] not in exclude]
@@ -262,7 +265,10 @@ def recs_new_on_my_services(*, user: User, days: int = 30, limit: int = 20) -> l
     history, dismissed = user_history(user_id=user.id)
     offers = (
         Availability.objects.filter(provider__in=services, ends_on__isnull=True)
-        .filter(Q(starts_on__gte=since) | Q(starts_on__isnull=True, created_at__gte=since))
+        .filter(
+            Q(starts_on__gte=since)
+            | Q(starts_on__isnull=True, created_at__gte=timezone.now() - dt.timedelta(days=days))
+        )
         .exclude(title_id__in=set(history) | dismissed)
         .select_related("title", "provider")
         .order_by("-starts_on", "-created_at")[: limit * 5]

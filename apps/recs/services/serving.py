@@ -77,10 +77,9 @@ def recs_top_precompute(
     client = buffer.redis_client()
     if client is None:
         return 0
-    user_ids = (
-        Rating.objects.values_list("user_id", flat=True)
-        .distinct()
-        .union(Event.objects.filter(user__isnull=False).values_list("user_id", flat=True).distinct())
+    user_ids = set(Rating.objects.values_list("user_id", flat=True).distinct())
+    user_ids |= set(
+        Event.objects.filter(user__isnull=False).order_by().values_list("user_id", flat=True).distinct()
     )
     user_ids = sorted(user_ids)[: settings.RECS_PRECOMPUTE_MAX_USERS]
     rows: dict[int, list[Pick]] = {}
