@@ -29,7 +29,6 @@ from apps.recs.ml.runtime import REASON_LIKED
 from apps.recs.ml.runtime import REASON_SIMILAR
 from apps.recs.models import Event
 from apps.recs.services.serving import model_active_load
-from apps.recs.services.serving import recs_user_compute
 from apps.recs.services.serving import user_history
 from apps.social.models import Rating
 
@@ -37,6 +36,20 @@ if TYPE_CHECKING:
     from apps.social.models import User
 
 logger = logging.getLogger(__name__)
+# What a recommendation card needs; skipping overview and timestamps halves the load time.
+_CARD_FIELDS = (
+    "id",
+    "media_type",
+    "title_ko",
+    "title_en",
+    "title_original",
+    "year",
+    "age_rating",
+    "poster",
+    "popularity",
+    "genre_mask",
+    "provider_mask",
+)
 _AGE_ORDER = [AgeRating.ALL, AgeRating.AGE_12, AgeRating.AGE_15, AgeRating.AGE_18]
 
 
@@ -74,7 +87,7 @@ def _user_mask(user: User) -> int:
 def _filtered_titles(
     ids: list[int], *, user: User | None, only_my_services: bool, max_age_rating: str | None
 ) -> dict[int, Title]:
-    qs = Title.objects.filter(id__in=ids)
+    qs = Title.objects.filter(id__in=ids).only(*_CARD_FIELDS)
     ages = _allowed_age_ratings(user, max_age_rating)
     if ages is not None:
         qs = qs.filter(age_rating__in=ages)
@@ -85,7 +98,9 @@ def _filtered_titles(
     return titles
 
 
-def _picks_for_user(user: User) -> tuple[list[tuple[int, float, str, int]], str]:
+def _picks_for_user(
+    user: User, history: dict[int, float], dismissed: set[int]
+) -> tuple[list[tuple[int, float, str, int]], str]:
     client = buffer.redis_client()
     if client is not None:
         try:
@@ -98,7 +113,7 @@ def _picks_for_user(user: User) -> tuple[list[tuple[int, float, str, int]], str]
     try:
         model = model_active_load()
         if model is not None:
-            return recs_user_compute(model=model, user_id=user.id), "artifact"
+            return model.score(history, dismissed, settings.RECS_TOP_N), "artifact"
     except Exception:
         logger.exception("recs: artifact scoring failed, falling back to popularity")
     return [], "popularity"
@@ -140,7 +155,7 @@ def recs_for_user(
         # Only onboarding choices so far: their favourite genres lead, the model fills in.
         picks = _cold_start(user, limit) if not history else []
         if len(picks) < limit:
-            more, source = _picks_for_user(user)
+            more, source = _picks_for_user(user, history, dismissed)
             have = {p[0] for p in picks}
             picks += [p for p in more if p[0] not in have]
     else:
@@ -149,23 +164,22 @@ def recs_for_user(
     if len(picks) < limit:
         have = {p[0] for p in picks}
         picks += [p for p in _popular(limit, exclude | have) if p[0] not in have]
-    ids = [p[0] for p in picks] + [p[3] for p in picks if p[3]]
+    # Filters drop few titles, so a window of 3x the limit is enough (the rest is never shown).
+    if not only_my_services:
+        picks = picks[: max(limit * 3, 30)]
     titles = _filtered_titles(
-        ids, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
+        [p[0] for p in picks], user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
     )
-    because_titles = Title.objects.in_bulk([p[3] for p in picks if p[3]])
+    shown = [p for p in picks if p[0] in titles][:limit]
+    because_titles = Title.objects.only(*_CARD_FIELDS).in_bulk({p[3] for p in shown if p[3]})
     friends = _friend_favourites(user) if user is not None else set()
     out: list[Recommendation] = []
-    for title_id, score, reason, because_id in picks:
-        title = titles.get(title_id)
-        if title is None:
-            continue
+    for title_id, score, reason, because_id in shown:
+        title = titles[title_id]
         if reason == "popular" and title_id in friends:
             reason = "friends"
         because = because_titles.get(because_id)
         out.append(Recommendation(title, float(score), reason, _explain(reason, because), because))
-        if len(out) >= limit:
-            break
     logger.debug("recs for %s from %s", getattr(user, "id", None), source)
     return out
 
