@@ -164,15 +164,13 @@ def main() -> None:
         print(f"  {label:40s}" + "  ".join(f"{n} {metrics[n]:.4f}" for n in METRIC_NAMES))
     for segment, values in result.segments.items():
         verdict = "ok" if values["model"] >= values["popularity"] else "BELOW POPULARITY"
-        print(
-            f"  {segment:40s}NDCG@10 model {values['model']:.4f} vs popularity {values['popularity']:.4f} {verdict}"
-        )
+        model, pop = values["model"], values["popularity"]
+        print(f"  {segment:40s}NDCG@10 model {model:.4f} vs popularity {pop:.4f} {verdict}")
     print("reference figures (test, seed 2020)       Recall@10  NDCG@10")
     for name, (recall, ndcg) in REFERENCE_TEST_2020.items():
         print(f"  {name:40s} {recall:.4f}     {ndcg:.4f}")
-    print(
-        f"  {'Moochu time-local EASE (this run)':40s} {result.test['recall10']:.4f}     {result.test['ndcg10']:.4f}"
-    )
+    ours = f"{result.test['recall10']:.4f}     {result.test['ndcg10']:.4f}"
+    print(f"  {'Moochu time-local EASE (this run)':40s} {ours}")
 
     t100k, t1m = train_times()
     serve_p99, fallback_p99 = (float("nan"), float("nan")) if args.skip_serving else serving_times()
