@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.db.models import Q
 from django.utils import timezone
@@ -200,8 +201,8 @@ def _cold_start(user: User, limit: int) -> list[tuple[int, float, str, int]]:
     return [(tid, 0.0, "genre", 0) for tid in ids]
 
 
-def _friend_favourites(user: User) -> set[int]:
-    """Titles friends rated 4+ stars; empty while the social app has no friendships."""
+def _friend_ids(user: User) -> set[int]:
+    """Ids of the person's friends; empty while the social app has no friendship model."""
     try:
         friendship = apps.get_model("social", "Friendship")
     except LookupError:
@@ -211,11 +212,44 @@ def _friend_favourites(user: User) -> set[int]:
         return set()
     friend_ids = set(friendship.objects.filter(from_user=user).values_list("to_user_id", flat=True))
     friend_ids |= set(friendship.objects.filter(to_user=user).values_list("from_user_id", flat=True))
+    return friend_ids
+
+
+def _friend_favourites(user: User) -> set[int]:
+    """Titles friends rated 4+ stars."""
+    friend_ids = _friend_ids(user)
     if not friend_ids:
         return set()
     return set(
         Rating.objects.filter(user_id__in=friend_ids, half_stars__gte=8).values_list("title_id", flat=True)
     )
+
+
+def recs_friends_who_would_like(*, user: User, title_id: int, limit: int = 5) -> list[User]:
+    """Friends who have not seen the title and have it among their top picks, best rank first."""
+    friend_ids = _friend_ids(user)
+    if not friend_ids:
+        return []
+    seen = set(
+        Rating.objects.filter(user_id__in=friend_ids, title_id=title_id).values_list("user_id", flat=True)
+    )
+    client = buffer.redis_client()
+    model = None
+    ranked: list[tuple[int, int]] = []
+    for friend_id in sorted(friend_ids - seen)[:100]:
+        picks = buffer.top_read(client, friend_id) if client is not None else None
+        if picks is None:
+            model = model or model_active_load()
+            if model is None:
+                break
+            history, dismissed = user_history(user_id=friend_id)
+            picks = model.score(history, dismissed, settings.RECS_TOP_N)
+        rank = next((i for i, p in enumerate(picks) if p[0] == title_id), None)
+        if rank is not None:
+            ranked.append((rank, friend_id))
+    ranked.sort()
+    users = get_user_model().objects.in_bulk([f for _, f in ranked[:limit]])
+    return [users[f] for _, f in ranked[:limit] if f in users]
 
 
 def recs_similar_titles(*, title_id: int, limit: int = 12, user: User | None = None) -> list[Title]:

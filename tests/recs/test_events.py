@@ -191,3 +191,17 @@ def test_api_answers_429_when_the_whole_batch_is_over_budget(settings):
     response = client.post("/api/events/", {"events": [_event(title.id)]}, content_type="application/json")
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
+
+
+def test_a_client_dropping_its_session_cookie_is_capped_by_address(settings):
+    settings.RECS_EVENTS_IP_RATE_LIMIT = 3
+    settings.RECS_EVENTS_RATE_WINDOW_S = 3600
+    title = TitleFactory()
+    statuses = []
+    for _ in range(5):
+        client = Client()  # a fresh session every time
+        response = client.post(
+            "/api/events/", {"events": [_event(title.id)]}, content_type="application/json"
+        )
+        statuses.append(response.status_code)
+    assert statuses == [202, 202, 202, 429, 429]

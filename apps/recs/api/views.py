@@ -54,7 +54,10 @@ class EventBatchCreateApi(APIView):
             session.save()
         user_id = request.user.id if request.user.is_authenticated else None
         result = event_batch_ingest(
-            events=serializer.validated_data["events"], user_id=user_id, session_key=session.session_key or ""
+            events=serializer.validated_data["events"],
+            user_id=user_id,
+            session_key=session.session_key or "",
+            client_ip=request.META.get("REMOTE_ADDR", ""),
         )
         body: dict[str, Any] = {"accepted": result.accepted, "rate_limited": result.rate_limited}
         if result.errors:

@@ -102,12 +102,13 @@ def ease_fit(
 
 
 def ease_sparsify(model: EaseModel, neighbours: int) -> sp.csr_matrix:
-    """Keep each row's ``neighbours`` largest weights: small to store, fast to serve."""
+    """Keep each row's ``neighbours`` largest-magnitude weights: small to store, fast to serve."""
     b = model.weights
     k = min(neighbours, b.shape[1] - 1)
     if k <= 0:
         return sp.csr_matrix(b.shape, dtype=np.float32)
-    cols = np.argpartition(-b, k - 1, axis=1)[:, :k]
+    # Largest magnitude: the negative weights (titles that rarely go together) matter too.
+    cols = np.argpartition(-np.abs(b), k - 1, axis=1)[:, :k]
     vals = np.take_along_axis(b, cols, axis=1)
     rows = np.repeat(np.arange(b.shape[0]), k)
     return sp.csr_matrix((vals.ravel(), (rows, cols.ravel())), shape=b.shape, dtype=np.float32)

@@ -87,7 +87,7 @@ def _validate(raw: dict[str, Any], now: dt.datetime) -> tuple[dict[str, Any] | N
 
 
 def event_batch_ingest(
-    *, events: list[dict[str, Any]], user_id: int | None, session_key: str
+    *, events: list[dict[str, Any]], user_id: int | None, session_key: str, client_ip: str = ""
 ) -> IngestResult:
     """Validate each event on its own, rate-limit the actor, then buffer the good ones.
 
@@ -118,9 +118,17 @@ def event_batch_ingest(
     client = buffer.redis_client()
     actor = f"u{user_id}" if user_id else f"s{session_key}"
     if client is not None and checked:
-        granted = buffer.rate_limit_take(
-            client, actor, len(checked), settings.RECS_EVENTS_RATE_LIMIT, settings.RECS_EVENTS_RATE_WINDOW_S
-        )
+        window = settings.RECS_EVENTS_RATE_WINDOW_S
+        granted = buffer.rate_limit_take(client, actor, len(checked), settings.RECS_EVENTS_RATE_LIMIT, window)
+        if client_ip and not user_id:
+            # A client that drops its session cookie gets a new session per request: cap its
+            # address too (generously, for many people behind one NAT).
+            granted = min(
+                granted,
+                buffer.rate_limit_take(
+                    client, f"ip{client_ip}", granted, settings.RECS_EVENTS_IP_RATE_LIMIT, window
+                ),
+            )
         result.rate_limited = len(checked) - granted
         checked = checked[:granted]
     for clean in checked:
