@@ -71,11 +71,15 @@ class RecRow:
 
 
 def _allowed_age_ratings(user: User | None, max_age_rating: str | None) -> list[str] | None:
-    """None = no restriction. Anonymous visitors default to settings.RECS_ANONYMOUS_MAX_AGE_RATING."""
+    """None = no restriction. Anonymous visitors default to settings.RECS_ANONYMOUS_MAX_AGE_RATING.
+
+    Unrated titles stay in: most of the catalog has no Korean rating yet, and hiding it
+    would empty every row. Only titles rated above the limit are held back.
+    """
     limit = max_age_rating or (None if user is not None else settings.RECS_ANONYMOUS_MAX_AGE_RATING)
     if limit is None:
         return None
-    return [str(a) for a in _AGE_ORDER[: _AGE_ORDER.index(limit) + 1]]
+    return [str(a) for a in _AGE_ORDER[: _AGE_ORDER.index(limit) + 1]] + [AgeRating.UNKNOWN]
 
 
 def _user_mask(user: User) -> int:
