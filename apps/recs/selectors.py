@@ -29,6 +29,7 @@ from apps.recs import buffer
 from apps.recs.ml.runtime import REASON_LIKED
 from apps.recs.ml.runtime import REASON_SIMILAR
 from apps.recs.models import Event
+from apps.recs.models import EventKind
 from apps.recs.services.serving import model_active_load
 from apps.recs.services.serving import user_history
 from apps.social.models import Rating
@@ -103,25 +104,34 @@ def _filtered_titles(
     return titles
 
 
-def _picks_for_user(
-    user: User, history: dict[int, float], dismissed: set[int]
-) -> tuple[list[tuple[int, float, str, int]], str]:
+def _cached_picks(user: User) -> list[tuple[int, float, str, int]] | None:
     client = buffer.redis_client()
-    if client is not None:
-        try:
-            cached = buffer.top_read(client, user.id)
-        except Exception:
-            logger.exception("recs: Redis read failed, falling back to the artifact")
-            cached = None
-        if cached is not None:
-            return cached, "redis"  # type: ignore[return-value]
+    if client is None:
+        return None
+    try:
+        return buffer.top_read(client, user.id)  # type: ignore[return-value]
+    except Exception:
+        logger.exception("recs: Redis read failed, falling back to the artifact")
+        return None
+
+
+def _model_picks(history: dict[int, float], dismissed: set[int]) -> list[tuple[int, float, str, int]]:
     try:
         model = model_active_load()
         if model is not None:
-            return model.score(history, dismissed, settings.RECS_TOP_N), "artifact"
+            return model.score(history, dismissed, settings.RECS_TOP_N)
     except Exception:
         logger.exception("recs: artifact scoring failed, falling back to popularity")
-    return [], "popularity"
+    return []
+
+
+def _seen_among(user_id: int, title_ids: list[int]) -> set[int]:
+    """Which of these titles the person rated or dismissed since their list was computed."""
+    rated = Rating.objects.filter(user_id=user_id, title_id__in=title_ids).values_list("title_id", flat=True)
+    dismissed = Event.objects.filter(
+        user_id=user_id, kind=EventKind.REC_DISMISS, title_id__in=title_ids
+    ).values_list("title_id", flat=True)
+    return set(rated) | set(dismissed)
 
 
 def _popular(limit: int, exclude: set[int]) -> list[tuple[int, float, str, int]]:
@@ -154,15 +164,26 @@ def recs_for_user(
     exclude: set[int] = set()
     source = "popularity"
     picks: list[tuple[int, float, str, int]] = []
+    window = max(limit * 3, 30)
     if user is not None and user.is_authenticated:
-        history, dismissed = user_history(user_id=user.id)
-        exclude = set(history) | dismissed
-        # Only onboarding choices so far: their favourite genres lead, the model fills in.
-        picks = _cold_start(user, limit) if not history else []
-        if len(picks) < limit:
-            more, source = _picks_for_user(user, history, dismissed)
-            have = {p[0] for p in picks}
-            picks += [p for p in more if p[0] not in have]
+        cached = _cached_picks(user)
+        if cached:
+            # Fast path: only the shown window is checked against newer ratings/dismissals.
+            source = "redis"
+            picks = cached if only_my_services else cached[:window]
+            exclude = _seen_among(user.id, [p[0] for p in picks])
+            if len(picks) - len(exclude) < limit:
+                history, dismissed = user_history(user_id=user.id)
+                exclude = set(history) | dismissed
+        else:
+            history, dismissed = user_history(user_id=user.id)
+            exclude = set(history) | dismissed
+            # Only onboarding choices so far: their favourite genres lead, the model fills in.
+            picks = _cold_start(user, limit) if not history else []
+            if len(picks) < limit:
+                source = "artifact"
+                have = {p[0] for p in picks}
+                picks += [p for p in _model_picks(history, dismissed) if p[0] not in have]
     else:
         user = None
     picks = [p for p in picks if p[0] not in exclude]
@@ -171,7 +192,7 @@ def recs_for_user(
         picks += [p for p in _popular(limit, exclude | have) if p[0] not in have]
     # Filters drop few titles, so a window of 3x the limit is enough (the rest is never shown).
     if not only_my_services:
-        picks = picks[: max(limit * 3, 30)]
+        picks = picks[:window]
     titles = _filtered_titles(
         [p[0] for p in picks], user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
     )
