@@ -93,15 +93,23 @@ def _user_mask(user: User) -> int:
 def _filtered_titles(
     ids: list[int], *, user: User | None, only_my_services: bool, max_age_rating: str | None
 ) -> dict[int, Title]:
-    qs = Title.objects.filter(id__in=ids).only(*_CARD_FIELDS)
+    allowed = _allowed_ids(ids, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating)
+    return Title.objects.only(*_CARD_FIELDS).in_bulk(allowed)
+
+
+def _allowed_ids(
+    ids: list[int], *, user: User | None, only_my_services: bool, max_age_rating: str | None
+) -> list[int]:
+    """The ids (in the given order) that pass the age and my-services filters; plain tuples, no models."""
+    qs = Title.objects.filter(id__in=ids)
     ages = _allowed_age_ratings(user, max_age_rating)
     if ages is not None:
         qs = qs.filter(age_rating__in=ages)
-    titles = qs.in_bulk()
+    masks = dict(qs.values_list("id", "provider_mask"))
     if only_my_services and user is not None:
         mask = _user_mask(user)
-        titles = {i: t for i, t in titles.items() if t.provider_mask & mask}
-    return titles
+        masks = {i: m for i, m in masks.items() if m & mask}
+    return [i for i in ids if i in masks]
 
 
 def _cached_picks(user: User) -> list[tuple[int, float, str, int]] | None:
@@ -193,18 +201,23 @@ def recs_for_user(
     # Filters drop few titles, so a window of 3x the limit is enough (the rest is never shown).
     if not only_my_services:
         picks = picks[:window]
-    titles = _filtered_titles(
-        [p[0] for p in picks], user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
+    allowed = set(
+        _allowed_ids(
+            [p[0] for p in picks], user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
+        )
     )
-    shown = [p for p in picks if p[0] in titles][:limit]
-    because_titles = Title.objects.only(*_CARD_FIELDS).in_bulk({p[3] for p in shown if p[3]})
+    shown = [p for p in picks if p[0] in allowed][:limit]
+    # One query for the shown cards and the titles their reasons name.
+    titles = Title.objects.only(*_CARD_FIELDS).in_bulk({p[0] for p in shown} | {p[3] for p in shown if p[3]})
     friends = _friend_favourites(user) if user is not None else set()
     out: list[Recommendation] = []
     for title_id, score, reason, because_id in shown:
-        title = titles[title_id]
+        title = titles.get(title_id)
+        if title is None:  # deleted since the list was computed
+            continue
         if reason == "popular" and title_id in friends:
             reason = "friends"
-        because = because_titles.get(because_id)
+        because = titles.get(because_id)
         out.append(Recommendation(title, float(score), reason, _explain(reason, because), because))
     logger.debug("recs for %s from %s", getattr(user, "id", None), source)
     return out
