@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from apps.recs.ml.collaborative import EaseParams
 from apps.recs.ml.collaborative import ease_fit
@@ -74,23 +75,36 @@ class ProtocolResult:
     train_s: float
 
 
-def evaluate_protocol(*, seed: int = 2020, params: EaseParams | None = None) -> ProtocolResult:
-    """Fit time-local EASE on train, score validation and test exactly as the protocol says."""
+def evaluate_protocol(
+    *, seed: int = 2020, params: EaseParams | None = None, rating_strength: bool = True
+) -> ProtocolResult:
+    """Fit time-local EASE on train, score validation and test exactly as the protocol says.
+
+    ``rating_strength`` weights each interaction by its rating (stars / 5) in the Gram and
+    in the history being scored; the metrics still count every held-out rating as positive.
+    """
     params = params or EaseParams()
     split = movielens_split(seed=seed)
     train_rows = split.part == TRAIN
+    weights = split.data.ratings[split.perm] / 5.0
     started = time.perf_counter()
     model = ease_fit(
         users=split.user_index[train_rows],
         items=split.item_index[train_rows],
         times=split.data.timestamps[split.perm][train_rows],
-        strengths=None,
+        strengths=weights[train_rows] if rating_strength else None,
         n_users=split.n_users,
         n_items=split.n_items,
         params=params,
     )
     train_s = time.perf_counter() - started
-    history = split.matrix(TRAIN)[:, model.item_index]
+    history = split.matrix(TRAIN)
+    if rating_strength:
+        history = history.multiply(0).tocsr() + sp.csr_matrix(
+            (weights[train_rows], (split.user_index[train_rows], split.item_index[train_rows])),
+            shape=history.shape,
+        )
+    history = history[:, model.item_index]
 
     def full(users: np.ndarray) -> np.ndarray:
         out = np.zeros((len(users), split.n_items), dtype=np.float32)

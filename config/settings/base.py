@@ -298,7 +298,7 @@ CELERY_BEAT_SCHEDULE["recs-events-flush"] = {
 }
 # EASE settings chosen on the MovieLens validation split (see apps/recs/ml/collaborative.py).
 RECS_EASE_PARAMS = {
-    "l2": 200.0,
+    "l2": 100.0,
     "time_weight": 1.0,
     "time_scale_s": 60.0,
     "max_items": 4000,

@@ -14,6 +14,7 @@ from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.models import ModelArtifact
 from apps.recs.services.training import EVENT_STRENGTH
+from apps.recs.services.training import rating_strength
 from apps.social.models import Rating
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,8 @@ def user_history(*, user_id: int) -> tuple[dict[int, float], set[int]]:
     """(positive history as title → strength, titles never to recommend again)."""
     history: dict[int, float] = {}
     exclude: set[int] = set()
-    for title_id in Rating.objects.filter(user_id=user_id).values_list("title_id", flat=True):
-        history[title_id] = 1.0
+    for title_id, half_stars in Rating.objects.filter(user_id=user_id).values_list("title_id", "half_stars"):
+        history[title_id] = rating_strength(half_stars)
     for title_id, kind, dwell in Event.objects.filter(user_id=user_id, title__isnull=False).values_list(
         "title_id", "kind", "dwell_ms"
     )[:2000]:

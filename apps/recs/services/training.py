@@ -31,9 +31,10 @@ from apps.social.models import Rating
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
-# Strength of each positive signal; a rating counts fully (the offline protocol treats
-# every rating as a positive), weaker signals count less. Dismissals are negative: they
-# are filtered at serving time rather than learned from.
+# Strength of each positive signal. A rating counts by its stars (5 stars = 1.0, half a
+# star = 0.1): on the MovieLens validation split this beat binary ratings (NDCG@10 0.2674
+# vs 0.2637) even though every rating counts as a hit. Weaker signals count less.
+# Dismissals are negative: they are filtered at serving time rather than learned from.
 EVENT_STRENGTH: dict[str, float] = {
     EventKind.LIKE: 1.0,
     EventKind.WATCHLIST_ADD: 0.8,
@@ -43,6 +44,10 @@ EVENT_STRENGTH: dict[str, float] = {
     EventKind.VIEW: 0.2,  # + up to 0.3 more for a minute of dwell
 }
 CONTENT_NEIGHBOURS = 30
+
+
+def rating_strength(half_stars: int) -> float:
+    return half_stars / 10
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,10 @@ def interactions_collect(*, since: dt.datetime | None = None) -> InteractionArra
     ratings = Rating.objects.all()
     if since:
         ratings = ratings.filter(created_at__gte=since)
-    for user_id, title_id, created_at in ratings.values_list("user_id", "title_id", "created_at").iterator(
-        chunk_size=20_000
-    ):
-        add(user_id, title_id, 1.0, created_at)
+    for user_id, title_id, half_stars, created_at in ratings.values_list(
+        "user_id", "title_id", "half_stars", "created_at"
+    ).iterator(chunk_size=20_000):
+        add(user_id, title_id, rating_strength(half_stars), created_at)
     events = Event.objects.filter(user__isnull=False, kind__in=list(EVENT_STRENGTH), title__isnull=False)
     if since:
         events = events.filter(occurred_at__gte=since)
