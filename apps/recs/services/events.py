@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -184,8 +185,6 @@ def events_flush(*, batch_size: int | None = None, archive: Any = None) -> int:
     The batch stays on the processing list until the database commit has happened, so a
     crash anywhere before ``buffer_ack`` replays it on the next run.
     """
-    import json
-
     client = buffer.redis_client()
     if client is None:
         return 0

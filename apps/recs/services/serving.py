@@ -3,6 +3,7 @@ person's picks, and keep their precomputed top 100 in Redis fresh."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 
@@ -98,8 +99,6 @@ def recs_top_precompute(
 
 def _write_rows(client: object, version: str, rows: dict[int, list[Pick]]) -> None:
     pipe = client.pipeline(transaction=False)  # type: ignore[attr-defined]
-    import json
-
     for user_id, picks in rows.items():
         pipe.set(buffer.key("top", version, user_id), json.dumps(picks), ex=settings.RECS_TOP_TTL_S)
     pipe.execute()
