@@ -143,7 +143,11 @@ def serving_times(n_requests: int = 300) -> tuple[float, float]:
         if keys:
             client.delete(*keys)
     fallback_p99 = p99("from the stored artifact (Redis empty)")
-    SCRATCH_DB.unlink(missing_ok=True)
+    from django.db import connection
+
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{SCRATCH_DB}{suffix}").unlink(missing_ok=True)
     return redis_p99, fallback_p99
 
 
