@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include(search_api_urlpatterns)),
     path("social/", include("apps.social.api.urls")),
     path("", include("apps.chat.api.urls")),
+    path("", include("apps.recs.api.urls")),
 ]

@@ -459,3 +459,39 @@ CELERY_BEAT_SCHEDULE["social-rights-batch"] = {
     "schedule": crontab(hour=RIGHTS_BATCH_HOUR, minute=0),
     "options": {"expires": 60 * 60},
 }
+
+# -----------------------------------------------------------------------------
+# RECOMMENDATIONS (apps.recs)
+# -----------------------------------------------------------------------------
+# Nightly retrain, Asia/Seoul time (CELERY_TIMEZONE). https://crontab.guru/#30_4_*_*_*
+RECS_RETRAIN_HOUR = env.int("MOOCHU_RECS_RETRAIN_HOUR", default=4)
+RECS_RETRAIN_MINUTE = env.int("MOOCHU_RECS_RETRAIN_MINUTE", default=30)
+CELERY_BEAT_SCHEDULE["recs-nightly-retrain"] = {
+    "task": "apps.recs.tasks.recs_model_train_task",
+    "schedule": crontab(hour=RECS_RETRAIN_HOUR, minute=RECS_RETRAIN_MINUTE),
+}
+# Behaviour events leave the Redis buffer in batches every few seconds.
+CELERY_BEAT_SCHEDULE["recs-events-flush"] = {
+    "task": "apps.recs.tasks.events_flush_task",
+    "schedule": 10.0,
+    "options": {"expires": 9},
+}
+# EASE settings chosen on the MovieLens validation split (see apps/recs/ml/collaborative.py).
+RECS_EASE_PARAMS = {
+    "l2": 100.0,
+    "time_weight": 1.0,
+    "time_scale_s": 60.0,
+    "max_items": 4000,
+    "neighbours": 200,
+}
+RECS_HALF_LIFE_DAYS = env.float("MOOCHU_RECS_HALF_LIFE_DAYS", default=365.0)
+RECS_TOP_N = 100
+RECS_TOP_TTL_S = 3 * 24 * 3600
+RECS_PRECOMPUTE_MAX_USERS = env.int("MOOCHU_RECS_PRECOMPUTE_MAX_USERS", default=200_000)
+RECS_ANONYMOUS_MAX_AGE_RATING = "15"
+# Behaviour events: per-actor budget (events per window) and flush batch size.
+RECS_EVENTS_RATE_LIMIT = env.int("MOOCHU_RECS_EVENTS_RATE_LIMIT", default=120)
+RECS_EVENTS_IP_RATE_LIMIT = env.int("MOOCHU_RECS_EVENTS_IP_RATE_LIMIT", default=2000)
+RECS_EVENTS_RATE_WINDOW_S = 60
+RECS_EVENTS_MAX_BATCH = 100
+RECS_EVENTS_FLUSH_BATCH = 5000

@@ -1,0 +1,153 @@
+"""Recommendation API: the behaviour-event batch endpoint and read endpoints for picks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.movies.models import AgeRating
+from apps.movies.models import Title
+from apps.recs import selectors
+from apps.recs.services.events import event_batch_ingest
+
+
+class BeaconSessionAuthentication(SessionAuthentication):
+    """Session auth that also takes the CSRF token from the JSON body.
+
+    ``navigator.sendBeacon`` cannot set headers, so the page script sends the token as
+    ``csrf`` in the payload; it is checked by Django's own CSRF middleware as usual.
+    """
+
+    def enforce_csrf(self, request: Request) -> None:
+        token = request._request.META.get("HTTP_X_CSRFTOKEN")
+        if not token and isinstance(request.data, dict) and isinstance(request.data.get("csrf"), str):
+            request._request.META["HTTP_X_CSRFTOKEN"] = request.data["csrf"]
+        super().enforce_csrf(request)
+
+
+class EventBatchCreateApi(APIView):
+    authentication_classes = [BeaconSessionAuthentication]
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        events = serializers.ListField(
+            child=serializers.JSONField(), allow_empty=False, max_length=settings.RECS_EVENTS_MAX_BATCH
+        )
+        csrf = serializers.CharField(required=False)
+
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = request._request.session
+        if not session.session_key:
+            session.save()
+        user_id = request.user.id if request.user.is_authenticated else None
+        result = event_batch_ingest(
+            events=serializer.validated_data["events"],
+            user_id=user_id,
+            session_key=session.session_key or "",
+            client_ip=request.META.get("REMOTE_ADDR", ""),
+        )
+        body: dict[str, Any] = {"accepted": result.accepted, "rate_limited": result.rate_limited}
+        if result.errors:
+            rejected = [{**e, "status": 400} for e in result.errors]
+            message = f"{len(rejected)} of {len(serializer.validated_data['events'])} events rejected"
+            return Response(
+                {"message": message, "extra": {**body, "rejected": rejected}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if result.rate_limited and not result.accepted:
+            return Response(
+                {"message": "Too many events from this session", "extra": body},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(settings.RECS_EVENTS_RATE_WINDOW_S)},
+            )
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class _TitleOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_title = serializers.CharField()
+    secondary_title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    age_rating = serializers.CharField()
+
+
+class RecommendationOutput(serializers.Serializer):
+    title = _TitleOutput()
+    score = serializers.FloatField()
+    reason = serializers.CharField()
+    explanation = serializers.CharField()
+    because_title_id = serializers.SerializerMethodField()
+
+    def get_because_title_id(self, obj: selectors.Recommendation) -> int | None:
+        return obj.because_title.id if obj.because_title else None
+
+
+class RecsForMeApi(APIView):
+    permission_classes = [AllowAny]
+
+    class FilterSerializer(serializers.Serializer):
+        limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+        only_my_services = serializers.BooleanField(default=False)
+        max_age_rating = serializers.ChoiceField(
+            choices=[AgeRating.ALL, AgeRating.AGE_12, AgeRating.AGE_15, AgeRating.AGE_18], required=False
+        )
+
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        picks = selectors.recs_for_user(user=user, **filters.validated_data)
+        return Response({"results": RecommendationOutput(picks, many=True).data})
+
+
+class RecsHomeRowsApi(APIView):
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        key = serializers.CharField()
+        heading = serializers.CharField()
+        items = RecommendationOutput(many=True)
+
+    def get(self, request: Request) -> Response:
+        user = request.user if request.user.is_authenticated else None
+        rows = selectors.recs_home_rows(user=user)
+        return Response({"rows": self.OutputSerializer(rows, many=True).data})
+
+
+class RecsSimilarTitlesApi(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, title_id: int) -> Response:
+        get_object_or_404(Title, id=title_id)
+        user = request.user if request.user.is_authenticated else None
+        titles = selectors.recs_similar_titles(title_id=title_id, user=user)
+        return Response({"results": _TitleOutput(titles, many=True).data})
+
+
+class RecsTrendingApi(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        return Response({"results": _TitleOutput(selectors.recs_trending(), many=True).data})
+
+
+class RecsTasteMatchApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request, user_id: int) -> Response:
+        other = get_object_or_404(get_user_model(), id=user_id)
+        match = selectors.recs_taste_match(user_a=request.user, user_b=other)
+        return Response({"user_id": other.id, "taste_match": match})

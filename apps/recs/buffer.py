@@ -1,0 +1,92 @@
+"""The one module that talks to Redis for recommendations: event buffer, rate limits, top-N.
+
+Every key starts with ``settings.REDIS_KEY_PREFIX``. Without ``REDIS_URL`` (the embedded
+default) ``redis_client()`` returns None and callers write straight through to the database.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import lru_cache
+from typing import Any
+
+import redis
+from django.conf import settings
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=2, health_check_interval=30)
+
+
+def redis_client() -> redis.Redis | None:
+    url = settings.REDIS_URL
+    return _client(url) if url else None
+
+
+def key(*parts: object) -> str:
+    return ":".join([settings.REDIS_KEY_PREFIX, "recs", *map(str, parts)])
+
+
+# -- event buffer ------------------------------------------------------------------------
+# Producers LPUSH onto ``pending``. The flusher atomically moves a batch onto ``processing``
+# (LMOVE, tail first so order holds), writes it, and only then removes it: a crash between
+# the two leaves the batch on ``processing`` for the next flush to retry (at-least-once;
+# rows are idempotent on event_id).
+
+
+def buffer_push(client: redis.Redis, events: list[dict[str, Any]]) -> None:
+    if events:
+        client.lpush(key("events", "pending"), *[json.dumps(e) for e in events])
+
+
+def buffer_claim(client: redis.Redis, limit: int) -> list[str]:
+    """Unfinished batch left by a crashed flush first, else up to ``limit`` new events."""
+    processing = key("events", "processing")
+    stranded = client.lrange(processing, 0, -1)
+    if stranded:
+        return [s.decode() for s in stranded]
+    pipe = client.pipeline(transaction=False)
+    for _ in range(limit):
+        pipe.lmove(key("events", "pending"), processing, "RIGHT", "LEFT")
+    return [raw.decode() for raw in pipe.execute() if raw is not None]
+
+
+def buffer_ack(client: redis.Redis) -> None:
+    client.delete(key("events", "processing"))
+
+
+def buffer_length(client: redis.Redis) -> int:
+    return int(client.llen(key("events", "pending"))) + int(client.llen(key("events", "processing")))
+
+
+# -- rate limit --------------------------------------------------------------------------
+
+
+def rate_limit_take(client: redis.Redis, actor: str, amount: int, limit: int, window_s: int) -> int:
+    """Take up to ``amount`` of the actor's budget for this window; returns how many were granted."""
+    bucket = key("rate", actor, int(time.time()) // window_s)
+    pipe = client.pipeline()
+    pipe.incrby(bucket, amount)
+    pipe.expire(bucket, window_s * 2)
+    used = int(pipe.execute()[0])
+    before = used - amount
+    return max(0, min(amount, limit - before))
+
+
+# -- precomputed top-N ---------------------------------------------------------------------
+
+
+def top_read(client: redis.Redis, user_id: int) -> list[tuple[int, float]] | None:
+    version = client.get(key("top", "version"))
+    if version is None:
+        return None
+    raw = client.get(key("top", version.decode(), user_id))
+    return None if raw is None else [tuple(p) for p in json.loads(raw)]  # type: ignore[misc]
+
+
+def top_write_one(client: redis.Redis, user_id: int, picks: list[tuple[int, float]], ttl_s: int) -> None:
+    version = client.get(key("top", "version"))
+    if version is not None:
+        client.set(key("top", version.decode(), user_id), json.dumps(picks), ex=ttl_s)

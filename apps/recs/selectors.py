@@ -1,0 +1,428 @@
+"""Reads for recommendation surfaces: a person's picks with reasons, home rows, similar
+titles, trending, new on my services, and taste match between two people.
+
+Serving order for a person: precomputed top N in Redis → the stored artifact (previous
+version if the newest fails to load) → popularity from the catalog. Never raises for an
+empty database or a missing model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.movies.models import AgeRating
+from apps.movies.models import Availability
+from apps.movies.models import Title
+from apps.recs import buffer
+from apps.recs.ml.runtime import REASON_LIKED
+from apps.recs.ml.runtime import REASON_SIMILAR
+from apps.recs.models import Event
+from apps.recs.models import EventKind
+from apps.recs.services.serving import model_active_load
+from apps.recs.services.serving import user_history
+from apps.social.models import Rating
+
+if TYPE_CHECKING:
+    from apps.social.models import User
+
+logger = logging.getLogger(__name__)
+# What a recommendation card needs; skipping overview and timestamps halves the load time.
+_CARD_FIELDS = (
+    "id",
+    "media_type",
+    "title_ko",
+    "title_en",
+    "title_original",
+    "year",
+    "age_rating",
+    "poster",
+    "popularity",
+    "genre_mask",
+    "provider_mask",
+)
+_AGE_ORDER = [AgeRating.ALL, AgeRating.AGE_12, AgeRating.AGE_15, AgeRating.AGE_18]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    title: Title
+    score: float
+    reason: str  # "liked", "similar", "friends", "new_on_provider", "genre", "popular"
+    explanation: str
+    because_title: Title | None = None
+
+
+@dataclass(frozen=True)
+class RecRow:
+    key: str
+    heading: str
+    items: list[Recommendation]
+
+
+def _allowed_age_ratings(user: User | None, max_age_rating: str | None) -> list[str] | None:
+    """None = no restriction. Anonymous visitors default to settings.RECS_ANONYMOUS_MAX_AGE_RATING.
+
+    Unrated titles stay in: most of the catalog has no Korean rating yet, and hiding it
+    would empty every row. Only titles rated above the limit are held back.
+    """
+    limit = max_age_rating or (None if user is not None else settings.RECS_ANONYMOUS_MAX_AGE_RATING)
+    if limit is None:
+        return None
+    return [str(a) for a in _AGE_ORDER[: _AGE_ORDER.index(limit) + 1]] + [AgeRating.UNKNOWN]
+
+
+def _user_mask(user: User) -> int:
+    mask = 0
+    for bit in user.my_services.values_list("bit", flat=True):
+        mask |= 1 << bit
+    return mask
+
+
+def _filtered_titles(
+    ids: list[int], *, user: User | None, only_my_services: bool, max_age_rating: str | None
+) -> dict[int, Title]:
+    allowed = _allowed_ids(ids, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating)
+    return Title.objects.only(*_CARD_FIELDS).in_bulk(allowed)
+
+
+def _allowed_ids(
+    ids: list[int], *, user: User | None, only_my_services: bool, max_age_rating: str | None
+) -> list[int]:
+    """The ids (in the given order) that pass the age and my-services filters; plain tuples, no models."""
+    qs = Title.objects.filter(id__in=ids)
+    ages = _allowed_age_ratings(user, max_age_rating)
+    if ages is not None:
+        qs = qs.filter(age_rating__in=ages)
+    masks = dict(qs.values_list("id", "provider_mask"))
+    if only_my_services and user is not None:
+        mask = _user_mask(user)
+        masks = {i: m for i, m in masks.items() if m & mask}
+    return [i for i in ids if i in masks]
+
+
+def _cached_picks(user: User) -> list[tuple[int, float, str, int]] | None:
+    client = buffer.redis_client()
+    if client is None:
+        return None
+    try:
+        return buffer.top_read(client, user.id)  # type: ignore[return-value]
+    except Exception:
+        logger.exception("recs: Redis read failed, falling back to the artifact")
+        return None
+
+
+def _model_picks(history: dict[int, float], dismissed: set[int]) -> list[tuple[int, float, str, int]]:
+    try:
+        model = model_active_load()
+        if model is not None:
+            return model.score(history, dismissed, settings.RECS_TOP_N)
+    except Exception:
+        logger.exception("recs: artifact scoring failed, falling back to popularity")
+    return []
+
+
+def _seen_among(user_id: int, title_ids: list[int]) -> set[int]:
+    """Which of these titles the person rated or dismissed since their list was computed."""
+    rated = Rating.objects.filter(user_id=user_id, title_id__in=title_ids).values_list("title_id", flat=True)
+    dismissed = Event.objects.filter(
+        user_id=user_id, kind=EventKind.REC_DISMISS, title_id__in=title_ids
+    ).values_list("title_id", flat=True)
+    return set(rated) | set(dismissed)
+
+
+def _popular(limit: int, exclude: set[int]) -> list[tuple[int, float, str, int]]:
+    ids = Title.objects.exclude(id__in=exclude).order_by("-popularity", "id").values_list("id", flat=True)
+    return [(tid, 0.0, "popular", 0) for tid in ids[: limit * 3]]
+
+
+def _explain(reason: str, because: Title | None, provider: str = "") -> str:
+    if reason == REASON_LIKED and because is not None:
+        return _("Because you liked %(title)s") % {"title": because.display_title}
+    if reason == REASON_SIMILAR and because is not None:
+        return _("Similar to %(title)s") % {"title": because.display_title}
+    if reason == "friends":
+        return _("Popular with your friends")
+    if reason == "new_on_provider":
+        return _("New on %(provider)s in your genres") % {"provider": provider}
+    if reason == "genre":
+        return _("In your favourite genres")
+    return _("Popular on Moochu")
+
+
+def recs_for_user(
+    *,
+    user: User | None,
+    limit: int = 20,
+    only_my_services: bool = False,
+    max_age_rating: str | None = None,
+) -> list[Recommendation]:
+    """A person's picks, each with its reason; anonymous visitors get popularity."""
+    exclude: set[int] = set()
+    source = "popularity"
+    picks: list[tuple[int, float, str, int]] = []
+    window = max(limit * 3, 30)
+    if user is not None and user.is_authenticated:
+        cached = _cached_picks(user)
+        if cached:
+            # Fast path: only the shown window is checked against newer ratings/dismissals.
+            source = "redis"
+            picks = cached if only_my_services else cached[:window]
+            exclude = _seen_among(user.id, [p[0] for p in picks])
+            if len(picks) - len(exclude) < limit:
+                history, dismissed = user_history(user_id=user.id)
+                exclude = set(history) | dismissed
+        else:
+            history, dismissed = user_history(user_id=user.id)
+            exclude = set(history) | dismissed
+            # Only onboarding choices so far: their favourite genres lead, the model fills in.
+            picks = _cold_start(user, limit) if not history else []
+            if len(picks) < limit:
+                source = "artifact"
+                have = {p[0] for p in picks}
+                picks += [p for p in _model_picks(history, dismissed) if p[0] not in have]
+    else:
+        user = None
+    picks = [p for p in picks if p[0] not in exclude]
+    if len(picks) < limit:
+        have = {p[0] for p in picks}
+        picks += [p for p in _popular(limit, exclude | have) if p[0] not in have]
+    # Filters drop few titles, so a window of 3x the limit is enough (the rest is never shown).
+    if not only_my_services:
+        picks = picks[:window]
+    allowed = set(
+        _allowed_ids(
+            [p[0] for p in picks], user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
+        )
+    )
+    shown = [p for p in picks if p[0] in allowed][:limit]
+    # One query for the shown cards and the titles their reasons name.
+    titles = Title.objects.only(*_CARD_FIELDS).in_bulk({p[0] for p in shown} | {p[3] for p in shown if p[3]})
+    friends = _friend_favourites(user) if user is not None else set()
+    out: list[Recommendation] = []
+    for title_id, score, reason, because_id in shown:
+        title = titles.get(title_id)
+        if title is None:  # deleted since the list was computed
+            continue
+        if reason == "popular" and title_id in friends:
+            reason = "friends"
+        because = titles.get(because_id)
+        out.append(Recommendation(title, float(score), reason, _explain(reason, because), because))
+    logger.debug("recs for %s from %s", getattr(user, "id", None), source)
+    return out
+
+
+def _cold_start(user: User, limit: int) -> list[tuple[int, float, str, int]]:
+    """No history yet: popular titles in the favourite genres chosen at onboarding."""
+    genre_bits = list(user.favourite_genres.values_list("bit", flat=True))
+    if not genre_bits:
+        return []
+    mask = 0
+    for bit in genre_bits:
+        mask |= 1 << bit
+    ids = (
+        Title.objects.extra(where=["(genre_mask & %s) <> 0"], params=[mask])
+        .order_by("-popularity", "id")
+        .values_list("id", flat=True)[: limit * 3]
+    )
+    return [(tid, 0.0, "genre", 0) for tid in ids]
+
+
+def _friend_ids(user: User) -> set[int]:
+    """Ids of the person's friends; empty while the social app has no friendship model."""
+    try:
+        friendship = apps.get_model("social", "Friendship")
+    except LookupError:
+        return set()
+    fields = {f.name for f in friendship._meta.get_fields()}
+    if not {"from_user", "to_user"} <= fields:
+        return set()
+    friend_ids = set(friendship.objects.filter(from_user=user).values_list("to_user_id", flat=True))
+    friend_ids |= set(friendship.objects.filter(to_user=user).values_list("from_user_id", flat=True))
+    return friend_ids
+
+
+def _friend_favourites(user: User) -> set[int]:
+    """Titles friends rated 4+ stars."""
+    friend_ids = _friend_ids(user)
+    if not friend_ids:
+        return set()
+    return set(
+        Rating.objects.filter(user_id__in=friend_ids, half_stars__gte=8).values_list("title_id", flat=True)
+    )
+
+
+def recs_friends_who_would_like(*, user: User, title_id: int, limit: int = 5) -> list[User]:
+    """Friends who have not seen the title and have it among their top picks, best rank first."""
+    friend_ids = _friend_ids(user)
+    if not friend_ids:
+        return []
+    seen = set(
+        Rating.objects.filter(user_id__in=friend_ids, title_id=title_id).values_list("user_id", flat=True)
+    )
+    client = buffer.redis_client()
+    model = None
+    ranked: list[tuple[int, int]] = []
+    for friend_id in sorted(friend_ids - seen)[:100]:
+        picks = buffer.top_read(client, friend_id) if client is not None else None
+        if picks is None:
+            model = model or model_active_load()
+            if model is None:
+                break
+            history, dismissed = user_history(user_id=friend_id)
+            picks = model.score(history, dismissed, settings.RECS_TOP_N)
+        rank = next((i for i, p in enumerate(picks) if p[0] == title_id), None)
+        if rank is not None:
+            ranked.append((rank, friend_id))
+    ranked.sort()
+    users = get_user_model().objects.in_bulk([f for _, f in ranked[:limit]])
+    return [users[f] for _, f in ranked[:limit] if f in users]
+
+
+def recs_similar_titles(*, title_id: int, limit: int = 12, user: User | None = None) -> list[Title]:
+    """Titles like this one: the model's neighbours, else shared genres by popularity."""
+    ids: list[int] = []
+    try:
+        model = model_active_load()
+        if model is not None:
+            ids = [tid for tid, _ in model.similar(title_id, limit * 2)]
+    except Exception:
+        logger.exception("recs: similar titles from the artifact failed")
+    if len(ids) < limit:
+        title = Title.objects.filter(id=title_id).only("genre_mask").first()
+        if title is not None and title.genre_mask:
+            extra = (
+                Title.objects.extra(where=["(genre_mask & %s) <> 0"], params=[title.genre_mask])
+                .exclude(id__in=[title_id, *ids])
+                .order_by("-popularity", "id")
+                .values_list("id", flat=True)[: limit * 2]
+            )
+            ids += list(extra)
+    titles = _filtered_titles(ids, user=user, only_my_services=False, max_age_rating=None)
+    return [titles[i] for i in ids if i in titles][:limit]
+
+
+def recs_trending(*, days: int = 7, limit: int = 20) -> list[Title]:
+    """Most rated or interacted titles of the last ``days`` days, catalog popularity to fill."""
+    since = timezone.now() - dt.timedelta(days=days)
+    counts: dict[int, int] = {}
+    for title_id, n in (
+        Rating.objects.filter(created_at__gte=since)
+        .values("title_id")
+        .annotate(n=Count("id"))
+        .values_list("title_id", "n")
+    ):
+        counts[title_id] = counts.get(title_id, 0) + n
+    for title_id, n in (
+        Event.objects.filter(occurred_at__gte=since, title__isnull=False)
+        .values("title_id")
+        .annotate(n=Count("id"))
+        .values_list("title_id", "n")
+    ):
+        counts[title_id] = counts.get(title_id, 0) + n
+    ids = [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+    if len(ids) < limit:
+        ids += list(
+            Title.objects.exclude(id__in=ids)
+            .order_by("-popularity", "id")
+            .values_list("id", flat=True)[: limit - len(ids)]
+        )
+    titles = Title.objects.in_bulk(ids)
+    return [titles[i] for i in ids if i in titles]
+
+
+def recs_new_on_my_services(*, user: User, days: int = 30, limit: int = 20) -> list[Recommendation]:
+    """Titles that arrived on the person's services lately, in their genres first."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    services = list(user.my_services.all())
+    if not services:
+        return []
+    history, dismissed = user_history(user_id=user.id)
+    offers = (
+        Availability.objects.filter(provider__in=services, ends_on__isnull=True)
+        .filter(
+            Q(starts_on__gte=since)
+            | Q(starts_on__isnull=True, created_at__gte=timezone.now() - dt.timedelta(days=days))
+        )
+        .exclude(title_id__in=set(history) | dismissed)
+        .select_related("title", "provider")
+        .order_by("-starts_on", "-created_at")[: limit * 5]
+    )
+    genre_mask = 0
+    for bit in user.favourite_genres.values_list("bit", flat=True):
+        genre_mask |= 1 << bit
+    seen: set[int] = set()
+    out: list[Recommendation] = []
+    for offer in sorted(offers, key=lambda o: (not (o.title.genre_mask & genre_mask), -o.title.popularity)):
+        if offer.title_id in seen:
+            continue
+        seen.add(offer.title_id)
+        reason = "new_on_provider" if offer.title.genre_mask & genre_mask else "popular"
+        text = (
+            _explain("new_on_provider", None, offer.provider.name)
+            if reason == "new_on_provider"
+            else (_("New on %(provider)s") % {"provider": offer.provider.name})
+        )
+        out.append(Recommendation(offer.title, offer.title.popularity, reason, text))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def recs_home_rows(*, user: User | None, limit: int = 12) -> list[RecRow]:
+    """Home page rows: for you, because you liked X, trending this week, new on my services."""
+    rows: list[RecRow] = []
+    picks = recs_for_user(user=user, limit=limit * 2)
+    if user is not None and user.is_authenticated:
+        rows.append(RecRow("for_you", _("For you"), picks[:limit]))
+        liked = [p for p in picks if p.reason == REASON_LIKED and p.because_title is not None]
+        if liked:
+            anchor = liked[0].because_title
+            same = [p for p in picks if p.because_title == anchor][:limit]
+            rows.append(
+                RecRow(
+                    "because_you_liked",
+                    _("Because you liked %(title)s") % {"title": anchor.display_title},
+                    same,
+                )
+            )  # type: ignore[union-attr]
+        new = recs_new_on_my_services(user=user, limit=limit)
+        if new:
+            rows.append(RecRow("new_on_my_services", _("New on my services"), new))
+    trending = [
+        Recommendation(t, 0.0, "popular", _("Trending this week")) for t in recs_trending(limit=limit)
+    ]
+    rows.append(RecRow("trending", _("Trending this week"), trending))
+    return rows
+
+
+def recs_taste_match(*, user_a: User, user_b: User) -> float | None:
+    """Taste match 0–100 between two people from their ratings (centred cosine over shared titles).
+
+    None when they share fewer than 3 rated titles: too little to say.
+    """
+    a = dict(Rating.objects.filter(user=user_a).values_list("title_id", "half_stars"))
+    b = dict(Rating.objects.filter(user=user_b).values_list("title_id", "half_stars"))
+    shared = sorted(set(a) & set(b))
+    if len(shared) < 3:
+        return None
+    va = np.array([a[t] for t in shared], dtype=np.float64)
+    vb = np.array([b[t] for t in shared], dtype=np.float64)
+    # Centre on each person's own mean so a harsh and a generous rater can still agree; map [-1, 1] to 0–100.
+    va -= np.mean(list(a.values()))
+    vb -= np.mean(list(b.values()))
+    if not va.any() or not vb.any():
+        return 100.0 if np.allclose(va, vb) else 50.0
+    cos = float(va @ vb) / float(np.linalg.norm(va) * np.linalg.norm(vb))
+    return round((cos + 1) * 50, 1)

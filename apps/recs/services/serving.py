@@ -1,0 +1,116 @@
+"""Serving-side writes: load the active model (falling back to older ones), compute a
+person's picks, and keep their precomputed top 100 in Redis fresh."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+
+from apps.recs import buffer
+from apps.recs.ml.runtime import RecModel
+from apps.recs.models import Event
+from apps.recs.models import EventKind
+from apps.recs.models import ModelArtifact
+from apps.recs.services.training import EVENT_STRENGTH
+from apps.recs.services.training import rating_strength
+from apps.social.models import Rating
+
+logger = logging.getLogger(__name__)
+Pick = tuple[int, float, str, int]  # title id, score, reason, reason title id
+
+# Process-wide cache of the loaded artifact, keyed by (id, trained_at) so a retrain or a
+# switch of the active version is picked up on the next request.
+_loaded: dict[str, object] = {"key": None, "model": None}
+
+
+def model_active_load() -> RecModel | None:
+    """The newest loadable artifact, active one first; a corrupt one is logged and skipped."""
+    candidates = ModelArtifact.objects.order_by("-is_active", "-as_of").values_list(
+        "id", "trained_at", "as_of"
+    )[:5]
+    for artifact_id, trained_at, as_of in candidates:
+        cache_key = f"{artifact_id}:{trained_at.isoformat()}"
+        if _loaded["key"] == cache_key:
+            return _loaded["model"]  # type: ignore[return-value]
+        payload = ModelArtifact.objects.filter(id=artifact_id).values_list("payload", flat=True).first()
+        try:
+            model = RecModel.from_bytes(bytes(payload))
+        except Exception:
+            logger.exception("recs artifact %s failed to load; trying the previous version", as_of)
+            continue
+        _loaded.update(key=cache_key, model=model)
+        return model
+    return None
+
+
+def user_history(*, user_id: int) -> tuple[dict[int, float], set[int]]:
+    """(positive history as title → strength, titles never to recommend again)."""
+    history: dict[int, float] = {}
+    exclude: set[int] = set()
+    for title_id, half_stars in Rating.objects.filter(user_id=user_id).values_list("title_id", "half_stars"):
+        history[title_id] = rating_strength(half_stars)
+    for title_id, kind, dwell in Event.objects.filter(user_id=user_id, title__isnull=False).values_list(
+        "title_id", "kind", "dwell_ms"
+    )[:2000]:
+        if kind == EventKind.REC_DISMISS:
+            exclude.add(title_id)
+            continue
+        strength = EVENT_STRENGTH.get(kind, 0.0)
+        if kind == EventKind.VIEW and dwell:
+            strength += 0.3 * min(dwell / 60_000, 1.0)
+        history[title_id] = max(history.get(title_id, 0.0), strength)
+    for title_id in exclude:
+        history.pop(title_id, None)
+    return history, exclude
+
+
+def recs_user_compute(*, model: RecModel, user_id: int, k: int | None = None) -> list[Pick]:
+    history, exclude = user_history(user_id=user_id)
+    return model.score(history, exclude, k or settings.RECS_TOP_N)
+
+
+def recs_top_precompute(
+    *, model: RecModel, version: str, progress: Callable[[str], None] | None = None
+) -> int:
+    """Write every active user's top N into Redis under ``version`` and switch to it."""
+    client = buffer.redis_client()
+    if client is None:
+        return 0
+    user_ids = set(Rating.objects.values_list("user_id", flat=True).distinct())
+    user_ids |= set(
+        Event.objects.filter(user__isnull=False).order_by().values_list("user_id", flat=True).distinct()
+    )
+    user_ids = sorted(user_ids)[: settings.RECS_PRECOMPUTE_MAX_USERS]
+    rows: dict[int, list[Pick]] = {}
+    for done, user_id in enumerate(user_ids, start=1):
+        rows[user_id] = recs_user_compute(model=model, user_id=user_id)
+        if len(rows) >= 500 or done == len(user_ids):
+            _write_rows(client, version, rows)
+            rows = {}
+            if progress:
+                progress(f"  top {settings.RECS_TOP_N}: {done}/{len(user_ids)} users")
+    # Switch the version pointer last (even with no users) so readers never see a half-written set.
+    client.set(buffer.key("top", "version"), version)
+    return len(user_ids)
+
+
+def _write_rows(client: object, version: str, rows: dict[int, list[Pick]]) -> None:
+    pipe = client.pipeline(transaction=False)  # type: ignore[attr-defined]
+    for user_id, picks in rows.items():
+        pipe.set(buffer.key("top", version, user_id), json.dumps(picks), ex=settings.RECS_TOP_TTL_S)
+    pipe.execute()
+
+
+def recs_user_refresh(*, user_id: int) -> list[Pick]:
+    """Light update between nightly runs: recompute one person's list from the item-item matrix."""
+    model = model_active_load()
+    if model is None:
+        return []
+    picks = recs_user_compute(model=model, user_id=user_id)
+    client = buffer.redis_client()
+    if client is not None:
+        buffer.top_write_one(client, user_id, picks, settings.RECS_TOP_TTL_S)
+    return picks

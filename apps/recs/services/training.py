@@ -1,0 +1,224 @@
+"""Nightly training: gather interactions, fit the models, store a versioned artifact,
+switch the active version atomically and precompute everyone's top 100 into Redis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.movies.models import Title
+from apps.recs.ml.collaborative import EaseParams
+from apps.recs.ml.collaborative import ease_fit
+from apps.recs.ml.collaborative import ease_sparsify
+from apps.recs.ml.content import TitleText
+from apps.recs.ml.content import content_matrix
+from apps.recs.ml.runtime import RecModel
+from apps.recs.models import Event
+from apps.recs.models import EventKind
+from apps.recs.models import ModelArtifact
+from apps.social.models import Rating
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+# Strength of each positive signal. A rating counts by its stars (5 stars = 1.0, half a
+# star = 0.1): on the MovieLens validation split this beat binary ratings (NDCG@10 0.2674
+# vs 0.2637) even though every rating counts as a hit. Weaker signals count less.
+# Dismissals are negative: they are filtered at serving time rather than learned from.
+EVENT_STRENGTH: dict[str, float] = {
+    EventKind.LIKE: 1.0,
+    EventKind.WATCHLIST_ADD: 0.8,
+    EventKind.REC_ACCEPT: 0.8,
+    EventKind.LIST_CLICK: 0.3,
+    EventKind.SEARCH_CLICK: 0.3,
+    EventKind.VIEW: 0.2,  # + up to 0.3 more for a minute of dwell
+}
+CONTENT_NEIGHBOURS = 30
+
+
+def rating_strength(half_stars: int) -> float:
+    return half_stars / 10
+
+
+@dataclass(frozen=True)
+class InteractionArrays:
+    users: np.ndarray  # user ids
+    titles: np.ndarray  # title ids
+    strengths: np.ndarray
+    times: np.ndarray  # Unix seconds
+
+
+def interactions_collect(*, since: dt.datetime | None = None) -> InteractionArrays:
+    """One row per (user, title): the strongest signal, at its earliest time, decayed by age."""
+    best: dict[tuple[int, int], list[float]] = {}
+
+    def add(user_id: int, title_id: int, strength: float, when: dt.datetime) -> None:
+        ts = when.timestamp()
+        row = best.get((user_id, title_id))
+        if row is None:
+            best[(user_id, title_id)] = [strength, ts]
+        else:
+            row[0] = max(row[0], strength)
+            row[1] = min(row[1], ts)
+
+    ratings = Rating.objects.all()
+    if since:
+        ratings = ratings.filter(created_at__gte=since)
+    for user_id, title_id, half_stars, created_at in ratings.values_list(
+        "user_id", "title_id", "half_stars", "created_at"
+    ).iterator(chunk_size=20_000):
+        add(user_id, title_id, rating_strength(half_stars), created_at)
+    events = Event.objects.filter(user__isnull=False, kind__in=list(EVENT_STRENGTH), title__isnull=False)
+    if since:
+        events = events.filter(occurred_at__gte=since)
+    for user_id, title_id, kind, occurred_at, dwell in events.values_list(
+        "user_id", "title_id", "kind", "occurred_at", "dwell_ms"
+    ).iterator(chunk_size=20_000):
+        strength = EVENT_STRENGTH[kind]
+        if kind == EventKind.VIEW and dwell:
+            strength += 0.3 * min(dwell / 60_000, 1.0)
+        add(user_id, title_id, strength, occurred_at)
+    if not best:
+        empty = np.zeros(0, dtype=np.int64)
+        return InteractionArrays(empty, empty, np.zeros(0, np.float32), empty)
+    keys = np.array(list(best.keys()), dtype=np.int64)
+    vals = np.array(list(best.values()), dtype=np.float64)
+    times = vals[:, 1]
+    # Recency: half the weight every RECS_HALF_LIFE_DAYS before the newest interaction.
+    age_days = (times.max() - times) / 86400
+    decay = 0.5 ** (age_days / settings.RECS_HALF_LIFE_DAYS)
+    return InteractionArrays(
+        users=keys[:, 0],
+        titles=keys[:, 1],
+        strengths=(vals[:, 0] * decay).astype(np.float32),
+        times=times.astype(np.int64),
+    )
+
+
+def _title_texts(title_ids: np.ndarray) -> list[TitleText]:
+    genres: dict[int, list[str]] = {}
+    for title_id, name in Title.genres.through.objects.values_list("title_id", "genre__name_en"):
+        genres.setdefault(title_id, []).append(name)
+    people: dict[int, list[str]] = {}
+    for title_id, name in Title.people.through.objects.filter(order__lt=8).values_list(
+        "title_id", "person__name"
+    ):
+        people.setdefault(title_id, []).append(name)
+    fields = Title.objects.in_bulk(title_ids.tolist(), field_name="id")
+    texts = []
+    for tid in title_ids.tolist():
+        title = fields[tid]
+        texts.append(
+            TitleText(
+                genres=tuple(genres.get(tid, ())),
+                people=tuple(people.get(tid, ())),
+                overview=title.overview,
+                names=tuple(n for n in (title.title_ko, title.title_en) if n),
+            )
+        )
+    return texts
+
+
+def _content_neighbours(texts: list[TitleText], k: int) -> sp.csr_matrix:
+    matrix = content_matrix(texts)
+    n = matrix.shape[0]
+    rows, cols, vals = [], [], []
+    for start in range(0, n, 1000):
+        block = np.asarray((matrix[start : start + 1000] @ matrix.T).todense(), dtype=np.float32)
+        idx = np.arange(start, min(start + 1000, n))
+        block[np.arange(len(idx)), idx] = 0.0
+        kk = min(k, n - 1)
+        if kk <= 0:
+            break
+        top = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
+        rows.append(np.repeat(idx, kk))
+        cols.append(top.ravel())
+        vals.append(np.take_along_axis(block, top, axis=1).ravel())
+    if not rows:
+        return sp.csr_matrix((n, n), dtype=np.float32)
+    m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    m.eliminate_zeros()
+    return m.astype(np.float32)
+
+
+def recs_model_build(
+    *, params: EaseParams | None = None, progress: Progress | None = None
+) -> tuple[RecModel, dict]:
+    """Fit collaborative + content models from everything in the database."""
+    say = progress or (lambda _msg: None)
+    params = params or EaseParams(**settings.RECS_EASE_PARAMS)
+    started = time.perf_counter()
+    title_ids = np.array(sorted(Title.objects.values_list("id", flat=True)), dtype=np.int64)
+    n = len(title_ids)
+    say(f"catalog: {n} titles")
+    data = interactions_collect()
+    say(f"interactions: {len(data.users)} (user, title) pairs")
+    pos = np.searchsorted(title_ids, data.titles)
+    user_ids, user_index = np.unique(data.users, return_inverse=True)
+    item_item = sp.csr_matrix((n, n), dtype=np.float32)
+    if len(data.users) and n:
+        fitted = ease_fit(
+            users=user_index,
+            items=pos,
+            times=data.times,
+            strengths=data.strengths,
+            n_users=len(user_ids),
+            n_items=n,
+            params=params,
+        )
+        small = ease_sparsify(fitted, params.neighbours).tocoo()
+        keep = fitted.item_index
+        item_item = sp.csr_matrix((small.data, (keep[small.row], keep[small.col])), shape=(n, n))
+        say(f"collaborative: EASE over {len(keep)} titles in {time.perf_counter() - started:.1f}s")
+    content = _content_neighbours(_title_texts(title_ids), CONTENT_NEIGHBOURS) if n else sp.csr_matrix((0, 0))
+    say(f"content: TF-IDF neighbours in {time.perf_counter() - started:.1f}s")
+    counts = np.bincount(pos, weights=data.strengths, minlength=n).astype(np.float32) if n else np.zeros(0)
+    catalog_pop = np.array(
+        [p for _, p in sorted(Title.objects.values_list("id", "popularity"))], dtype=np.float32
+    )
+    # Interactions rank titles; the catalog's own popularity breaks ties and covers an empty log.
+    popularity = counts + 1e-3 * catalog_pop / max(float(catalog_pop.max(initial=0.0)), 1.0)
+    model = RecModel(title_ids=title_ids, item_item=item_item, content=content, popularity=popularity)
+    stats = {
+        "titles": int(n),
+        "users": len(user_ids),
+        "interactions": len(data.users),
+        "train_s": round(time.perf_counter() - started, 2),
+    }
+    return model, {"params": asdict(params), "stats": stats}
+
+
+def recs_model_train(*, as_of: dt.date | None = None, progress: Progress | None = None) -> ModelArtifact:
+    """Train, store the artifact for ``as_of`` (rerun overwrites), activate it, precompute top 100."""
+    say = progress or (lambda _msg: None)
+    as_of = as_of or timezone.localdate()
+    model, meta = recs_model_build(progress=say)
+    payload = model.to_bytes()
+    with transaction.atomic():
+        ModelArtifact.objects.filter(is_active=True).exclude(as_of=as_of).update(is_active=False)
+        artifact, _ = ModelArtifact.objects.update_or_create(
+            as_of=as_of,
+            defaults={
+                "payload": payload,
+                "params": meta["params"],
+                "stats": meta["stats"],
+                "trained_at": timezone.now(),
+                "is_active": True,
+            },
+        )
+    say(f"artifact {as_of}: {len(payload) / 1e6:.1f} MB, active")
+    from apps.recs.services.serving import recs_top_precompute
+
+    written = recs_top_precompute(model=model, version=str(as_of), progress=say)
+    say(f"precomputed top {settings.RECS_TOP_N} for {written} users")
+    return artifact
