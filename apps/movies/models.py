@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # Bits of the denormalised masks below. 63 usable bits in a signed bigint.
@@ -174,6 +175,9 @@ class Title(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("movies:title-detail", kwargs={"title_id": self.pk})
 
     @property
     def display_title(self) -> str:

@@ -45,6 +45,7 @@ class AsgiServer:
         self.wait_ready()
 
     def spawn(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [

@@ -23,7 +23,12 @@ def catalog() -> SmallCatalog:
 
 def _card_ids(response) -> list[int]:
     return [
-        int(i) for i in re.findall(r'class="card__link" href="/titles/(\d+)/"', response.content.decode())
+        int(i)
+        for i in re.findall(
+            r'class="card__link" href="/titles/(\d+)/"',
+            # the results grid, not the recommendation rows above it
+            response.content.decode().split('id="results-heading"')[-1],
+        )
     ]
 
 
@@ -45,6 +50,16 @@ def test_catalog_page_lists_titles_in_popularity_order(client, catalog):
     html = response.content.decode()
     assert 'data-suggest-url="/api/search/suggest/"' in html
     assert 'action="/search/"' in html
+
+
+def test_unfiltered_first_page_opens_with_recommendation_rows(client, catalog):
+    front = client.get("/").content.decode()
+    filtered = client.get("/?genre=comedy").content.decode()
+    second_page = client.get("/?page=2").content.decode()
+
+    assert 'data-recs-list="trending"' in front
+    assert 'data-recs-list="trending"' not in filtered
+    assert 'data-recs-list="trending"' not in second_page
 
 
 def test_catalog_page_filters_with_a_plain_get_form(client, catalog):
