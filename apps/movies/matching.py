@@ -97,7 +97,9 @@ def _unarticle(text: str) -> str:
 def normalise_title(text: str) -> str:
     """The spacing-, punctuation-, article- and numeral-insensitive form of a name."""
     text = _YEAR_SUFFIX.sub("", unicodedata.normalize("NFKC", text or ""))
-    return "".join(_words(_unarticle(text)))
+    key = "".join(_words(_unarticle(text)))
+    # A name of symbols only ("$", "+1") is its own key rather than none.
+    return key or re.sub(r"\s+", "", _fold(text))
 
 
 def main_title(text: str) -> str:

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
+from django.db import connection
 from django.db import transaction
 from django.db.models import Count
 from django.db.models import Max
@@ -480,7 +481,7 @@ class _Merger:
         fields_changed = sorted({f for c in changed for f in c.changed_fields} | {"search_index_dirty"})
         for candidate in changed:
             candidate.title.search_index_dirty = True
-        Title.objects.bulk_update([c.title for c in changed], fields_changed, batch_size=1000)
+        _bulk_update(Title, [c.title for c in changed], fields_changed)
 
         key_rows: list[TitleMatchKey] = []
         renamed = [c.title.id for c in changed if c.changed_fields & set(_NAME_FIELDS)]
@@ -560,7 +561,7 @@ class _Merger:
                 known.fetched_at = self.fetched_at
                 updated.append(known)
         SourceRecord.objects.bulk_create(created, batch_size=BATCH)
-        SourceRecord.objects.bulk_update(updated, ["title", "payload_hash", "fetched_at"], batch_size=BATCH)
+        _bulk_update(SourceRecord, updated, ["title", "payload_hash", "fetched_at"])
         self.report.new += len(created)
         self.report.updated += len(updated)
         return existing
@@ -657,9 +658,7 @@ def _availabilities_upsert(
             update.append(availability)
             report.title_ids.add(availability.title_id)
     Availability.objects.bulk_create(create, batch_size=BATCH)
-    Availability.objects.bulk_update(
-        update, ["ends_on", "link", "starts_on", "observed_on", "updated_at"], batch_size=BATCH
-    )
+    _bulk_update(Availability, update, ["ends_on", "link", "starts_on", "observed_on"])
     return {key: availability.id for key, availability in found.items()}
 
 
@@ -819,6 +818,45 @@ def _through_count(through: Any, title_ids: set[int]) -> int:
     return sum(
         through.objects.filter(title_id__in=chunk).count() for chunk in _chunks(sorted(title_ids), BATCH)
     )
+
+
+def _bulk_update(model: type[Any], objs: Sequence[Any], fields: Sequence[str]) -> None:
+    """bulk_update, but as ``UPDATE … FROM (VALUES …)`` on PostgreSQL.
+
+    Django's bulk_update writes one CASE WHEN per field and row; for 50,000 titles that
+    took minutes here, the VALUES join takes about a second.
+    """
+    if not objs:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    if any(f.name == "updated_at" for f in meta.concrete_fields) and "updated_at" not in fields:
+        # auto_now is not applied by bulk writes: stamp the rows ourselves.
+        now = timezone.now()
+        for obj in objs:
+            obj.updated_at = now
+        columns.append(meta.get_field("updated_at"))
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, [c.name for c in columns], batch_size=1000)
+        return
+    pk = meta.pk
+    casts = [f"%s::{pk.db_type(connection)}"] + [f"%s::{column.db_type(connection)}" for column in columns]
+    row_sql = "(" + ", ".join(casts) + ")"
+    assignments = ", ".join(f'"{c.column}" = v."{c.column}"' for c in columns)
+    names = ", ".join([f'"{pk.column}"'] + [f'"{c.column}"' for c in columns])
+    with connection.cursor() as cursor:
+        for chunk in _chunks(objs, 2000):
+            params: list[Any] = []
+            for obj in chunk:
+                params.append(pk.get_db_prep_value(obj.pk, connection))
+                for column in columns:
+                    params.append(column.get_db_prep_save(getattr(obj, column.attname), connection))
+            cursor.execute(
+                f'UPDATE "{meta.db_table}" AS t SET {assignments} '  # noqa: S608 (identifiers from _meta)
+                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v({names}) "
+                f'WHERE t."{pk.column}" = v."{pk.column}"',
+                params,
+            )
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
