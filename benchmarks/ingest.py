@@ -282,6 +282,12 @@ def rows_changed(before: dict[str, dict[int, str]], after: dict[str, dict[int, s
     return changed
 
 
+def _limited(sources: dict[str, list]) -> dict[str, list]:
+    # BENCH_LIMIT=N keeps the first N records per source (for profiling runs).
+    limit = int(os.environ.get("BENCH_LIMIT", "0"))
+    return {name: batch[:limit] for name, batch in sources.items()} if limit else sources
+
+
 def ingest_all(sources: dict[str, list]) -> tuple[float, int]:
     from apps.movies.services.ingestion import source_records_ingest
 
@@ -314,17 +320,27 @@ def main() -> None:
         from apps.movies.models import Title
 
         call_command("migrate", verbosity=0)
-        sources = build_records()
+        sources = _limited(build_records())
         records = sum(len(batch) for batch in sources.values())
         print(f"{records} source records from {len(sources)} sources into {BENCH_DB}", flush=True)
 
         print("first run:", flush=True)
-        first_s, _ = ingest_all(sources)
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            first_s, _ = ingest_all(sources)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        else:
+            first_s, _ = ingest_all(sources)
         titles = Title.objects.count()
         print(f"  → {titles} titles, {SourceRecord.objects.count()} source records", flush=True)
 
         # Second run on records built afresh, as a re-crawl would produce them.
-        sources = build_records()
+        sources = _limited(build_records())
         before = snapshot()
         print("re-run:", flush=True)
         rerun_s, reported = ingest_all(sources)
