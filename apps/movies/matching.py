@@ -126,11 +126,14 @@ def name_keys(names: Iterable[str]) -> NameKeys:
     plain: set[str] = set()
     main: set[str] = set()
     for name in names:
-        key = normalise_title(name)
+        text = _YEAR_SUFFIX.sub("", unicodedata.normalize("NFKC", name or ""))
+        key = "".join(_words(_unarticle(text))) or re.sub(r"\s+", "", _fold(text))
         if not key:
             continue
         full.add(key)
-        head = main_title(name)
+        # Same as main_title(), without normalising a name twice when it has no subtitle.
+        parts = _SUBTITLE.split(text, maxsplit=1)
+        head = "".join(_words(_unarticle(parts[0]))) if len(parts) > 1 else key
         if head and head != key:
             main.add(head)
         else:
