@@ -308,7 +308,7 @@ def ingest_all(sources: dict[str, list]) -> tuple[float, int]:
 
 def main() -> None:
     with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}" TEMPLATE template0 ENCODING \'UTF8\'')
+        admin.execute(f"CREATE DATABASE \"{BENCH_DB}\" TEMPLATE template0 ENCODING 'UTF8'")
     try:
         import django
 
