@@ -243,12 +243,12 @@ def record_from_payload(data: dict[str, Any]) -> SourceTitle:
 def title_match_keys_refresh(*, title_ids: Iterable[int]) -> int:
     """Rebuild the match keys of the given titles from their names (admin edits, merges)."""
     ids = sorted(set(title_ids))
-    rows: list[TitleMatchKey] = []
+    rows: list[tuple[int, str, bool]] = []
     for chunk in _chunks(ids, BATCH):
         TitleMatchKey.objects.filter(title_id__in=chunk).delete()
         for title_id, *names in Title.objects.filter(id__in=chunk).values_list("id", *_NAME_FIELDS):
             rows += _key_rows(title_id, name_keys(names))
-    _bulk_insert(TitleMatchKey, rows, ignore_conflicts=True)
+    _copy_rows(TitleMatchKey, ("title_id", "key", "is_main"), rows)
     return len(rows)
 
 
@@ -513,13 +513,13 @@ class _Merger:
             candidate.title.search_index_dirty = True
         _bulk_update(Title, [c.title for c in changed], fields_changed)
 
-        key_rows: list[TitleMatchKey] = []
+        key_rows: list[tuple[int, str, bool]] = []
         renamed = [c.title.id for c in changed if c.changed_fields & set(_NAME_FIELDS)]
         for chunk in _chunks(renamed, BATCH):
             TitleMatchKey.objects.filter(title_id__in=chunk).delete()
         for candidate in self.new + [c for c in changed if c.title.id in set(renamed)]:
             key_rows += _key_rows(candidate.title.id, candidate.keys)
-        _bulk_insert(TitleMatchKey, key_rows, ignore_conflicts=True)
+        _copy_rows(TitleMatchKey, ("title_id", "key", "is_main"), key_rows)
         for candidate in self.new:
             self.by_id[candidate.title.id] = candidate
         self.report.title_ids.update(c.title.id for c in self.new)
@@ -540,9 +540,9 @@ class _Merger:
             return
         genre_ids = _genres_ensure({slug for _, slug in wanted})
         through = Title.genres.through
-        rows = [through(title_id=t, genre_id=genre_ids[slug]) for t, slug in wanted]
+        rows = [(t, genre_ids[slug]) for t, slug in wanted]
         before = _through_count(through, {t for t, _ in wanted})
-        _bulk_insert(through, rows, ignore_conflicts=True)
+        _copy_rows(through, ("title_id", "genre_id"), rows)
         if _through_count(through, {t for t, _ in wanted}) != before:
             self.report.title_ids.update(t for t, _ in wanted)
 
@@ -883,9 +883,9 @@ def _names(obj: SourceTitle | Title) -> list[str]:
     return [getattr(obj, name) for name in _NAME_FIELDS if getattr(obj, name)]
 
 
-def _key_rows(title_id: int, keys: NameKeys) -> list[TitleMatchKey]:
-    rows = [TitleMatchKey(title_id=title_id, key=key[:300], is_main=False) for key in keys.full]
-    rows += [TitleMatchKey(title_id=title_id, key=key[:300], is_main=True) for key in keys.main]
+def _key_rows(title_id: int, keys: NameKeys) -> list[tuple[int, str, bool]]:
+    rows = [(title_id, key[:300], False) for key in keys.full]
+    rows += [(title_id, key[:300], True) for key in keys.main]
     return rows
 
 
@@ -938,6 +938,32 @@ def _bulk_insert(model: type[Any], objs: Sequence[Any], *, ignore_conflicts: boo
     for obj in objs:
         obj._state.adding = False
         obj._state.db = "default"
+
+
+def _copy_rows(model: type[Any], field_names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert plain tuples, skipping rows that already exist (no model instances built)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**dict(zip(field_names, row, strict=True))) for row in rows],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        return
+    meta = model._meta
+    columns = ", ".join(f'"{meta.get_field(name).column}"' for name in field_names)
+    table = f'"{meta.db_table}"'
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        raw.execute(f"CREATE TEMP TABLE _moochu_rows AS SELECT {columns} FROM {table} WITH NO DATA")  # noqa: S608
+        with raw.copy(f"COPY _moochu_rows ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        raw.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _moochu_rows ON CONFLICT DO NOTHING"  # noqa: S608
+        )
+        raw.execute("DROP TABLE _moochu_rows")
 
 
 def _copy_values(obj: Any, fields: Sequence[Any]) -> list[Any]:
