@@ -1095,7 +1095,8 @@ def crawl_run_execute(
         failed,
         report.closed,
     )
-    if report.poster_title_ids:
+    # A replayed recording never reaches the network, posters included.
+    if report.poster_title_ids and not from_file:
         poster_ids = sorted(report.poster_title_ids)
         transaction.on_commit(lambda: _posters_enqueue(poster_ids))
     return run
@@ -1105,7 +1106,12 @@ def _posters_enqueue(title_ids: list[int]) -> None:
     from apps.movies.tasks import title_poster_copy_task
 
     for title_id in title_ids:
-        title_poster_copy_task.delay(title_id)
+        try:
+            title_poster_copy_task.delay(title_id)
+        except Exception:
+            # Eager Celery (the embedded default) runs the copy inline: its failure
+            # must not fail the crawl that already committed.
+            logger.warning("poster copy of title %s failed", title_id, exc_info=True)
 
 
 def _crawl_run_fail(run: CrawlRun, exc: Exception, *, slack_transport: httpx.BaseTransport | None) -> None:

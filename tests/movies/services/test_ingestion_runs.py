@@ -39,7 +39,7 @@ def slack_recorder():
 def test_crawl_run_records_counts_and_merges_cinemas_with_otts(django_capture_on_commit_callbacks):
     # given Megabox and CGV both list 하얼빈 and 소방관
     with django_capture_on_commit_callbacks() as callbacks:
-        megabox = crawl_run_execute(source="megabox", from_file=FIXTURES / "megabox" / "index.json")
+        megabox = crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
     cgv = crawl_run_execute(source="cgv", client=replay_client("cgv")[0])
 
     assert (megabox.status, megabox.new_count, megabox.failed_count) == (CrawlRunStatus.SUCCEEDED, 7, 0)
@@ -51,6 +51,14 @@ def test_crawl_run_records_counts_and_merges_cinemas_with_otts(django_capture_on
     assert Title.objects.count() == 7 + 2  # 무파사 and 검은 수녀들 are CGV's alone
     assert RawPayload.objects.filter(source="megabox").count() == 7
     assert len(callbacks) == 1  # the poster copies are queued after commit
+
+
+def test_replayed_recording_does_not_queue_poster_copies(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        run = crawl_run_execute(source="megabox", from_file=FIXTURES / "megabox" / "index.json")
+
+    assert run.new_count == 7
+    assert callbacks == []
 
 
 def test_rerun_of_the_same_recording_changes_nothing():
