@@ -514,10 +514,10 @@ class _Merger:
         _bulk_update(Title, [c.title for c in changed], fields_changed)
 
         key_rows: list[tuple[int, str, bool]] = []
-        renamed = [c.title.id for c in changed if c.changed_fields & set(_NAME_FIELDS)]
-        for chunk in _chunks(renamed, BATCH):
+        renamed = [c for c in changed if c.changed_fields & set(_NAME_FIELDS)]
+        for chunk in _chunks([c.title.id for c in renamed], BATCH):
             TitleMatchKey.objects.filter(title_id__in=chunk).delete()
-        for candidate in self.new + [c for c in changed if c.title.id in set(renamed)]:
+        for candidate in self.new + renamed:
             key_rows += _key_rows(candidate.title.id, candidate.keys)
         _copy_rows(TitleMatchKey, ("title_id", "key", "is_main"), key_rows)
         for candidate in self.new:
@@ -541,9 +541,7 @@ class _Merger:
         genre_ids = _genres_ensure({slug for _, slug in wanted})
         through = Title.genres.through
         rows = [(t, genre_ids[slug]) for t, slug in wanted]
-        before = _through_count(through, {t for t, _ in wanted})
-        _copy_rows(through, ("title_id", "genre_id"), rows)
-        if _through_count(through, {t for t, _ in wanted}) != before:
+        if _copy_rows(through, ("title_id", "genre_id"), rows):
             self.report.title_ids.update(t for t, _ in wanted)
 
     def _write_people(self, assigned: list[tuple[SourceTitle, str, _Candidate]]) -> None:
@@ -889,12 +887,6 @@ def _key_rows(title_id: int, keys: NameKeys) -> list[tuple[int, str, bool]]:
     return rows
 
 
-def _through_count(through: Any, title_ids: set[int]) -> int:
-    return sum(
-        through.objects.filter(title_id__in=chunk).count() for chunk in _chunks(sorted(title_ids), BATCH)
-    )
-
-
 def _bulk_insert(model: type[Any], objs: Sequence[Any], *, ignore_conflicts: bool = False) -> None:
     """bulk_create, but through COPY on PostgreSQL (ids fetched first when rows need them).
 
@@ -963,7 +955,9 @@ def _copy_rows(model: type[Any], field_names: Sequence[str], rows: Sequence[tupl
         raw.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _moochu_rows ON CONFLICT DO NOTHING"  # noqa: S608
         )
+        inserted = raw.rowcount
         raw.execute("DROP TABLE _moochu_rows")
+    return inserted
 
 
 def _copy_values(obj: Any, fields: Sequence[Any]) -> list[Any]:
