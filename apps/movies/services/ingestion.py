@@ -769,11 +769,14 @@ def _title_masks_write(ids: Sequence[int]) -> None:
         provider_bits[title_id] |= 1 << bit
         offer_bits[title_id] |= 1 << OFFER_TYPE_BITS[offer_type]
     changed: list[Title] = []
-    for title in Title.objects.filter(id__in=ids).only("id", "genre_mask", "provider_mask", "offer_mask"):
-        masks = (genre_bits[title.id], provider_bits[title.id], offer_bits[title.id])
-        if masks != (title.genre_mask, title.provider_mask, title.offer_mask):
-            title.genre_mask, title.provider_mask, title.offer_mask = masks
-            changed.append(title)
+    current = Title.objects.filter(id__in=ids).values_list("id", "genre_mask", "provider_mask", "offer_mask")
+    for title_id, *stored in current:
+        masks = [genre_bits[title_id], provider_bits[title_id], offer_bits[title_id]]
+        if masks != stored:
+            # A bare instance carrying only what _bulk_update writes.
+            changed.append(
+                Title(id=title_id, genre_mask=masks[0], provider_mask=masks[1], offer_mask=masks[2])
+            )
     _bulk_update(Title, changed, ["genre_mask", "provider_mask", "offer_mask"])
 
 
