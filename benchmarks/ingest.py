@@ -14,7 +14,6 @@ Run from the repo root: ``.venv/bin/python benchmarks/ingest.py``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -347,8 +346,6 @@ def main() -> None:
         changed = rows_changed(before, snapshot())
         print(f"  → rows changed {changed} (service reported {reported})", flush=True)
         connection.close()
-        digest = hashlib.sha256(json.dumps(sorted(before["movies_title"].items())).encode()).hexdigest()[:12]
-        print(f"catalog fingerprint {digest}", flush=True)
     finally:
         from django.db import connections
 

@@ -56,6 +56,8 @@ _ANDS = re.compile(r"\s*&\s*|\s+and\s+|\s+그리고\s+", re.I)
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # most catalog names: nothing to decompose
+        return text.lower()
     # Drop accents (Amélie = Amelie); NFKC recomposes the Hangul that NFKD split into jamo.
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
