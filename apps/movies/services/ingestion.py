@@ -1059,6 +1059,8 @@ def crawl_run_execute(
             transport = ReplayTransport(Path(from_file)) if from_file else None
             client = PoliteClient(transport=transport, min_interval=0.0 if from_file else None)
         result = crawler.crawl(client, progress=progress)
+        # Titles loaded outside ingestion (the demo catalog, an admin add) get keys first.
+        title_match_keys_backfill()
         report = source_records_ingest(
             source=source,
             records=result.records,

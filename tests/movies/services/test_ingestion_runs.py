@@ -182,3 +182,13 @@ def test_failed_poster_leaves_the_title_alone(response):
     title.refresh_from_db()
     assert not title.poster
     assert title.title_ko
+
+
+def test_crawl_matches_titles_created_outside_ingestion():
+    # given a catalog title the demo loader wrote, without match keys
+    harbin = TitleFactory(title_ko="하얼빈", title_en="Harbin", year=2024)
+
+    crawl_run_execute(source="cgv", client=replay_client("cgv")[0])
+
+    assert SourceRecord.objects.get(external_id="88924").title == harbin
+    assert Title.objects.count() == 4
