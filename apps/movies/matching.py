@@ -56,6 +56,8 @@ _ANDS = re.compile(r"\s*&\s*|\s+and\s+|\s+그리고\s+", re.I)
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # most catalog names: nothing to decompose
+        return text.lower()
     # Drop accents (Amélie = Amelie); NFKC recomposes the Hangul that NFKD split into jamo.
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
@@ -97,7 +99,9 @@ def _unarticle(text: str) -> str:
 def normalise_title(text: str) -> str:
     """The spacing-, punctuation-, article- and numeral-insensitive form of a name."""
     text = _YEAR_SUFFIX.sub("", unicodedata.normalize("NFKC", text or ""))
-    return "".join(_words(_unarticle(text)))
+    key = "".join(_words(_unarticle(text)))
+    # A name of symbols only ("$", "+1") is its own key rather than none.
+    return key or re.sub(r"\s+", "", _fold(text))
 
 
 def main_title(text: str) -> str:
@@ -124,11 +128,14 @@ def name_keys(names: Iterable[str]) -> NameKeys:
     plain: set[str] = set()
     main: set[str] = set()
     for name in names:
-        key = normalise_title(name)
+        text = _YEAR_SUFFIX.sub("", unicodedata.normalize("NFKC", name or ""))
+        key = "".join(_words(_unarticle(text))) or re.sub(r"\s+", "", _fold(text))
         if not key:
             continue
         full.add(key)
-        head = main_title(name)
+        # Same as main_title(), without normalising a name twice when it has no subtitle.
+        parts = _SUBTITLE.split(text, maxsplit=1)
+        head = "".join(_words(_unarticle(parts[0]))) if len(parts) > 1 else key
         if head and head != key:
             main.add(head)
         else:

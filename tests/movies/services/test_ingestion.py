@@ -284,3 +284,30 @@ def test_failure_midway_writes_nothing(monkeypatch):
 
     assert Title.objects.count() == 0
     assert SourceRecord.objects.count() == 0
+
+
+def test_partial_listing_does_not_close_offers_of_films_it_did_not_reach():
+    ingest("tmdb", [record("tmdb", "1", offers=(offer("netflix"),))])
+
+    report = ingest(
+        "tmdb", [record("tmdb", "2", title_ko="다른 영화", offers=(offer("wavve"),))], complete=False
+    )
+
+    assert report.closed == 0
+    assert Availability.objects.filter(ends_on__isnull=True).count() == 2
+
+
+def test_offer_a_record_stops_reporting_is_closed_even_in_a_partial_listing():
+    ingest("tmdb", [record("tmdb", "1", offers=(offer("netflix"), offer("wavve")))])
+
+    ingest("tmdb", [record("tmdb", "1", offers=(offer("netflix"),))], complete=False)
+
+    assert Availability.objects.get(provider__slug="wavve").ends_on == TODAY
+    assert Availability.objects.get(provider__slug="netflix").ends_on is None
+
+
+def test_symbol_only_titles_still_match():
+    ingest("ggplot2", [record("ggplot2", "1", title_ko="", title_en="$", year=1971)])
+    ingest("tmdb", [record("tmdb", "9", title_ko="", title_en="$", year=1971)])
+
+    assert Title.objects.count() == 1

@@ -39,7 +39,7 @@ def slack_recorder():
 def test_crawl_run_records_counts_and_merges_cinemas_with_otts(django_capture_on_commit_callbacks):
     # given Megabox and CGV both list 하얼빈 and 소방관
     with django_capture_on_commit_callbacks() as callbacks:
-        megabox = crawl_run_execute(source="megabox", from_file=FIXTURES / "megabox" / "index.json")
+        megabox = crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
     cgv = crawl_run_execute(source="cgv", client=replay_client("cgv")[0])
 
     assert (megabox.status, megabox.new_count, megabox.failed_count) == (CrawlRunStatus.SUCCEEDED, 7, 0)
@@ -51,6 +51,14 @@ def test_crawl_run_records_counts_and_merges_cinemas_with_otts(django_capture_on
     assert Title.objects.count() == 7 + 2  # 무파사 and 검은 수녀들 are CGV's alone
     assert RawPayload.objects.filter(source="megabox").count() == 7
     assert len(callbacks) == 1  # the poster copies are queued after commit
+
+
+def test_replayed_recording_does_not_queue_poster_copies(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        run = crawl_run_execute(source="megabox", from_file=FIXTURES / "megabox" / "index.json")
+
+    assert run.new_count == 7
+    assert callbacks == []
 
 
 def test_rerun_of_the_same_recording_changes_nothing():
@@ -174,3 +182,13 @@ def test_failed_poster_leaves_the_title_alone(response):
     title.refresh_from_db()
     assert not title.poster
     assert title.title_ko
+
+
+def test_crawl_matches_titles_created_outside_ingestion():
+    # given a catalog title the demo loader wrote, without match keys
+    harbin = TitleFactory(title_ko="하얼빈", title_en="Harbin", year=2024)
+
+    crawl_run_execute(source="cgv", client=replay_client("cgv")[0])
+
+    assert SourceRecord.objects.get(external_id="88924").title == harbin
+    assert Title.objects.count() == 4

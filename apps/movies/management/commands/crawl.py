@@ -22,7 +22,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--from-file",
             metavar="PATH",
-            help="replay recorded responses: an index.json listing them (see tests/fixtures/sources/)",
+            help=(
+                "replay recorded responses: an index.json listing them (see tests/fixtures/sources/); "
+                "posters are not fetched"
+            ),
         )
 
     def handle(self, *args: Any, source: str, from_file: str | None, **options: Any) -> None:
