@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
 
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -36,3 +37,10 @@ class MoochuAutoSchema(AutoSchema):
         if len(implemented) > 1:
             operation = f"{operation}_{self.method.lower()}"
         return operation
+
+
+class BeaconSessionScheme(SessionScheme):
+    """The behaviour-event beacon: the session cookie, with the CSRF token in the JSON body."""
+
+    target_class = "apps.recs.api.views.BeaconSessionAuthentication"
+    name = "beaconCookieAuth"

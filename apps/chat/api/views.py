@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -35,6 +37,7 @@ class RoomListApi(APIView):
         online = serializers.IntegerField()
         unread = serializers.IntegerField()
 
+    @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         rows = room_list_for_user(user=request.user)
         online = presence.presence_counts(room_ids=[row["room"].pk for row in rows])
@@ -52,6 +55,14 @@ class RoomCreateApi(APIView):
         visibility = serializers.ChoiceField(choices=RoomVisibility.choices, default=RoomVisibility.PUBLIC)
         scheduled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "RoomCreated", {"id": serializers.IntegerField(), "group": serializers.CharField()}
+            )
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -65,6 +76,19 @@ class RoomInviteApi(APIView):
     class InputSerializer(serializers.Serializer):
         user_id = serializers.IntegerField()
 
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "RoomInvited",
+                {
+                    "room": serializers.IntegerField(),
+                    "user": serializers.IntegerField(),
+                    "role": serializers.CharField(),
+                },
+            )
+        },
+    )
     def post(self, request: Request, room_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -80,6 +104,17 @@ class RoomMessagesApi(APIView):
     class FilterSerializer(serializers.Serializer):
         before_seq = serializers.IntegerField(required=False, min_value=1)
 
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=inline_serializer(
+            "RoomMessages",
+            {
+                # Each message is the WebSocket "message" event payload (docs/chat-protocol.md).
+                "messages": serializers.ListField(child=serializers.DictField()),
+                "has_more": serializers.BooleanField(),
+            },
+        ),
+    )
     def get(self, request: Request, room_id: int) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -100,6 +135,14 @@ class MessageReportApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=500)
 
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "MessageReported", {"id": serializers.IntegerField(), "status": serializers.CharField()}
+            )
+        },
+    )
     def post(self, request: Request, message_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

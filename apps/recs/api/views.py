@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
@@ -46,6 +48,15 @@ class EventBatchCreateApi(APIView):
         )
         csrf = serializers.CharField(required=False)
 
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            202: inline_serializer(
+                "EventBatchAccepted",
+                {"accepted": serializers.IntegerField(), "rate_limited": serializers.IntegerField()},
+            )
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -76,7 +87,7 @@ class EventBatchCreateApi(APIView):
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
-class _TitleOutput(serializers.Serializer):
+class RecsTitleOutput(serializers.Serializer):
     id = serializers.IntegerField()
     display_title = serializers.CharField()
     secondary_title = serializers.CharField()
@@ -84,8 +95,8 @@ class _TitleOutput(serializers.Serializer):
     age_rating = serializers.CharField()
 
 
-class RecommendationOutput(serializers.Serializer):
-    title = _TitleOutput()
+class RecsPickOutput(serializers.Serializer):
+    title = RecsTitleOutput()
     score = serializers.FloatField()
     reason = serializers.CharField()
     explanation = serializers.CharField()
@@ -105,12 +116,16 @@ class RecsForMeApi(APIView):
             choices=[AgeRating.ALL, AgeRating.AGE_12, AgeRating.AGE_15, AgeRating.AGE_18], required=False
         )
 
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=inline_serializer("RecsForMe", {"results": RecsPickOutput(many=True)}),
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
         picks = selectors.recs_for_user(user=user, **filters.validated_data)
-        return Response({"results": RecommendationOutput(picks, many=True).data})
+        return Response({"results": RecsPickOutput(picks, many=True).data})
 
 
 class RecsHomeRowsApi(APIView):
@@ -119,8 +134,9 @@ class RecsHomeRowsApi(APIView):
     class OutputSerializer(serializers.Serializer):
         key = serializers.CharField()
         heading = serializers.CharField()
-        items = RecommendationOutput(many=True)
+        items = RecsPickOutput(many=True)
 
+    @extend_schema(responses=inline_serializer("RecsHomeRows", {"rows": OutputSerializer(many=True)}))
     def get(self, request: Request) -> Response:
         user = request.user if request.user.is_authenticated else None
         rows = selectors.recs_home_rows(user=user)
@@ -130,23 +146,31 @@ class RecsHomeRowsApi(APIView):
 class RecsSimilarTitlesApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=inline_serializer("RecsSimilarTitles", {"results": RecsTitleOutput(many=True)}))
     def get(self, request: Request, title_id: int) -> Response:
         get_object_or_404(Title, id=title_id)
         user = request.user if request.user.is_authenticated else None
         titles = selectors.recs_similar_titles(title_id=title_id, user=user)
-        return Response({"results": _TitleOutput(titles, many=True).data})
+        return Response({"results": RecsTitleOutput(titles, many=True).data})
 
 
 class RecsTrendingApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=inline_serializer("RecsTrending", {"results": RecsTitleOutput(many=True)}))
     def get(self, request: Request) -> Response:
-        return Response({"results": _TitleOutput(selectors.recs_trending(), many=True).data})
+        return Response({"results": RecsTitleOutput(selectors.recs_trending(), many=True).data})
 
 
 class RecsTasteMatchApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        responses=inline_serializer(
+            "RecsTasteMatch",
+            {"user_id": serializers.IntegerField(), "taste_match": serializers.FloatField(allow_null=True)},
+        )
+    )
     def get(self, request: Request, user_id: int) -> Response:
         other = get_object_or_404(get_user_model(), id=user_id)
         match = selectors.recs_taste_match(user_a=request.user, user_b=other)

@@ -31,4 +31,6 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("t/<int:title_id>/", title_page),
     path("away/", away),
+    # the cards link to real title pages
+    path("", include("apps.movies.urls")),
 ]
