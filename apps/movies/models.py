@@ -140,11 +140,12 @@ class Title(TimeStampedModel):
     search_index_dirty = models.BooleanField(default=True)
     # Folded search keys, written by apps.movies.search.indexing.title_search_fields_refresh
     # (see apps/movies/search/text.py). PostgreSQL indexes them with GIN trigram indexes.
-    search_titles = models.TextField(blank=True, default="", editable=False)
-    search_compact = models.TextField(blank=True, default="", editable=False)
-    search_jamo = models.TextField(blank=True, default="", editable=False)
-    search_choseong = models.TextField(blank=True, default="", editable=False)
-    search_document = models.TextField(blank=True, default="", editable=False)
+    # Database defaults too, so bulk COPY loaders may leave them out.
+    search_titles = models.TextField(blank=True, default="", db_default="", editable=False)
+    search_compact = models.TextField(blank=True, default="", db_default="", editable=False)
+    search_jamo = models.TextField(blank=True, default="", db_default="", editable=False)
+    search_choseong = models.TextField(blank=True, default="", db_default="", editable=False)
+    search_document = models.TextField(blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["-popularity", "id"]

@@ -46,32 +46,42 @@ USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
 
+
 # -----------------------------------------------------------------------------
 # DATABASES
 # -----------------------------------------------------------------------------
+def database_config(url: str, *, pool: bool) -> dict[str, object]:
+    """One database's settings from its URL (production.py builds its own the same way)."""
+    config: dict[str, object] = {**environ.Env.db_url_config(url), "ATOMIC_REQUESTS": False}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        (BASE_DIR / "var").mkdir(exist_ok=True)
+        # WAL lets the web server read while a demo import writes.
+        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    elif pool:
+        # Under ASGI each request runs its sync code in a fresh thread, so per-thread
+        # persistent connections are reopened every request (~2 ms, more than a catalog
+        # query) and, with CONN_MAX_AGE, pile up until PostgreSQL refuses more. A psycopg
+        # pool shares a few connections across threads.
+        # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})["pool"] = {  # type: ignore[index]
+            "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
+            "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
+            "timeout": 10,
+        }
+    else:
+        # Persistent connections: opening one costs ~2 ms, more than a catalog query.
+        config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'moochu.sqlite3'}"),
+    "default": database_config(
+        env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'moochu.sqlite3'}"),
+        pool=env.bool("DJANGO_DB_POOL", default=False),
+    )
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    (BASE_DIR / "var").mkdir(exist_ok=True)
-    # WAL lets the web server read while a demo import writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
-elif env.bool("DJANGO_DB_POOL", default=False):
-    # Under ASGI each request runs its sync code in a fresh thread, so per-thread persistent
-    # connections are reopened every request (~2 ms, more than a catalog query). A psycopg
-    # pool keeps them open across threads; production servers should turn it on.
-    # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
-        "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
-        "timeout": 10,
-    }
-else:
-    # Persistent connections: opening one costs ~2 ms, more than a catalog query.
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 

@@ -10,14 +10,16 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import LOGGING
 from config.settings.base import MIDDLEWARE
 from config.settings.base import REST_FRAMEWORK
+from config.settings.base import database_config
 from config.settings.base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The app is served by ASGI servers: pool connections by default (see database_config).
+DATABASES = {
+    "default": database_config(env("DATABASE_URL"), pool=env.bool("DJANGO_DB_POOL", default=True)),
+}
 REDIS_URL = env("REDIS_URL")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 

@@ -45,3 +45,17 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_pools_database_connections_across_asgi_threads():
+    # ASGI runs each request's sync code in a fresh thread: without a pool, persistent
+    # per-thread connections pile up until PostgreSQL refuses more.
+    probe = (
+        "from django.conf import settings; db = settings.DATABASES['default']; "
+        "print(db['CONN_MAX_AGE'], sorted(db['OPTIONS']['pool']))"
+    )
+
+    result = _manage("shell", "-c", probe, env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "0 ['max_size', 'min_size', 'timeout']"
