@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from apps.chat.models import MemberRole
@@ -229,7 +230,8 @@ def _notify(revocations: list[Revocation]) -> None:
     for user_id, lost in by_user.items():
         if not emails.get(user_id):
             continue
-        lines = [f"- {PrivilegeArea(r.area).label} {r.scope}".rstrip() for r in lost]
+        with translation.override("en"):  # the message below is English
+            lines = [f"- {PrivilegeArea(r.area).label} {r.scope}".rstrip() for r in lost]
         send_mail(
             subject="Moochu: unused rights were removed from your account",
             message=(

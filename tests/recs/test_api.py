@@ -64,7 +64,7 @@ def test_template_tags_render_rows_similar_titles_and_the_event_script(taste_wor
     assert 'data-recs-list="for_you"' in html
     assert 'data-recs-list="similar"' in html
     assert 'data-position="0"' in html
-    assert "Because you liked" in html
+    assert "좋아하셨다면" in html  # "Because you liked …" in the Korean default
     assert 'src="/static/recs/events.js"' in html
     assert f'data-title-id="{taste_world["horror"][0].id}"' in html
     assert 'data-endpoint="/api/events/"' in html

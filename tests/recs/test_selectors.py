@@ -151,7 +151,7 @@ def test_a_title_added_after_training_is_similar_by_genre_and_new_on_my_services
     rows = {r.key: r for r in recs_home_rows(user=fan)}
     new_row = rows["new_on_my_services"]
     assert new_row.items[0].title == fresh
-    assert new_row.items[0].explanation == "New on Watcha in your genres"
+    assert new_row.items[0].explanation == "취향 장르의 Watcha 신작"  # "New on Watcha in your genres"
     assert "because_you_liked" in rows
     assert rows["for_you"].items
 

@@ -196,7 +196,7 @@ def test_board_pages_round_trip(alice, bob, title):
     assert "주말 추천" in listing
     bad = client.post(reverse("social:board-new"), {"heading": "x", "body": "y", "title_ids": "abc"})
     assert bad.status_code == 200
-    assert "Use title numbers" in bad.content.decode()
+    assert "작품 번호를" in bad.content.decode()  # "Use title numbers…", in the Korean default
 
 
 def test_user_search_finds_by_folded_nickname_and_exposes_identity_only(alice, bob, carol):
