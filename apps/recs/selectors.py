@@ -112,6 +112,37 @@ def _allowed_ids(
     return [i for i in ids if i in masks]
 
 
+def _allowed_cards(
+    picks: list[tuple[int, float, str, int]],
+    *,
+    user: User | None,
+    only_my_services: bool,
+    max_age_rating: str | None,
+) -> tuple[list[int], dict[int, Title]]:
+    """(ids of ``picks`` passing the age and my-services filters, in order; their cards).
+
+    One query loads the cards of every candidate and of the titles their reasons name;
+    the filters then run in Python on the loaded fields, so the shown list is the same as
+    filtering in SQL first.
+    """
+    ids = [p[0] for p in picks]
+    titles = Title.objects.only(*_CARD_FIELDS).in_bulk(set(ids) | {p[3] for p in picks if p[3]})
+    ages = _allowed_age_ratings(user, max_age_rating)
+    allowed_ages = None if ages is None else set(ages)
+    mask = _user_mask(user) if only_my_services and user is not None else None
+    allowed: list[int] = []
+    for title_id in ids:
+        title = titles.get(title_id)
+        if title is None:
+            continue
+        if allowed_ages is not None and title.age_rating not in allowed_ages:
+            continue
+        if mask is not None and not title.provider_mask & mask:
+            continue
+        allowed.append(title_id)
+    return allowed, titles
+
+
 def _cached_picks(user: User) -> list[tuple[int, float, str, int]] | None:
     client = buffer.redis_client()
     if client is None:
@@ -134,12 +165,12 @@ def _model_picks(history: dict[int, float], dismissed: set[int]) -> list[tuple[i
 
 
 def _seen_among(user_id: int, title_ids: list[int]) -> set[int]:
-    """Which of these titles the person rated or dismissed since their list was computed."""
+    """Which of these titles the person rated or dismissed since their list was computed (one query)."""
     rated = Rating.objects.filter(user_id=user_id, title_id__in=title_ids).values_list("title_id", flat=True)
     dismissed = Event.objects.filter(
         user_id=user_id, kind=EventKind.REC_DISMISS, title_id__in=title_ids
     ).values_list("title_id", flat=True)
-    return set(rated) | set(dismissed)
+    return set(rated.union(dismissed))
 
 
 def _popular(limit: int, exclude: set[int]) -> list[tuple[int, float, str, int]]:
@@ -201,14 +232,11 @@ def recs_for_user(
     # Filters drop few titles, so a window of 3x the limit is enough (the rest is never shown).
     if not only_my_services:
         picks = picks[:window]
-    allowed = set(
-        _allowed_ids(
-            [p[0] for p in picks], user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
-        )
+    allowed_ids, titles = _allowed_cards(
+        picks, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
     )
+    allowed = set(allowed_ids)
     shown = [p for p in picks if p[0] in allowed][:limit]
-    # One query for the shown cards and the titles their reasons name.
-    titles = Title.objects.only(*_CARD_FIELDS).in_bulk({p[0] for p in shown} | {p[3] for p in shown if p[3]})
     friends = _friend_favourites(user) if user is not None else set()
     out: list[Recommendation] = []
     for title_id, score, reason, because_id in shown:
