@@ -78,11 +78,24 @@ def rate_limit_take(client: redis.Redis, actor: str, amount: int, limit: int, wi
 # -- precomputed top-N ---------------------------------------------------------------------
 
 
+# Reads the version pointer and that version's list in one round trip (the two GETs are
+# dependent, so a pipeline cannot do it). Single-instance Redis: the second key is built
+# inside the script.
+_TOP_READ_LUA = """
+local version = redis.call('GET', KEYS[1])
+if not version then return false end
+return redis.call('GET', ARGV[1] .. version .. ':' .. ARGV[2])
+"""
+
+
+@lru_cache(maxsize=4)
+def _top_read_script(client: redis.Redis) -> Any:
+    return client.register_script(_TOP_READ_LUA)
+
+
 def top_read(client: redis.Redis, user_id: int) -> list[tuple[int, float]] | None:
-    version = client.get(key("top", "version"))
-    if version is None:
-        return None
-    raw = client.get(key("top", version.decode(), user_id))
+    """The active version's precomputed list for a person, or None (one round trip)."""
+    raw = _top_read_script(client)(keys=[key("top", "version")], args=[key("top", ""), user_id])
     return None if raw is None else [tuple(p) for p in json.loads(raw)]  # type: ignore[misc]
 
 

@@ -13,9 +13,12 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from apps.recs.ml.blend import blend_collaborative
 from apps.recs.ml.collaborative import EaseParams
+from apps.recs.ml.collaborative import IalsParams
 from apps.recs.ml.collaborative import ease_fit
 from apps.recs.ml.collaborative import ease_sparsify
+from apps.recs.ml.collaborative import ials_fit
 from apps.recs.ml.collaborative import scores_from_history
 from apps.recs.ml.evaluation import TEST
 from apps.recs.ml.evaluation import TRAIN
@@ -76,12 +79,18 @@ class ProtocolResult:
 
 
 def evaluate_protocol(
-    *, seed: int = 2020, params: EaseParams | None = None, rating_strength: bool = True
+    *,
+    seed: int = 2020,
+    params: EaseParams | None = None,
+    rating_strength: bool = True,
+    ials: IalsParams | None = None,
 ) -> ProtocolResult:
     """Fit time-local EASE on train, score validation and test exactly as the protocol says.
 
     ``rating_strength`` weights each interaction by its rating (stars / 5) in the Gram and
     in the history being scored; the metrics still count every held-out rating as positive.
+    With ``ials``, the model scored is the z-scored EASE + iALS blend (offline only: the
+    served artifact is still EASE; the serving-form figure stays EASE's).
     """
     params = params or EaseParams()
     split = movielens_split(seed=seed)
@@ -97,6 +106,11 @@ def evaluate_protocol(
         n_items=split.n_items,
         params=params,
     )
+    strength_matrix = sp.csr_matrix(
+        (weights[train_rows], (split.user_index[train_rows], split.item_index[train_rows])),
+        shape=(split.n_users, split.n_items),
+    )
+    factors = ials_fit(matrix=strength_matrix, params=ials) if ials is not None else None
     train_s = time.perf_counter() - started
     history = split.matrix(TRAIN)
     if rating_strength:
@@ -106,10 +120,19 @@ def evaluate_protocol(
         )
     history = history[:, model.item_index]
 
-    def full(users: np.ndarray) -> np.ndarray:
+    def ease_full(users: np.ndarray) -> np.ndarray:
         out = np.zeros((len(users), split.n_items), dtype=np.float32)
         out[:, model.item_index] = scores_from_history(history[users], model.weights)
         return out
+
+    train_seen = split.matrix(TRAIN)
+
+    def full(users: np.ndarray) -> np.ndarray:
+        if factors is None:
+            return ease_full(users)
+        ials_scores = factors.user_factors[users] @ factors.item_factors.T
+        seen = train_seen[users].toarray() > 0
+        return blend_collaborative(ease_full(users), ials_scores, seen)
 
     sparse_b = ease_sparsify(model, params.neighbours)
 

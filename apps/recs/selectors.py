@@ -112,6 +112,47 @@ def _allowed_ids(
     return [i for i in ids if i in masks]
 
 
+_AGE_AT = _CARD_FIELDS.index("age_rating")
+_PROVIDERS_AT = _CARD_FIELDS.index("provider_mask")
+
+
+def _allowed_cards(
+    picks: list[tuple[int, float, str, int]],
+    *,
+    user: User | None,
+    only_my_services: bool,
+    max_age_rating: str | None,
+    limit: int,
+) -> tuple[list[tuple[int, float, str, int]], dict[int, Title]]:
+    """(the first ``limit`` picks passing the age and my-services filters; their cards).
+
+    One query loads the card fields of every candidate and of the titles their reasons
+    name; the filters run in Python on those fields (same outcome as filtering in SQL),
+    and model instances are built only for what is shown.
+    """
+    wanted = {p[0] for p in picks} | {p[3] for p in picks if p[3]}
+    qs = Title.objects.filter(id__in=wanted)
+    rows = {row[0]: row for row in qs.values_list(*_CARD_FIELDS)}
+    ages = _allowed_age_ratings(user, max_age_rating)
+    allowed_ages = None if ages is None else set(ages)
+    mask = _user_mask(user) if only_my_services and user is not None else None
+    shown: list[tuple[int, float, str, int]] = []
+    for pick in picks:
+        row = rows.get(pick[0])
+        if row is None:  # deleted since the list was computed
+            continue
+        if allowed_ages is not None and row[_AGE_AT] not in allowed_ages:
+            continue
+        if mask is not None and not row[_PROVIDERS_AT] & mask:
+            continue
+        shown.append(pick)
+        if len(shown) == limit:
+            break
+    needed = {p[0] for p in shown} | {p[3] for p in shown if p[3] in rows}
+    titles = {tid: Title.from_db(qs.db, list(_CARD_FIELDS), list(rows[tid])) for tid in needed}
+    return shown, titles
+
+
 def _cached_picks(user: User) -> list[tuple[int, float, str, int]] | None:
     client = buffer.redis_client()
     if client is None:
@@ -134,12 +175,13 @@ def _model_picks(history: dict[int, float], dismissed: set[int]) -> list[tuple[i
 
 
 def _seen_among(user_id: int, title_ids: list[int]) -> set[int]:
-    """Which of these titles the person rated or dismissed since their list was computed."""
-    rated = Rating.objects.filter(user_id=user_id, title_id__in=title_ids).values_list("title_id", flat=True)
+    """Which of these titles the person rated or dismissed since their list was computed (one query)."""
+    # order_by(): SQLite rejects ORDER BY (from Meta.ordering) inside a compound statement.
+    rated = Rating.objects.filter(user_id=user_id, title_id__in=title_ids).order_by()
     dismissed = Event.objects.filter(
         user_id=user_id, kind=EventKind.REC_DISMISS, title_id__in=title_ids
-    ).values_list("title_id", flat=True)
-    return set(rated) | set(dismissed)
+    ).order_by()
+    return set(rated.values_list("title_id", flat=True).union(dismissed.values_list("title_id", flat=True)))
 
 
 def _popular(limit: int, exclude: set[int]) -> list[tuple[int, float, str, int]]:
@@ -201,14 +243,9 @@ def recs_for_user(
     # Filters drop few titles, so a window of 3x the limit is enough (the rest is never shown).
     if not only_my_services:
         picks = picks[:window]
-    allowed = set(
-        _allowed_ids(
-            [p[0] for p in picks], user=user, only_my_services=only_my_services, max_age_rating=max_age_rating
-        )
+    shown, titles = _allowed_cards(
+        picks, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating, limit=limit
     )
-    shown = [p for p in picks if p[0] in allowed][:limit]
-    # One query for the shown cards and the titles their reasons name.
-    titles = Title.objects.only(*_CARD_FIELDS).in_bulk({p[0] for p in shown} | {p[3] for p in shown if p[3]})
     friends = _friend_favourites(user) if user is not None else set()
     out: list[Recommendation] = []
     for title_id, score, reason, because_id in shown:

@@ -4,11 +4,15 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from apps.recs.ml.blend import blend_collaborative
 from apps.recs.ml.blend import blend_weights
 from apps.recs.ml.blend import rank_normalise
+from apps.recs.ml.blend import zscore_rows
 from apps.recs.ml.collaborative import EaseParams
+from apps.recs.ml.collaborative import IalsParams
 from apps.recs.ml.collaborative import ease_fit
 from apps.recs.ml.collaborative import ease_sparsify
+from apps.recs.ml.collaborative import ials_fit
 from apps.recs.ml.collaborative import time_local_gram
 from apps.recs.ml.content import TitleText
 from apps.recs.ml.content import content_matrix
@@ -130,3 +134,43 @@ def test_runtime_model_round_trips_through_bytes_and_explains_picks():
 def test_runtime_model_rejects_corrupt_bytes():
     with pytest.raises(Exception):  # noqa: B017, PT011 - numpy raises various errors for garbage
         RecModel.from_bytes(b"not an npz")
+
+
+def test_ials_ranks_the_missing_title_of_ones_own_cluster_first():
+    users, items = _two_clusters()
+    matrix = sp.csr_matrix((np.ones(len(users)), (users, items)), shape=(10, 10))
+    model = ials_fit(matrix=matrix, params=IalsParams(dim=4, alpha=10.0, l2=0.1, iterations=10, chunk=3))
+    scores = model.user_factors @ model.item_factors.T
+    assert model.user_factors.shape == (10, 4)
+    assert model.item_factors.shape == (10, 4)
+    for u in range(10):
+        unseen = [i for i in range(10) if matrix[u, i] == 0]
+        best = max(unseen, key=lambda i: scores[u, i])
+        assert (best < 5) == (u < 5)  # the skipped title of the own block beats the other block
+
+
+def test_ials_leaves_people_and_titles_without_interactions_at_zero():
+    matrix = sp.csr_matrix((np.ones(2), ([0, 1], [0, 1])), shape=(3, 3))
+    model = ials_fit(matrix=matrix, params=IalsParams(dim=2, iterations=2))
+    assert not model.user_factors[2].any()
+    assert not model.item_factors[2].any()
+
+
+def test_zscore_rows_standardises_unseen_and_sinks_seen():
+    scores = np.array([[1.0, 2.0, 3.0, 100.0], [5.0, 5.0, 5.0, 5.0], [1.0, 2.0, 3.0, 4.0]])
+    seen = np.array([[False, False, False, True], [False] * 4, [True] * 4])
+    z = zscore_rows(scores, seen)
+    assert z[0, :3].mean() == pytest.approx(0.0, abs=1e-6)
+    assert z[0, :3].std() == pytest.approx(1.0, abs=1e-6)
+    assert z[0, 3] < -1e6  # seen: never ranked, however high its raw score
+    assert np.all(z[1] == 0.0)  # constant row: no division by zero
+    assert np.all(z[2] < -1e6)  # nothing unseen: no NaN, no warning
+
+
+def test_blend_collaborative_prefers_the_title_both_models_like():
+    seen = np.zeros((1, 3), dtype=bool)
+    ease = np.array([[3.0, 2.0, 0.0]])  # EASE's favourite: 0
+    ials = np.array([[0.0, 2.0, 3.0]])  # iALS's favourite: 2
+    assert np.argmax(blend_collaborative(ease, ials, seen, ials_weight=0.0)) == 0
+    assert np.argmax(blend_collaborative(ease, ials, seen, ials_weight=1.0)) == 2
+    assert np.argmax(blend_collaborative(ease, ials, seen)) == 1  # second for both, first together

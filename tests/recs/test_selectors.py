@@ -177,3 +177,34 @@ def test_friend_reasons_stay_off_until_the_social_app_has_friendships(taste_worl
         pytest.skip("covered once friendships exist")
     assert recs_friends_who_would_like(user=fan, title_id=taste_world["horror"][0].id) == []
     assert all(p.reason != "friends" for p in recs_for_user(user=fan, limit=16))
+
+
+def test_top_read_follows_the_version_pointer_in_one_call(user):
+    client = buffer.redis_client()
+    assert buffer.top_read(client, user.id) is None  # no version yet
+    client.set(buffer.key("top", "v1", user.id), '[[7, 0.5, "liked", 3]]')
+    client.set(buffer.key("top", "version"), "v1")
+    assert buffer.top_read(client, user.id) == [(7, 0.5, "liked", 3)]
+    assert buffer.top_read(client, user.id + 1) is None  # version set, no list for this person
+    client.set(buffer.key("top", "version"), "v2")  # switched: the old version's list is not served
+    assert buffer.top_read(client, user.id) is None
+
+
+def test_redis_picks_drop_titles_rated_or_dismissed_since_precompute(taste_world, django_assert_num_queries):
+    # given: a trained model with a horror fan's list in Redis
+    recs_model_train(as_of=dt.date(2026, 11, 24))
+    fan = taste_world["users"]["horror"][0]
+    before = [p.title.id for p in recs_for_user(user=fan, limit=4)]
+    # when: they rate the first pick and dismiss the second, with no refresh of the cached list
+    Rating.objects.create(user=fan, title_id=before[0], half_stars=6, created_at=timezone.now())
+    Event.objects.create(
+        user=fan,
+        title_id=before[1],
+        kind=EventKind.REC_DISMISS,
+        occurred_at=timezone.now(),
+        received_at=timezone.now(),
+    )
+    # then: the list still comes from Redis, in two queries (seen titles, cards), without both
+    with django_assert_num_queries(2):
+        after = [p.title.id for p in recs_for_user(user=fan, limit=2)]
+    assert after == before[2:4]

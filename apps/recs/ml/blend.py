@@ -7,6 +7,8 @@ popularity to the collaborative model as a person's history grows.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 # With this many positive interactions the collaborative model carries most of the weight.
@@ -50,3 +52,26 @@ def blend(
     if has_cf:
         total += w_cf * rank_normalise(collaborative, collaborative_known)  # type: ignore[arg-type]
     return total
+
+
+def zscore_rows(scores: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Standardise each row over its unseen entries; seen entries get a very low score.
+
+    Puts two collaborative models on one scale per person, so a fixed weight means the
+    same for everyone whatever each model's raw range.
+    """
+    s = np.array(scores, dtype=np.float64)
+    s[seen] = np.nan
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # a row with nothing unseen
+        mean = np.nanmean(s, axis=1, keepdims=True)
+        std = np.nanstd(s, axis=1, keepdims=True)
+        out = (s - mean) / np.where(std > 0, std, 1.0)
+    return np.nan_to_num(out, nan=-1e9).astype(np.float32)
+
+
+def blend_collaborative(
+    ease_scores: np.ndarray, ials_scores: np.ndarray, seen: np.ndarray, ials_weight: float = 0.5
+) -> np.ndarray:
+    """(1 - w)·z(EASE) + w·z(iALS) per person; w = 0.5 chosen on seed-2020 validation."""
+    return (1.0 - ials_weight) * zscore_rows(ease_scores, seen) + ials_weight * zscore_rows(ials_scores, seen)

@@ -119,3 +119,68 @@ def scores_from_history(history: sp.csr_matrix, item_item: np.ndarray | sp.spmat
     """Scores of every item for each row of ``history`` (users × items)."""
     out = history @ item_item
     return np.asarray(out.todense() if sp.issparse(out) else out, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class IalsParams:
+    """Implicit ALS (Hu, Koren & Volinsky 2008): confidence 1 + α·strength on observed pairs.
+
+    Chosen on seed-2020 validation (dim 128/192, α 5–40, λ 30–300, 8–15 sweeps tried):
+    alone it trails time-local EASE (valid NDCG@10 0.2554 vs 0.2674), but the two err
+    differently, and a 50/50 z-scored blend gave 0.2681 valid on seed 2020.
+    """
+
+    dim: int = 192
+    alpha: float = 15.0
+    l2: float = 60.0
+    iterations: int = 12
+    seed: int = 0
+    chunk: int = 64  # rows solved together in one batched call
+
+
+@dataclass(frozen=True)
+class IalsModel:
+    user_factors: np.ndarray  # users × dim, float32
+    item_factors: np.ndarray  # items × dim, float32
+
+
+def _ials_half_step(matrix: sp.csr_matrix, fixed: np.ndarray, out: np.ndarray, params: IalsParams) -> None:
+    """Solve every row of ``out`` exactly with the other side ``fixed``.
+
+    Row r: (FᵀF + Σ_obs α·w·f fᵀ + λI) x = Σ_obs (1 + α·w)·f. Rows are sorted by their
+    number of observations and solved in padded batches, so one LAPACK call does ``chunk``.
+    """
+    dim = fixed.shape[1]
+    base = (fixed.T @ fixed).astype(np.float64) + params.l2 * np.eye(dim)
+    counts = np.diff(matrix.indptr)
+    order = np.argsort(counts, kind="stable")
+    for start in range(0, len(order), params.chunk):
+        rows = order[start : start + params.chunk]
+        width = int(counts[rows].max())
+        if width == 0:
+            out[rows] = 0.0
+            continue
+        idx = np.zeros((len(rows), width), dtype=np.int64)
+        w = np.zeros((len(rows), width), dtype=np.float32)
+        for k, r in enumerate(rows):
+            a, b = matrix.indptr[r], matrix.indptr[r + 1]
+            idx[k, : b - a] = matrix.indices[a:b]
+            w[k, : b - a] = matrix.data[a:b]
+        f = fixed[idx]  # rows × width × dim; padding has w = 0 and drops out below
+        lhs = np.matmul((f * (params.alpha * w)[..., None]).transpose(0, 2, 1), f).astype(np.float64) + base
+        rhs = (f * ((1.0 + params.alpha * w) * (w > 0))[..., None]).sum(axis=1).astype(np.float64)
+        out[rows] = np.linalg.solve(lhs, rhs[..., None])[..., 0]
+
+
+def ials_fit(*, matrix: sp.csr_matrix, params: IalsParams) -> IalsModel:
+    """Alternate exact user and item solves on a users × items strength matrix (values > 0)."""
+    rng = np.random.default_rng(params.seed)
+    n_users, n_items = matrix.shape
+    users = (rng.standard_normal((n_users, params.dim)) * 0.01).astype(np.float32)
+    items = (rng.standard_normal((n_items, params.dim)) * 0.01).astype(np.float32)
+    matrix = matrix.tocsr()
+    transposed = matrix.T.tocsr()
+    for _ in range(params.iterations):
+        _ials_half_step(matrix, items, users, params)
+        _ials_half_step(transposed, users, items, params)
+    return IalsModel(user_factors=users, item_factors=items)
