@@ -324,6 +324,10 @@ def serve(
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "moochu-benchmark-only-key-3f1c2b7a9e8d",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Every benchmark client shares one IP: lift the per-IP API limits (429s otherwise;
+        # DRF's user throttle also keys anonymous clients by IP).
+        "MOOCHU_API_RATE_ANON": "10000000/min",
+        "MOOCHU_API_RATE_USER": "10000000/min",
     }
     if interface == "asgi":
         # ASGI runs each request's sync code in a new thread: pool connections across them.
@@ -344,7 +348,11 @@ def serve(
         "--log-level", "warning",
         "--access-logfile", "/dev/null",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A file, not a pipe: nobody reads a pipe during the run, and a full one stalls the server.
+    server_log = ROOT / "var" / "bench-server.log"
+    server_log.parent.mkdir(exist_ok=True)
+    log_file = server_log.open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base_url, process)
@@ -356,6 +364,7 @@ def serve(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log_file.close()
 
 
 def _wait_until_up(base_url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
