@@ -326,9 +326,7 @@ CRAWL_CINEMA_CRONTAB = env("CRAWL_CINEMA_CRONTAB", default="17 * * * *")
 CRAWL_OTT_CRONTAB = env("CRAWL_OTT_CRONTAB", default="40 4 * * *")
 
 
-def _crontab(spec: str) -> object:
-    from celery.schedules import crontab
-
+def _crontab(spec: str) -> crontab:
     minute, hour, day_of_month, month_of_year, day_of_week = spec.split()
     return crontab(
         minute=minute,

@@ -16,6 +16,7 @@ from apps.social.models import BoardLike
 from apps.social.models import BoardPost
 from apps.social.models import BoardView
 from apps.social.services.common import clean_text
+from apps.social.services.common import like_set
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.common import seoul_today
 from config.exceptions import ApplicationError
@@ -116,14 +117,7 @@ def board_comment_delete(*, user: User, comment_id: int) -> None:
 
 @transaction.atomic
 def board_like_set(*, user: User, post: BoardPost, liked: bool) -> int:
-    if liked:
-        _, changed = BoardLike.objects.get_or_create(post=post, user=user)
-        delta = 1 if changed else 0
-    else:
-        delta = -BoardLike.objects.filter(post=post, user=user).delete()[0]
-    if delta:
-        BoardPost.objects.filter(pk=post.pk).update(like_count=F("like_count") + delta)
-    return BoardPost.objects.values_list("like_count", flat=True).get(pk=post.pk)
+    return like_set(like_model=BoardLike, target=post, target_field="post", user=user, liked=liked)
 
 
 def board_view_record(*, user: User | None, post: BoardPost) -> bool:

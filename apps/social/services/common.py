@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
+from django.db.models import Model
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
+
+if TYPE_CHECKING:
+    from apps.social.models import User
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -63,3 +69,19 @@ def clean_text(value: str, *, field: str, max_length: int, required: bool = True
             {"field": field, "max_length": max_length},
         )
     return text
+
+
+def like_set(*, like_model: type[Model], target: Model, target_field: str, user: User, liked: bool) -> int:
+    """Like or unlike ``target`` (idempotent) and keep its ``like_count``; returns the new count.
+
+    Call inside ``transaction.atomic``.
+    """
+    if liked:
+        _, created = like_model.objects.get_or_create(**{target_field: target}, user=user)
+        delta = 1 if created else 0
+    else:
+        delta = -like_model.objects.filter(**{target_field: target}, user=user).delete()[0]
+    target_model = type(target)
+    if delta:
+        target_model.objects.filter(pk=target.pk).update(like_count=F("like_count") + delta)
+    return target_model.objects.values_list("like_count", flat=True).get(pk=target.pk)

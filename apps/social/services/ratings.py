@@ -23,6 +23,7 @@ from apps.social.models import ReviewComment
 from apps.social.models import ReviewLike
 from apps.social.models import WatchlistItem
 from apps.social.services.common import clean_text
+from apps.social.services.common import like_set
 from apps.social.services.common import rate_limit_hit
 from config.exceptions import ApplicationError
 
@@ -190,11 +191,4 @@ def review_comment_delete(*, user: User, comment_id: int) -> None:
 @transaction.atomic
 def review_like_set(*, user: User, review: Review, liked: bool) -> int:
     """Like or unlike (idempotent); returns the new like count."""
-    if liked:
-        _, changed = ReviewLike.objects.get_or_create(review=review, user=user)
-        delta = 1 if changed else 0
-    else:
-        delta = -ReviewLike.objects.filter(review=review, user=user).delete()[0]
-    if delta:
-        Review.objects.filter(pk=review.pk).update(like_count=F("like_count") + delta)
-    return Review.objects.values_list("like_count", flat=True).get(pk=review.pk)
+    return like_set(like_model=ReviewLike, target=review, target_field="review", user=user, liked=liked)
