@@ -58,10 +58,9 @@ def database_config(url: str, *, pool: bool) -> dict[str, object]:
         # WAL lets the web server read while a demo import writes.
         config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     elif pool:
-        # Under ASGI each request runs its sync code in a fresh thread, so per-thread
-        # persistent connections are reopened every request (~2 ms, more than a catalog
-        # query) and, with CONN_MAX_AGE, pile up until PostgreSQL refuses more. A psycopg
-        # pool shares a few connections across threads.
+        # A psycopg pool shares a few connections across the threads of a server process
+        # (HTTP's fixed thread pool, the WebSocket consumers' sync work) and bounds how many
+        # each process opens, however many threads come and go.
         # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
         config["CONN_MAX_AGE"] = 0
         config.setdefault("OPTIONS", {})["pool"] = {  # type: ignore[index]
@@ -385,8 +384,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     # Per client IP (anonymous) or per user; over the limit: 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonymousRateThrottle",
+        "config.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("MOOCHU_API_RATE_ANON", default="1200/min"),
@@ -394,7 +393,7 @@ REST_FRAMEWORK = {
     },
     # nginx is the one proxy in front: trust one X-Forwarded-For hop for client IPs.
     "NUM_PROXIES": env.int("MOOCHU_NUM_PROXIES", default=0),
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["config.renderers.ORJSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Moochu API",
