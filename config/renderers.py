@@ -1,0 +1,25 @@
+"""JSON rendering with orjson.
+
+Python's json module spent more time encoding a catalog page than PostgreSQL spent finding
+it; orjson writes the same compact UTF-8 JSON about ten times faster. Types orjson does not
+know (lazy translations, Decimal, ...) fall back to DRF's own encoder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+_drf_encoder = JSONEncoder()
+
+
+class ORJSONRenderer(JSONRenderer):
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: dict | None = None
+    ) -> bytes:
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=_drf_encoder.default, option=orjson.OPT_NON_STR_KEYS)
