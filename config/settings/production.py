@@ -16,7 +16,7 @@ from config.settings.base import env
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-# The app is served by ASGI servers: pool connections by default (see database_config).
+# Several threads per server process: pool connections by default (see database_config).
 DATABASES = {
     "default": database_config(env("DATABASE_URL"), pool=env.bool("DJANGO_DB_POOL", default=True)),
 }
