@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--single", type=float, default=10.0, help="seconds of load at 1 client")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="uvicorn.workers.UvicornWorker", help="ASGI worker class")
+    parser.add_argument("--worker-class", default="uvicorn_worker.UvicornWorker", help="ASGI worker class")
     parser.add_argument(
         "--interface", choices=["asgi", "wsgi"], default="asgi", help="asgi (production) or wsgi (comparison)"
     )

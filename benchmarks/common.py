@@ -6,7 +6,7 @@
   holds, with where-to-watch offers drawn with a fixed seed (benchmark data only, never demo data),
   and the denormalised filter masks set exactly as ``title_masks_refresh`` would.
 - ``serve(...)``: the ASGI app under gunicorn on a free loopback port.
-- ``load_run(...)``: a bounded asyncio + httpx load generator returning latencies.
+- ``load_run(...)``: a bounded, lean asyncio HTTP/1.1 load generator returning latencies.
 
 Run benchmarks from the repository root: ``.venv/bin/python benchmarks/NAME.py``.
 """
@@ -307,14 +307,14 @@ def serve(
     *,
     database_url: str,
     workers: int = 2,
-    worker_class: str = "uvicorn.workers.UvicornWorker",
+    worker_class: str = "uvicorn_worker.UvicornWorker",
     interface: str = "asgi",
 ) -> Iterator[Server]:
     """Serve Moochu under gunicorn on a free loopback port.
 
     ``interface="asgi"`` serves ``config.asgi`` (what production runs, WebSockets included);
-    ``"wsgi"`` serves the same Django project through WSGI with threaded workers, for comparison:
-    Django runs sync views under ASGI in a new thread per request, which costs CPU.
+    ``"wsgi"`` serves the same Django project under gunicorn's threaded WSGI workers, for
+    comparison.
     """
     port = free_port()
     env = {
@@ -324,14 +324,12 @@ def serve(
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "moochu-benchmark-only-key-3f1c2b7a9e8d",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Every benchmark client shares one IP: lift the per-IP API limits (429s otherwise;
-        # DRF's user throttle also keys anonymous clients by IP).
+        # Every benchmark client shares one IP: lift the per-IP API limits (429s otherwise).
         "MOOCHU_API_RATE_ANON": "10000000/min",
         "MOOCHU_API_RATE_USER": "10000000/min",
     }
     if interface == "asgi":
-        # ASGI runs each request's sync code in a new thread: pool connections across them.
-        env["DJANGO_DB_POOL"] = "true"
+        env["DJANGO_DB_POOL"] = "true"  # as production runs it
     else:
         env["DJANGO_DB_POOL"] = "false"
         env["DJANGO_CONN_MAX_AGE"] = "600"
@@ -401,39 +399,86 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection speaking just enough of the protocol for GETs.
+
+    httpx spent about as much CPU per request as the server did, on the same two cores;
+    this client spends a tenth of that, so the figures measure the server.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, target: str, timeout: float) -> int:
+        """Send a GET for ``target`` (path + query); return the status after reading the body."""
+        return await asyncio.wait_for(self._get(target), timeout)
+
+    async def _get(self, target: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in lines[1:] if line)
+        }
+        if "content-length" in headers:
+            await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                await self.reader.readexactly(size + 2)
+            await self.reader.readuntil(b"\r\n")
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def _load(
     urls: Sequence[str], *, clients: int, duration: float, max_requests: int | None
 ) -> LoadResult:
-    import httpx
+    from urllib.parse import urlsplit
 
     latencies: list[float] = []
     errors = 0
     sent = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=10.0) as client:
-        deadline = time.perf_counter() + duration
+    parts = [urlsplit(url) for url in urls]
+    targets = [f"{part.path}?{part.query}" if part.query else part.path for part in parts]
+    host, port = parts[0].hostname or "127.0.0.1", parts[0].port or 80
+    deadline = time.perf_counter() + duration
 
-        async def worker(offset: int) -> None:
-            nonlocal errors, sent
-            index = offset
-            while time.perf_counter() < deadline and (max_requests is None or sent < max_requests):
-                sent += 1
-                url = urls[index % len(urls)]
-                index += clients
-                began = time.perf_counter()
-                try:
-                    response = await client.get(url)
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
-                    latencies.append((time.perf_counter() - began) * 1000)
-                else:
-                    errors += 1
+    async def worker(offset: int) -> None:
+        nonlocal errors, sent
+        connection = _Connection(host, port)
+        index = offset
+        while time.perf_counter() < deadline and (max_requests is None or sent < max_requests):
+            sent += 1
+            target = targets[index % len(targets)]
+            index += clients
+            began = time.perf_counter()
+            try:
+                ok = await connection.get(target, timeout=10.0) == 200
+            except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError):
+                connection.close()
+                ok = False
+            if ok:
+                latencies.append((time.perf_counter() - began) * 1000)
+            else:
+                errors += 1
+        connection.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(clients)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(clients)))
+    elapsed = time.perf_counter() - started
     return LoadResult(latencies_ms=latencies, seconds=elapsed, errors=errors)
 
 

@@ -111,12 +111,21 @@ class CatalogVocabulary:
     providers: tuple[ProviderEntry, ...]
     genre_by_slug: dict[str, GenreEntry] = field(default_factory=dict)
     provider_by_slug: dict[str, ProviderEntry] = field(default_factory=dict)
+    # Masks repeat across rows (a few hundred distinct ones): decode each once.
+    _genre_slugs: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _provider_slugs: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def genre_slugs_of(self, mask: int) -> list[str]:
-        return [genre.slug for genre in self.genres if mask >> genre.bit & 1]
+        slugs = self._genre_slugs.get(mask)
+        if slugs is None:
+            slugs = self._genre_slugs[mask] = tuple(g.slug for g in self.genres if mask >> g.bit & 1)
+        return list(slugs)
 
     def provider_slugs_of(self, mask: int) -> list[str]:
-        return [provider.slug for provider in self.providers if mask >> provider.bit & 1]
+        slugs = self._provider_slugs.get(mask)
+        if slugs is None:
+            slugs = self._provider_slugs[mask] = tuple(p.slug for p in self.providers if mask >> p.bit & 1)
+        return list(slugs)
 
 
 # Genres and providers change only on imports; a short TTL keeps every list request at
