@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,7 +25,6 @@ from apps.movies.models import Title
 from apps.movies.posters import poster_etag
 from apps.movies.posters import poster_svg
 from apps.movies.selectors import SORTS
-from apps.movies.selectors import CatalogVocabulary
 from apps.movies.selectors import catalog_vocabulary
 from apps.movies.selectors import coming_soon_list
 from apps.movies.selectors import my_services_slugs
@@ -40,23 +38,6 @@ from apps.movies.services import my_services_set
 
 def _is_korean() -> bool:
     return (get_language() or settings.LANGUAGE_CODE).startswith("ko")
-
-
-def cards_from_rows(rows: list[dict[str, Any]], *, vocabulary: CatalogVocabulary) -> list[dict[str, Any]]:
-    """List rows with what a card shows: genre names in the current language and provider entries."""
-    korean = _is_korean()
-    for row in rows:
-        genres = [vocabulary.genre_by_slug[slug] for slug in row["genres"]]
-        row["genre_names"] = [genre.name_ko if korean else genre.name_en for genre in genres]
-        row["provider_entries"] = [vocabulary.provider_by_slug[slug] for slug in row["providers"]]
-        if korean:
-            row["subtitle"] = row["title_en"] or row["title_original"]
-        else:
-            row["display_title"] = row["title_en"] or row["title_ko"] or row["title_original"]
-            row["subtitle"] = row["title_ko"] if row["title_ko"] != row["display_title"] else ""
-        if row["subtitle"] == row["display_title"]:
-            row["subtitle"] = ""
-    return rows
 
 
 @require_GET
@@ -73,7 +54,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     selected_providers = set(parsed.filters.providers) - (set(my_services) if parsed.my_services else set())
     context = {
         "page": page,
-        "cards": cards_from_rows(page.rows, vocabulary=vocabulary),
+        "cards": page.rows,
         "filters": parsed.filters,
         "problems": parsed.problems,
         "mine": parsed.my_services,
@@ -116,7 +97,6 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
         title = title_get(title_id=title_id)
     except Title.DoesNotExist as exc:
         raise Http404 from exc
-    vocabulary = catalog_vocabulary()
     korean = _is_korean()
     context = {
         "title": title,
@@ -126,7 +106,7 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
         ],
         "credits": title_credits(title=title),
         "where_to_watch": title_where_to_watch(title=title),
-        "similar": cards_from_rows(title_similar(title=title), vocabulary=vocabulary),
+        "similar": title_similar(title=title),
     }
     return render(request, "movies/title_detail.html", context)
 

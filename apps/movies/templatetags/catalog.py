@@ -8,6 +8,9 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from apps.movies.cards import CardView
+from apps.movies.cards import badge_initials
+from apps.movies.cards import card_view as build_card_view
 from apps.movies.models import AgeRating
 from apps.movies.models import MediaType
 from apps.movies.models import OfferType
@@ -54,9 +57,10 @@ def provider_name(provider: Any) -> str:
 @register.filter
 def initials(name: str) -> str:
     """Up to two letters for a provider badge without a logo."""
-    words = [word for word in str(name).replace("+", " ").split() if word]
-    if not words:
-        return "?"
-    if len(words) == 1:
-        return words[0][:2].upper() if words[0].isascii() else words[0][:1]
-    return (words[0][0] + words[1][0]).upper()
+    return badge_initials(name)
+
+
+@register.filter
+def card_view(item: Any) -> CardView:
+    """A title card's ready-made strings, from a list row or a Title (see ``apps.movies.cards``)."""
+    return build_card_view(item)

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+from django.utils.translation import override
+
+from apps.movies.cards import ProviderBadge
+from apps.movies.cards import card_view
+from apps.movies.selectors import CatalogFilters
+from apps.movies.selectors import catalog_vocabulary_clear
+from apps.movies.selectors import title_list
+from tests.movies.catalog_data import small_catalog_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalog():
+    catalog_vocabulary_clear()
+    catalog = small_catalog_create()
+    catalog.parasite.rating_count = 12
+    catalog.parasite.save(update_fields=["rating_count"])
+    return catalog
+
+
+def _row_of(title_id: int) -> dict:
+    return next(row for row in title_list(filters=CatalogFilters()).rows if row["id"] == title_id)
+
+
+def test_a_card_shows_ready_strings_in_the_current_language(catalog):
+    with override("ko"):
+        korean = card_view(_row_of(catalog.parasite.id))
+    with override("en"):
+        english = card_view(_row_of(catalog.parasite.id))
+
+    assert korean.display_title == "기생충"
+    assert english.display_title == "Parasite"
+    assert korean.url == f"/titles/{catalog.parasite.id}/"
+    assert korean.poster == f"/posters/{catalog.parasite.id}.svg"
+    assert (korean.age_rating, korean.meta, korean.rating) == ("15", "2019", "4.6")
+    assert korean.genres == "코미디 · 드라마"  # vocabulary order (by English name)
+    assert english.badges == (
+        ProviderBadge(color="#E50914", name="Netflix", initials="NE"),
+        ProviderBadge(color="#FF0558", name="Watcha", initials="WA"),
+    )
+    assert korean.badges[0].name == "넷플릭스"
+
+
+def test_a_title_and_its_list_row_make_the_same_card(catalog):
+    with override("en"):
+        from_row = card_view(_row_of(catalog.kingdom.id))
+        catalog.kingdom.refresh_from_db()  # its masks were set in the database
+        from_model = card_view(catalog.kingdom)
+
+    assert from_model == from_row
+    assert from_row.meta == "2019 · TV show"
+
+
+def test_unknown_age_no_ratings_and_badges_past_four(catalog):
+    lonely = catalog.lonely
+    lonely.age_rating = "UNKNOWN"
+    card = card_view(lonely)
+
+    assert (card.age_rating, card.age_label, card.rating, card.genres) == ("", "", "", "")
+    assert card.badges == ()
+    assert card.more_providers == 0
+
+
+def test_past_four_providers_a_card_counts_the_rest(catalog):
+    from tests.factories import AvailabilityFactory
+    from tests.factories import ProviderFactory
+
+    for bit in range(10, 14):
+        AvailabilityFactory(title=catalog.parasite, provider=ProviderFactory(bit=bit))
+    catalog.parasite.refresh_from_db()
+    from apps.movies.services.catalog import title_masks_refresh
+
+    title_masks_refresh(title_ids=[catalog.parasite.id])
+    catalog_vocabulary_clear()
+    catalog.parasite.refresh_from_db()
+
+    card = card_view(catalog.parasite)
+
+    assert len(card.badges) == 4
+    assert card.more_providers == 2
+
+
+def test_the_catalog_page_renders_cards_from_rows(client, catalog):
+    response = client.get("/?genre=drama", HTTP_ACCEPT_LANGUAGE="en")
+
+    body = response.content.decode()
+    assert f'href="/titles/{catalog.parasite.id}/"' in body
+    assert ">★ 4.6</span>" in body
+    assert 'title="Netflix">NE</li>' in body
