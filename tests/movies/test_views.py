@@ -252,3 +252,11 @@ def test_language_switch_renders_korean_and_english(client, catalog):
     english = client.get("/").content.decode()
     assert "Browse" in english
     assert ">Drama<" in english
+
+
+@pytest.mark.django_db
+def test_sort_options_read_as_orders_in_korean(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert ">평점순</option>" in html
+    assert ">인기순</option>" in html

@@ -236,6 +236,18 @@ def test_sender_sees_how_the_friend_rated_and_receiver_accepts_from_inbox(alice,
     assert "100%" in hit
 
 
+def test_inbox_names_the_sender_in_each_language(alice, bob, friends, title):
+    from apps.social.services import recommendation_send
+
+    recommendation_send(sender=alice, receiver_ids=[bob.pk], title=title, note="꼭 봐")
+    korean = client_for(bob).get(reverse("social:inbox"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    english = client_for(bob).get(reverse("social:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert f"{alice.display_name}님의 추천" in korean
+    assert f"recommended by {alice.display_name}" in english
+    assert "“꼭 봐”" in korean
+
+
 def test_taste_match_is_hidden_when_ratings_are_private(alice, bob):
     titles = [TitleFactory() for _ in range(3)]
     for t in titles:
