@@ -2,11 +2,10 @@
 
 Everything on loopback: nginx with ``compose/production/nginx/nginx.conf`` (only ports and paths
 rewritten, as the routing test does), ``start-http`` (gunicorn + uvicorn workers) and ``start-ws``
-(uvicorn), both on ``config.settings.production`` plus a psycopg pool of 8 per process
-(``--no-pool``: production as is, whose CONN_MAX_AGE leaks a connection per ASGI request thread
-until PostgreSQL refuses clients), Redis (cache + pub/sub channel layer) and a
-dedicated PostgreSQL database this script creates, migrates, fills (demo data when
-``load_demo`` exists, plus ggplot2's 58,788 films with seeded offers) and drops.
+(uvicorn), both on ``config.settings.production`` as they are (a psycopg pool per process),
+Redis (cache + pub/sub channel layer) and a dedicated PostgreSQL database this script creates,
+migrates, fills (demo data when ``load_demo`` exists, plus ggplot2's 58,788 films with seeded
+offers) and drops.
 
 Through nginx it measures:
 
@@ -196,31 +195,11 @@ def redis_clean() -> None:
         client.close()
 
 
-POOLED_SETTINGS = '''"""config.settings.production plus the psycopg pool (written by benchmarks/stack.py)."""
-from config.settings.production import *  # noqa: F403
-from config.settings.production import DATABASES
-
-# production.py rebuilds DATABASES and so drops base.py's DJANGO_DB_POOL: with CONN_MAX_AGE
-# each ASGI request thread leaves its own connection behind until PostgreSQL runs out.
-DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"].pop("CONN_HEALTH_CHECKS", None)
-DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 8, "timeout": 10}
-'''
-
-
-def settings_module(workdir: Path, *, pool: bool) -> str:
-    """Production settings, with (default) or without a bounded connection pool per process."""
-    if not pool:
-        return "config.settings.production"
-    (workdir / "moochu_stack_settings.py").write_text(POOLED_SETTINGS)
-    return "moochu_stack_settings"
-
-
-def server_env(database_url: str, *, workdir: Path, pool: bool) -> dict[str, str]:
+def server_env(database_url: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings_module(workdir, pool=pool),
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(workdir)]),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "PYTHONPATH": str(ROOT),
         "DJANGO_SECRET_KEY": "moochu-benchmark-only-key-8d2e61c4b0a9",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
@@ -375,11 +354,6 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short loads, 500 sockets, 10 s hold")
     parser.add_argument("--connections", type=int, help="WebSockets to open")
     parser.add_argument("--rate", type=float, help="WebSocket connects per second")
-    parser.add_argument(
-        "--no-pool",
-        action="store_true",
-        help="plain config.settings.production (CONN_MAX_AGE, no pool): leaks connections under ASGI",
-    )
     args = parser.parse_args()
     settings = QUICK if args.quick else FULL
     connections_target = args.connections or settings.ws_connections
@@ -397,7 +371,7 @@ def main() -> None:
             django_setup(database_url)
             migrate()
             title_ids = database_fill()
-            env = server_env(database_url, workdir=workdir, pool=not args.no_pool)
+            env = server_env(database_url)
             collectstatic(env)
             (workdir / "media").mkdir()
             http_port, ws_port, edge_port = free_port(), free_port(), free_port()
