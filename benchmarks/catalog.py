@@ -10,6 +10,8 @@ provider, sorted by popularity, first page, rotating over several combinations:
 - the very SQL the app runs, straight through psycopg: p50.
 
 Targets (issue 2): list_rps >= 400, list_p99_ms <= 150, single_p50_ms <= 10, app_over_sql <= 1.5.
+Also reported: the p50 of ``/healthz`` through the same server (no query), the floor any
+endpoint pays for HTTP, routing and middleware.
 Bounded to about two minutes. Last line: one JSON object.
 
     .venv/bin/python benchmarks/catalog.py [--duration 20] [--no-demo] [--worker-class asgi]
@@ -148,6 +150,9 @@ def main() -> None:
                 f"1 client: {single.rps:.0f} req/s, p50 {single.percentile(50):.2f} ms, "
                 f"p99 {single.percentile(99):.2f} ms, {single.errors} errors"
             )
+            # The floor under any endpoint: /healthz runs the same server and middleware, no query.
+            floor = load_run([f"{server.base_url}/healthz"], clients=1, duration=min(5.0, args.single))
+            log(f"HTTP floor (/healthz, 1 client): p50 {floor.percentile(50):.2f} ms")
 
         sql_median, sql_runs = sql_p50(database_url, statements, seconds=5)
         log(f"raw SQL via psycopg: p50 {sql_median:.2f} ms over {sql_runs} runs")
@@ -161,6 +166,7 @@ def main() -> None:
                 "single_p50_ms": round(single_p50, 2),
                 "sql_p50_ms": round(sql_median, 2),
                 "app_over_sql": round(single_p50 / sql_median, 2) if sql_median else None,
+                "http_floor_p50_ms": round(floor.percentile(50), 2),
             }
         )
     )
