@@ -58,7 +58,6 @@ from apps.movies.matching import names_match
 from apps.movies.matching import normalise_person
 from apps.movies.matching import years_compatible
 from apps.movies.models import MAX_MASK_BITS
-from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import AgeRating
 from apps.movies.models import Availability
 from apps.movies.models import CrawlRun
@@ -736,48 +735,10 @@ def _withdraw_unseen(*, source: str, seen: set[str], today: datetime.date, repor
 
 
 def _titles_touched(title_ids: set[int]) -> None:
+    title_masks_refresh(title_ids=title_ids)
     ids = sorted(title_ids)
     for chunk in _chunks(ids, BATCH):
-        if len(ids) > _MASKS_VIA_CATALOG:
-            _title_masks_write(chunk)
-        else:
-            title_masks_refresh(title_ids=chunk)
         Title.objects.filter(id__in=chunk, search_index_dirty=False).update(search_index_dirty=True)
-
-
-# Above this many touched titles (an import, not a crawl), masks are written with one
-# VALUES join instead of title_masks_refresh's bulk_update.
-_MASKS_VIA_CATALOG = 200
-
-
-def _title_masks_write(ids: Sequence[int]) -> None:
-    """The masks title_masks_refresh computes, written with one VALUES join.
-
-    title_masks_refresh writes through bulk_update (CASE WHEN per row): fine for a
-    crawl's few hundred titles, minutes for an import of 60,000.
-    """
-    genre_bits: dict[int, int] = defaultdict(int)
-    provider_bits: dict[int, int] = defaultdict(int)
-    offer_bits: dict[int, int] = defaultdict(int)
-    for title_id, bit in Title.genres.through.objects.filter(title_id__in=ids).values_list(
-        "title_id", "genre__bit"
-    ):
-        genre_bits[title_id] |= 1 << bit
-    for title_id, bit, offer_type in Availability.objects.filter(
-        title_id__in=ids, ends_on__isnull=True
-    ).values_list("title_id", "provider__bit", "offer_type"):
-        provider_bits[title_id] |= 1 << bit
-        offer_bits[title_id] |= 1 << OFFER_TYPE_BITS[offer_type]
-    changed: list[Title] = []
-    current = Title.objects.filter(id__in=ids).values_list("id", "genre_mask", "provider_mask", "offer_mask")
-    for title_id, *stored in current:
-        masks = [genre_bits[title_id], provider_bits[title_id], offer_bits[title_id]]
-        if masks != stored:
-            # A bare instance carrying only what _bulk_update writes.
-            changed.append(
-                Title(id=title_id, genre_mask=masks[0], provider_mask=masks[1], offer_mask=masks[2])
-            )
-    _bulk_update(Title, changed, ["genre_mask", "provider_mask", "offer_mask"])
 
 
 # -----------------------------------------------------------------------------
