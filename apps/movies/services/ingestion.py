@@ -106,6 +106,11 @@ TITLE_FIELDS = (
 )
 _NAME_FIELDS = ("title_ko", "title_en", "title_original")
 _MAX_NAME = 300
+# Django builds a choices enum's .values list on every access: once per record added up.
+_MEDIA_TYPES = frozenset(MediaType.values)
+_AGE_RATINGS = frozenset(AgeRating.values)
+_OFFER_TYPES = frozenset(OfferType.values)
+_CREDIT_ROLES = frozenset(CreditRole.values)
 
 
 @dataclass
@@ -295,16 +300,16 @@ def _problem_of(source: str, record: SourceTitle) -> str | None:
         return f"implausible year {record.year}"
     if record.runtime_minutes is not None and not 0 < record.runtime_minutes < 2000:
         return f"implausible runtime {record.runtime_minutes}"
-    if record.media_type not in MediaType.values:
+    if record.media_type not in _MEDIA_TYPES:
         return f"unknown media type {record.media_type!r}"
-    if record.age_rating not in AgeRating.values:
+    if record.age_rating not in _AGE_RATINGS:
         return f"unknown age rating {record.age_rating!r}"
     if len(record.poster_url) > 500:
         return "poster url longer than 500 characters"
     for offer in record.offers:
         if offer.provider not in PROVIDERS_BY_SLUG:
             return f"unknown provider {offer.provider!r}"
-        if offer.offer_type not in OfferType.values:
+        if offer.offer_type not in _OFFER_TYPES:
             return f"unknown offer type {offer.offer_type!r}"
     return None
 
@@ -322,6 +327,8 @@ class _Candidate:
     sources: set[str]
     is_new: bool = False
     changed_fields: set[str] = field(default_factory=set)
+    # Renamed to names that normalise differently: its stored match keys are stale.
+    keys_changed: bool = False
 
 
 class _Merger:
@@ -337,10 +344,13 @@ class _Merger:
         self.by_tmdb: dict[tuple[str, int], _Candidate] = {}
         self.by_kobis: dict[str, _Candidate] = {}
         self.new: list[_Candidate] = []
+        # Names seen in this run, normalised once: a renamed title usually takes the very
+        # names of the record that renamed it.
+        self.keys_by_names: dict[tuple[str, ...], NameKeys] = {}
 
     # -- orchestration --------------------------------------------------------
     def run(self, pending: list[tuple[SourceTitle, str]], existing: dict[str, SourceRecord]) -> None:
-        keys = {record.external_id: name_keys(_names(record)) for record, _ in pending}
+        keys = {record.external_id: self._keys_of(record) for record, _ in pending}
         self._load_candidates(pending, keys, existing)
 
         assigned: list[tuple[SourceTitle, str, _Candidate]] = []
@@ -396,11 +406,18 @@ class _Merger:
                 self._index(
                     _Candidate(
                         title=title,
-                        keys=name_keys(_names(title)),
+                        keys=self._keys_of(title),
                         directors=directors[title.id],
                         sources=sources[title.id],
                     )
                 )
+
+    def _keys_of(self, obj: SourceTitle | Title) -> NameKeys:
+        names = tuple(_names(obj))
+        keys = self.keys_by_names.get(names)
+        if keys is None:
+            keys = self.keys_by_names[names] = name_keys(names)
+        return keys
 
     def _index(self, candidate: _Candidate) -> None:
         title = candidate.title
@@ -500,8 +517,12 @@ class _Merger:
             candidate.changed_fields.add("kobis_code")
             self.by_kobis[record.kobis_code] = candidate
         if candidate.changed_fields & set(_NAME_FIELDS):
-            candidate.keys = name_keys(_names(title))
-            self._index(candidate)
+            keys = self._keys_of(title)
+            if keys != candidate.keys:
+                # "Matrix, The" renamed "The Matrix" keeps its keys; only new keys are written.
+                candidate.keys = keys
+                candidate.keys_changed = True
+                self._index(candidate)
 
     def _write_titles(self) -> None:
         new_titles = [c.title for c in self.new]
@@ -513,7 +534,7 @@ class _Merger:
         _bulk_update(Title, [c.title for c in changed], fields_changed)
 
         key_rows: list[tuple[int, str, bool]] = []
-        renamed = [c for c in changed if c.changed_fields & set(_NAME_FIELDS)]
+        renamed = [c for c in changed if c.keys_changed]
         for chunk in _chunks([c.title.id for c in renamed], BATCH):
             TitleMatchKey.objects.filter(title_id__in=chunk).delete()
         for candidate in self.new + renamed:
@@ -558,7 +579,7 @@ class _Merger:
         for record, _, candidate in assigned:
             for person in record.people:
                 name = person.name.strip()
-                if name and person.role in CreditRole.values:
+                if name and person.role in _CREDIT_ROLES:
                     key = (candidate.title.id, person_ids[name], person.role)
                     credits.setdefault(key, person.order)
         rows = [Credit(title_id=t, person_id=p, role=role, order=o) for (t, p, role), o in credits.items()]

@@ -14,6 +14,7 @@ from apps.movies.models import Provider
 from apps.movies.models import RawPayload
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
+from apps.movies.models import TitleMatchKey
 from apps.movies.raw_store import DatabaseRawPayloadStore
 from apps.movies.services.ingestion import source_records_ingest
 from apps.movies.services.ingestion import title_match_keys_backfill
@@ -311,3 +312,31 @@ def test_symbol_only_titles_still_match():
     ingest("tmdb", [record("tmdb", "9", title_ko="", title_en="$", year=1971)])
 
     assert Title.objects.count() == 1
+
+
+def test_rename_that_normalises_alike_keeps_the_stored_match_keys():
+    # given the data set's "Matrix, The"
+    ingest("movielens", [record("movielens", "2571", title_ko="", title_en="Matrix, The", year=1999)])
+    keys_before = list(TitleMatchKey.objects.values_list("id", "key", "is_main"))
+
+    # when TMDB, the more trusted source, names it "The Matrix"
+    ingest("tmdb", [record("tmdb", "603", title_ko="", title_en="The Matrix", year=1999)])
+
+    # then the name changed, its keys (the same after normalising) were not rewritten
+    assert Title.objects.get().title_en == "The Matrix"
+    assert list(TitleMatchKey.objects.values_list("id", "key", "is_main")) == keys_before
+
+
+def test_rename_to_a_subtitled_name_stores_its_new_keys_for_later_runs():
+    # given a cinema's name without the subtitle, then the register's with it
+    ingest("cgv", [record("cgv", "1", title_ko="어벤져스 엔드게임", year=2019)])
+    ingest("kobis", [record("kobis", "K1", title_ko="어벤져스: 엔드게임", year=2019, kobis_code="K1")])
+
+    # when a third source names it without the subtitle at all
+    ingest("daum", [record("daum", "9", title_ko="어벤져스", year=2019)])
+
+    # then it is found through the main-title key stored at the rename
+    title = Title.objects.get()
+    assert title.title_ko == "어벤져스: 엔드게임"
+    assert ("어벤져스", True) in set(title.match_keys.values_list("key", "is_main"))
+    assert SourceRecord.objects.filter(title=title).count() == 3
