@@ -162,6 +162,7 @@ def source_records_ingest(
     seen.update(record.external_id for record, _ in valid)
 
     with transaction.atomic():
+        _jit_off_for_this_transaction()
         existing = _existing_source_records(source, [record.external_id for record, _ in valid])
         pending: list[tuple[SourceTitle, str]] = []
         for record, payload_hash in valid:
@@ -184,6 +185,18 @@ def source_records_ingest(
         if report.title_ids:
             _titles_touched(report.title_ids)
     return report
+
+
+def _jit_off_for_this_transaction() -> None:
+    """No PostgreSQL JIT for an import's bulk statements (call inside ``transaction.atomic``).
+
+    Their plans cost enough to trigger JIT, which then spent ~1 s compiling each
+    5,000-title statement that runs in 0.1-0.3 s without it (a mask refresh of 58,788
+    titles: 22 s with, 4 s without). ``SET LOCAL`` ends with the transaction.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
 
 
 def record_payload_hash(record: SourceTitle) -> str:
