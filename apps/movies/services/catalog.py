@@ -20,6 +20,7 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
 from django.db.models.functions import Coalesce
 
+from apps.movies.lookups import any_of
 from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import Availability
 from apps.movies.models import Title
@@ -50,7 +51,7 @@ def title_masks_refresh(*, title_ids: Iterable[int]) -> int:
     changed = 0
     with transaction.atomic():
         for start in range(0, len(ids), MASK_BATCH):
-            stale = Title.objects.filter(id__in=ids[start : start + MASK_BATCH]).exclude(**masks)
+            stale = Title.objects.filter(any_of("id", ids[start : start + MASK_BATCH])).exclude(**masks)
             changed += stale.update(**masks)
     return changed
 

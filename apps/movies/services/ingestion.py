@@ -52,6 +52,7 @@ from apps.movies.crawlers.registry import crawler_for
 from apps.movies.crawlers.vocab import GENRES_BY_SLUG
 from apps.movies.crawlers.vocab import PROVIDERS_BY_SLUG
 from apps.movies.crawlers.vocab import genre_slug
+from apps.movies.lookups import any_of
 from apps.movies.matching import NameKeys
 from apps.movies.matching import name_keys
 from apps.movies.matching import names_match
@@ -262,8 +263,8 @@ def title_match_keys_refresh(*, title_ids: Iterable[int]) -> int:
     ids = sorted(set(title_ids))
     rows: list[tuple[int, str, bool]] = []
     for chunk in _chunks(ids, BATCH):
-        TitleMatchKey.objects.filter(title_id__in=chunk).delete()
-        for title_id, *names in Title.objects.filter(id__in=chunk).values_list("id", *_NAME_FIELDS):
+        TitleMatchKey.objects.filter(any_of("title_id", chunk)).delete()
+        for title_id, *names in Title.objects.filter(any_of("id", chunk)).values_list("id", *_NAME_FIELDS):
             rows += _key_rows(title_id, name_keys(names))
     _copy_rows(TitleMatchKey, ("title_id", "key", "is_main"), rows)
     return len(rows)
@@ -395,25 +396,25 @@ class _Merger:
         kobis_codes = {r.kobis_code for r, _ in pending if r.kobis_code}
         all_keys = sorted({key for record_keys in keys.values() for key in record_keys.all})
         for chunk in _chunks(sorted(tmdb_ids), BATCH):
-            title_ids.update(Title.objects.filter(tmdb_id__in=chunk).values_list("id", flat=True))
+            title_ids.update(Title.objects.filter(any_of("tmdb_id", chunk)).values_list("id", flat=True))
         for chunk in _chunks(sorted(kobis_codes), BATCH):
-            title_ids.update(Title.objects.filter(kobis_code__in=chunk).values_list("id", flat=True))
+            title_ids.update(Title.objects.filter(any_of("kobis_code", chunk)).values_list("id", flat=True))
         for chunk in _chunks(all_keys, BATCH):
-            title_ids.update(TitleMatchKey.objects.filter(key__in=chunk).values_list("title_id", flat=True))
+            matched = TitleMatchKey.objects.filter(any_of("key", chunk))
+            title_ids.update(matched.values_list("title_id", flat=True))
 
         ids = sorted(title_ids)
         directors: dict[int, set[str]] = defaultdict(set)
         sources: dict[int, set[str]] = defaultdict(set)
         for chunk in _chunks(ids, BATCH):
             for title_id, name in Credit.objects.filter(
-                title_id__in=chunk, role=CreditRole.DIRECTOR
+                any_of("title_id", chunk), role=CreditRole.DIRECTOR
             ).values_list("title_id", "person__name"):
                 directors[title_id].add(normalise_person(name))
-            for title_id, source in (
-                SourceRecord.objects.filter(title_id__in=chunk).values_list("title_id", "source").distinct()
-            ):
+            records = SourceRecord.objects.filter(any_of("title_id", chunk))
+            for title_id, source in records.values_list("title_id", "source").distinct():
                 sources[title_id].add(source)
-            for title in Title.objects.filter(id__in=chunk).only(
+            for title in Title.objects.filter(any_of("id", chunk)).only(
                 "id", "media_type", "tmdb_id", "kobis_code", *TITLE_FIELDS
             ):
                 self._index(
@@ -549,7 +550,7 @@ class _Merger:
         key_rows: list[tuple[int, str, bool]] = []
         renamed = [c for c in changed if c.keys_changed]
         for chunk in _chunks([c.title.id for c in renamed], BATCH):
-            TitleMatchKey.objects.filter(title_id__in=chunk).delete()
+            TitleMatchKey.objects.filter(any_of("title_id", chunk)).delete()
         for candidate in self.new + renamed:
             key_rows += _key_rows(candidate.title.id, candidate.keys)
         _copy_rows(TitleMatchKey, ("title_id", "key", "is_main"), key_rows)
@@ -583,7 +584,7 @@ class _Merger:
             return
         person_ids: dict[str, int] = {}
         for chunk in _chunks(sorted(names), BATCH):
-            for person_id, name in Person.objects.filter(name__in=chunk).values_list("id", "name"):
+            for person_id, name in Person.objects.filter(any_of("name", chunk)).values_list("id", "name"):
                 person_ids.setdefault(name, person_id)
         missing = [Person(name=name[:200]) for name in sorted(names) if name not in person_ids]
         _bulk_insert(Person, missing)
@@ -649,7 +650,7 @@ class _Merger:
         current: set[tuple[int, int]] = set()
         for chunk in _chunks(record_ids, BATCH):
             current.update(
-                SourceOffer.objects.filter(source_record_id__in=chunk).values_list(
+                SourceOffer.objects.filter(any_of("source_record_id", chunk)).values_list(
                     "source_record_id", "availability_id"
                 )
             )
@@ -676,7 +677,7 @@ def _availabilities_upsert(
     found: dict[tuple[int, int, str, str], Availability] = {}
     title_ids = sorted({key[0] for key in wanted})
     for chunk in _chunks(title_ids, BATCH):
-        for availability in Availability.objects.filter(title_id__in=chunk):
+        for availability in Availability.objects.filter(any_of("title_id", chunk)):
             key = (
                 availability.title_id,
                 availability.provider_id,
@@ -733,7 +734,7 @@ def _links_remove(links: set[tuple[int, int]], *, today: datetime.date, report: 
     affected = sorted({availability_id for _, availability_id in links})
     closed = 0
     for chunk in _chunks(affected, BATCH):
-        orphans = Availability.objects.filter(id__in=chunk, ends_on__isnull=True).annotate(
+        orphans = Availability.objects.filter(any_of("id", chunk), ends_on__isnull=True).annotate(
             reports=Count("source_offers")
         )
         orphan_rows = list(orphans.filter(reports=0).values_list("id", "title_id"))
@@ -764,7 +765,7 @@ def _withdraw_unseen(*, source: str, seen: set[str], today: datetime.date, repor
     # Forget their hash, so the record is merged again (offers relinked) when it returns.
     withdrawn = sorted({record_id for record_id, _ in stale})
     for chunk in _chunks(withdrawn, BATCH):
-        SourceRecord.objects.filter(id__in=chunk).update(payload_hash="")
+        SourceRecord.objects.filter(any_of("id", chunk)).update(payload_hash="")
     return _links_remove(stale, today=today, report=report)
 
 
@@ -772,7 +773,7 @@ def _titles_touched(title_ids: set[int]) -> None:
     title_masks_refresh(title_ids=title_ids)
     ids = sorted(title_ids)
     for chunk in _chunks(ids, BATCH):
-        Title.objects.filter(id__in=chunk, search_index_dirty=False).update(search_index_dirty=True)
+        Title.objects.filter(any_of("id", chunk), search_index_dirty=False).update(search_index_dirty=True)
 
 
 # -----------------------------------------------------------------------------
@@ -846,7 +847,7 @@ def _existing_source_records(source: str, external_ids: list[str]) -> dict[str, 
     # Tuples, not model instances: a re-run looks up every record it sees.
     for chunk in _chunks(sorted(set(external_ids)), BATCH):
         for pk, external_id, title_id, payload_hash, fetched_at in SourceRecord.objects.filter(
-            source=source, external_id__in=chunk
+            any_of("external_id", chunk), source=source
         ).values_list("id", "external_id", "title_id", "payload_hash", "fetched_at"):
             record = SourceRecord(
                 id=pk,

@@ -92,6 +92,7 @@ import json
 import django
 django.setup()
 from django.core.management import call_command
+from apps.movies.lookups import any_of
 from apps.movies.models import Availability, Genre, Provider, Title
 from apps.movies.services import title_masks_refresh
 
@@ -108,7 +109,9 @@ bare = Title.objects.create(title_en="Nothing", genre_mask=3)
 first = title_masks_refresh(title_ids=[title.id, bare.id])
 again = title_masks_refresh(title_ids=[title.id, bare.id])
 masks = {t.title_en: [t.genre_mask, t.provider_mask, t.offer_mask] for t in Title.objects.all()}
-print(json.dumps({"vendor": django.db.connection.vendor, "changed": [first, again], "masks": masks}))
+none = list(Title.objects.filter(any_of("id", [])))
+vendor = django.db.connection.vendor
+print(json.dumps({"vendor": vendor, "changed": [first, again], "masks": masks, "none": none}))
 """
 
 
@@ -142,3 +145,4 @@ def test_title_masks_refresh_runs_on_the_embedded_sqlite_default(tmp_path):
         (1 << OFFER_TYPE_BITS[OfferType.NOW_SHOWING]) | (1 << OFFER_TYPE_BITS[OfferType.COMING_SOON]),
     ]
     assert answer["masks"]["Nothing"] == [0, 0, 0]
+    assert answer["none"] == []  # any_of's IN fallback, empty
