@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -916,9 +917,10 @@ def _bulk_insert(model: type[Any], objs: Sequence[Any], *, ignore_conflicts: boo
         else:
             raw.execute(f"CREATE TEMP TABLE _moochu_copy AS SELECT {columns} FROM {table} WITH NO DATA")  # noqa: S608
             target, copy_columns = "_moochu_copy", columns
+        values_of = _column_values(fields)
         with raw.copy(f"COPY {target} ({copy_columns}) FROM STDIN") as copy:
             for obj in objs:
-                values = _copy_values(obj, fields)
+                values = values_of(obj)
                 copy.write_row(values if ignore_conflicts else [obj.pk, *values])
         if ignore_conflicts:
             raw.execute(
@@ -931,17 +933,20 @@ def _bulk_insert(model: type[Any], objs: Sequence[Any], *, ignore_conflicts: boo
         obj._state.db = "default"
 
 
-def _copy_rows(model: type[Any], field_names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert plain tuples, skipping rows that already exist (no model instances built)."""
+def _copy_rows(model: type[Any], field_names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> int:
+    """Insert plain tuples, skipping rows that already exist (no model instances built).
+
+    Returns how many were inserted (on SQLite, how many were given).
+    """
     if not rows:
-        return
+        return 0
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
             [model(**dict(zip(field_names, row, strict=True))) for row in rows],
             batch_size=1000,
             ignore_conflicts=True,
         )
-        return
+        return len(rows)
     meta = model._meta
     columns = ", ".join(f'"{meta.get_field(name).column}"' for name in field_names)
     table = f'"{meta.db_table}"'
@@ -959,21 +964,36 @@ def _copy_rows(model: type[Any], field_names: Sequence[str], rows: Sequence[tupl
     return inserted
 
 
-def _copy_values(obj: Any, fields: Sequence[Any]) -> list[Any]:
-    """Column values of ``obj`` as COPY wants them (auto_now stamps applied, enums unwrapped)."""
-    values = []
-    for f in fields:
-        value = (
-            f.pre_save(obj, True)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else (getattr(obj, f.attname))
-        )
-        if isinstance(value, enum.Enum):
-            value = value.value
-        elif isinstance(f, models.JSONField | models.FileField):
-            value = f.get_db_prep_save(value, connection)
-        values.append(value)
-    return values
+def _is_stamped(f: Any) -> bool:
+    return bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+
+
+def _column_values(fields: Sequence[Any]) -> Callable[[Any], list[Any]]:
+    """A function giving an object's values of ``fields`` as COPY wants them.
+
+    auto_now stamps are applied (one timestamp for the batch), enums unwrapped, JSON and
+    file fields prepared. Built once per batch: asking every field of 60,000 titles what
+    it is was a third of an import's COPY time.
+    """
+    now = timezone.now()
+    names = [f.attname for f in fields]
+    stamped = [f.attname for f in fields if _is_stamped(f)]
+    choices = [i for i, f in enumerate(fields) if f.choices]
+    prepared = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.JSONField | models.FileField)]
+    get = operator.attrgetter(*names)
+
+    def values_of(obj: Any) -> list[Any]:
+        for name in stamped:
+            setattr(obj, name, now)
+        values = list(get(obj)) if len(names) > 1 else [get(obj)]
+        for i in choices:
+            if isinstance(values[i], enum.Enum):
+                values[i] = values[i].value
+        for i, f in prepared:
+            values[i] = f.get_db_prep_save(values[i], connection)
+        return values
+
+    return values_of
 
 
 def _bulk_update(model: type[Any], objs: Sequence[Any], fields: Sequence[str]) -> None:
@@ -1002,9 +1022,10 @@ def _bulk_update(model: type[Any], objs: Sequence[Any], fields: Sequence[str]) -
     with connection.cursor() as cursor:
         raw = cursor.cursor
         raw.execute(f"CREATE TEMP TABLE _moochu_update AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
+        values_of = _column_values(columns)
         with raw.copy(f"COPY _moochu_update ({names}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([obj.pk, *_copy_values(obj, columns)])
+                copy.write_row([obj.pk, *values_of(obj)])
         raw.execute(
             f"UPDATE {table} AS t SET {assignments} FROM _moochu_update AS v "  # noqa: S608
             f'WHERE t."{pk.column}" = v."{pk.column}"'
