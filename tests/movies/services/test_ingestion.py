@@ -7,6 +7,7 @@ import pytest
 from apps.movies.crawlers.base import SourceOfferRecord
 from apps.movies.crawlers.base import SourcePerson
 from apps.movies.crawlers.base import SourceTitle
+from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import Availability
 from apps.movies.models import Credit
 from apps.movies.models import OfferType
@@ -207,6 +208,7 @@ def test_offer_reported_again_is_reopened():
     ingest("cgv", [record("cgv", "1", offers=(offer("cgv", "now_showing"),))])
 
     assert Availability.objects.get().ends_on is None
+    assert Title.objects.get().offer_mask == 1 << OFFER_TYPE_BITS[OfferType.NOW_SHOWING]
 
 
 def test_bad_records_are_reported_and_good_ones_land():
@@ -269,7 +271,19 @@ def test_raw_payloads_are_stored_once_per_version():
 def test_genres_are_mapped_and_created():
     ingest("kobis", [record("kobis", "1", genres=("멜로/로맨스", "코미디", "기타"))])
 
-    assert sorted(Title.objects.get().genres.values_list("slug", flat=True)) == ["comedy", "romance"]
+    title = Title.objects.get()
+    assert sorted(title.genres.values_list("slug", flat=True)) == ["comedy", "romance"]
+    assert title.genre_mask == sum(1 << bit for bit in title.genres.values_list("bit", flat=True))
+
+
+def test_genre_added_by_a_second_source_reaches_the_mask():
+    ingest("cgv", [record("cgv", "1", genres=("코미디",))])
+
+    ingest("kobis", [record("kobis", "K1", genres=("드라마",))])
+
+    title = Title.objects.get()
+    assert title.genres.count() == 2
+    assert title.genre_mask == sum(1 << bit for bit in title.genres.values_list("bit", flat=True))
 
 
 def test_failure_midway_writes_nothing(monkeypatch):
