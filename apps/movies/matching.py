@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 
 # "Matrix, The" (MovieLens, ggplot2) → "The Matrix"; articles then drop out entirely.
 _TRAILING_ARTICLE = re.compile(
@@ -57,7 +56,7 @@ _ANDS = re.compile(r"\s*&\s*|\s+and\s+|\s+그리고\s+", re.I)
 _HANGUL_DIGIT = re.compile(r"(?<=[\uac00-\ud7a3])(?=\d)|(?<=\d)(?=[\uac00-\ud7a3])")
 # Cheap substring tests that tell when a pattern cannot match: most names have no
 # subtitle, year, article or ampersand, and skipping the regex halves a name's cost.
-_SUBTITLE_MARKS = (":", "：", "-", "–", "—", "~")
+_SUBTITLE_MARKS = frozenset(":：-–—~")
 
 
 def _fold(text: str) -> str:
@@ -114,7 +113,7 @@ def _without_year(text: str) -> str:
 
 
 def _split_subtitle(text: str) -> list[str]:
-    if any(mark in text for mark in _SUBTITLE_MARKS):
+    if not _SUBTITLE_MARKS.isdisjoint(text):
         return _SUBTITLE.split(text, maxsplit=1)
     return [text]
 
@@ -141,7 +140,7 @@ class NameKeys:
     plain: frozenset[str]  # full keys of names without a subtitle
     main: frozenset[str]  # names with a subtitle, cut before it
 
-    @cached_property  # asked for every lookup and every index entry
+    @property
     def all(self) -> frozenset[str]:
         return self.full | self.main
 
