@@ -117,9 +117,16 @@ _CREDIT_ROLES = frozenset(CreditRole.values)
 
 @dataclass
 class IngestReport:
+    """What one run did. Every record listed lands in exactly one of the counts:
+    new + updated + unchanged + failed is the number of records."""
+
+    # Records that became a new title (one title each).
     new: int = 0
+    # New or changed records merged into a title that already existed.
     updated: int = 0
+    # Records whose content is the same as last run's: skipped.
     unchanged: int = 0
+    # Offers closed because no source reports them any more.
     closed: int = 0
     errors: list[RecordError] = field(default_factory=list)
     # Titles created or changed in any way (fields, genres, people, offers).
@@ -628,8 +635,9 @@ class _Merger:
                 updated.append(known)
         _bulk_insert(SourceRecord, created)
         _bulk_update(SourceRecord, updated, ["title", "payload_hash", "fetched_at"])
-        self.report.new += len(created)
-        self.report.updated += len(updated)
+        # A title is new once, however many of this run's records it took in.
+        self.report.new += len(self.new)
+        self.report.updated += len(assigned) - len(self.new)
         return existing
 
     def _write_offers(

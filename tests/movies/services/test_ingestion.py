@@ -54,7 +54,7 @@ def test_same_film_from_cinema_and_ott_becomes_one_title_with_two_offers():
     )
 
     # then
-    assert report.new == 1
+    assert (report.new, report.updated) == (0, 1)
     title = Title.objects.get()
     assert {a.provider.slug for a in title.availabilities.all()} == {"cgv", "netflix"}
     assert SourceRecord.objects.filter(title=title).count() == 2
@@ -354,3 +354,26 @@ def test_rename_to_a_subtitled_name_stores_its_new_keys_for_later_runs():
     assert title.title_ko == "어벤져스: 엔드게임"
     assert ("어벤져스", True) in set(title.match_keys.values_list("key", "is_main"))
     assert SourceRecord.objects.filter(title=title).count() == 3
+
+
+def test_run_counts_new_titles_merged_unchanged_and_failed_records_once_each():
+    # given 기생충 from a cinema, and 괴물 already ingested from this source
+    ingest("cgv", [record("cgv", "1", title_ko="기생충", year=2019)])
+    ingest("daum", [record("daum", "2", title_ko="괴물", year=2006)])
+
+    # when Daum lists 괴물 again, 기생충 for the first time, a new film twice (two ids)
+    # and a record without a name
+    report = ingest(
+        "daum",
+        [
+            record("daum", "2", title_ko="괴물", year=2006),
+            record("daum", "3", title_ko="기생충", year=2019),
+            record("daum", "4", title_ko="파묘", year=2024),
+            record("daum", "5", title_ko="파묘", year=2024),
+            record("daum", "6", title_ko=""),
+        ],
+    )
+
+    # then one new title, two records merged into titles, one unchanged, one failed
+    assert (report.new, report.updated, report.unchanged, report.failed) == (1, 2, 1, 1)
+    assert Title.objects.count() == 3
