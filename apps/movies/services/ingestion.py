@@ -785,8 +785,8 @@ def _withdraw_unseen(*, source: str, seen: set[str], today: datetime.date, repor
 
 
 def _titles_touched(report: IngestReport) -> None:
-    # A rename alone leaves the masks as they were: TMDB renaming 58,788 titles made
-    # 47,000 of them no mask work.
+    # A rename alone leaves the masks as they were: the benchmark's TMDB view renames
+    # all 58,788 ggplot2 titles but brings offers to a fifth of them.
     title_masks_refresh(title_ids=report.mask_title_ids)
     ids = sorted(report.title_ids)
     for chunk in _chunks(ids, BATCH):
