@@ -53,6 +53,10 @@ _HANGUL_NUMERALS = {
 _SEQUEL_SUFFIX = re.compile(r"^(\d+)(?:편|부|탄)$")
 _SEQUEL_WORDS = {"편", "부", "탄"}
 _ANDS = re.compile(r"\s*&\s*|\s+and\s+|\s+그리고\s+", re.I)
+_HANGUL_DIGIT = re.compile(r"(?<=[\uac00-\ud7a3])(?=\d)|(?<=\d)(?=[\uac00-\ud7a3])")
+# Cheap substring tests that tell when a pattern cannot match: most names have no
+# subtitle, year, article or ampersand, and skipping the regex halves a name's cost.
+_SUBTITLE_MARKS = frozenset(":：-–—~")
 
 
 def _fold(text: str) -> str:
@@ -67,16 +71,18 @@ def _fold(text: str) -> str:
 def _words(text: str) -> list[str]:
     text = _fold(text)
     text = text.replace("’", "'").replace("`", "'")
-    text = _ANDS.sub(" and ", text)
-    # Split digits from Hangul so "범죄도시2" and "범죄도시 2" give the same words.
-    text = re.sub(r"(?<=[\uac00-\ud7a3])(?=\d)|(?<=\d)(?=[\uac00-\ud7a3])", " ", text)
+    if "&" in text or "and" in text or "그리고" in text:
+        text = _ANDS.sub(" and ", text)
+    if not text.isascii():
+        # Split digits from Hangul so "범죄도시2" and "범죄도시 2" give the same words.
+        text = _HANGUL_DIGIT.sub(" ", text)
     text = text.replace("'", "")
     words = _WORD.findall(text)
     if words and words[0] in _LEADING_ARTICLES and len(words) > 1:
         words = words[1:]
     out: list[str] = []
     for index, word in enumerate(words):
-        sequel = _SEQUEL_SUFFIX.match(word)
+        sequel = _SEQUEL_SUFFIX.match(word) if word[-1] in _SEQUEL_WORDS else None
         if sequel:
             word = sequel.group(1)
         elif word in _SEQUEL_WORDS and out and out[-1].isdigit():
@@ -90,15 +96,31 @@ def _words(text: str) -> list[str]:
 
 
 def _unarticle(text: str) -> str:
+    if "," not in text:
+        return text
     match = _TRAILING_ARTICLE.match(text.strip())
     if match:
         return f"{match.group('article')} {match.group('name')}"
     return text
 
 
+def _without_year(text: str) -> str:
+    """NFKC, and no trailing "(2019)"."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if text.rstrip()[-1:] in (")", "]"):
+        text = _YEAR_SUFFIX.sub("", text)
+    return text
+
+
+def _split_subtitle(text: str) -> list[str]:
+    if not _SUBTITLE_MARKS.isdisjoint(text):
+        return _SUBTITLE.split(text, maxsplit=1)
+    return [text]
+
+
 def normalise_title(text: str) -> str:
     """The spacing-, punctuation-, article- and numeral-insensitive form of a name."""
-    text = _YEAR_SUFFIX.sub("", unicodedata.normalize("NFKC", text or ""))
+    text = _without_year(text)
     key = "".join(_words(_unarticle(text)))
     # A name of symbols only ("$", "+1") is its own key rather than none.
     return key or re.sub(r"\s+", "", _fold(text))
@@ -106,8 +128,8 @@ def normalise_title(text: str) -> str:
 
 def main_title(text: str) -> str:
     """The name without its subtitle, normalised; equal to the full key when there is none."""
-    text = _YEAR_SUFFIX.sub("", unicodedata.normalize("NFKC", text or ""))
-    head = _SUBTITLE.split(text, maxsplit=1)[0]
+    text = _without_year(text)
+    head = _split_subtitle(text)[0]
     # "Matrix Reloaded, The: …" → strip the article of the head.
     return "".join(_words(_unarticle(head)))
 
@@ -128,13 +150,13 @@ def name_keys(names: Iterable[str]) -> NameKeys:
     plain: set[str] = set()
     main: set[str] = set()
     for name in names:
-        text = _YEAR_SUFFIX.sub("", unicodedata.normalize("NFKC", name or ""))
+        text = _without_year(name)
         key = "".join(_words(_unarticle(text))) or re.sub(r"\s+", "", _fold(text))
         if not key:
             continue
         full.add(key)
         # Same as main_title(), without normalising a name twice when it has no subtitle.
-        parts = _SUBTITLE.split(text, maxsplit=1)
+        parts = _split_subtitle(text)
         head = "".join(_words(_unarticle(parts[0]))) if len(parts) > 1 else key
         if head and head != key:
             main.add(head)

@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -52,13 +53,13 @@ from apps.movies.crawlers.registry import crawler_for
 from apps.movies.crawlers.vocab import GENRES_BY_SLUG
 from apps.movies.crawlers.vocab import PROVIDERS_BY_SLUG
 from apps.movies.crawlers.vocab import genre_slug
+from apps.movies.lookups import any_of
 from apps.movies.matching import NameKeys
 from apps.movies.matching import name_keys
 from apps.movies.matching import names_match
 from apps.movies.matching import normalise_person
 from apps.movies.matching import years_compatible
 from apps.movies.models import MAX_MASK_BITS
-from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import AgeRating
 from apps.movies.models import Availability
 from apps.movies.models import CrawlRun
@@ -107,17 +108,31 @@ TITLE_FIELDS = (
 )
 _NAME_FIELDS = ("title_ko", "title_en", "title_original")
 _MAX_NAME = 300
+# Django builds a choices enum's .values list on every access: once per record added up.
+_MEDIA_TYPES = frozenset(MediaType.values)
+_AGE_RATINGS = frozenset(AgeRating.values)
+_OFFER_TYPES = frozenset(OfferType.values)
+_CREDIT_ROLES = frozenset(CreditRole.values)
 
 
 @dataclass
 class IngestReport:
+    """What one run did. Every record listed lands in exactly one of the counts:
+    new + updated + unchanged + failed is the number of records."""
+
+    # Records that became a new title (one title each).
     new: int = 0
+    # New or changed records merged into a title that already existed.
     updated: int = 0
+    # Records whose content is the same as last run's: skipped.
     unchanged: int = 0
+    # Offers closed because no source reports them any more.
     closed: int = 0
     errors: list[RecordError] = field(default_factory=list)
     # Titles created or changed in any way (fields, genres, people, offers).
     title_ids: set[int] = field(default_factory=set)
+    # Titles whose genres or offers changed: only these can have stale filter masks.
+    mask_title_ids: set[int] = field(default_factory=set)
     # Titles whose poster should be copied (a new or changed poster_source_url).
     poster_title_ids: set[int] = field(default_factory=set)
 
@@ -158,6 +173,7 @@ def source_records_ingest(
     seen.update(record.external_id for record, _ in valid)
 
     with transaction.atomic():
+        _jit_off_for_this_transaction()
         existing = _existing_source_records(source, [record.external_id for record, _ in valid])
         pending: list[tuple[SourceTitle, str]] = []
         for record, payload_hash in valid:
@@ -178,8 +194,20 @@ def source_records_ingest(
         if complete:
             report.closed += _withdraw_unseen(source=source, seen=seen, today=today, report=report)
         if report.title_ids:
-            _titles_touched(report.title_ids)
+            _titles_touched(report)
     return report
+
+
+def _jit_off_for_this_transaction() -> None:
+    """No PostgreSQL JIT for an import's bulk statements (call inside ``transaction.atomic``).
+
+    Their plans cost enough to trigger JIT, which then spent ~1 s compiling each
+    5,000-title statement that runs in 0.1-0.3 s without it (a mask refresh of 58,788
+    titles: 22 s with, 4 s without). ``SET LOCAL`` ends with the transaction.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
 
 
 def record_payload_hash(record: SourceTitle) -> str:
@@ -245,8 +273,8 @@ def title_match_keys_refresh(*, title_ids: Iterable[int]) -> int:
     ids = sorted(set(title_ids))
     rows: list[tuple[int, str, bool]] = []
     for chunk in _chunks(ids, BATCH):
-        TitleMatchKey.objects.filter(title_id__in=chunk).delete()
-        for title_id, *names in Title.objects.filter(id__in=chunk).values_list("id", *_NAME_FIELDS):
+        TitleMatchKey.objects.filter(any_of("title_id", chunk)).delete()
+        for title_id, *names in Title.objects.filter(any_of("id", chunk)).values_list("id", *_NAME_FIELDS):
             rows += _key_rows(title_id, name_keys(names))
     _copy_rows(TitleMatchKey, ("title_id", "key", "is_main"), rows)
     return len(rows)
@@ -296,16 +324,16 @@ def _problem_of(source: str, record: SourceTitle) -> str | None:
         return f"implausible year {record.year}"
     if record.runtime_minutes is not None and not 0 < record.runtime_minutes < 2000:
         return f"implausible runtime {record.runtime_minutes}"
-    if record.media_type not in MediaType.values:
+    if record.media_type not in _MEDIA_TYPES:
         return f"unknown media type {record.media_type!r}"
-    if record.age_rating not in AgeRating.values:
+    if record.age_rating not in _AGE_RATINGS:
         return f"unknown age rating {record.age_rating!r}"
     if len(record.poster_url) > 500:
         return "poster url longer than 500 characters"
     for offer in record.offers:
         if offer.provider not in PROVIDERS_BY_SLUG:
             return f"unknown provider {offer.provider!r}"
-        if offer.offer_type not in OfferType.values:
+        if offer.offer_type not in _OFFER_TYPES:
             return f"unknown offer type {offer.offer_type!r}"
     return None
 
@@ -323,6 +351,8 @@ class _Candidate:
     sources: set[str]
     is_new: bool = False
     changed_fields: set[str] = field(default_factory=set)
+    # Renamed to names that normalise differently: its stored match keys are stale.
+    keys_changed: bool = False
 
 
 class _Merger:
@@ -338,10 +368,13 @@ class _Merger:
         self.by_tmdb: dict[tuple[str, int], _Candidate] = {}
         self.by_kobis: dict[str, _Candidate] = {}
         self.new: list[_Candidate] = []
+        # Names seen in this run, normalised once: a renamed title usually takes the very
+        # names of the record that renamed it.
+        self.keys_by_names: dict[tuple[str, ...], NameKeys] = {}
 
     # -- orchestration --------------------------------------------------------
     def run(self, pending: list[tuple[SourceTitle, str]], existing: dict[str, SourceRecord]) -> None:
-        keys = {record.external_id: name_keys(_names(record)) for record, _ in pending}
+        keys = {record.external_id: self._keys_of(record) for record, _ in pending}
         self._load_candidates(pending, keys, existing)
 
         assigned: list[tuple[SourceTitle, str, _Candidate]] = []
@@ -373,35 +406,42 @@ class _Merger:
         kobis_codes = {r.kobis_code for r, _ in pending if r.kobis_code}
         all_keys = sorted({key for record_keys in keys.values() for key in record_keys.all})
         for chunk in _chunks(sorted(tmdb_ids), BATCH):
-            title_ids.update(Title.objects.filter(tmdb_id__in=chunk).values_list("id", flat=True))
+            title_ids.update(Title.objects.filter(any_of("tmdb_id", chunk)).values_list("id", flat=True))
         for chunk in _chunks(sorted(kobis_codes), BATCH):
-            title_ids.update(Title.objects.filter(kobis_code__in=chunk).values_list("id", flat=True))
+            title_ids.update(Title.objects.filter(any_of("kobis_code", chunk)).values_list("id", flat=True))
         for chunk in _chunks(all_keys, BATCH):
-            title_ids.update(TitleMatchKey.objects.filter(key__in=chunk).values_list("title_id", flat=True))
+            matched = TitleMatchKey.objects.filter(any_of("key", chunk))
+            title_ids.update(matched.values_list("title_id", flat=True))
 
         ids = sorted(title_ids)
         directors: dict[int, set[str]] = defaultdict(set)
         sources: dict[int, set[str]] = defaultdict(set)
         for chunk in _chunks(ids, BATCH):
             for title_id, name in Credit.objects.filter(
-                title_id__in=chunk, role=CreditRole.DIRECTOR
+                any_of("title_id", chunk), role=CreditRole.DIRECTOR
             ).values_list("title_id", "person__name"):
                 directors[title_id].add(normalise_person(name))
-            for title_id, source in (
-                SourceRecord.objects.filter(title_id__in=chunk).values_list("title_id", "source").distinct()
-            ):
+            records = SourceRecord.objects.filter(any_of("title_id", chunk))
+            for title_id, source in records.values_list("title_id", "source").distinct():
                 sources[title_id].add(source)
-            for title in Title.objects.filter(id__in=chunk).only(
+            for title in Title.objects.filter(any_of("id", chunk)).only(
                 "id", "media_type", "tmdb_id", "kobis_code", *TITLE_FIELDS
             ):
                 self._index(
                     _Candidate(
                         title=title,
-                        keys=name_keys(_names(title)),
+                        keys=self._keys_of(title),
                         directors=directors[title.id],
                         sources=sources[title.id],
                     )
                 )
+
+    def _keys_of(self, obj: SourceTitle | Title) -> NameKeys:
+        names = tuple(_names(obj))
+        keys = self.keys_by_names.get(names)
+        if keys is None:
+            keys = self.keys_by_names[names] = name_keys(names)
+        return keys
 
     def _index(self, candidate: _Candidate) -> None:
         title = candidate.title
@@ -501,8 +541,12 @@ class _Merger:
             candidate.changed_fields.add("kobis_code")
             self.by_kobis[record.kobis_code] = candidate
         if candidate.changed_fields & set(_NAME_FIELDS):
-            candidate.keys = name_keys(_names(title))
-            self._index(candidate)
+            keys = self._keys_of(title)
+            if keys != candidate.keys:
+                # "Matrix, The" renamed "The Matrix" keeps its keys; only new keys are written.
+                candidate.keys = keys
+                candidate.keys_changed = True
+                self._index(candidate)
 
     def _write_titles(self) -> None:
         new_titles = [c.title for c in self.new]
@@ -514,9 +558,9 @@ class _Merger:
         _bulk_update(Title, [c.title for c in changed], fields_changed)
 
         key_rows: list[tuple[int, str, bool]] = []
-        renamed = [c for c in changed if c.changed_fields & set(_NAME_FIELDS)]
+        renamed = [c for c in changed if c.keys_changed]
         for chunk in _chunks([c.title.id for c in renamed], BATCH):
-            TitleMatchKey.objects.filter(title_id__in=chunk).delete()
+            TitleMatchKey.objects.filter(any_of("title_id", chunk)).delete()
         for candidate in self.new + renamed:
             key_rows += _key_rows(candidate.title.id, candidate.keys)
         _copy_rows(TitleMatchKey, ("title_id", "key", "is_main"), key_rows)
@@ -543,6 +587,7 @@ class _Merger:
         rows = [(t, genre_ids[slug]) for t, slug in wanted]
         if _copy_rows(through, ("title_id", "genre_id"), rows):
             self.report.title_ids.update(t for t, _ in wanted)
+            self.report.mask_title_ids.update(t for t, _ in wanted)
 
     def _write_people(self, assigned: list[tuple[SourceTitle, str, _Candidate]]) -> None:
         names = {p.name.strip() for record, _, _ in assigned for p in record.people if p.name.strip()}
@@ -550,7 +595,7 @@ class _Merger:
             return
         person_ids: dict[str, int] = {}
         for chunk in _chunks(sorted(names), BATCH):
-            for person_id, name in Person.objects.filter(name__in=chunk).values_list("id", "name"):
+            for person_id, name in Person.objects.filter(any_of("name", chunk)).values_list("id", "name"):
                 person_ids.setdefault(name, person_id)
         missing = [Person(name=name[:200]) for name in sorted(names) if name not in person_ids]
         _bulk_insert(Person, missing)
@@ -559,7 +604,7 @@ class _Merger:
         for record, _, candidate in assigned:
             for person in record.people:
                 name = person.name.strip()
-                if name and person.role in CreditRole.values:
+                if name and person.role in _CREDIT_ROLES:
                     key = (candidate.title.id, person_ids[name], person.role)
                     credits.setdefault(key, person.order)
         rows = [Credit(title_id=t, person_id=p, role=role, order=o) for (t, p, role), o in credits.items()]
@@ -590,8 +635,9 @@ class _Merger:
                 updated.append(known)
         _bulk_insert(SourceRecord, created)
         _bulk_update(SourceRecord, updated, ["title", "payload_hash", "fetched_at"])
-        self.report.new += len(created)
-        self.report.updated += len(updated)
+        # A title is new once, however many of this run's records it took in.
+        self.report.new += len(self.new)
+        self.report.updated += len(assigned) - len(self.new)
         return existing
 
     def _write_offers(
@@ -616,7 +662,7 @@ class _Merger:
         current: set[tuple[int, int]] = set()
         for chunk in _chunks(record_ids, BATCH):
             current.update(
-                SourceOffer.objects.filter(source_record_id__in=chunk).values_list(
+                SourceOffer.objects.filter(any_of("source_record_id", chunk)).values_list(
                     "source_record_id", "availability_id"
                 )
             )
@@ -643,7 +689,7 @@ def _availabilities_upsert(
     found: dict[tuple[int, int, str, str], Availability] = {}
     title_ids = sorted({key[0] for key in wanted})
     for chunk in _chunks(title_ids, BATCH):
-        for availability in Availability.objects.filter(title_id__in=chunk):
+        for availability in Availability.objects.filter(any_of("title_id", chunk)):
             key = (
                 availability.title_id,
                 availability.provider_id,
@@ -670,6 +716,7 @@ def _availabilities_upsert(
             create.append(availability)
             found[key] = availability
             report.title_ids.add(title_id)
+            report.mask_title_ids.add(title_id)
             continue
         changed = False
         if availability.ends_on is not None:  # reported again: reopen
@@ -685,6 +732,7 @@ def _availabilities_upsert(
             availability.observed_on = today
             update.append(availability)
             report.title_ids.add(availability.title_id)
+            report.mask_title_ids.add(availability.title_id)
     _bulk_insert(Availability, create)
     _bulk_update(Availability, update, ["ends_on", "link", "starts_on", "observed_on"])
     return {key: availability.id for key, availability in found.items()}
@@ -700,7 +748,7 @@ def _links_remove(links: set[tuple[int, int]], *, today: datetime.date, report: 
     affected = sorted({availability_id for _, availability_id in links})
     closed = 0
     for chunk in _chunks(affected, BATCH):
-        orphans = Availability.objects.filter(id__in=chunk, ends_on__isnull=True).annotate(
+        orphans = Availability.objects.filter(any_of("id", chunk), ends_on__isnull=True).annotate(
             reports=Count("source_offers")
         )
         orphan_rows = list(orphans.filter(reports=0).values_list("id", "title_id"))
@@ -709,6 +757,7 @@ def _links_remove(links: set[tuple[int, int]], *, today: datetime.date, report: 
                 ends_on=today, updated_at=timezone.now()
             )
             report.title_ids.update(row[1] for row in orphan_rows)
+            report.mask_title_ids.update(row[1] for row in orphan_rows)
             closed += len(orphan_rows)
     return closed
 
@@ -731,53 +780,17 @@ def _withdraw_unseen(*, source: str, seen: set[str], today: datetime.date, repor
     # Forget their hash, so the record is merged again (offers relinked) when it returns.
     withdrawn = sorted({record_id for record_id, _ in stale})
     for chunk in _chunks(withdrawn, BATCH):
-        SourceRecord.objects.filter(id__in=chunk).update(payload_hash="")
+        SourceRecord.objects.filter(any_of("id", chunk)).update(payload_hash="")
     return _links_remove(stale, today=today, report=report)
 
 
-def _titles_touched(title_ids: set[int]) -> None:
-    ids = sorted(title_ids)
+def _titles_touched(report: IngestReport) -> None:
+    # A rename alone leaves the masks as they were: the benchmark's TMDB view renames
+    # all 58,788 ggplot2 titles but brings offers to a fifth of them.
+    title_masks_refresh(title_ids=report.mask_title_ids)
+    ids = sorted(report.title_ids)
     for chunk in _chunks(ids, BATCH):
-        if len(ids) > _MASKS_VIA_CATALOG:
-            _title_masks_write(chunk)
-        else:
-            title_masks_refresh(title_ids=chunk)
-        Title.objects.filter(id__in=chunk, search_index_dirty=False).update(search_index_dirty=True)
-
-
-# Above this many touched titles (an import, not a crawl), masks are written with one
-# VALUES join instead of title_masks_refresh's bulk_update.
-_MASKS_VIA_CATALOG = 200
-
-
-def _title_masks_write(ids: Sequence[int]) -> None:
-    """The masks title_masks_refresh computes, written with one VALUES join.
-
-    title_masks_refresh writes through bulk_update (CASE WHEN per row): fine for a
-    crawl's few hundred titles, minutes for an import of 60,000.
-    """
-    genre_bits: dict[int, int] = defaultdict(int)
-    provider_bits: dict[int, int] = defaultdict(int)
-    offer_bits: dict[int, int] = defaultdict(int)
-    for title_id, bit in Title.genres.through.objects.filter(title_id__in=ids).values_list(
-        "title_id", "genre__bit"
-    ):
-        genre_bits[title_id] |= 1 << bit
-    for title_id, bit, offer_type in Availability.objects.filter(
-        title_id__in=ids, ends_on__isnull=True
-    ).values_list("title_id", "provider__bit", "offer_type"):
-        provider_bits[title_id] |= 1 << bit
-        offer_bits[title_id] |= 1 << OFFER_TYPE_BITS[offer_type]
-    changed: list[Title] = []
-    current = Title.objects.filter(id__in=ids).values_list("id", "genre_mask", "provider_mask", "offer_mask")
-    for title_id, *stored in current:
-        masks = [genre_bits[title_id], provider_bits[title_id], offer_bits[title_id]]
-        if masks != stored:
-            # A bare instance carrying only what _bulk_update writes.
-            changed.append(
-                Title(id=title_id, genre_mask=masks[0], provider_mask=masks[1], offer_mask=masks[2])
-            )
-    _bulk_update(Title, changed, ["genre_mask", "provider_mask", "offer_mask"])
+        Title.objects.filter(any_of("id", chunk), search_index_dirty=False).update(search_index_dirty=True)
 
 
 # -----------------------------------------------------------------------------
@@ -851,7 +864,7 @@ def _existing_source_records(source: str, external_ids: list[str]) -> dict[str, 
     # Tuples, not model instances: a re-run looks up every record it sees.
     for chunk in _chunks(sorted(set(external_ids)), BATCH):
         for pk, external_id, title_id, payload_hash, fetched_at in SourceRecord.objects.filter(
-            source=source, external_id__in=chunk
+            any_of("external_id", chunk), source=source
         ).values_list("id", "external_id", "title_id", "payload_hash", "fetched_at"):
             record = SourceRecord(
                 id=pk,
@@ -920,9 +933,10 @@ def _bulk_insert(model: type[Any], objs: Sequence[Any], *, ignore_conflicts: boo
         else:
             raw.execute(f"CREATE TEMP TABLE _moochu_copy AS SELECT {columns} FROM {table} WITH NO DATA")  # noqa: S608
             target, copy_columns = "_moochu_copy", columns
+        values_of = _column_values(fields)
         with raw.copy(f"COPY {target} ({copy_columns}) FROM STDIN") as copy:
             for obj in objs:
-                values = _copy_values(obj, fields)
+                values = values_of(obj)
                 copy.write_row(values if ignore_conflicts else [obj.pk, *values])
         if ignore_conflicts:
             raw.execute(
@@ -935,17 +949,20 @@ def _bulk_insert(model: type[Any], objs: Sequence[Any], *, ignore_conflicts: boo
         obj._state.db = "default"
 
 
-def _copy_rows(model: type[Any], field_names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert plain tuples, skipping rows that already exist (no model instances built)."""
+def _copy_rows(model: type[Any], field_names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> int:
+    """Insert plain tuples, skipping rows that already exist (no model instances built).
+
+    Returns how many were inserted (on SQLite, how many were given).
+    """
     if not rows:
-        return
+        return 0
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
             [model(**dict(zip(field_names, row, strict=True))) for row in rows],
             batch_size=1000,
             ignore_conflicts=True,
         )
-        return
+        return len(rows)
     meta = model._meta
     columns = ", ".join(f'"{meta.get_field(name).column}"' for name in field_names)
     table = f'"{meta.db_table}"'
@@ -963,21 +980,36 @@ def _copy_rows(model: type[Any], field_names: Sequence[str], rows: Sequence[tupl
     return inserted
 
 
-def _copy_values(obj: Any, fields: Sequence[Any]) -> list[Any]:
-    """Column values of ``obj`` as COPY wants them (auto_now stamps applied, enums unwrapped)."""
-    values = []
-    for f in fields:
-        value = (
-            f.pre_save(obj, True)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else (getattr(obj, f.attname))
-        )
-        if isinstance(value, enum.Enum):
-            value = value.value
-        elif isinstance(f, models.JSONField | models.FileField):
-            value = f.get_db_prep_save(value, connection)
-        values.append(value)
-    return values
+def _is_stamped(f: Any) -> bool:
+    return bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+
+
+def _column_values(fields: Sequence[Any]) -> Callable[[Any], list[Any]]:
+    """A function giving an object's values of ``fields`` as COPY wants them.
+
+    auto_now stamps are applied (one timestamp for the batch), enums unwrapped, JSON and
+    file fields prepared. Built once per batch: asking every field of 60,000 titles what
+    it is was a third of an import's COPY time.
+    """
+    now = timezone.now()
+    names = [f.attname for f in fields]
+    stamped = [f.attname for f in fields if _is_stamped(f)]
+    choices = [i for i, f in enumerate(fields) if f.choices]
+    prepared = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.JSONField | models.FileField)]
+    get = operator.attrgetter(*names)
+
+    def values_of(obj: Any) -> list[Any]:
+        for name in stamped:
+            setattr(obj, name, now)
+        values = list(get(obj)) if len(names) > 1 else [get(obj)]
+        for i in choices:
+            if isinstance(values[i], enum.Enum):
+                values[i] = values[i].value
+        for i, f in prepared:
+            values[i] = f.get_db_prep_save(values[i], connection)
+        return values
+
+    return values_of
 
 
 def _bulk_update(model: type[Any], objs: Sequence[Any], fields: Sequence[str]) -> None:
@@ -1006,9 +1038,10 @@ def _bulk_update(model: type[Any], objs: Sequence[Any], fields: Sequence[str]) -
     with connection.cursor() as cursor:
         raw = cursor.cursor
         raw.execute(f"CREATE TEMP TABLE _moochu_update AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
+        values_of = _column_values(columns)
         with raw.copy(f"COPY _moochu_update ({names}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([obj.pk, *_copy_values(obj, columns)])
+                copy.write_row([obj.pk, *values_of(obj)])
         raw.execute(
             f"UPDATE {table} AS t SET {assignments} FROM _moochu_update AS v "  # noqa: S608
             f'WHERE t."{pk.column}" = v."{pk.column}"'

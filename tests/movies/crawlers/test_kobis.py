@@ -58,8 +58,8 @@ def test_kobis_and_cinema_records_end_in_one_title_per_film():
     run = crawl_run_execute(source="kobis", client=replay_client("kobis")[0])
 
     # then each film is still one title, now with its KOBIS code
-    assert run.new_count == 3  # three new source records …
-    assert Title.objects.count() == titles_before + 1  # … but only 서울의 봄 is a new title
+    assert (run.new_count, run.updated_count) == (1, 2)  # 서울의 봄 is new; two merged into cinema titles
+    assert Title.objects.count() == titles_before + 1
     assert Title.objects.filter(title_ko__startswith="하얼빈").count() == 1
     gladiator = Title.objects.get(kobis_code="20246313")
     assert gladiator.title_ko == "글래디에이터 2"  # the register is the more trusted name

@@ -44,7 +44,9 @@ def test_crawl_run_records_counts_and_merges_cinemas_with_otts(django_capture_on
 
     assert (megabox.status, megabox.new_count, megabox.failed_count) == (CrawlRunStatus.SUCCEEDED, 7, 0)
     assert megabox.finished_at is not None
-    assert (cgv.status, cgv.new_count, cgv.errors[0]["level"]) == (CrawlRunStatus.SUCCEEDED, 4, "warning")
+    assert (cgv.status, cgv.errors[0]["level"]) == (CrawlRunStatus.SUCCEEDED, "warning")
+    # 무파사 and 검은 수녀들 are new titles; 하얼빈 and 소방관 merged into Megabox's
+    assert (cgv.new_count, cgv.updated_count, cgv.unchanged_count, cgv.failed_count) == (2, 2, 0, 0)
     harbin = Title.objects.get(title_ko="하얼빈")
     assert sorted(harbin.availabilities.values_list("provider__slug", flat=True)) == ["cgv", "megabox"]
     assert harbin.title_en == "HARBIN"

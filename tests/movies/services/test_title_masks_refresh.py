@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import OfferType
+from apps.movies.models import Title
 from apps.movies.services import title_masks_refresh
 from tests.factories import AvailabilityFactory
 from tests.factories import GenreFactory
@@ -13,6 +19,8 @@ from tests.factories import ProviderFactory
 from tests.factories import TitleFactory
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_title_masks_refresh_sets_bits_of_genres_and_open_offers():
@@ -45,3 +53,96 @@ def test_title_masks_refresh_reports_no_change_on_rerun():
     assert title_masks_refresh(title_ids=[title.id]) == 0
     title.refresh_from_db()
     assert title.genre_mask == 1 << 62  # the top usable bit still fits a signed bigint
+
+
+def test_title_masks_refresh_writes_every_batch_and_only_stale_titles(monkeypatch):
+    # given five titles refreshed two per UPDATE, one of them already right
+    monkeypatch.setattr("apps.movies.services.catalog.MASK_BATCH", 2)
+    netflix = ProviderFactory(bit=5)
+    titles = TitleFactory.create_batch(5)
+    for title in titles:
+        AvailabilityFactory(title=title, provider=netflix, offer_type=OfferType.COMING_SOON)
+    Title.objects.filter(id=titles[0].id).update(provider_mask=1 << 5, offer_mask=1 << 4)
+    untouched = Title.objects.get(id=titles[0].id).updated_at
+
+    # when
+    changed = title_masks_refresh(title_ids=[t.id for t in reversed(titles)])
+
+    # then
+    assert changed == 4
+    masks = set(Title.objects.values_list("provider_mask", "offer_mask"))
+    assert masks == {(1 << 5, 1 << OFFER_TYPE_BITS[OfferType.COMING_SOON])}
+    assert Title.objects.get(id=titles[0].id).updated_at == untouched
+
+
+def test_title_masks_refresh_clears_masks_of_titles_without_rows():
+    title = TitleFactory()
+    Title.objects.filter(id=title.id).update(genre_mask=7, provider_mask=7, offer_mask=7)
+
+    assert title_masks_refresh(title_ids=[title.id]) == 1
+    assert Title.objects.values_list("genre_mask", "provider_mask", "offer_mask").get(id=title.id) == (
+        0,
+        0,
+        0,
+    )
+
+
+SQLITE_SCRIPT = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+from apps.movies.lookups import any_of
+from apps.movies.models import Availability, Genre, Provider, Title
+from apps.movies.services import title_masks_refresh
+
+call_command("migrate", verbosity=0)
+drama = Genre.objects.create(slug="drama", name_ko="드라마", name_en="Drama", bit=62)
+cgv = Provider.objects.create(slug="cgv", name="CGV", kind="cinema", bit=40)
+netflix = Provider.objects.create(slug="netflix", name="Netflix", kind="ott", bit=0)
+title = Title.objects.create(title_en="Parasite")
+title.genres.add(drama)
+Availability.objects.create(title=title, provider=cgv, offer_type="now_showing")
+Availability.objects.create(title=title, provider=cgv, offer_type="coming_soon")
+Availability.objects.create(title=title, provider=netflix, offer_type="stream", ends_on="2024-01-01")
+bare = Title.objects.create(title_en="Nothing", genre_mask=3)
+first = title_masks_refresh(title_ids=[title.id, bare.id])
+again = title_masks_refresh(title_ids=[title.id, bare.id])
+masks = {t.title_en: [t.genre_mask, t.provider_mask, t.offer_mask] for t in Title.objects.all()}
+none = list(Title.objects.filter(any_of("id", [])))
+vendor = django.db.connection.vendor
+print(json.dumps({"vendor": vendor, "changed": [first, again], "masks": masks, "none": none}))
+"""
+
+
+@pytest.mark.slow
+def test_title_masks_refresh_runs_on_the_embedded_sqlite_default(tmp_path):
+    # given a fresh process on SQLite, as `make run` serves the demo
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base", DATABASE_URL=f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    )
+
+    # when
+    completed = subprocess.run(
+        [sys.executable, "-c", SQLITE_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    # then the top genre bit survives SQLite's 64-bit integers and a closed offer counts for nothing
+    assert completed.returncode == 0, completed.stderr
+    answer = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert answer["vendor"] == "sqlite"
+    assert answer["changed"] == [2, 0]
+    assert answer["masks"]["Parasite"] == [
+        1 << 62,
+        1 << 40,
+        (1 << OFFER_TYPE_BITS[OfferType.NOW_SHOWING]) | (1 << OFFER_TYPE_BITS[OfferType.COMING_SOON]),
+    ]
+    assert answer["masks"]["Nothing"] == [0, 0, 0]
+    assert answer["none"] == []  # any_of's IN fallback, empty
