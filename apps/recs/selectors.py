@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
@@ -33,6 +32,7 @@ from apps.recs.models import EventKind
 from apps.recs.services.serving import model_active_load
 from apps.recs.services.serving import user_history
 from apps.social.models import Rating
+from apps.social.selectors import friend_ids_for_user
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -277,17 +277,8 @@ def _cold_start(user: User, limit: int) -> list[tuple[int, float, str, int]]:
 
 
 def _friend_ids(user: User) -> set[int]:
-    """Ids of the person's friends; empty while the social app has no friendship model."""
-    try:
-        friendship = apps.get_model("social", "Friendship")
-    except LookupError:
-        return set()
-    fields = {f.name for f in friendship._meta.get_fields()}
-    if not {"from_user", "to_user"} <= fields:
-        return set()
-    friend_ids = set(friendship.objects.filter(from_user=user).values_list("to_user_id", flat=True))
-    friend_ids |= set(friendship.objects.filter(to_user=user).values_list("from_user_id", flat=True))
-    return friend_ids
+    """Ids of the person's friends (a friendship is stored as one row per direction)."""
+    return set(friend_ids_for_user(user=user))
 
 
 def _friend_favourites(user: User) -> set[int]:
