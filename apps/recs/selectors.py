@@ -33,6 +33,7 @@ from apps.recs.services.serving import model_active_load
 from apps.recs.services.serving import user_history
 from apps.social.models import Rating
 from apps.social.selectors import friend_ids_for_user
+from apps.social.selectors import friends_list_for_user
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -282,13 +283,9 @@ def _friend_ids(user: User) -> set[int]:
 
 
 def _friend_favourites(user: User) -> set[int]:
-    """Titles friends rated 4+ stars."""
-    friend_ids = _friend_ids(user)
-    if not friend_ids:
-        return set()
-    return set(
-        Rating.objects.filter(user_id__in=friend_ids, half_stars__gte=8).values_list("title_id", flat=True)
-    )
+    """Titles friends rated 4+ stars, in one query (friends as a subquery)."""
+    friends = friends_list_for_user(user=user).order_by().values("pk")
+    return set(Rating.objects.filter(user__in=friends, half_stars__gte=8).values_list("title_id", flat=True))
 
 
 def recs_friends_who_would_like(*, user: User, title_id: int, limit: int = 5) -> list[User]:
