@@ -247,7 +247,9 @@ def recs_for_user(
     shown, titles = _allowed_cards(
         picks, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating, limit=limit
     )
-    friends = _friend_favourites(user) if user is not None else set()
+    # Only a pick explained as merely popular can become "popular with your friends".
+    popular_ids = [p[0] for p in shown if p[2] == "popular"]
+    friends = _friend_favourites(user, popular_ids) if user is not None and popular_ids else set()
     out: list[Recommendation] = []
     for title_id, score, reason, because_id in shown:
         title = titles.get(title_id)
@@ -282,10 +284,14 @@ def _friend_ids(user: User) -> set[int]:
     return set(friend_ids_for_user(user=user))
 
 
-def _friend_favourites(user: User) -> set[int]:
-    """Titles friends rated 4+ stars, in one query (friends as a subquery)."""
+def _friend_favourites(user: User, title_ids: list[int]) -> set[int]:
+    """Those of ``title_ids`` that friends rated 4+ stars, in one query (friends as a subquery)."""
     friends = friends_list_for_user(user=user).order_by().values("pk")
-    return set(Rating.objects.filter(user__in=friends, half_stars__gte=8).values_list("title_id", flat=True))
+    return set(
+        Rating.objects.filter(user__in=friends, title_id__in=title_ids, half_stars__gte=8).values_list(
+            "title_id", flat=True
+        )
+    )
 
 
 def recs_friends_who_would_like(*, user: User, title_id: int, limit: int = 5) -> list[User]:
