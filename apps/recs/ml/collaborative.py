@@ -8,6 +8,11 @@ and to 0.2674 with interactions weighted by rating (λ = 100, the setting we use
 Inverting the Gram is O(items³), so only the ``max_items`` most
 interacted titles enter the inverse (4,000 items invert in seconds); the rest of the
 catalog is served by the content model.
+
+Beside EASE we fit implicit ALS and serve the z-scored 50/50 blend of the two
+(``blend.blend_collaborative``): on the protocol it lifts test NDCG@10 from 0.3363 to 0.3415
+(seed 2020) and the 5-seed mean from 0.3392 to 0.3450; its gain on validation is smaller
+but holds on every seed tried (2020-2022: +0.0003, +0.0036, +0.0032).
 """
 
 from __future__ import annotations
