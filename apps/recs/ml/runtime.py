@@ -20,6 +20,7 @@ from apps.recs.ml.blend import blend
 from apps.recs.ml.blend import blend_collaborative
 from apps.recs.ml.collaborative import IalsParams
 from apps.recs.ml.collaborative import ials_fold_in
+from apps.recs.ml.collaborative import one_blas_thread
 
 REASON_LIKED = "liked"
 REASON_SIMILAR = "similar"
@@ -126,7 +127,8 @@ class RecModel:
             return ease, (ease != 0) & self.cf_known
         params = IalsParams(dim=self.factors.items.shape[1], alpha=self.factors.alpha)
         user = ials_fold_in(history=h, item_factors=self.factors.items, gram=self.factors.gram, params=params)
-        ials = self.factors.items @ user[0]
+        with one_blas_thread():
+            ials = self.factors.items @ user[0]
         # Standardise over the titles either model knows, the person's own history left out.
         exclude = ~self.cf_known
         exclude[h.indices] = True
