@@ -6,20 +6,28 @@ Shared by ``manage.py evaluate_recs`` and ``benchmarks/recs.py``.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from django.conf import settings
 
 from apps.recs.ml.blend import blend_collaborative
+from apps.recs.ml.collaborative import EaseModel
 from apps.recs.ml.collaborative import EaseParams
+from apps.recs.ml.collaborative import IalsModel
 from apps.recs.ml.collaborative import IalsParams
 from apps.recs.ml.collaborative import ease_fit
 from apps.recs.ml.collaborative import ease_sparsify
 from apps.recs.ml.collaborative import ials_fit
+from apps.recs.ml.collaborative import ials_gram
 from apps.recs.ml.collaborative import scores_from_history
+from apps.recs.ml.content import CONTENT_NEIGHBOURS
+from apps.recs.ml.content import TitleText
+from apps.recs.ml.content import content_neighbours
 from apps.recs.ml.evaluation import TEST
 from apps.recs.ml.evaluation import TRAIN
 from apps.recs.ml.evaluation import VALID
@@ -28,6 +36,8 @@ from apps.recs.ml.evaluation import Split
 from apps.recs.ml.evaluation import evaluate_scores
 from apps.recs.ml.evaluation import permutation_for_seed
 from apps.recs.ml.evaluation import split_by_user
+from apps.recs.ml.runtime import Factors
+from apps.recs.ml.runtime import RecModel
 
 # torch.randperm(100000) after torch.manual_seed(2020), as RecBole draws it (see the protocol).
 SEED_2020_PERMUTATION = Path(__file__).resolve().parent / "ml" / "data" / "ml100k_perm_seed2020.npy"
@@ -76,6 +86,11 @@ class ProtocolResult:
     popularity_test: dict[str, float]
     segments: dict[str, dict[str, float]]
     train_s: float
+    model: str
+
+
+# A new person: only the first few titles they rated (by time) reach the served model.
+NEW_USER_HISTORY = 3
 
 
 def evaluate_protocol(
@@ -84,75 +99,82 @@ def evaluate_protocol(
     params: EaseParams | None = None,
     rating_strength: bool = True,
     ials: IalsParams | None = None,
+    ials_weight: float | None = None,
+    ease_only: bool = False,
 ) -> ProtocolResult:
-    """Fit time-local EASE on train, score validation and test exactly as the protocol says.
+    """Fit the served collaborative model on train, score validation and test as the protocol says.
 
-    ``rating_strength`` weights each interaction by its rating (stars / 5) in the Gram and
-    in the history being scored; the metrics still count every held-out rating as positive.
-    With ``ials``, the model scored is the z-scored EASE + iALS blend (offline only: the
-    served artifact is still EASE; the serving-form figure stays EASE's).
+    The model is time-local EASE z-blended with iALS (settings ``RECS_EASE_PARAMS``,
+    ``RECS_IALS_PARAMS``, ``RECS_IALS_WEIGHT`` unless given); ``ease_only`` scores EASE
+    alone. ``rating_strength`` weights each interaction by its rating (stars / 5) in the
+    fit and in the history being scored; the metrics still count every held-out rating as
+    positive. "Serving form" runs the runtime model the nightly job stores (top-k sparse
+    EASE rows, iALS folded in per person, the history-size blend) user by user.
     """
-    params = params or EaseParams()
+    params = params or EaseParams(**settings.RECS_EASE_PARAMS)
+    if not ease_only:
+        ials = ials or IalsParams(**settings.RECS_IALS_PARAMS)
+    weight = settings.RECS_IALS_WEIGHT if ials_weight is None else ials_weight
     split = movielens_split(seed=seed)
     train_rows = split.part == TRAIN
-    weights = split.data.ratings[split.perm] / 5.0
+    weights = split.data.ratings[split.perm] / 5.0 if rating_strength else np.ones(len(split.perm))
+    users, items = split.user_index[train_rows], split.item_index[train_rows]
+    history = sp.csr_matrix((weights[train_rows], (users, items)), shape=(split.n_users, split.n_items))
     started = time.perf_counter()
     model = ease_fit(
-        users=split.user_index[train_rows],
-        items=split.item_index[train_rows],
+        users=users,
+        items=items,
         times=split.data.timestamps[split.perm][train_rows],
         strengths=weights[train_rows] if rating_strength else None,
         n_users=split.n_users,
         n_items=split.n_items,
         params=params,
     )
-    strength_matrix = sp.csr_matrix(
-        (weights[train_rows], (split.user_index[train_rows], split.item_index[train_rows])),
-        shape=(split.n_users, split.n_items),
-    )
-    factors = ials_fit(matrix=strength_matrix, params=ials) if ials is not None else None
+    fitted = ials_fit(matrix=history, params=ials) if ials is not None else None
     train_s = time.perf_counter() - started
-    history = split.matrix(TRAIN)
-    if rating_strength:
-        history = history.multiply(0).tocsr() + sp.csr_matrix(
-            (weights[train_rows], (split.user_index[train_rows], split.item_index[train_rows])),
-            shape=history.shape,
-        )
-    history = history[:, model.item_index]
-
-    def ease_full(users: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(users), split.n_items), dtype=np.float32)
-        out[:, model.item_index] = scores_from_history(history[users], model.weights)
-        return out
-
+    modelled = history[:, model.item_index]
     train_seen = split.matrix(TRAIN)
 
-    def full(users: np.ndarray) -> np.ndarray:
-        if factors is None:
-            return ease_full(users)
-        ials_scores = factors.user_factors[users] @ factors.item_factors.T
-        seen = train_seen[users].toarray() > 0
-        return blend_collaborative(ease_full(users), ials_scores, seen)
-
-    sparse_b = ease_sparsify(model, params.neighbours)
-
-    def serving(users: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(users), split.n_items), dtype=np.float32)
-        out[:, model.item_index] = scores_from_history(history[users], sparse_b)
+    def ease_full(batch: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(batch), split.n_items), dtype=np.float32)
+        out[:, model.item_index] = scores_from_history(modelled[batch], model.weights)
         return out
 
-    counts = np.asarray(split.matrix(TRAIN).sum(axis=0)).ravel()
+    def full(batch: np.ndarray) -> np.ndarray:
+        if fitted is None:
+            return ease_full(batch)
+        ials_scores = fitted.user_factors[batch] @ fitted.item_factors.T
+        seen = train_seen[batch].toarray() > 0
+        return blend_collaborative(ease_full(batch), ials_scores, seen, weight)
 
-    def popular(users: np.ndarray) -> np.ndarray:
-        return np.tile(counts, (len(users), 1))
+    runtime = _runtime_model(split, model, params, fitted, ials, weight)
+    served_history = _with_time_order(split, history)
 
-    n_train = np.diff(split.matrix(TRAIN).indptr)
-    light = n_train <= np.percentile(n_train, 25)
+    def serving(batch: np.ndarray, keep: int | None = None) -> np.ndarray:
+        return np.stack([runtime.blended_scores(served_history(u, keep)) for u in batch.tolist()])
+
+    counts = np.asarray(train_seen.sum(axis=0)).ravel()
+
+    def popular(batch: np.ndarray) -> np.ndarray:
+        return np.tile(counts, (len(batch), 1))
+
+    n_train = np.diff(train_seen.indptr)
+    light = np.flatnonzero(n_train <= np.percentile(n_train, 25))
+    heavy = np.flatnonzero(n_train >= np.percentile(n_train, 75))
+    everyone = np.arange(split.n_users)
     segments: dict[str, dict[str, float]] = {}
-    for name, members in (("light users (bottom 25% by history)", light), ("heavy users (rest)", ~light)):
+    for name, members, score in (
+        ("light users (bottom 25% by history)", light, serving),
+        ("heavy users (top 25% by history)", heavy, serving),
+        (
+            f"new users (first {NEW_USER_HISTORY} titles only)",
+            everyone,
+            lambda batch: serving(batch, NEW_USER_HISTORY),
+        ),
+    ):
         segments[name] = {
-            "model": evaluate_scores(full, split, TEST, users=np.flatnonzero(members))["ndcg10"],
-            "popularity": evaluate_scores(popular, split, TEST, users=np.flatnonzero(members))["ndcg10"],
+            "model": evaluate_scores(score, split, TEST, users=members)["ndcg10"],
+            "popularity": evaluate_scores(popular, split, TEST, users=members)["ndcg10"],
         }
     return ProtocolResult(
         seed=seed,
@@ -162,4 +184,69 @@ def evaluate_protocol(
         popularity_test=evaluate_scores(popular, split, TEST),
         segments=segments,
         train_s=train_s,
+        model="time-local EASE" if fitted is None else f"time-local EASE + iALS ({weight:.0%} iALS)",
     )
+
+
+def _runtime_model(
+    split: Split,
+    model: EaseModel,
+    params: EaseParams,
+    fitted: IalsModel | None,
+    ials: IalsParams | None,
+    weight: float,
+) -> RecModel:
+    """The artifact the nightly job would store for this train part.
+
+    Content comes from what MovieLens 100K knows of a film (title and genres); the catalog's
+    overviews and cast would only add to it.
+    """
+    n = split.n_items
+    small = ease_sparsify(model, params.neighbours).tocoo()
+    keep = model.item_index
+    item_item = sp.csr_matrix((small.data, (keep[small.row], keep[small.col])), shape=(n, n))
+    counts = np.asarray(split.matrix(TRAIN).sum(axis=0)).ravel().astype(np.float32)
+    factors = None
+    if fitted is not None and ials is not None:
+        gram = ials_gram(fitted.item_factors, ials.l2)
+        factors = Factors(items=fitted.item_factors, gram=gram, alpha=ials.alpha, weight=weight)
+    return RecModel(
+        title_ids=np.arange(n, dtype=np.int64),
+        item_item=item_item,
+        content=content_neighbours(_movielens_texts(split.item_ids), CONTENT_NEIGHBOURS),
+        popularity=counts,
+        factors=factors,
+    )
+
+
+def _movielens_texts(item_ids: np.ndarray) -> list[TitleText]:
+    from apps.movies.datasets import MovieLens100K
+
+    movies = {m.item_id: m for m in MovieLens100K().movies()}
+    return [TitleText(genres=movies[i].genres, names=(movies[i].title,)) for i in item_ids.tolist()]
+
+
+def _with_time_order(split: Split, history: sp.csr_matrix) -> Callable[[int, int | None], sp.csr_matrix]:
+    """A person's train history row, optionally cut to the ``keep`` titles they rated first."""
+    train_rows = split.part == TRAIN
+    times = sp.csr_matrix(
+        (
+            split.data.timestamps[split.perm][train_rows].astype(np.float64) + 1.0,
+            (split.user_index[train_rows], split.item_index[train_rows]),
+        ),
+        shape=history.shape,
+    )
+
+    def row(user: int, keep: int | None = None) -> sp.csr_matrix:
+        h = history[user]
+        if keep is None or h.nnz <= keep:
+            return h
+        t = times[user]
+        first = t.indices[np.argsort(t.data, kind="stable")[:keep]]
+        mask = np.zeros(h.shape[1], dtype=bool)
+        mask[first] = True
+        cut = h.multiply(mask[None, :]).tocsr()
+        cut.eliminate_zeros()  # multiply keeps the dropped entries as stored zeros
+        return cut
+
+    return row

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
@@ -33,6 +32,8 @@ from apps.recs.models import EventKind
 from apps.recs.services.serving import model_active_load
 from apps.recs.services.serving import user_history
 from apps.social.models import Rating
+from apps.social.selectors import friend_ids_for_user
+from apps.social.selectors import friends_list_for_user
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -246,7 +247,9 @@ def recs_for_user(
     shown, titles = _allowed_cards(
         picks, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating, limit=limit
     )
-    friends = _friend_favourites(user) if user is not None else set()
+    # Only a pick explained as merely popular can become "popular with your friends".
+    popular_ids = [p[0] for p in shown if p[2] == "popular"]
+    friends = _friend_favourites(user, popular_ids) if user is not None and popular_ids else set()
     out: list[Recommendation] = []
     for title_id, score, reason, because_id in shown:
         title = titles.get(title_id)
@@ -277,26 +280,17 @@ def _cold_start(user: User, limit: int) -> list[tuple[int, float, str, int]]:
 
 
 def _friend_ids(user: User) -> set[int]:
-    """Ids of the person's friends; empty while the social app has no friendship model."""
-    try:
-        friendship = apps.get_model("social", "Friendship")
-    except LookupError:
-        return set()
-    fields = {f.name for f in friendship._meta.get_fields()}
-    if not {"from_user", "to_user"} <= fields:
-        return set()
-    friend_ids = set(friendship.objects.filter(from_user=user).values_list("to_user_id", flat=True))
-    friend_ids |= set(friendship.objects.filter(to_user=user).values_list("from_user_id", flat=True))
-    return friend_ids
+    """Ids of the person's friends (a friendship is stored as one row per direction)."""
+    return set(friend_ids_for_user(user=user))
 
 
-def _friend_favourites(user: User) -> set[int]:
-    """Titles friends rated 4+ stars."""
-    friend_ids = _friend_ids(user)
-    if not friend_ids:
-        return set()
+def _friend_favourites(user: User, title_ids: list[int]) -> set[int]:
+    """Those of ``title_ids`` that friends rated 4+ stars, in one query (friends as a subquery)."""
+    friends = friends_list_for_user(user=user).order_by().values("pk")
     return set(
-        Rating.objects.filter(user_id__in=friend_ids, half_stars__gte=8).values_list("title_id", flat=True)
+        Rating.objects.filter(user__in=friends, title_id__in=title_ids, half_stars__gte=8).values_list(
+            "title_id", flat=True
+        )
     )
 
 

@@ -491,6 +491,10 @@ RECS_EASE_PARAMS = {
     "max_items": 4000,
     "neighbours": 200,
 }
+# iALS factors blended with EASE (z-scored, ``RECS_IALS_WEIGHT`` the iALS share), chosen on
+# the MovieLens validation splits (see apps/recs/ml/collaborative.py IalsParams).
+RECS_IALS_PARAMS = {"dim": 128, "alpha": 15.0, "l2": 60.0, "iterations": 10}
+RECS_IALS_WEIGHT = 0.5
 RECS_HALF_LIFE_DAYS = env.float("MOOCHU_RECS_HALF_LIFE_DAYS", default=365.0)
 RECS_TOP_N = 100
 RECS_TOP_TTL_S = 3 * 24 * 3600

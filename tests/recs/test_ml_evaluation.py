@@ -14,6 +14,7 @@ from apps.recs.ml.evaluation import Interactions
 from apps.recs.ml.evaluation import metrics_at_k
 from apps.recs.ml.evaluation import split_by_user
 from apps.recs.ml.evaluation import top_k
+from apps.recs.offline import _with_time_order
 from apps.recs.offline import movielens_split
 
 
@@ -88,3 +89,21 @@ def test_other_seeds_give_a_different_split_of_the_same_sizes():
     split = movielens_split(seed=2021)
     assert [(split.part == p).sum() for p in (TRAIN, VALID, TEST)] == [80808, 9596, 9596]
     assert split.fingerprint() != SEED_2020_FINGERPRINT
+
+
+def test_new_user_history_keeps_only_the_first_titles_rated():
+    # given: one person who rated titles 0..19 at decreasing times (title 19 first)
+    users = np.ones(20, np.int64)
+    data = Interactions(users, np.arange(20), np.ones(20, np.float32), np.arange(20)[::-1].copy() * 100)
+    split = split_by_user(data, np.arange(20))
+    train = split.part == TRAIN
+    history = sp.csr_matrix(
+        (np.ones(train.sum()), (split.user_index[train], split.item_index[train])), shape=(1, 20)
+    )
+    # when
+    row = _with_time_order(split, history)(0, 3)
+    # then: the three earliest train titles, and nothing stored for the rest
+    first = sorted(np.flatnonzero(train)[-3:].tolist())  # train rows are 0..15, latest index = earliest
+    assert row.nnz == 3
+    assert sorted(row.indices.tolist()) == first
+    assert _with_time_order(split, history)(0).nnz == train.sum()

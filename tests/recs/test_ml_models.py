@@ -4,20 +4,24 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from apps.recs.ml.blend import BlendParams
+from apps.recs.ml.blend import blend
 from apps.recs.ml.blend import blend_collaborative
-from apps.recs.ml.blend import blend_weights
-from apps.recs.ml.blend import rank_normalise
+from apps.recs.ml.blend import standardise
 from apps.recs.ml.blend import zscore_rows
 from apps.recs.ml.collaborative import EaseParams
 from apps.recs.ml.collaborative import IalsParams
 from apps.recs.ml.collaborative import ease_fit
 from apps.recs.ml.collaborative import ease_sparsify
 from apps.recs.ml.collaborative import ials_fit
+from apps.recs.ml.collaborative import ials_fold_in
+from apps.recs.ml.collaborative import ials_gram
 from apps.recs.ml.collaborative import time_local_gram
 from apps.recs.ml.content import TitleText
 from apps.recs.ml.content import content_matrix
 from apps.recs.ml.content import similar_items
 from apps.recs.ml.runtime import REASON_LIKED
+from apps.recs.ml.runtime import Factors
 from apps.recs.ml.runtime import RecModel
 
 
@@ -104,20 +108,72 @@ def test_content_tags_never_match_overview_words():
     assert (m[0] @ m[2].T).toarray()[0, 0] > 0
 
 
-def test_blend_shifts_weight_to_collaborative_as_history_grows():
-    assert blend_weights(0, True)[0] == 0
-    assert blend_weights(3, True)[0] < blend_weights(30, True)[0]
-    assert sum(blend_weights(7, True)) == pytest.approx(1.0)
-    assert rank_normalise(np.array([0.1, 0.9, 0.5])).tolist() == pytest.approx([1 / 3, 1.0, 2 / 3])
+def test_blend_lets_popularity_lead_a_short_history_and_collaborative_a_long_one():
+    # given: the collaborative model's favourite (0) is the least popular title
+    collaborative = np.array([5.0, 1.0, 0.5, 0.2, 0.1])
+    popularity = np.array([1.0, 5000.0, 40.0, 30.0, 20.0])
+    content = np.zeros(5)
+    seen = np.zeros(5, dtype=bool)
+
+    def best(n_history: int) -> int:
+        scores = blend(
+            collaborative=collaborative,
+            collaborative_known=np.ones(5, dtype=bool),
+            content=content,
+            popularity=popularity,
+            n_history=n_history,
+            seen=seen,
+        )
+        return int(np.argmax(scores))
+
+    # then
+    assert best(1) == 1
+    assert best(200) == 0
+    assert BlendParams().popularity_weight(1) > BlendParams().popularity_weight(50)
 
 
-def _runtime_model() -> RecModel:
+def test_blend_keeps_the_collaborative_top_ahead_of_a_content_tie_breaker():
+    # Rank-normalised blending let 10% of content outvote the collaborative favourite.
+    collaborative = np.array([10.0, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    content = np.array([0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    scores = blend(
+        collaborative=collaborative,
+        collaborative_known=np.ones(8, dtype=bool),
+        content=content,
+        popularity=np.ones(8),
+        n_history=100,
+        seen=np.zeros(8, dtype=bool),
+    )
+    assert int(np.argmax(scores)) == 0
+
+
+def test_blend_without_collaborative_signal_ranks_by_popularity():
+    scores = blend(
+        collaborative=None,
+        collaborative_known=None,
+        content=np.zeros(3),
+        popularity=np.array([1.0, 9.0, 3.0]),
+        n_history=0,
+        seen=np.zeros(3, dtype=bool),
+    )
+    assert np.argsort(-scores).tolist() == [1, 2, 0]
+
+
+def test_standardise_scores_candidates_and_puts_the_rest_at_their_minimum():
+    out = standardise(np.array([1.0, 2.0, 3.0, 100.0]), np.array([True, True, True, False]))
+    assert out[:3].mean() == pytest.approx(0.0)
+    assert out[:3].std() == pytest.approx(1.0)
+    assert out[3] == pytest.approx(out[:3].min())
+
+
+def _runtime_model(factors: Factors | None = None) -> RecModel:
     n = 4
     item_item = sp.csr_matrix(
         np.array([[0, 0.9, 0, 0], [0.9, 0, 0, 0], [0, 0, 0, 0.5], [0, 0, 0.5, 0]], np.float32)
     )
     content = sp.csr_matrix((n, n), dtype=np.float32)
-    return RecModel(np.array([10, 11, 12, 13]), item_item, content, np.array([1, 2, 3, 4], np.float32))
+    popularity = np.ones(n, np.float32)  # flat: a one-title history would otherwise follow it
+    return RecModel(np.array([10, 11, 12, 13]), item_item, content, popularity, factors=factors)
 
 
 def test_runtime_model_round_trips_through_bytes_and_explains_picks():
@@ -129,6 +185,32 @@ def test_runtime_model_round_trips_through_bytes_and_explains_picks():
     assert 10 not in [p[0] for p in picks]
     assert 13 not in [p[0] for p in picks]
     assert model.similar(10, 2)[0][0] == 11
+
+
+def _factors() -> Factors:
+    # titles 10, 11 share one taste direction, 12, 13 the other
+    items = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]], np.float32)
+    return Factors(items=items, gram=ials_gram(items, 0.1), alpha=10.0, weight=0.5)
+
+
+def test_runtime_model_with_factors_round_trips_and_scores_the_same():
+    original = _runtime_model(_factors())
+    loaded = RecModel.from_bytes(original.to_bytes())
+    assert loaded.factors is not None
+    assert np.array_equal(loaded.factors.items, _factors().items)
+    assert loaded.factors.weight == 0.5
+    assert loaded.score({12: 1.0, 10: 0.4}, exclude=set(), k=4) == original.score(
+        {12: 1.0, 10: 0.4}, exclude=set(), k=4
+    )
+
+
+def test_runtime_model_with_factors_ranks_the_own_taste_title_first_from_ials_alone():
+    # no EASE link from 12 to 13: only the folded-in factors know they go together
+    empty = sp.csr_matrix((4, 4), dtype=np.float32)
+    popularity = np.ones(4, np.float32)
+    model = RecModel(np.array([10, 11, 12, 13]), empty, empty.copy(), popularity, factors=_factors())
+    picks = model.score({12: 1.0}, exclude=set(), k=3)
+    assert picks[0][0] == 13
 
 
 def test_runtime_model_rejects_corrupt_bytes():
@@ -147,6 +229,23 @@ def test_ials_ranks_the_missing_title_of_ones_own_cluster_first():
         unseen = [i for i in range(10) if matrix[u, i] == 0]
         best = max(unseen, key=lambda i: scores[u, i])
         assert (best < 5) == (u < 5)  # the skipped title of the own block beats the other block
+
+
+def test_ials_fold_in_gives_a_new_person_their_cluster():
+    users, items = _two_clusters()
+    matrix = sp.csr_matrix((np.ones(len(users)), (users, items)), shape=(10, 10))
+    params = IalsParams(dim=4, alpha=10.0, l2=0.1, iterations=10, chunk=3)
+    model = ials_fit(matrix=matrix, params=params)
+    newcomer = sp.csr_matrix((np.ones(2), ([0, 0], [6, 7])), shape=(1, 10))
+    factors = ials_fold_in(
+        history=newcomer,
+        item_factors=model.item_factors,
+        gram=ials_gram(model.item_factors, params.l2),
+        params=params,
+    )
+    scores = (model.item_factors @ factors[0]).tolist()
+    unseen = [i for i in range(10) if i not in (6, 7)]
+    assert max(unseen, key=lambda i: scores[i]) >= 5  # the second block, like their two titles
 
 
 def test_ials_leaves_people_and_titles_without_interactions_at_zero():

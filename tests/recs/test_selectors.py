@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.movies.models import AgeRating
 from apps.movies.services.catalog import title_masks_refresh
@@ -11,11 +12,14 @@ from apps.recs import buffer
 from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.selectors import recs_for_user
+from apps.recs.selectors import recs_friends_who_would_like
 from apps.recs.selectors import recs_home_rows
 from apps.recs.selectors import recs_similar_titles
 from apps.recs.selectors import recs_taste_match
 from apps.recs.services.training import recs_model_train
 from apps.social.models import Rating
+from apps.social.services import friend_request_accept
+from apps.social.services import friend_request_send
 from tests.factories import AvailabilityFactory
 from tests.factories import ProviderFactory
 from tests.factories import TitleFactory
@@ -165,18 +169,38 @@ def test_taste_match_is_high_within_a_cluster_and_none_without_overlap(taste_wor
     assert recs_taste_match(user_a=a, user_b=other) is None
 
 
-def test_friend_reasons_stay_off_until_the_social_app_has_friendships(taste_world):
-    from django.apps import apps
+def _make_friends(a, b) -> None:
+    request = friend_request_send(from_user=a, to_user=b)
+    friend_request_accept(user=b, request_id=request.pk)
 
-    from apps.recs.selectors import recs_friends_who_would_like
 
+def test_a_title_friends_rated_highly_is_explained_as_popular_with_friends(taste_world):
+    # given: a newcomer (popularity picks only) whose friend loved one romance title
     recs_model_train(as_of=dt.date(2026, 11, 24))
-    fan = taste_world["users"]["horror"][0]
-    has_friendships = any(m.__name__ == "Friendship" for m in apps.get_app_config("social").get_models())
-    if has_friendships:
-        pytest.skip("covered once friendships exist")
-    assert recs_friends_who_would_like(user=fan, title_id=taste_world["horror"][0].id) == []
-    assert all(p.reason != "friends" for p in recs_for_user(user=fan, limit=16))
+    newcomer = UserFactory()
+    friend = taste_world["users"]["horror"][0]
+    _make_friends(newcomer, friend)
+    loved = taste_world["romance"][3]
+    Rating.objects.create(user=friend, title=loved, half_stars=9, created_at=timezone.now())
+    # when
+    picks = {p.title.id: p for p in recs_for_user(user=newcomer, limit=16)}
+    # then: that pick carries the friends reason; titles only strangers rated stay "popular"
+    assert picks[loved.id].reason == "friends"
+    assert picks[loved.id].explanation == gettext("Popular with your friends")
+    strangers_only = taste_world["romance"][4]
+    assert picks[strangers_only.id].reason == "popular"
+
+
+def test_friends_who_would_like_a_title_are_the_friends_who_have_it_among_their_picks(taste_world):
+    recs_model_train(as_of=dt.date(2026, 11, 24))
+    newcomer = UserFactory()
+    horror_fan, romance_fan = taste_world["users"]["horror"][0], taste_world["users"]["romance"][0]
+    _make_friends(newcomer, horror_fan)
+    _make_friends(newcomer, romance_fan)
+    unseen_horror = next(
+        t for t in taste_world["horror"] if not Rating.objects.filter(user=horror_fan, title=t).exists()
+    )
+    assert recs_friends_who_would_like(user=newcomer, title_id=unseen_horror.id, limit=1) == [horror_fan]
 
 
 def test_top_read_follows_the_version_pointer_in_one_call(user):
@@ -204,7 +228,8 @@ def test_redis_picks_drop_titles_rated_or_dismissed_since_precompute(taste_world
         occurred_at=timezone.now(),
         received_at=timezone.now(),
     )
-    # then: the list still comes from Redis, in two queries (seen titles, cards), without both
+    # then: the list still comes from Redis, in two queries (seen titles, cards), without both;
+    # no pick is merely "popular", so friends' favourites are not looked up
     with django_assert_num_queries(2):
         after = [p.title.id for p in recs_for_user(user=fan, limit=2)]
     assert after == before[2:4]

@@ -31,6 +31,17 @@ def test_training_writes_an_active_artifact_and_precomputes_top_picks(taste_worl
     assert not rated & {p[0] for p in picks}
 
 
+def test_the_stored_artifact_carries_ials_factors_for_every_rated_title(taste_world, settings):
+    artifact = recs_model_train(as_of=dt.date(2026, 11, 24))
+    model = model_active_load()
+    assert model is not None
+    assert model.factors is not None
+    assert model.factors.items.shape == (16, settings.RECS_IALS_PARAMS["dim"])
+    assert model.factors.items.any(axis=1).all()  # every title was rated by someone
+    assert model.factors.weight == settings.RECS_IALS_WEIGHT
+    assert artifact.params["ials"] == settings.RECS_IALS_PARAMS
+
+
 def test_rerun_for_the_same_day_overwrites_and_a_new_day_switches_the_active_version(taste_world):
     recs_model_train(as_of=dt.date(2026, 11, 23))
     recs_model_train(as_of=dt.date(2026, 11, 24))

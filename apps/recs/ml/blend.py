@@ -1,41 +1,53 @@
 """Blending collaborative, content and popularity scores, and cold start.
 
-Each source is turned into a rank-based score in [0, 1] over the candidates it knows
-(so raw scales never matter), then mixed with weights that move from content and
-popularity to the collaborative model as a person's history grows.
+Each source is standardised per person over the titles they have not seen (z-scores), then
+added with weights: collaborative 1, content a constant share, popularity a share that
+shrinks as a person's history grows (w = scale / n^power). Rank-normalising instead (the
+earlier blend) squeezed the collaborative model's confident top into a sliver of [0, 1], so
+even 10% of content rank outweighed it. Through the served code on seed-2020 validation
+(NDCG@10; people cut to their first 1 / 3 / 10 titles, then whole histories), with the same
+EASE artifact: rank blend 0.0812 / 0.0791 / 0.0856 / 0.2138, this blend 0.1231 / 0.1383 /
+0.1669 / 0.2691; popularity alone 0.1222, EASE alone 0.2674.
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
-# With this many positive interactions the collaborative model carries most of the weight.
-FULL_HISTORY = 20
+
+@dataclass(frozen=True)
+class BlendParams:
+    """Chosen on MovieLens validation (seeds 2020 and 2021) through the served code, with
+    people cut to their first 1, 3, 5 and 10 titles as well as whole histories."""
+
+    popularity_scale: float = 40.0
+    popularity_power: float = 1.0
+    content: float = 0.25
+
+    def popularity_weight(self, n_history: int) -> float:
+        return self.popularity_scale / max(n_history, 1) ** self.popularity_power
 
 
-def rank_normalise(scores: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
-    """Map scores to (0, 1] by rank (best = 1); unknown entries get 0."""
-    out = np.zeros(len(scores), dtype=np.float32)
-    idx = np.flatnonzero(known) if known is not None else np.arange(len(scores))
-    if len(idx) == 0:
+# Popularity is standardised in log space with at least this spread: MovieLens' log counts
+# have sd 1.45 (the floor changes nothing there), but a young catalog whose counts are
+# all alike would otherwise have a difference of one rating blown up to a full unit.
+LOG_POPULARITY_MIN_STD = 1.0
+
+
+def standardise(scores: np.ndarray, candidates: np.ndarray, min_std: float = 0.0) -> np.ndarray:
+    """z-scores over ``candidates`` (sd at least ``min_std``); the rest get their minimum."""
+    out = np.zeros(len(scores), dtype=np.float64)
+    if not candidates.any():
         return out
-    order = np.argsort(-scores[idx], kind="stable")
-    ranks = np.empty(len(idx), dtype=np.float32)
-    ranks[order] = np.arange(len(idx), dtype=np.float32)
-    out[idx] = 1.0 - ranks / len(idx)
+    values = scores[candidates].astype(np.float64)
+    std = max(float(values.std()), min_std)
+    z = (values - values.mean()) / (std if std > 0 else 1.0)
+    out[:] = z.min()
+    out[candidates] = z
     return out
-
-
-def blend_weights(n_history: int, has_collaborative: bool) -> tuple[float, float, float]:
-    """(collaborative, content, popularity) weights for someone with ``n_history`` positives."""
-    if not has_collaborative or n_history == 0:
-        return (0.0, 0.6, 0.4) if n_history else (0.0, 0.3, 0.7)
-    share = min(n_history, FULL_HISTORY) / FULL_HISTORY
-    cf = 0.5 + 0.4 * share
-    content = 0.3 - 0.2 * share
-    return cf, content, 1.0 - cf - content
 
 
 def blend(
@@ -45,13 +57,20 @@ def blend(
     content: np.ndarray,
     popularity: np.ndarray,
     n_history: int,
+    seen: np.ndarray,
+    params: BlendParams | None = None,
 ) -> np.ndarray:
+    """One score per title; ``seen`` (the person's history) only leaves the statistics."""
+    params = params or BlendParams()
+    unseen = ~seen
+    pop = standardise(np.log1p(np.maximum(popularity, 0.0)), unseen, LOG_POPULARITY_MIN_STD)
+    text = standardise(content, unseen)
     has_cf = collaborative is not None and collaborative_known is not None and bool(collaborative_known.any())
-    w_cf, w_content, w_pop = blend_weights(n_history, has_cf)
-    total = w_content * rank_normalise(content, content > 0) + w_pop * rank_normalise(popularity)
-    if has_cf:
-        total += w_cf * rank_normalise(collaborative, collaborative_known)  # type: ignore[arg-type]
-    return total
+    if not has_cf:
+        # No collaborative signal: popularity leads, content (if any history) reorders it.
+        return pop + (0.5 * text if n_history else 0.0)
+    cf = standardise(collaborative, collaborative_known & unseen)  # type: ignore[arg-type, operator]
+    return cf + params.content * text + params.popularity_weight(n_history) * pop
 
 
 def zscore_rows(scores: np.ndarray, seen: np.ndarray) -> np.ndarray:
@@ -73,5 +92,6 @@ def zscore_rows(scores: np.ndarray, seen: np.ndarray) -> np.ndarray:
 def blend_collaborative(
     ease_scores: np.ndarray, ials_scores: np.ndarray, seen: np.ndarray, ials_weight: float = 0.5
 ) -> np.ndarray:
-    """(1 - w)·z(EASE) + w·z(iALS) per person; w = 0.5 chosen on seed-2020 validation."""
+    """(1 - w)·z(EASE) + w·z(iALS) per person; w = 0.5 chosen on validation (seeds 2020-2022,
+    mean valid NDCG@10 0.2743 against 0.2737 at w = 0.4 and 0.2740 at 0.6)."""
     return (1.0 - ials_weight) * zscore_rows(ease_scores, seen) + ials_weight * zscore_rows(ials_scores, seen)

@@ -15,6 +15,9 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+# Neighbours kept per title in the served content matrix.
+CONTENT_NEIGHBOURS = 30
+
 
 @dataclass(frozen=True)
 class TitleText:
@@ -72,3 +75,26 @@ def profile_scores(matrix: sp.csr_matrix, liked: np.ndarray, weights: np.ndarray
     centroid = sp.csr_matrix(w[None, :]) @ matrix[liked]
     centroid = normalize(centroid)
     return np.asarray((matrix @ centroid.T).todense()).ravel().astype(np.float32)
+
+
+def content_neighbours(texts: list[TitleText], k: int) -> sp.csr_matrix:
+    """Titles × titles, each row keeping its ``k`` most similar titles (cosine, self excluded)."""
+    matrix = content_matrix(texts)
+    n = matrix.shape[0]
+    rows, cols, vals = [], [], []
+    for start in range(0, n, 1000):
+        block = np.asarray((matrix[start : start + 1000] @ matrix.T).todense(), dtype=np.float32)
+        idx = np.arange(start, min(start + 1000, n))
+        block[np.arange(len(idx)), idx] = 0.0
+        kk = min(k, n - 1)
+        if kk <= 0:
+            break
+        top = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
+        rows.append(np.repeat(idx, kk))
+        cols.append(top.ravel())
+        vals.append(np.take_along_axis(block, top, axis=1).ravel())
+    if not rows:
+        return sp.csr_matrix((n, n), dtype=np.float32)
+    m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    m.eliminate_zeros()
+    return m.astype(np.float32)

@@ -2,7 +2,9 @@
 
 Everything lives in one item space, the catalog at training time (``title_ids``):
 ``item_item`` (collaborative, sparse top-k rows of EASE's B) and ``content`` (top-k TF-IDF
-neighbours) are sparse titles × titles; ``popularity`` is per title.
+neighbours) are sparse titles × titles; ``popularity`` is per title; ``factors`` (optional)
+holds iALS item factors, and a person is folded in from their history at request time.
+The collaborative score is the z-scored blend of EASE and iALS (``blend_collaborative``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,26 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from apps.recs.ml.blend import BlendParams
 from apps.recs.ml.blend import blend
+from apps.recs.ml.blend import blend_collaborative
+from apps.recs.ml.collaborative import IalsParams
+from apps.recs.ml.collaborative import ials_fold_in
+from apps.recs.ml.collaborative import one_blas_thread
 
 REASON_LIKED = "liked"
 REASON_SIMILAR = "similar"
 REASON_POPULAR = "popular"
+
+
+@dataclass(frozen=True)
+class Factors:
+    """iALS item factors and what folding a person in needs."""
+
+    items: np.ndarray  # titles × dim, float32; zero rows for titles nobody interacted with
+    gram: np.ndarray  # dim × dim, float64: itemsᵀ·items + λI
+    alpha: float  # confidence slope the factors were trained with
+    weight: float  # iALS share of the collaborative blend
 
 
 @dataclass
@@ -26,10 +43,14 @@ class RecModel:
     item_item: sp.csr_matrix
     content: sp.csr_matrix
     popularity: np.ndarray  # float32
+    factors: Factors | None = None
+    blend_params: BlendParams | None = None  # the tuned defaults unless an experiment sets them
 
     def __post_init__(self) -> None:
         self._pos = {int(t): i for i, t in enumerate(self.title_ids.tolist())}
         self.cf_known = np.asarray((self.item_item != 0).sum(axis=0)).ravel() > 0
+        if self.factors is not None:
+            self.cf_known |= self.factors.items.any(axis=1)
 
     def positions(self, title_ids: list[int]) -> np.ndarray:
         return np.array([self._pos[t] for t in title_ids if t in self._pos], dtype=np.int64)
@@ -50,6 +71,12 @@ class RecModel:
                 f"{name}_indptr": m.indptr,
                 f"{name}_shape": np.array(m.shape),
             }
+        if self.factors is not None:
+            arrays |= {
+                "factors_items": self.factors.items,
+                "factors_gram": self.factors.gram,
+                "factors_alpha_weight": np.array([self.factors.alpha, self.factors.weight]),
+            }
         np.savez_compressed(buf, **arrays)
         return buf.getvalue()
 
@@ -63,15 +90,26 @@ class RecModel:
                     shape=tuple(z[f"{name}_shape"]),
                 )
 
+            factors = None
+            if "factors_items" in z.files:  # artifacts from before the iALS blend have none
+                alpha, weight = z["factors_alpha_weight"].tolist()
+                factors = Factors(
+                    items=z["factors_items"], gram=z["factors_gram"], alpha=alpha, weight=weight
+                )
             model = cls(
                 title_ids=z["title_ids"],
                 item_item=matrix("item_item"),
                 content=matrix("content"),
                 popularity=z["popularity"],
+                factors=factors,
             )
         n = len(model.title_ids)
         if model.item_item.shape != (n, n) or model.content.shape != (n, n) or len(model.popularity) != n:
             raise ValueError("artifact arrays disagree on the number of titles")
+        if factors is not None and (
+            len(factors.items) != n or factors.gram.shape != (factors.items.shape[1],) * 2
+        ):
+            raise ValueError("artifact factors disagree with the catalog")
         return model
 
     # -- scoring ------------------------------------------------------------------------
@@ -82,21 +120,43 @@ class RecModel:
         vals = np.array([w for _, w in pos], dtype=np.float32)
         return sp.csr_matrix((vals, (np.zeros(len(cols), np.int64), cols)), shape=(1, len(self.title_ids)))
 
+    def collaborative_scores(self, h: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, known) for one history row: EASE alone, or EASE blended with iALS."""
+        ease = np.asarray((h @ self.item_item).todense()).ravel()
+        if self.factors is None or h.nnz == 0:
+            return ease, (ease != 0) & self.cf_known
+        params = IalsParams(dim=self.factors.items.shape[1], alpha=self.factors.alpha)
+        user = ials_fold_in(history=h, item_factors=self.factors.items, gram=self.factors.gram, params=params)
+        with one_blas_thread():
+            ials = self.factors.items @ user[0]
+        # Standardise over the titles either model knows, the person's own history left out.
+        exclude = ~self.cf_known
+        exclude[h.indices] = True
+        cf = blend_collaborative(ease[None], ials[None], exclude[None], self.factors.weight)[0]
+        return cf, self.cf_known
+
+    def blended_scores(self, h: sp.csr_matrix) -> np.ndarray:
+        """Collaborative, content and popularity mixed by history size; history not yet removed."""
+        cf, known = self.collaborative_scores(h)
+        content = np.asarray((h @ self.content).todense()).ravel()
+        seen = np.zeros(len(self.title_ids), dtype=bool)
+        seen[h.indices] = True
+        return blend(
+            collaborative=cf,
+            collaborative_known=known,
+            content=content,
+            popularity=self.popularity,
+            n_history=h.nnz,
+            seen=seen,
+            params=self.blend_params,
+        )
+
     def score(
         self, history: dict[int, float], exclude: set[int], k: int
     ) -> list[tuple[int, float, str, int]]:
         """Top-k (title_id, score, reason, reason_title_id) for a person's weighted history."""
         h = self.history_vector(history)
-        n_hist = h.nnz
-        cf = np.asarray((h @ self.item_item).todense()).ravel()
-        content = np.asarray((h @ self.content).todense()).ravel()
-        scores = blend(
-            collaborative=cf,
-            collaborative_known=(cf != 0) & self.cf_known,
-            content=content,
-            popularity=self.popularity,
-            n_history=n_hist,
-        )
+        scores = self.blended_scores(h)
         drop = self.positions(list(exclude | set(history)))
         scores[drop] = -np.inf
         k = min(k, len(scores))

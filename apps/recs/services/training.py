@@ -18,10 +18,16 @@ from django.utils import timezone
 
 from apps.movies.models import Title
 from apps.recs.ml.collaborative import EaseParams
+from apps.recs.ml.collaborative import IalsParams
 from apps.recs.ml.collaborative import ease_fit
 from apps.recs.ml.collaborative import ease_sparsify
+from apps.recs.ml.collaborative import ials_fit
+from apps.recs.ml.collaborative import ials_gram
+from apps.recs.ml.collaborative import interaction_matrix
+from apps.recs.ml.content import CONTENT_NEIGHBOURS
 from apps.recs.ml.content import TitleText
-from apps.recs.ml.content import content_matrix
+from apps.recs.ml.content import content_neighbours
+from apps.recs.ml.runtime import Factors
 from apps.recs.ml.runtime import RecModel
 from apps.recs.models import Event
 from apps.recs.models import EventKind
@@ -43,7 +49,6 @@ EVENT_STRENGTH: dict[str, float] = {
     EventKind.SEARCH_CLICK: 0.3,
     EventKind.VIEW: 0.2,  # + up to 0.3 more for a minute of dwell
 }
-CONTENT_NEIGHBOURS = 30
 
 
 def rating_strength(half_stars: int) -> float:
@@ -129,32 +134,24 @@ def _title_texts(title_ids: np.ndarray) -> list[TitleText]:
     return texts
 
 
-def _content_neighbours(texts: list[TitleText], k: int) -> sp.csr_matrix:
-    matrix = content_matrix(texts)
-    n = matrix.shape[0]
-    rows, cols, vals = [], [], []
-    for start in range(0, n, 1000):
-        block = np.asarray((matrix[start : start + 1000] @ matrix.T).todense(), dtype=np.float32)
-        idx = np.arange(start, min(start + 1000, n))
-        block[np.arange(len(idx)), idx] = 0.0
-        kk = min(k, n - 1)
-        if kk <= 0:
-            break
-        top = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
-        rows.append(np.repeat(idx, kk))
-        cols.append(top.ravel())
-        vals.append(np.take_along_axis(block, top, axis=1).ravel())
-    if not rows:
-        return sp.csr_matrix((n, n), dtype=np.float32)
-    m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
-    m.eliminate_zeros()
-    return m.astype(np.float32)
+def _factors_fit(
+    *, users: np.ndarray, items: np.ndarray, strengths: np.ndarray, n_users: int, n_items: int
+) -> Factors:
+    params = IalsParams(**settings.RECS_IALS_PARAMS)
+    matrix = interaction_matrix(users, items, strengths, n_users, n_items)
+    fitted = ials_fit(matrix=matrix, params=params)
+    return Factors(
+        items=fitted.item_factors,
+        gram=ials_gram(fitted.item_factors, params.l2),
+        alpha=params.alpha,
+        weight=settings.RECS_IALS_WEIGHT,
+    )
 
 
 def recs_model_build(
     *, params: EaseParams | None = None, progress: Progress | None = None
 ) -> tuple[RecModel, dict]:
-    """Fit collaborative + content models from everything in the database."""
+    """Fit collaborative (EASE + iALS) and content models from everything in the database."""
     say = progress or (lambda _msg: None)
     params = params or EaseParams(**settings.RECS_EASE_PARAMS)
     started = time.perf_counter()
@@ -166,6 +163,7 @@ def recs_model_build(
     pos = np.searchsorted(title_ids, data.titles)
     user_ids, user_index = np.unique(data.users, return_inverse=True)
     item_item = sp.csr_matrix((n, n), dtype=np.float32)
+    factors = None
     if len(data.users) and n:
         fitted = ease_fit(
             users=user_index,
@@ -180,7 +178,11 @@ def recs_model_build(
         keep = fitted.item_index
         item_item = sp.csr_matrix((small.data, (keep[small.row], keep[small.col])), shape=(n, n))
         say(f"collaborative: EASE over {len(keep)} titles in {time.perf_counter() - started:.1f}s")
-    content = _content_neighbours(_title_texts(title_ids), CONTENT_NEIGHBOURS) if n else sp.csr_matrix((0, 0))
+        factors = _factors_fit(
+            users=user_index, items=pos, strengths=data.strengths, n_users=len(user_ids), n_items=n
+        )
+        say(f"collaborative: iALS factors in {time.perf_counter() - started:.1f}s")
+    content = content_neighbours(_title_texts(title_ids), CONTENT_NEIGHBOURS) if n else sp.csr_matrix((0, 0))
     say(f"content: TF-IDF neighbours in {time.perf_counter() - started:.1f}s")
     counts = np.bincount(pos, weights=data.strengths, minlength=n).astype(np.float32) if n else np.zeros(0)
     catalog_pop = np.array(
@@ -188,14 +190,21 @@ def recs_model_build(
     )
     # Interactions rank titles; the catalog's own popularity breaks ties and covers an empty log.
     popularity = counts + 1e-3 * catalog_pop / max(float(catalog_pop.max(initial=0.0)), 1.0)
-    model = RecModel(title_ids=title_ids, item_item=item_item, content=content, popularity=popularity)
+    model = RecModel(
+        title_ids=title_ids, item_item=item_item, content=content, popularity=popularity, factors=factors
+    )
     stats = {
         "titles": int(n),
         "users": len(user_ids),
         "interactions": len(data.users),
         "train_s": round(time.perf_counter() - started, 2),
     }
-    return model, {"params": asdict(params), "stats": stats}
+    meta_params = {
+        **asdict(params),
+        "ials": settings.RECS_IALS_PARAMS,
+        "ials_weight": settings.RECS_IALS_WEIGHT,
+    }
+    return model, {"params": meta_params, "stats": stats}
 
 
 def recs_model_train(*, as_of: dt.date | None = None, progress: Progress | None = None) -> ModelArtifact:
