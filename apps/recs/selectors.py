@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -344,8 +346,34 @@ def recs_similar_titles(*, title_id: int, limit: int = 12, user: User | None = N
     return [titles[i] for i in ids if i in titles][:limit]
 
 
+# "Trending this week" moves slowly and is the same for everyone, yet aggregating the week's
+# ratings and events cost more than the rest of the front page: each process keeps the ranking
+# for a minute.
+TRENDING_TTL_SECONDS = 60.0
+_trending_lock = threading.Lock()
+_trending: dict[tuple[int, int], tuple[float, list[int]]] = {}
+
+
 def recs_trending(*, days: int = 7, limit: int = 20) -> list[Title]:
     """Most rated or interacted titles of the last ``days`` days, catalog popularity to fill."""
+    key, now = (days, limit), time.monotonic()
+    cached = _trending.get(key)
+    if cached is None or now - cached[0] >= TRENDING_TTL_SECONDS:
+        cached = (now, _trending_ids(days=days, limit=limit))
+        with _trending_lock:
+            _trending[key] = cached
+    ids = cached[1]
+    titles = Title.objects.in_bulk(ids)
+    return [titles[i] for i in ids if i in titles]
+
+
+def recs_trending_clear() -> None:
+    """Forget the cached rankings (between tests)."""
+    with _trending_lock:
+        _trending.clear()
+
+
+def _trending_ids(*, days: int, limit: int) -> list[int]:
     since = timezone.now() - dt.timedelta(days=days)
     counts: dict[int, int] = {}
     for title_id, n in (
@@ -369,8 +397,7 @@ def recs_trending(*, days: int = 7, limit: int = 20) -> list[Title]:
             .order_by("-popularity", "id")
             .values_list("id", flat=True)[: limit - len(ids)]
         )
-    titles = Title.objects.in_bulk(ids)
-    return [titles[i] for i in ids if i in titles]
+    return ids
 
 
 def recs_new_on_my_services(*, user: User, days: int = 30, limit: int = 20) -> list[Recommendation]:
@@ -414,8 +441,8 @@ def recs_new_on_my_services(*, user: User, days: int = 30, limit: int = 20) -> l
 def recs_home_rows(*, user: User | None, limit: int = 12) -> list[RecRow]:
     """Home page rows: for you, because you liked X, trending this week, new on my services."""
     rows: list[RecRow] = []
-    picks = recs_for_user(user=user, limit=limit * 2)
     if user is not None and user.is_authenticated:
+        picks = recs_for_user(user=user, limit=limit * 2)
         rows.append(RecRow("for_you", _("For you"), picks[:limit]))
         liked = [p for p in picks if p.reason == REASON_LIKED and p.because_title is not None]
         if liked:

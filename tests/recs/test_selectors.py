@@ -233,3 +233,32 @@ def test_redis_picks_drop_titles_rated_or_dismissed_since_precompute(taste_world
     with django_assert_num_queries(2):
         after = [p.title.id for p in recs_for_user(user=fan, limit=2)]
     assert after == before[2:4]
+
+
+def test_trending_ranks_the_week_and_is_kept_for_a_minute(monkeypatch):
+    from apps.recs import selectors
+
+    quiet, busy = TitleFactory(popularity=999), TitleFactory(popularity=1)
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    before = selectors.recs_trending(limit=2)
+    for _ in range(3):
+        Rating.objects.create(user=UserFactory(), title=busy, half_stars=8, created_at=timezone.now())
+
+    kept = selectors.recs_trending(limit=2)
+    clock[0] += selectors.TRENDING_TTL_SECONDS
+    after = selectors.recs_trending(limit=2)
+
+    assert before == [quiet, busy]  # nothing rated this week: catalog popularity
+    assert kept == before
+    assert after == [busy, quiet]
+
+
+def test_anonymous_home_rows_compute_no_personal_picks(django_assert_max_num_queries):
+    TitleFactory.create_batch(3)
+    recs_home_rows(user=None)  # trending ranking computed and kept
+
+    with django_assert_max_num_queries(1):  # the trending titles, nothing per person
+        rows = recs_home_rows(user=None)
+
+    assert [row.key for row in rows] == ["trending"]
