@@ -14,7 +14,7 @@ Also reported: the p50 of ``/healthz`` through the same server (no query), the f
 endpoint pays for HTTP, routing and middleware.
 Bounded to about two minutes. Last line: one JSON object.
 
-    .venv/bin/python benchmarks/catalog.py [--duration 20] [--no-demo] [--worker-class asgi]
+    .venv/bin/python benchmarks/catalog.py [--duration 20] [--no-demo] [--interface asgi]
 """
 
 from __future__ import annotations
@@ -99,9 +99,15 @@ def main() -> None:
     parser.add_argument("--single", type=float, default=10.0, help="seconds of load at 1 client")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="uvicorn_worker.UvicornWorker", help="ASGI worker class")
+    parser.add_argument("--threads", type=int, default=4, help="threads per WSGI worker")
     parser.add_argument(
-        "--interface", choices=["asgi", "wsgi"], default="asgi", help="asgi (production) or wsgi (comparison)"
+        "--worker-class", default="uvicorn_worker.UvicornWorker", help="worker class with --interface asgi"
+    )
+    parser.add_argument(
+        "--interface",
+        choices=["wsgi", "asgi"],
+        default="wsgi",
+        help="wsgi (production's HTTP tier) or asgi (the WebSocket tier's app, for comparison)",
     )
     parser.add_argument("--no-demo", action="store_true", help="skip load_demo even if it exists")
     args = parser.parse_args()
@@ -128,6 +134,7 @@ def main() -> None:
             workers=args.workers,
             worker_class=args.worker_class,
             interface=args.interface,
+            threads=args.threads,
         ) as server:
             urls = list_urls(server.base_url)
             first = load_run(urls, clients=1, duration=60, max_requests=len(urls))

@@ -308,13 +308,14 @@ def serve(
     database_url: str,
     workers: int = 2,
     worker_class: str = "uvicorn_worker.UvicornWorker",
-    interface: str = "asgi",
+    interface: str = "wsgi",
+    threads: int = 4,
 ) -> Iterator[Server]:
     """Serve Moochu under gunicorn on a free loopback port.
 
-    ``interface="asgi"`` serves ``config.asgi`` (what production runs, WebSockets included);
-    ``"wsgi"`` serves the same Django project under gunicorn's threaded WSGI workers, for
-    comparison.
+    ``interface="wsgi"`` serves ``config.wsgi`` on gunicorn's threaded workers, as production's
+    HTTP tier does (``start-http``); ``"asgi"`` serves ``config.asgi`` (the WebSocket tier's
+    application) under ``worker_class``, for comparison.
     """
     port = free_port()
     env = {
@@ -328,15 +329,15 @@ def serve(
         "MOOCHU_API_RATE_ANON": "10000000/min",
         "MOOCHU_API_RATE_USER": "10000000/min",
     }
-    if interface == "asgi":
-        env["DJANGO_DB_POOL"] = "true"  # as production runs it
-    else:
-        env["DJANGO_DB_POOL"] = "false"
-        env["DJANGO_CONN_MAX_AGE"] = "600"
+    env["DJANGO_DB_POOL"] = "true"  # as production runs it
     for variable in ("REDIS_URL", "ELASTICSEARCH_URL", "MONGO_URL"):
         env.pop(variable, None)
-    app = "config.asgi:application" if interface == "asgi" else "django.core.wsgi:get_wsgi_application()"
-    worker_options = ["--worker-class", worker_class] if interface == "asgi" else ["--threads", "4"]
+    app = "config.asgi:application" if interface == "asgi" else "config.wsgi:application"
+    worker_options = (
+        ["--worker-class", worker_class]
+        if interface == "asgi"
+        else ["--worker-class", "gthread", "--threads", str(threads)]
+    )
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         app,

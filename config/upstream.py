@@ -6,9 +6,9 @@ production never sets it, so nothing about the topology leaks to clients.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
-
-from channels.routing import ProtocolTypeRouter
 
 HEADER = b"x-moochu-upstream"
 
@@ -17,7 +17,9 @@ Message = dict[str, Any]
 
 
 class UpstreamNameMiddleware:
-    def __init__(self, app: ProtocolTypeRouter, name: str) -> None:
+    """ASGI: adds the header to HTTP responses and WebSocket accepts."""
+
+    def __init__(self, app: Any, name: str) -> None:
         self.app = app
         self.name = name.encode()
 
@@ -28,3 +30,17 @@ class UpstreamNameMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_name)
+
+
+class UpstreamNameWSGIMiddleware:
+    """WSGI: adds the header to every response."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], name: str) -> None:
+        self.app = app
+        self.name = name
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def start_response_with_name(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            return start_response(status, [*headers, (HEADER.decode(), self.name)], *args)
+
+        return self.app(environ, start_response_with_name)

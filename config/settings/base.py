@@ -91,7 +91,7 @@ ROOT_URLCONF = "config.urls"
 # A less guessable admin path in production, e.g. DJANGO_ADMIN_URL=backstage-7f3a/
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 ASGI_APPLICATION = "config.asgi.application"
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "config.wsgi.application"
 
 # -----------------------------------------------------------------------------
 # APPS
