@@ -35,7 +35,7 @@ from apps.recs.services.serving import model_active_load
 from apps.recs.services.serving import user_history
 from apps.social.models import Rating
 from apps.social.selectors import friend_ids_for_user
-from apps.social.selectors import friends_list_for_user
+from apps.social.selectors import friend_ids_query
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -288,7 +288,7 @@ def _friend_ids(user: User) -> set[int]:
 
 def _friend_favourites(user: User, title_ids: list[int]) -> set[int]:
     """Those of ``title_ids`` that friends rated 4+ stars, in one query (friends as a subquery)."""
-    friends = friends_list_for_user(user=user).order_by().values("pk")
+    friends = friend_ids_query(user=user)
     return set(
         Rating.objects.filter(user__in=friends, title_id__in=title_ids, half_stars__gte=8).values_list(
             "title_id", flat=True

@@ -91,7 +91,12 @@ def user_search(*, query: str, viewer: User | None, limit: int = 20) -> list[Use
 
 
 def friend_ids_for_user(*, user: User) -> list[int]:
-    return list(Friendship.objects.filter(user=user).values_list("friend_id", flat=True))
+    return list(friend_ids_query(user=user))
+
+
+def friend_ids_query(*, user: User) -> QuerySet[Friendship]:
+    """The person's friends' ids as a lazy query, to use as a subquery (one row per direction)."""
+    return Friendship.objects.filter(user=user).values_list("friend_id", flat=True)
 
 
 def friends_list_for_user(*, user: User) -> QuerySet[User]:
