@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -106,3 +109,23 @@ def nginx_binary() -> str:
     if found is None:
         raise RuntimeError("nginx is not installed: scripts/services.sh installs Debian's nginx-light")
     return found
+
+
+def run_on_embedded_sqlite(script: str, *, database: Path) -> Any:
+    """Run a Python ``script`` in a fresh process on the embedded defaults (SQLite at
+    ``database``, no Redis, Elasticsearch or forced search backend), as `make run` serves the
+    demo; return the JSON its last output line holds."""
+    hidden = {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "MOOCHU_SEARCH_BACKEND"}
+    env = {key: value for key, value in os.environ.items() if key not in hidden}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.base", DATABASE_URL=f"sqlite:///{database}")
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])

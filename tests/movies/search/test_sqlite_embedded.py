@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.servers import run_on_embedded_sqlite
 
 SCRIPT = """
 import json
@@ -42,26 +36,7 @@ print(json.dumps(answers, ensure_ascii=False))
 
 @pytest.mark.slow
 def test_embedded_sqlite_default_finds_what_users_type(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "MOOCHU_SEARCH_BACKEND"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'moochu.sqlite3'}",
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    answers = json.loads(completed.stdout.strip().splitlines()[-1])
+    answers = run_on_embedded_sqlite(SCRIPT, database=tmp_path / "moochu.sqlite3")
     assert answers["ㄱㅅㅊ"][:2] == ["sqlite", False]
     assert answers["ㄱㅅㅊ"][2][0] == "기생충"
     assert answers["어벤져스엔드게임"][2][0] == "어벤져스: 엔드게임"

@@ -1,11 +1,6 @@
 from __future__ import annotations
 
 import datetime
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,10 +12,9 @@ from tests.factories import AvailabilityFactory
 from tests.factories import GenreFactory
 from tests.factories import ProviderFactory
 from tests.factories import TitleFactory
+from tests.servers import run_on_embedded_sqlite
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_title_masks_refresh_sets_bits_of_genres_and_open_offers():
@@ -117,26 +111,10 @@ print(json.dumps({"vendor": vendor, "changed": [first, again], "masks": masks, "
 
 @pytest.mark.slow
 def test_title_masks_refresh_runs_on_the_embedded_sqlite_default(tmp_path):
-    # given a fresh process on SQLite, as `make run` serves the demo
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.base", DATABASE_URL=f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    )
-
-    # when
-    completed = subprocess.run(
-        [sys.executable, "-c", SQLITE_SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    # given a fresh process on SQLite, as `make run` serves the demo, when
+    answer = run_on_embedded_sqlite(SQLITE_SCRIPT, database=tmp_path / "m.sqlite3")
 
     # then the top genre bit survives SQLite's 64-bit integers and a closed offer counts for nothing
-    assert completed.returncode == 0, completed.stderr
-    answer = json.loads(completed.stdout.strip().splitlines()[-1])
     assert answer["vendor"] == "sqlite"
     assert answer["changed"] == [2, 0]
     assert answer["masks"]["Parasite"] == [
