@@ -10,14 +10,23 @@ routes ``/ws/`` there and everything else here.
 
 from __future__ import annotations
 
+import gc
 import os
+from importlib import import_module
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 from config.upstream import UpstreamNameWSGIMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
+# Import every view now, while the worker boots, not during some visitor's first request.
+import_module(settings.ROOT_URLCONF)
+# Everything loaded so far lives as long as the process: keep it out of the cyclic garbage
+# collector, whose full passes would otherwise walk Django's, DRF's and scikit-learn's objects
+# while every request in flight waits.
+gc.freeze()
 
 if upstream_name := os.environ.get("MOOCHU_UPSTREAM_NAME"):
     application = UpstreamNameWSGIMiddleware(application, upstream_name)
