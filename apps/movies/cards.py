@@ -7,6 +7,7 @@ more than every query of the page. The card template now prints ready strings.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +51,7 @@ class CardView:
 def card_view(item: dict[str, Any] | Any, *, vocabulary: CatalogVocabulary | None = None) -> CardView:
     """The card of a list row (``selectors.title_list``) or a ``Title``."""
     vocabulary = vocabulary or catalog_vocabulary()
-    korean = (get_language() or settings.LANGUAGE_CODE).startswith("ko")
+    korean = is_korean()
     if isinstance(item, dict):
         title_id, poster, row = item["id"], item.get("poster") or "", item
     else:
@@ -68,11 +69,10 @@ def card_view(item: dict[str, Any] | Any, *, vocabulary: CatalogVocabulary | Non
     if media_type == MediaType.TV:
         meta.append(str(MediaType(media_type).label))
     age = row["age_rating"] if row["age_rating"] != AgeRating.UNKNOWN else ""
-    prefix = get_script_prefix()
     return CardView(
         id=title_id,
-        url=_title_url(prefix).format(id=title_id),
-        poster=f"{settings.MEDIA_URL}{poster}" if poster else _poster_url(prefix).format(id=title_id),
+        url=title_url_template("movies:title-detail").format(id=title_id),
+        poster=poster_url(title_id=title_id, poster=poster),
         display_title=_display_title(row, korean=korean),
         age_rating=age,
         age_label=str(AgeRating(age).label) if age else "",
@@ -97,8 +97,11 @@ def _display_title(row: dict[str, Any], *, korean: bool) -> str:
 
 
 def _badge(provider: ProviderEntry, *, korean: bool) -> ProviderBadge:
-    name = (provider.name_ko or provider.name) if korean else provider.name
-    return ProviderBadge(color=provider.color, name=name, initials=badge_initials(provider.name))
+    return ProviderBadge(
+        color=provider.color,
+        name=provider_display_name(provider, korean=korean),
+        initials=badge_initials(provider.name),
+    )
 
 
 def badge_initials(name: str) -> str:
@@ -111,20 +114,29 @@ def badge_initials(name: str) -> str:
     return (words[0][0] + words[1][0]).upper()
 
 
-_url_templates: dict[tuple[str, str], str] = {}
+def title_url_template(url_name: str) -> str:
+    """The URL of ``url_name`` with ``{id}`` for ``title_id``: reversing per row costs more than
+    the rest of a card or an API row, so reverse once (per script prefix) and format per row."""
+    return _title_url_template_for_prefix(url_name, get_script_prefix())
 
 
-def _url_template(url_name: str, prefix: str) -> str:
-    # Reversing costs more than the rest of a card: reverse once per prefix, format per card.
-    key = (url_name, prefix)
-    if key not in _url_templates:
-        _url_templates[key] = reverse(url_name, kwargs={"title_id": 987654321}).replace("987654321", "{id}")
-    return _url_templates[key]
+@functools.lru_cache(maxsize=32)
+def _title_url_template_for_prefix(url_name: str, _script_prefix: str) -> str:
+    return reverse(url_name, kwargs={"title_id": 987654321}).replace("987654321", "{id}")
 
 
-def _title_url(prefix: str) -> str:
-    return _url_template("movies:title-detail", prefix)
+def poster_url(*, title_id: int, poster: str) -> str:
+    """A title's stored poster, or its generated placeholder when it has none."""
+    if poster:
+        return f"{settings.MEDIA_URL}{poster}"
+    return title_url_template("movies:poster").format(id=title_id)
 
 
-def _poster_url(prefix: str) -> str:
-    return _url_template("movies:poster", prefix)
+def is_korean() -> bool:
+    """Whether the active language is Korean (titles, genre and provider names follow it)."""
+    return (get_language() or settings.LANGUAGE_CODE).startswith("ko")
+
+
+def provider_display_name(provider: Any, *, korean: bool) -> str:
+    """A provider's name in the page's language (model or vocabulary entry)."""
+    return (provider.name_ko or provider.name) if korean else provider.name

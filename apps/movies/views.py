@@ -12,10 +12,10 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
+from apps.movies.cards import is_korean
 from apps.movies.filters import catalog_query_params
 from apps.movies.filters import catalog_query_parse
 from apps.movies.models import AgeRating
@@ -36,10 +36,6 @@ from apps.movies.selectors import title_where_to_watch
 from apps.movies.services import my_services_set
 
 
-def _is_korean() -> bool:
-    return (get_language() or settings.LANGUAGE_CODE).startswith("ko")
-
-
 @require_GET
 def catalog(request: HttpRequest) -> HttpResponse:
     """Browse and filter the catalog. Unknown filter values are ignored, and the page says so."""
@@ -47,7 +43,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     my_services = my_services_slugs(user=request.user, session=request.session)
     parsed = catalog_query_parse(params=request.GET, vocabulary=vocabulary, my_services=my_services)
     page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
-    korean = _is_korean()
+    korean = is_korean()
     filter_params = catalog_query_params(
         filters=parsed.filters, my_services=parsed.my_services, mine=my_services
     )
@@ -97,7 +93,7 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
         title = title_get(title_id=title_id)
     except Title.DoesNotExist as exc:
         raise Http404 from exc
-    korean = _is_korean()
+    korean = is_korean()
     context = {
         "title": title,
         "genres": [

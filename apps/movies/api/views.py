@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import get_script_prefix
-from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -19,9 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.movies.api.serializers import genre_to_json
-from apps.movies.api.serializers import media_url
 from apps.movies.api.serializers import provider_to_json
 from apps.movies.api.serializers import title_row_to_json
+from apps.movies.cards import poster_url
+from apps.movies.cards import title_url_template
 from apps.movies.filters import catalog_query_parse
 from apps.movies.models import AgeRating
 from apps.movies.models import MediaType
@@ -36,16 +34,6 @@ from apps.movies.selectors import title_list
 from apps.movies.selectors import title_similar
 from apps.movies.selectors import title_where_to_watch
 from config.exceptions import ApplicationError
-
-
-def _id_template(url_name: str) -> str:
-    """A URL with ``{id}`` for ``title_id``: reversing per row costs more than the query."""
-    return _id_template_for_prefix(url_name, get_script_prefix())
-
-
-@functools.lru_cache(maxsize=32)
-def _id_template_for_prefix(url_name: str, _script_prefix: str) -> str:
-    return reverse(url_name, kwargs={"title_id": 987654321}).replace("987654321", "{id}")
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):
@@ -133,8 +121,8 @@ class TitleListApi(APIView):
         if parsed.problems:
             raise ApplicationError("Unknown filter values.", extra={"fields": parsed.problems})
         page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
-        detail_url = _id_template("movies-api:title-detail")
-        poster_url = _id_template("movies:poster")
+        detail_url = title_url_template("movies-api:title-detail")
+        poster_url = title_url_template("movies:poster")
         return Response(
             {
                 "page": page.page,
@@ -218,9 +206,7 @@ class TitleDetailApi(APIView):
                 "age_rating": title.age_rating,
                 "overview": title.overview,
                 "genres": [genre.slug for genre in title.genres.all()],
-                "poster_url": media_url(title.poster.name)
-                if title.poster
-                else reverse("movies:poster", kwargs={"title_id": title.id}),
+                "poster_url": poster_url(title_id=title.id, poster=title.poster.name if title.poster else ""),
                 "popularity": title.popularity,
                 "rating_avg": title.rating_avg,
                 "rating_count": title.rating_count,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.conf import settings
-from django.urls import reverse
 
 from apps.movies.cards import CardView
 from apps.movies.cards import badge_initials
 from apps.movies.cards import card_view as build_card_view
+from apps.movies.cards import is_korean
+from apps.movies.cards import poster_url
+from apps.movies.cards import provider_display_name
 from apps.movies.models import AgeRating
 from apps.movies.models import MediaType
 from apps.movies.models import OfferType
@@ -22,12 +23,8 @@ register = template.Library()
 def poster_src(item: Any) -> str:
     """The poster of a title (model or list row), or its generated placeholder."""
     if isinstance(item, dict):
-        title_id, poster = item["id"], item.get("poster")
-    else:
-        title_id, poster = item.pk, item.poster.name if item.poster else ""
-    if poster:
-        return f"{settings.MEDIA_URL}{poster}"
-    return reverse("movies:poster", kwargs={"title_id": title_id})
+        return poster_url(title_id=item["id"], poster=item.get("poster") or "")
+    return poster_url(title_id=item.pk, poster=item.poster.name if item.poster else "")
 
 
 @register.filter
@@ -48,10 +45,7 @@ def media_label(value: str) -> str:
 @register.filter
 def provider_name(provider: Any) -> str:
     """A provider's name in the current language (model or vocabulary entry)."""
-    from django.utils.translation import get_language
-
-    korean = (get_language() or settings.LANGUAGE_CODE).startswith("ko")
-    return (provider.name_ko or provider.name) if korean else provider.name
+    return provider_display_name(provider, korean=is_korean())
 
 
 @register.filter
