@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -19,11 +20,14 @@ from apps.chat import presence
 from apps.chat import selectors
 from apps.chat import services
 from apps.chat.exceptions import ChatError
+from apps.chat.fanout import SocketWriter
+from apps.chat.fanout import room_hub
 
 logger = logging.getLogger(__name__)
 
 # Close codes (docs/chat-protocol.md). 4xxx: do not reconnect blindly; 1011/1012: do.
 CLOSE_KICKED = 4001
+CLOSE_TOO_SLOW = 4009
 CLOSE_FORBIDDEN = 4003
 CLOSE_NOT_FOUND = 4004
 CLOSE_FLOOD = 4008
@@ -45,6 +49,9 @@ TYPING_MIN_INTERVAL = 3.0
 # per process (not per socket) fetches it.
 GAP_WAIT_S = 1.0
 PRESENCE_COALESCE_S = 0.5
+# Frames queued for a socket that stopped reading. Past this the socket is closed; its
+# client reconnects with last_seq and gets the rest from history.
+MAX_OUTBOX_FRAMES = 1000
 
 _pending_presence: dict[int, asyncio.Task[None]] = {}
 
@@ -70,7 +77,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.delivered_seq = 0
         self.buffer: dict[int, str] = {}
         self.gap_task: asyncio.Task[None] | None = None
-        self.deliver_lock = asyncio.Lock()
+        # Room events that arrive before the hello frame went out wait here.
+        self.early_events: list[dict[str, Any]] | None = []
+        self.writer = SocketWriter(
+            self.base_send, max_queued=MAX_OUTBOX_FRAMES, on_overflow=self._close_too_slow
+        )
+        self.close_task: asyncio.Task[None] | None = None
         self.tokens = float(FRAME_BURST)
         self.tokens_at = time.monotonic()
         self.dropped = 0
@@ -100,8 +112,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.room_id = room.pk
         self.group = room.group_name
         try:
-            # Join the group before reading history: nothing committed later can be missed.
-            await self.channel_layer.group_add(self.group, self.channel_name)
+            # Join the room before reading history: nothing committed later can be missed.
+            await room_hub(self.channel_layer).join(self.group, self)
             if self.user.is_authenticated:
                 change = await presence.presence_touch(
                     room_id=room.pk, conn_id=self.channel_name, user_id=self.user.pk
@@ -146,6 +158,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 heartbeat_s=presence.HEARTBEAT_INTERVAL,
             )
         )
+        early, self.early_events = self.early_events, None
+        for event in early or ():
+            self.deliver(event)
 
     async def disconnect(self, code: int) -> None:
         if self.gap_task is not None:
@@ -153,8 +168,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if self.group is None or self.room_id is None:
             return
         group, self.group = self.group, None  # run once, whichever path gets here first
+        self.writer.close()
         try:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await room_hub(self.channel_layer).leave(group, self)
             if self.user.is_authenticated:
                 change = await presence.presence_leave(room_id=self.room_id, conn_id=self.channel_name)
                 if change.changed:
@@ -375,66 +391,84 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self._error(code, message)
         await self.close(code=close_code)
 
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        self.writer.close()
+        await super().close(code=code, reason=reason)
+
     # -------------------------------------------------------------------------
-    # Channel-layer handlers
+    # Room events, handed over by the process's RoomHub (apps/chat/fanout.py)
     # -------------------------------------------------------------------------
-    async def chat_event(self, event: dict[str, Any]) -> None:
+    def deliver(self, event: dict[str, Any]) -> None:
+        if self.early_events is not None:
+            self.early_events.append(event)
+            return
         seq = event.get("seq")
         if seq is None:
-            await self.send(text_data=event["text"])
-            return
-        async with self.deliver_lock:
-            await self._deliver_in_order(seq, event["text"])
+            self.writer.write(event["text"])
+        else:
+            self._deliver_in_order(seq, event["text"])
+        if (
+            event["type"] == "chat.sanction"
+            and event["action"] in ("kick", "ban")
+            and self.user.is_authenticated
+            and event["user_id"] == self.user.pk
+        ):
+            code = CLOSE_KICKED if event["action"] == "kick" else CLOSE_FORBIDDEN
+            self.close_task = asyncio.ensure_future(self._close_after_writes(code))
 
-    async def chat_sanction(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["text"])
-        if self.user.is_authenticated and event["user_id"] == self.user.pk:
-            if event["action"] == "kick":
-                await self.close(code=CLOSE_KICKED)
-            elif event["action"] == "ban":
-                await self.close(code=CLOSE_FORBIDDEN)
+    async def _close_after_writes(self, code: int) -> None:
+        await self.writer.drained()
+        if not self.writer.closed:
+            await self.close(code=code)
+
+    def _close_too_slow(self) -> None:
+        logger.info("chat: closing a socket %d frames behind", MAX_OUTBOX_FRAMES)
+        self.close_task = asyncio.ensure_future(self._close_quietly(CLOSE_TOO_SLOW))
+
+    async def _close_quietly(self, code: int) -> None:
+        with contextlib.suppress(OSError, RuntimeError):
+            await super().close(code=code)
 
     # -------------------------------------------------------------------------
     # Ordered delivery: exactly once, in seq order, gaps filled from the database
     # -------------------------------------------------------------------------
-    async def _deliver_in_order(self, seq: int, text: str) -> None:
+    def _deliver_in_order(self, seq: int, text: str) -> None:
         if seq <= self.delivered_seq:
             return  # already sent (history on join, or a duplicate)
         if seq == self.delivered_seq + 1:
-            await self.send(text_data=text)
             self.delivered_seq = seq
-            await self._flush_buffer()
+            self.writer.write(text)
+            self._flush_buffer()
             return
         # Out of order (two processes committed close together) or lost by the layer.
         self.buffer[seq] = text
         if self.gap_task is None or self.gap_task.done():
             self.gap_task = asyncio.ensure_future(self._fill_gap_later())
 
-    async def _flush_buffer(self) -> None:
+    def _flush_buffer(self) -> None:
         while self.delivered_seq + 1 in self.buffer:
             self.delivered_seq += 1
-            await self.send(text_data=self.buffer.pop(self.delivered_seq))
+            self.writer.write(self.buffer.pop(self.delivered_seq))
         for stale in [s for s in self.buffer if s <= self.delivered_seq]:
             del self.buffer[stale]
 
     async def _fill_gap_later(self) -> None:
         await asyncio.sleep(GAP_WAIT_S)
-        async with self.deliver_lock:
-            if not self.buffer:
-                return
-            missing_to = min(self.buffer) - 1
-            if missing_to <= self.delivered_seq:
-                await self._flush_buffer()
-                return
+        if not self.buffer:
+            return
+        missing_to = min(self.buffer) - 1
+        if missing_to > self.delivered_seq:
             missed = await _gap_fetch(self.room_id, self.delivered_seq, missing_to)
+            # Everything below runs without a pause, so live events cannot interleave.
             for message in missed:
                 if message["seq"] > self.delivered_seq:
-                    await self.send_json(events.frame("message.created", room=self.room_id, message=message))
+                    frame = events.frame("message.created", room=self.room_id, message=message)
+                    self.writer.write(json.dumps(frame, ensure_ascii=False))
                     self.delivered_seq = message["seq"]
             # A seq can be missing for good only if its transaction rolled back, which
             # message_create never lets happen after assigning it; skip past to stay live.
             self.delivered_seq = max(self.delivered_seq, missing_to)
-            await self._flush_buffer()
+        self._flush_buffer()
 
 
 _gap_fetches: dict[tuple[int, int, int], asyncio.Future[list[Any]]] = {}

@@ -168,7 +168,11 @@ def frame(event_type: str, **fields: Any) -> dict[str, Any]:
 
 async def group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
     """``group_send`` with one retry: after a Redis restart the first command on each pooled
-    connection fails ("Connection closed by server") and the retry gets a fresh one."""
+    connection fails ("Connection closed by server") and the retry gets a fresh one.
+
+    The message names its group: a process's RoomHub receives every room it serves on one
+    channel and routes by it (apps/chat/fanout.py)."""
+    message = {**message, "group": group}
     try:
         await layer.group_send(group, message)
     except (ConnectionError, OSError, RedisError):
