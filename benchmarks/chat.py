@@ -290,8 +290,10 @@ async def connect_all(listeners: list[Listener], concurrency: int = 50) -> None:
 
 async def run_senders(
     urls: list[str], cookies: list[str], rate: float, duration: float, baseline: bool
-) -> tuple[int, int]:
-    """``rate`` messages/s in total, each sender at most 1/s (Moochu's per-user limit)."""
+) -> tuple[int, int, float]:
+    """``rate`` messages/s in total, each sender at most 1/s (Moochu's per-user limit).
+
+    Returns messages sent, error frames, and the seconds the sending took."""
     import websockets
 
     count = max(1, int(rate + 0.999))
@@ -324,6 +326,7 @@ async def run_senders(
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
 
     await asyncio.gather(*(sender(i, ws) for i, ws in enumerate(sockets)))
+    sending_s = time.monotonic() - start
     await asyncio.sleep(2)  # let the last deliveries land
     for task in drains:
         errors += (task.done() and task.result()) or 0
@@ -331,7 +334,7 @@ async def run_senders(
     for ws in sockets:
         with contextlib.suppress(Exception):
             await ws.close()
-    return sent, errors
+    return sent, errors, sending_s
 
 
 async def _drain(ws: Any) -> int:
@@ -371,9 +374,7 @@ async def fanout(
     listeners = [Listener(urls[i % len(urls)], baseline=baseline) for i in range(members)]
     await connect_all(listeners)
     first_seq = 0 if baseline else await asyncio.to_thread(room_last_seq, int(room))
-    started = time.monotonic()
-    sent, errors = await run_senders(urls, cookies, rate, duration, baseline)
-    elapsed = time.monotonic() - started
+    sent, errors, elapsed = await run_senders(urls, cookies, rate, duration, baseline)
     if baseline:
         expected = set(range(1, sent + 1))
     else:
@@ -545,7 +546,12 @@ def main() -> None:
     parser.add_argument("--scenarios", default="abcd")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per fan-out run (a, b)")
     parser.add_argument("--step", type=float, default=10.0, help="seconds per step in (d)")
-    parser.add_argument("--max-rate", type=int, default=60, help="highest messages/s tried in (d)")
+    parser.add_argument(
+        "--max-rate",
+        type=int,
+        default=100,
+        help="highest messages/s tried in (d); at most 100 (100 sender accounts, 1/s each)",
+    )
     parser.add_argument("--hold", type=float, default=300.0, help="seconds to hold connections in (c)")
     parser.add_argument("--connections", type=int, default=2000)
     parser.add_argument("--storm", type=int, default=1000, help="new clients at 100/s in (c)")
