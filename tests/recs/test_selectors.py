@@ -24,6 +24,7 @@ from tests.factories import AvailabilityFactory
 from tests.factories import ProviderFactory
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
+from tests.servers import run_on_embedded_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,15 @@ def test_anonymous_home_rows_compute_no_personal_picks(django_assert_max_num_que
         rows = recs_home_rows(user=None)
 
     assert [row.key for row in rows] == ["trending"]
+
+
+def test_web_processes_import_no_training_code(tmp_path):
+    # Serving (selectors, APIs) folds people in with numpy; scikit-learn is for the nightly fit.
+    script = (
+        "import django, json, sys; django.setup(); import config.urls;"
+        "print(json.dumps(sorted(m for m in ('sklearn', 'apps.recs.services.training') if m in sys.modules)))"
+    )
+
+    loaded = run_on_embedded_sqlite(script, database=tmp_path / "db.sqlite3")
+
+    assert loaded == []
