@@ -9,15 +9,18 @@ empty database or a missing model.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from apps.movies.models import AgeRating
 from apps.movies.models import Availability
+from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.recs import buffer
 from apps.recs.ml.runtime import REASON_LIKED
@@ -115,44 +119,100 @@ def _allowed_ids(
     return [i for i in ids if i in masks]
 
 
+# -- one query for the cards ---------------------------------------------------------------
+# The Redis path used to take three queries (titles seen since the list was computed, the
+# person's services, the cards), each costing more in ORM query building than in the
+# database. Now one hand-written statement returns every candidate's card fields with two
+# flags, and the filters run in Python on them.
 _AGE_AT = _CARD_FIELDS.index("age_rating")
-_PROVIDERS_AT = _CARD_FIELDS.index("provider_mask")
+_SEEN_AT = len(_CARD_FIELDS)  # rated or dismissed by the person
+_MINE_AT = _SEEN_AT + 1  # on one of the person's services (when asked)
+# Candidate lists are padded to a multiple of this, so a handful of statement texts serve
+# every request (PostgreSQL can then reuse their plans).
+_IDS_BUCKET = 32
+CardRow = tuple[Any, ...]  # _CARD_FIELDS' values, then the seen and my-services flags
+
+
+@functools.lru_cache(maxsize=64)
+def _card_rows_sql(n_ids: int, only_my_services: bool) -> str:
+    """SELECT of the card fields and flags for ``n_ids`` titles.
+
+    Parameters: person id (ratings), person id and the dismiss kind (events), person id
+    (services, only when asked), then the title ids. Table names come from the models' metadata.
+    """
+    q = connection.ops.quote_name
+    title, rating, event = Title._meta, Rating._meta.db_table, Event._meta.db_table
+    services = get_user_model().my_services.through._meta.db_table
+    columns = ", ".join(f"t.{q(title.get_field(name).column)}" for name in _CARD_FIELDS)
+    seen = (
+        f"EXISTS (SELECT 1 FROM {q(rating)} r WHERE r.user_id = %s AND r.title_id = t.id)"  # noqa: S608 - names from _meta
+        f" OR EXISTS (SELECT 1 FROM {q(event)} e WHERE e.user_id = %s AND e.kind = %s AND e.title_id = t.id)"
+    )
+    mine = "NULL"
+    if only_my_services:
+        mine = (
+            f"EXISTS (SELECT 1 FROM {q(services)} s JOIN {q(Provider._meta.db_table)} p"  # noqa: S608
+            " ON p.id = s.provider_id WHERE s.user_id = %s"
+            " AND (t.provider_mask & (CAST(1 AS BIGINT) << p.bit)) <> 0)"
+        )
+    ids = ", ".join(["%s"] * n_ids)
+    return f"SELECT {columns}, ({seen}), {mine} FROM {q(title.db_table)} t WHERE t.id IN ({ids})"  # noqa: S608
+
+
+def _card_rows(title_ids: set[int], *, user_id: int | None, only_my_services: bool) -> dict[int, CardRow]:
+    """Card fields and flags of these titles, by id, in one query; deleted titles are absent."""
+    if not title_ids:
+        return {}
+    ids = sorted(title_ids)
+    ids += [ids[-1]] * (-len(ids) % _IDS_BUCKET)
+    who = user_id or 0  # anonymous: nobody has id 0, so nothing counts as seen
+    params: list[Any] = [who, who, EventKind.REC_DISMISS.value]
+    if only_my_services:
+        params.append(who)
+    with connection.cursor() as cursor:
+        cursor.execute(_card_rows_sql(len(ids), only_my_services), [*params, *ids])
+        return {row[0]: row for row in cursor.fetchall()}
+
+
+def _wanted(picks: list[tuple[int, float, str, int]]) -> set[int]:
+    """The picks' titles and the titles their reasons name."""
+    return {p[0] for p in picks} | {p[3] for p in picks if p[3]}
 
 
 def _allowed_cards(
     picks: list[tuple[int, float, str, int]],
+    rows: dict[int, CardRow],
     *,
     user: User | None,
     only_my_services: bool,
     max_age_rating: str | None,
     limit: int,
 ) -> tuple[list[tuple[int, float, str, int]], dict[int, Title]]:
-    """(the first ``limit`` picks passing the age and my-services filters; their cards).
+    """(the first ``limit`` picks not seen and passing the age and my-services filters; their cards).
 
-    One query loads the card fields of every candidate and of the titles their reasons
-    name; the filters run in Python on those fields (same outcome as filtering in SQL),
-    and model instances are built only for what is shown.
+    Model instances are built only for what is shown and the titles its reasons name.
     """
-    wanted = {p[0] for p in picks} | {p[3] for p in picks if p[3]}
-    qs = Title.objects.filter(id__in=wanted)
-    rows = {row[0]: row for row in qs.values_list(*_CARD_FIELDS)}
     ages = _allowed_age_ratings(user, max_age_rating)
     allowed_ages = None if ages is None else set(ages)
-    mask = _user_mask(user) if only_my_services and user is not None else None
+    mine_only = only_my_services and user is not None
     shown: list[tuple[int, float, str, int]] = []
     for pick in picks:
         row = rows.get(pick[0])
         if row is None:  # deleted since the list was computed
             continue
+        if row[_SEEN_AT]:
+            continue
         if allowed_ages is not None and row[_AGE_AT] not in allowed_ages:
             continue
-        if mask is not None and not row[_PROVIDERS_AT] & mask:
+        if mine_only and not row[_MINE_AT]:
             continue
         shown.append(pick)
         if len(shown) == limit:
             break
-    needed = {p[0] for p in shown} | {p[3] for p in shown if p[3] in rows}
-    titles = {tid: Title.from_db(qs.db, list(_CARD_FIELDS), list(rows[tid])) for tid in needed}
+    names, alias = list(_CARD_FIELDS), connection.alias
+    titles = {
+        tid: Title.from_db(alias, names, list(rows[tid][:_SEEN_AT])) for tid in _wanted(shown) if tid in rows
+    }
     return shown, titles
 
 
@@ -175,16 +235,6 @@ def _model_picks(history: dict[int, float], dismissed: set[int]) -> list[tuple[i
     except Exception:
         logger.exception("recs: artifact scoring failed, falling back to popularity")
     return []
-
-
-def _seen_among(user_id: int, title_ids: list[int]) -> set[int]:
-    """Which of these titles the person rated or dismissed since their list was computed (one query)."""
-    # order_by(): SQLite rejects ORDER BY (from Meta.ordering) inside a compound statement.
-    rated = Rating.objects.filter(user_id=user_id, title_id__in=title_ids).order_by()
-    dismissed = Event.objects.filter(
-        user_id=user_id, kind=EventKind.REC_DISMISS, title_id__in=title_ids
-    ).order_by()
-    return set(rated.values_list("title_id", flat=True).union(dismissed.values_list("title_id", flat=True)))
 
 
 def _popular(limit: int, exclude: set[int]) -> list[tuple[int, float, str, int]]:
@@ -217,14 +267,17 @@ def recs_for_user(
     exclude: set[int] = set()
     source = "popularity"
     picks: list[tuple[int, float, str, int]] = []
+    rows: dict[int, CardRow] | None = None  # the cards of exactly ``picks``, once read
     window = max(limit * 3, 30)
     if user is not None and user.is_authenticated:
         cached = _cached_picks(user)
         if cached:
-            # Fast path: only the shown window is checked against newer ratings/dismissals.
+            # Fast path: one query reads the shown window's cards and flags what the person
+            # rated or dismissed since their list was computed.
             source = "redis"
             picks = cached if only_my_services else cached[:window]
-            exclude = _seen_among(user.id, [p[0] for p in picks])
+            rows = _card_rows(_wanted(picks), user_id=user.id, only_my_services=only_my_services)
+            exclude = {p[0] for p in picks if p[0] in rows and rows[p[0]][_SEEN_AT]}
             if len(picks) - len(exclude) < limit:
                 history, dismissed = user_history(user_id=user.id)
                 exclude = set(history) | dismissed
@@ -243,11 +296,16 @@ def recs_for_user(
     if len(picks) < limit:
         have = {p[0] for p in picks}
         picks += [p for p in _popular(limit, exclude | have) if p[0] not in have]
+        rows = None
     # Filters drop few titles, so a window of 3x the limit is enough (the rest is never shown).
     if not only_my_services:
         picks = picks[:window]
+    if rows is None:
+        rows = _card_rows(
+            _wanted(picks), user_id=user.id if user else None, only_my_services=only_my_services
+        )
     shown, titles = _allowed_cards(
-        picks, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating, limit=limit
+        picks, rows, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating, limit=limit
     )
     # Only a pick explained as merely popular can become "popular with your friends".
     popular_ids = [p[0] for p in shown if p[2] == "popular"]

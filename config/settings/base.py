@@ -490,6 +490,7 @@ RECS_EASE_PARAMS = {
     "time_scale_s": 60.0,
     "max_items": 4000,
     "neighbours": 200,
+    "diagonal_power": 0.9,
 }
 # iALS factors blended with EASE (z-scored, ``RECS_IALS_WEIGHT`` the iALS share), chosen on
 # the MovieLens validation splits (see apps/recs/ml/collaborative.py IalsParams).

@@ -273,3 +273,28 @@ def test_blend_collaborative_prefers_the_title_both_models_like():
     assert np.argmax(blend_collaborative(ease, ials, seen, ials_weight=0.0)) == 0
     assert np.argmax(blend_collaborative(ease, ials, seen, ials_weight=1.0)) == 2
     assert np.argmax(blend_collaborative(ease, ials, seen)) == 1  # second for both, first together
+
+
+def test_ease_diagonal_power_below_one_lifts_much_seen_titles_less():
+    # given: everyone saw title 0; titles 1-4 were each seen by two people
+    users = np.repeat(np.arange(8), 2)
+    items = np.array([[0, 1 + u % 4] for u in range(8)]).ravel()
+    # when
+    fit = {
+        power: ease_fit(
+            users=users,
+            items=items,
+            times=np.zeros(len(users), np.int64),
+            strengths=None,
+            n_users=8,
+            n_items=5,
+            params=EaseParams(l2=1.0, time_weight=0.0, diagonal_power=power),
+        ).weights
+        for power in (1.0, 0.5)
+    }
+    # then: the same weights up to one factor per column, smallest for the much-seen title
+    popular = fit[0.5][1:, 0] / fit[1.0][1:, 0]
+    rarer = fit[0.5][0, 1:] / fit[1.0][0, 1:]
+    assert np.allclose(popular, popular[0])
+    assert np.allclose(rarer, rarer[0])
+    assert popular[0] < rarer[0]

@@ -24,6 +24,7 @@ from tests.factories import AvailabilityFactory
 from tests.factories import ProviderFactory
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
+from tests.servers import run_on_embedded_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -228,11 +229,58 @@ def test_redis_picks_drop_titles_rated_or_dismissed_since_precompute(taste_world
         occurred_at=timezone.now(),
         received_at=timezone.now(),
     )
-    # then: the list still comes from Redis, in two queries (seen titles, cards), without both;
-    # no pick is merely "popular", so friends' favourites are not looked up
-    with django_assert_num_queries(2):
+    # then: the list still comes from Redis, in one query (cards with a seen flag), without
+    # both; no pick is merely "popular", so friends' favourites are not looked up
+    with django_assert_num_queries(1):
         after = [p.title.id for p in recs_for_user(user=fan, limit=2)]
     assert after == before[2:4]
+
+
+def test_redis_picks_on_my_services_respect_age_and_new_dismissals_in_one_query(
+    taste_world, django_assert_num_queries
+):
+    # given: a horror fan on Netflix; their two unseen horror titles stream there, one of
+    # them rated 18+, and so does a romance title they dismiss after their list was computed
+    recs_model_train(as_of=dt.date(2026, 11, 24))
+    fan = taste_world["users"]["horror"][0]
+    netflix = ProviderFactory(slug="netflix", name="Netflix", bit=40)
+    other = ProviderFactory(slug="watcha", name="Watcha", bit=2)
+    fan.my_services.add(netflix)
+    unrated = [t for t in taste_world["horror"] if not fan.ratings.filter(title=t).exists()]
+    on_netflix, adults_only, dismissed = unrated[0], unrated[1], taste_world["romance"][1]
+    for title in (on_netflix, adults_only, dismissed):
+        AvailabilityFactory(title=title, provider=netflix)
+    elsewhere = taste_world["romance"][0]
+    AvailabilityFactory(title=elsewhere, provider=other)
+    title_masks_refresh(title_ids=[on_netflix.id, adults_only.id, dismissed.id, elsewhere.id])
+    type(adults_only).objects.filter(id=adults_only.id).update(age_rating=AgeRating.AGE_18)
+    Event.objects.create(
+        user=fan,
+        title=dismissed,
+        kind=EventKind.REC_DISMISS,
+        occurred_at=timezone.now(),
+        received_at=timezone.now(),
+    )
+    # when
+    with django_assert_num_queries(1):
+        picks = recs_for_user(user=fan, limit=5, only_my_services=True, max_age_rating=AgeRating.AGE_15)
+    # then: only the title on their service, within the age limit and not dismissed, with its reason
+    assert [p.title for p in picks] == [on_netflix]
+    assert picks[0].reason == "liked"
+    assert picks[0].because_title in set(taste_world["horror"]) - {on_netflix}
+
+
+def test_anonymous_visitors_get_card_fields_and_the_anonymous_age_limit():
+    kept = TitleFactory(popularity=30, title_ko="가족 영화", age_rating=AgeRating.ALL)
+    TitleFactory(popularity=20, title_en="Adults only", age_rating=AgeRating.AGE_18)
+    unrated = TitleFactory(popularity=10, title_en="Not rated yet")
+
+    picks = recs_for_user(user=None, limit=5)
+
+    assert [p.title for p in picks] == [kept, unrated]
+    assert picks[0].title.display_title == "가족 영화"
+    assert picks[0].title.age_rating == AgeRating.ALL
+    assert {p.reason for p in picks} == {"popular"}
 
 
 def test_trending_ranks_the_week_and_is_kept_for_a_minute(monkeypatch):
@@ -262,3 +310,15 @@ def test_anonymous_home_rows_compute_no_personal_picks(django_assert_max_num_que
         rows = recs_home_rows(user=None)
 
     assert [row.key for row in rows] == ["trending"]
+
+
+def test_web_processes_import_no_training_code(tmp_path):
+    # Serving (selectors, APIs) folds people in with numpy; scikit-learn is for the nightly fit.
+    script = (
+        "import django, json, sys; django.setup(); import config.urls;"
+        "print(json.dumps(sorted(m for m in ('sklearn', 'apps.recs.services.training') if m in sys.modules)))"
+    )
+
+    loaded = run_on_embedded_sqlite(script, database=tmp_path / "db.sqlite3")
+
+    assert loaded == []

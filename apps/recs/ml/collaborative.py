@@ -1,8 +1,10 @@
 """Item-item collaborative model: EASE on a time-local, strength-weighted Gram matrix.
 
-Plain EASE (Steck 2019) learns B = I - P / diag(P), P = (XᵀX + λI)⁻¹. Our Gram adds a
-second term that counts two titles as related more when one person reached them close in
-time (exp(-|Δt| / τ)): sessions carry signal the plain co-count misses. On the MovieLens
+Plain EASE (Steck 2019) learns B = I - P / diag(P), P = (XᵀX + λI)⁻¹; we divide by
+diag(P)^β with β = 0.9 instead (``EaseParams.diagonal_power``), which lifts much-seen titles
+a little less. Our Gram adds a second term that counts two titles as related more when one
+person reached them close in time (exp(-|Δt| / τ)): sessions carry signal the plain
+co-count misses. On the MovieLens
 protocol (seed 2020), validation NDCG@10 rose from 0.2581 to 0.2637 (τ = 60 s, binary),
 and to 0.2674 with interactions weighted by rating (λ = 100, the setting we use).
 Inverting the Gram is O(items³), so only the ``max_items`` most
@@ -43,6 +45,12 @@ class EaseParams:
     time_scale_s: float = 60.0  # τ
     max_items: int = 4000
     neighbours: int = 200  # nonzeros kept per item row of B for serving
+    # β in B = -P · diag(P)^-β (EASE is β = 1). P_jj is small for much-seen titles, so β < 1
+    # lifts them less: a popularity debias (β = 0 ranks like EASE fitted on the user side).
+    # Blended with iALS, seed 2020/2021/2022 validation NDCG@10 at β = 1, 0.95, 0.9, 0.85,
+    # 0.8: mean 0.2743, 0.2748, 0.2754, 0.2755, 0.2745; 0.9 gained on every seed (+0.0013,
+    # +0.0010, +0.0011) and is the smaller change of the two best.
+    diagonal_power: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ def ease_fit(
         gram += params.time_weight * time_local_gram(u, i, t, len(keep), params.time_scale_s)
     gram[np.diag_indices_from(gram)] += params.l2
     inverse = np.linalg.inv(gram)
-    weights = -inverse / np.diag(inverse)
+    weights = -inverse / np.diag(inverse) ** params.diagonal_power
     weights[np.diag_indices_from(weights)] = 0.0
     return EaseModel(item_index=keep, weights=weights.astype(np.float32))
 

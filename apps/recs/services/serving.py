@@ -1,5 +1,9 @@
 """Serving-side writes: load the active model (falling back to older ones), compute a
-person's picks, and keep their precomputed top 100 in Redis fresh."""
+person's picks, and keep their precomputed top 100 in Redis fresh.
+
+Web requests import this module (through the selectors), so it must not import the
+training code: that pulls in scikit-learn. Training imports the signal strengths from here.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,28 @@ from apps.recs.ml.runtime import RecModel
 from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.models import ModelArtifact
-from apps.recs.services.training import EVENT_STRENGTH
-from apps.recs.services.training import rating_strength
 from apps.social.models import Rating
 
 logger = logging.getLogger(__name__)
 Pick = tuple[int, float, str, int]  # title id, score, reason, reason title id
+
+# Strength of each positive signal. A rating counts by its stars (5 stars = 1.0, half a
+# star = 0.1): on the MovieLens validation split this beat binary ratings (NDCG@10 0.2674
+# vs 0.2637) even though every rating counts as a hit. Weaker signals count less.
+# Dismissals are negative: they are filtered at serving time rather than learned from.
+EVENT_STRENGTH: dict[str, float] = {
+    EventKind.LIKE: 1.0,
+    EventKind.WATCHLIST_ADD: 0.8,
+    EventKind.REC_ACCEPT: 0.8,
+    EventKind.LIST_CLICK: 0.3,
+    EventKind.SEARCH_CLICK: 0.3,
+    EventKind.VIEW: 0.2,  # + up to 0.3 more for a minute of dwell
+}
+
+
+def rating_strength(half_stars: int) -> float:
+    return half_stars / 10
+
 
 # Process-wide cache of the loaded artifact, keyed by (id, trained_at) so a retrain or a
 # switch of the active version is picked up on the next request.

@@ -32,27 +32,13 @@ from apps.recs.ml.runtime import RecModel
 from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.models import ModelArtifact
+from apps.recs.services.serving import EVENT_STRENGTH
+from apps.recs.services.serving import rating_strength
+from apps.recs.services.serving import recs_top_precompute
 from apps.social.models import Rating
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-
-# Strength of each positive signal. A rating counts by its stars (5 stars = 1.0, half a
-# star = 0.1): on the MovieLens validation split this beat binary ratings (NDCG@10 0.2674
-# vs 0.2637) even though every rating counts as a hit. Weaker signals count less.
-# Dismissals are negative: they are filtered at serving time rather than learned from.
-EVENT_STRENGTH: dict[str, float] = {
-    EventKind.LIKE: 1.0,
-    EventKind.WATCHLIST_ADD: 0.8,
-    EventKind.REC_ACCEPT: 0.8,
-    EventKind.LIST_CLICK: 0.3,
-    EventKind.SEARCH_CLICK: 0.3,
-    EventKind.VIEW: 0.2,  # + up to 0.3 more for a minute of dwell
-}
-
-
-def rating_strength(half_stars: int) -> float:
-    return half_stars / 10
 
 
 @dataclass(frozen=True)
@@ -226,8 +212,6 @@ def recs_model_train(*, as_of: dt.date | None = None, progress: Progress | None 
             },
         )
     say(f"artifact {as_of}: {len(payload) / 1e6:.1f} MB, active")
-    from apps.recs.services.serving import recs_top_precompute
-
     written = recs_top_precompute(model=model, version=str(as_of), progress=say)
     say(f"precomputed top {settings.RECS_TOP_N} for {written} users")
     return artifact
