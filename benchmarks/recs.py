@@ -28,11 +28,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SCRATCH_DB = ROOT / "var" / "bench_recs.sqlite3"
+# Per run: two copies at once must not share (and delete) each other's scratch data.
+SCRATCH_DB = ROOT / "var" / f"bench_recs-{os.getpid()}.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH_DB}"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-os.environ["MOOCHU_REDIS_PREFIX"] = "moochu-bench-recs"
+os.environ["MOOCHU_REDIS_PREFIX"] = f"moochu-bench-recs-{os.getpid()}"
+# Serving is timed as production runs it: DEBUG would record every query (~0.2 ms each).
+os.environ.setdefault("DJANGO_DEBUG", "false")
 
 import django  # noqa: E402
 
