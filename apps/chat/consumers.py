@@ -427,7 +427,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _close_quietly(self, code: int) -> None:
         with contextlib.suppress(OSError, RuntimeError):
-            await super().close(code=code)
+            await self.close(code=code)
 
     # -------------------------------------------------------------------------
     # Ordered delivery: exactly once, in seq order, gaps filled from the database

@@ -35,9 +35,10 @@ class RoomHub:
 
     def __init__(self, layer: Any) -> None:
         self.layer = layer
-        # dicts, not sets: members are served in the order they joined.
+        # A room is here exactly while the process is subscribed to it (its members may be
+        # none for a moment while the last one leaves). Dicts, not sets: members are served
+        # in the order they joined.
         self.rooms: dict[str, dict[RoomMember, None]] = {}
-        self.subscribed: set[str] = set()
         self.locks: dict[str, asyncio.Lock] = {}
         self.setup_lock = asyncio.Lock()
         self.channel: str | None = None
@@ -48,11 +49,11 @@ class RoomHub:
         this call is missed."""
         await self._ensure_reader()
         async with self.locks.setdefault(group, asyncio.Lock()):
-            if group not in self.subscribed:
+            if group not in self.rooms:
                 assert self.channel is not None
                 await self.layer.group_add(group, self.channel)
-                self.subscribed.add(group)
-            self.rooms.setdefault(group, {})[member] = None
+                self.rooms[group] = {}
+            self.rooms[group][member] = None
 
     async def leave(self, group: str, member: RoomMember) -> None:
         members = self.rooms.get(group)
@@ -61,11 +62,11 @@ class RoomHub:
         if members:
             return
         async with self.locks.setdefault(group, asyncio.Lock()):
-            # Re-checked under the lock: a join may have arrived meanwhile.
-            if self.rooms.get(group) or group not in self.subscribed:
+            # Re-checked under the lock: a join may have arrived, or another leave finished.
+            members = self.rooms.get(group)
+            if members is None or members:
                 return
-            self.rooms.pop(group, None)
-            self.subscribed.discard(group)
+            del self.rooms[group]
             assert self.channel is not None
             await self.layer.group_discard(group, self.channel)
 
