@@ -53,10 +53,9 @@ def card_view(item: dict[str, Any] | Any, *, vocabulary: CatalogVocabulary | Non
     vocabulary = vocabulary or catalog_vocabulary()
     korean = is_korean()
     if isinstance(item, dict):
-        title_id, poster, row = item["id"], item.get("poster") or "", item
+        title_id, row = item["id"], item
     else:
-        title_id, poster = item.pk, item.poster.name if item.poster else ""
-        row = {field: getattr(item, field) for field in _TITLE_FIELDS}
+        title_id, row = item.pk, {field: getattr(item, field) for field in _TITLE_FIELDS}
     genre_mask, provider_mask = row.get("genre_mask"), row.get("provider_mask")
     genre_slugs = row["genres"] if genre_mask is None else vocabulary.genre_slugs_of(genre_mask)
     provider_slugs = (
@@ -72,7 +71,7 @@ def card_view(item: dict[str, Any] | Any, *, vocabulary: CatalogVocabulary | Non
     return CardView(
         id=title_id,
         url=title_url_template("movies:title-detail").format(id=title_id),
-        poster=poster_url(title_id=title_id, poster=poster),
+        poster=poster_url_of(item),
         display_title=_display_title(row, korean=korean),
         age_rating=age,
         age_label=str(AgeRating(age).label) if age else "",
@@ -130,6 +129,13 @@ def poster_url(*, title_id: int, poster: str) -> str:
     if poster:
         return f"{settings.MEDIA_URL}{poster}"
     return title_url_template("movies:poster").format(id=title_id)
+
+
+def poster_url_of(item: dict[str, Any] | Any) -> str:
+    """``poster_url`` of a list row (``selectors.title_list``) or a ``Title``."""
+    if isinstance(item, dict):
+        return poster_url(title_id=item["id"], poster=item.get("poster") or "")
+    return poster_url(title_id=item.pk, poster=item.poster.name if item.poster else "")
 
 
 def is_korean() -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
+from apps.movies.cards import poster_url_of
 from apps.movies.selectors import GenreEntry
 from apps.movies.selectors import ProviderEntry
 
@@ -19,10 +20,10 @@ def media_url(name: str) -> str:
     return f"{settings.MEDIA_URL}{name}"
 
 
-def title_row_to_json(row: dict[str, Any], *, detail_url: str, poster_url: str) -> dict[str, Any]:
+def title_row_to_json(row: dict[str, Any], *, detail_url: str) -> dict[str, Any]:
     """One list row (from ``selectors.title_list``) as the API shows it.
 
-    ``detail_url`` and ``poster_url`` are templates with ``{id}``, reversed once per request.
+    ``detail_url`` is a template with ``{id}``, reversed once per request.
     """
     title_id = row["id"]
     return {
@@ -39,7 +40,7 @@ def title_row_to_json(row: dict[str, Any], *, detail_url: str, poster_url: str) 
         "rating_count": row["rating_count"],
         "genres": row["genres"],
         "providers": row["providers"],
-        "poster_url": media_url(row["poster"]) if row["poster"] else poster_url.format(id=title_id),
+        "poster_url": poster_url_of(row),
         "url": detail_url.format(id=title_id),
     }
 

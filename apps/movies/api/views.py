@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from apps.movies.api.serializers import genre_to_json
 from apps.movies.api.serializers import provider_to_json
 from apps.movies.api.serializers import title_row_to_json
-from apps.movies.cards import poster_url
+from apps.movies.cards import poster_url_of
 from apps.movies.cards import title_url_template
 from apps.movies.filters import catalog_query_parse
 from apps.movies.models import AgeRating
@@ -122,16 +122,13 @@ class TitleListApi(APIView):
             raise ApplicationError("Unknown filter values.", extra={"fields": parsed.problems})
         page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
         detail_url = title_url_template("movies-api:title-detail")
-        poster_url = title_url_template("movies:poster")
         return Response(
             {
                 "page": page.page,
                 "page_size": page.page_size,
                 "next": _page_link(request, page.page + 1) if page.has_next else None,
                 "previous": _page_link(request, page.page - 1) if page.has_previous else None,
-                "results": [
-                    title_row_to_json(row, detail_url=detail_url, poster_url=poster_url) for row in page.rows
-                ],
+                "results": [title_row_to_json(row, detail_url=detail_url) for row in page.rows],
             }
         )
 
@@ -206,7 +203,7 @@ class TitleDetailApi(APIView):
                 "age_rating": title.age_rating,
                 "overview": title.overview,
                 "genres": [genre.slug for genre in title.genres.all()],
-                "poster_url": poster_url(title_id=title.id, poster=title.poster.name if title.poster else ""),
+                "poster_url": poster_url_of(title),
                 "popularity": title.popularity,
                 "rating_avg": title.rating_avg,
                 "rating_count": title.rating_count,

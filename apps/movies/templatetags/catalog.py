@@ -10,7 +10,7 @@ from apps.movies.cards import CardView
 from apps.movies.cards import badge_initials
 from apps.movies.cards import card_view as build_card_view
 from apps.movies.cards import is_korean
-from apps.movies.cards import poster_url
+from apps.movies.cards import poster_url_of
 from apps.movies.cards import provider_display_name
 from apps.movies.models import AgeRating
 from apps.movies.models import MediaType
@@ -22,9 +22,7 @@ register = template.Library()
 @register.simple_tag
 def poster_src(item: Any) -> str:
     """The poster of a title (model or list row), or its generated placeholder."""
-    if isinstance(item, dict):
-        return poster_url(title_id=item["id"], poster=item.get("poster") or "")
-    return poster_url(title_id=item.pk, poster=item.poster.name if item.poster else "")
+    return poster_url_of(item)
 
 
 @register.filter

@@ -35,6 +35,18 @@ def test_title_list_api_filters_and_serializes_rows(client, catalog):
     assert (body["page"], body["next"], body["previous"]) == (1, None, None)
 
 
+def test_list_and_detail_api_show_a_stored_poster_where_there_is_one(client, catalog, settings):
+    from apps.movies.models import Title
+
+    Title.objects.filter(pk=catalog.kingdom.pk).update(poster="posters/kingdom.jpg")
+
+    row = client.get("/api/titles/?type=tv&provider=netflix").json()["results"][0]
+    detail = client.get(f"/api/titles/{catalog.kingdom.id}/").json()
+
+    assert row["id"] == catalog.kingdom.id
+    assert row["poster_url"] == detail["poster_url"] == f"{settings.MEDIA_URL}posters/kingdom.jpg"
+
+
 def test_title_list_api_repeated_params_equal_comma_separated(client, catalog):
     repeated = client.get("/api/titles/?genre=drama&genre=comedy&match=all").json()
     commas = client.get("/api/titles/?genre=drama,comedy&match=all").json()
