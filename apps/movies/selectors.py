@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 import functools
 import threading
-import time
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 
+import cachetools
 from django.db import connection
 from django.db.models import Count
 from django.db.models import Exists
@@ -131,17 +131,11 @@ class CatalogVocabulary:
 # Genres and providers change only on imports; a short TTL keeps every list request at
 # one query without serving a stale vocabulary for long.
 VOCABULARY_TTL_SECONDS = 30.0
-_vocabulary_lock = threading.Lock()
-_vocabulary: tuple[float, CatalogVocabulary] | None = None
 
 
+@cachetools.cached(cachetools.TTLCache(maxsize=1, ttl=VOCABULARY_TTL_SECONDS), lock=threading.Lock())
 def catalog_vocabulary() -> CatalogVocabulary:
     """All genres and providers, cached per process for ``VOCABULARY_TTL_SECONDS``."""
-    global _vocabulary
-    cached = _vocabulary
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < VOCABULARY_TTL_SECONDS:
-        return cached[1]
     genres = tuple(
         GenreEntry(**row)
         for row in Genre.objects.order_by("name_en").values("id", "slug", "name_ko", "name_en", "bit")
@@ -152,22 +146,17 @@ def catalog_vocabulary() -> CatalogVocabulary:
             "id", "slug", "name", "name_ko", "kind", "color", "logo", "bit"
         )
     )
-    vocabulary = CatalogVocabulary(
+    return CatalogVocabulary(
         genres=genres,
         providers=providers,
         genre_by_slug={genre.slug: genre for genre in genres},
         provider_by_slug={provider.slug: provider for provider in providers},
     )
-    with _vocabulary_lock:
-        _vocabulary = (now, vocabulary)
-    return vocabulary
 
 
 def catalog_vocabulary_clear() -> None:
     """Forget the cached vocabulary (after an import, and between tests)."""
-    global _vocabulary
-    with _vocabulary_lock:
-        _vocabulary = None
+    catalog_vocabulary.cache_clear()
 
 
 # -----------------------------------------------------------------------------

@@ -12,11 +12,11 @@ import datetime as dt
 import functools
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
+import cachetools
 import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -408,29 +408,21 @@ def recs_similar_titles(*, title_id: int, limit: int = 12, user: User | None = N
 # ratings and events cost more than the rest of the front page: each process keeps the ranking
 # for a minute.
 TRENDING_TTL_SECONDS = 60.0
-_trending_lock = threading.Lock()
-_trending: dict[tuple[int, int], tuple[float, list[int]]] = {}
 
 
 def recs_trending(*, days: int = 7, limit: int = 20) -> list[Title]:
     """Most rated or interacted titles of the last ``days`` days, catalog popularity to fill."""
-    key, now = (days, limit), time.monotonic()
-    cached = _trending.get(key)
-    if cached is None or now - cached[0] >= TRENDING_TTL_SECONDS:
-        cached = (now, _trending_ids(days=days, limit=limit))
-        with _trending_lock:
-            _trending[key] = cached
-    ids = cached[1]
+    ids = _trending_ids(days=days, limit=limit)
     titles = Title.objects.in_bulk(ids)
     return [titles[i] for i in ids if i in titles]
 
 
 def recs_trending_clear() -> None:
     """Forget the cached rankings (between tests)."""
-    with _trending_lock:
-        _trending.clear()
+    _trending_ids.cache_clear()
 
 
+@cachetools.cached(cachetools.TTLCache(maxsize=16, ttl=TRENDING_TTL_SECONDS), lock=threading.Lock())
 def _trending_ids(*, days: int, limit: int) -> list[int]:
     since = timezone.now() - dt.timedelta(days=days)
     counts: dict[int, int] = {}
