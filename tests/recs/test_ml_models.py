@@ -9,6 +9,7 @@ from apps.recs.ml.blend import blend
 from apps.recs.ml.blend import blend_collaborative
 from apps.recs.ml.blend import standardise
 from apps.recs.ml.blend import zscore_rows
+from apps.recs.ml.collaborative import EaseModel
 from apps.recs.ml.collaborative import EaseParams
 from apps.recs.ml.collaborative import IalsParams
 from apps.recs.ml.collaborative import ease_fit
@@ -36,17 +37,24 @@ def _two_clusters():
     return np.array(users), np.array(items)
 
 
-def test_ease_links_items_of_the_same_cluster():
-    users, items = _two_clusters()
-    model = ease_fit(
+def _binary_ease(
+    users: np.ndarray, items: np.ndarray, *, n_users: int, n_items: int, **params: float
+) -> EaseModel:
+    """EASE on unweighted interactions with the time-local term off (λ = 1 unless given)."""
+    return ease_fit(
         users=users,
         items=items,
         times=np.zeros(len(users), np.int64),
         strengths=None,
-        n_users=10,
-        n_items=10,
-        params=EaseParams(l2=1.0, time_weight=0.0),
+        n_users=n_users,
+        n_items=n_items,
+        params=EaseParams(**{"l2": 1.0, "time_weight": 0.0, **params}),
     )
+
+
+def test_ease_links_items_of_the_same_cluster():
+    users, items = _two_clusters()
+    model = _binary_ease(users, items, n_users=10, n_items=10)
     b = model.weights
     assert np.allclose(np.diag(b), 0)
     assert b[0, 1:5].mean() > b[0, 5:].mean()
@@ -55,15 +63,7 @@ def test_ease_links_items_of_the_same_cluster():
 def test_ease_keeps_only_the_most_interacted_items_when_capped():
     users, items = _two_clusters()
     items = np.where(items == 9, 9, items)
-    model = ease_fit(
-        users=users,
-        items=items,
-        times=np.zeros(len(users), np.int64),
-        strengths=None,
-        n_users=10,
-        n_items=12,  # items 10 and 11 never seen
-        params=EaseParams(l2=1.0, time_weight=0.0, max_items=6),
-    )
+    model = _binary_ease(users, items, n_users=10, n_items=12, max_items=6)  # items 10 and 11 never seen
     assert len(model.item_index) == 6
     assert model.weights.shape == (6, 6)
 
@@ -79,7 +79,6 @@ def test_time_local_gram_weights_close_pairs_more():
 
 
 def test_sparsify_keeps_top_neighbours_per_row():
-    from apps.recs.ml.collaborative import EaseModel
 
     b = np.array([[0, 3, 1, 2], [1, 0, 5, 4], [0, 0, 0, 1], [2, 1, 0, 0]], dtype=np.float32)
     s = ease_sparsify(EaseModel(np.arange(4), b), 2).toarray()
@@ -281,15 +280,7 @@ def test_ease_diagonal_power_below_one_lifts_much_seen_titles_less():
     items = np.array([[0, 1 + u % 4] for u in range(8)]).ravel()
     # when
     fit = {
-        power: ease_fit(
-            users=users,
-            items=items,
-            times=np.zeros(len(users), np.int64),
-            strengths=None,
-            n_users=8,
-            n_items=5,
-            params=EaseParams(l2=1.0, time_weight=0.0, diagonal_power=power),
-        ).weights
+        power: _binary_ease(users, items, n_users=8, n_items=5, diagonal_power=power).weights
         for power in (1.0, 0.5)
     }
     # then: the same weights up to one factor per column, smallest for the much-seen title
