@@ -136,6 +136,12 @@ class IngestReport:
     # Titles whose poster should be copied (a new or changed poster_source_url).
     poster_title_ids: set[int] = field(default_factory=set)
 
+    def masks_touched(self, title_ids: Iterable[int]) -> None:
+        """Record titles whose genres or offers changed: changed, and their masks may be stale."""
+        ids = set(title_ids)
+        self.title_ids |= ids
+        self.mask_title_ids |= ids
+
     @property
     def failed(self) -> int:
         return len(self.errors)
@@ -586,8 +592,7 @@ class _Merger:
         through = Title.genres.through
         rows = [(t, genre_ids[slug]) for t, slug in wanted]
         if _copy_rows(through, ("title_id", "genre_id"), rows):
-            self.report.title_ids.update(t for t, _ in wanted)
-            self.report.mask_title_ids.update(t for t, _ in wanted)
+            self.report.masks_touched(t for t, _ in wanted)
 
     def _write_people(self, assigned: list[tuple[SourceTitle, str, _Candidate]]) -> None:
         names = {p.name.strip() for record, _, _ in assigned for p in record.people if p.name.strip()}
@@ -715,8 +720,7 @@ def _availabilities_upsert(
             )
             create.append(availability)
             found[key] = availability
-            report.title_ids.add(title_id)
-            report.mask_title_ids.add(title_id)
+            report.masks_touched([title_id])
             continue
         changed = False
         if availability.ends_on is not None:  # reported again: reopen
@@ -731,8 +735,7 @@ def _availabilities_upsert(
         if changed:
             availability.observed_on = today
             update.append(availability)
-            report.title_ids.add(availability.title_id)
-            report.mask_title_ids.add(availability.title_id)
+            report.masks_touched([availability.title_id])
     _bulk_insert(Availability, create)
     _bulk_update(Availability, update, ["ends_on", "link", "starts_on", "observed_on"])
     return {key: availability.id for key, availability in found.items()}
@@ -756,8 +759,7 @@ def _links_remove(links: set[tuple[int, int]], *, today: datetime.date, report: 
             Availability.objects.filter(id__in=[row[0] for row in orphan_rows]).update(
                 ends_on=today, updated_at=timezone.now()
             )
-            report.title_ids.update(row[1] for row in orphan_rows)
-            report.mask_title_ids.update(row[1] for row in orphan_rows)
+            report.masks_touched(row[1] for row in orphan_rows)
             closed += len(orphan_rows)
     return closed
 
