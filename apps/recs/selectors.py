@@ -339,11 +339,6 @@ def _cold_start(user: User, limit: int) -> list[tuple[int, float, str, int]]:
     return [(tid, 0.0, "genre", 0) for tid in ids]
 
 
-def _friend_ids(user: User) -> set[int]:
-    """Ids of the person's friends (a friendship is stored as one row per direction)."""
-    return set(friend_ids_for_user(user=user))
-
-
 def _friend_favourites(user: User, title_ids: list[int]) -> set[int]:
     """Those of ``title_ids`` that friends rated 4+ stars, in one query (friends as a subquery)."""
     friends = friend_ids_query(user=user)
@@ -356,7 +351,7 @@ def _friend_favourites(user: User, title_ids: list[int]) -> set[int]:
 
 def recs_friends_who_would_like(*, user: User, title_id: int, limit: int = 5) -> list[User]:
     """Friends who have not seen the title and have it among their top picks, best rank first."""
-    friend_ids = _friend_ids(user)
+    friend_ids = set(friend_ids_for_user(user=user))
     if not friend_ids:
         return []
     seen = set(
