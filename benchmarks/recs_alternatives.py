@@ -47,15 +47,14 @@ from apps.recs.ml.blend import blend_collaborative  # noqa: E402
 from apps.recs.ml.blend import zscore_rows  # noqa: E402
 from apps.recs.ml.collaborative import EaseParams  # noqa: E402
 from apps.recs.ml.collaborative import IalsParams  # noqa: E402
-from apps.recs.ml.collaborative import ease_fit  # noqa: E402
 from apps.recs.ml.collaborative import ials_fit  # noqa: E402
-from apps.recs.ml.collaborative import scores_from_history  # noqa: E402
 from apps.recs.ml.evaluation import TEST  # noqa: E402
 from apps.recs.ml.evaluation import TRAIN  # noqa: E402
 from apps.recs.ml.evaluation import VALID  # noqa: E402
 from apps.recs.ml.evaluation import Split  # noqa: E402
 from apps.recs.ml.evaluation import evaluate_scores  # noqa: E402
 from apps.recs.ml.evaluation import top_k  # noqa: E402
+from apps.recs.offline import collaborative_fit  # noqa: E402
 from apps.recs.offline import movielens_split  # noqa: E402
 
 DAY_S = 86_400.0
@@ -87,29 +86,17 @@ class Fitted:
 
 def fit_served(seed: int) -> Fitted:
     split = movielens_split(seed=seed)
-    train = split.part == TRAIN
-    weights = split.data.ratings[split.perm] / 5.0
-    users, items = split.user_index[train], split.item_index[train]
-    strengths = sp.csr_matrix((weights[train], (users, items)), shape=(split.n_users, split.n_items))
-    model = ease_fit(
-        users=users,
-        items=items,
-        times=split.data.timestamps[split.perm][train],
-        strengths=weights[train],
-        n_users=split.n_users,
-        n_items=split.n_items,
-        params=EaseParams(**settings.RECS_EASE_PARAMS),
+    fit = collaborative_fit(
+        split, params=EaseParams(**settings.RECS_EASE_PARAMS), ials=IalsParams(**settings.RECS_IALS_PARAMS)
     )
-    ease = np.zeros((split.n_users, split.n_items), dtype=np.float32)
-    ease[:, model.item_index] = scores_from_history(strengths[:, model.item_index], model.weights)
-    factors = ials_fit(matrix=strengths, params=IalsParams(**settings.RECS_IALS_PARAMS))
+    everyone = np.arange(split.n_users)
     return Fitted(
         split=split,
-        ease=ease,
-        ials=factors.user_factors @ factors.item_factors.T,
+        ease=fit.ease_scores(everyone),
+        ials=fit.ials_scores(everyone),
         train_seen=split.matrix(TRAIN).toarray() > 0,
         train_valid_seen=split.matrix([TRAIN, VALID]).toarray() > 0,
-        strengths=strengths,
+        strengths=fit.history,
     )
 
 

@@ -89,6 +89,59 @@ class ProtocolResult:
     model: str
 
 
+@dataclass(frozen=True)
+class CollaborativeFit:
+    """The collaborative models fitted on one split's train part, and what scoring needs."""
+
+    ease: EaseModel
+    ials: IalsModel | None
+    history: sp.csr_matrix  # people × titles, train strengths (what each person is scored from)
+    ease_history: sp.csr_matrix  # the same, restricted to the titles EASE models
+    train_s: float
+
+    def ease_scores(self, batch: np.ndarray) -> np.ndarray:
+        """EASE scores of every title for the people in ``batch`` (unmodelled titles: 0)."""
+        out = np.zeros((len(batch), self.history.shape[1]), dtype=np.float32)
+        out[:, self.ease.item_index] = scores_from_history(self.ease_history[batch], self.ease.weights)
+        return out
+
+    def ials_scores(self, batch: np.ndarray) -> np.ndarray:
+        if self.ials is None:
+            raise ValueError("fitted without iALS")
+        return self.ials.user_factors[batch] @ self.ials.item_factors.T
+
+
+def collaborative_fit(
+    split: Split, *, params: EaseParams, ials: IalsParams | None, rating_strength: bool = True
+) -> CollaborativeFit:
+    """Fit time-local EASE (and iALS when given) on ``split``'s train part, timed.
+
+    ``rating_strength`` weights each interaction by its rating (stars / 5); binary otherwise.
+    """
+    train_rows = split.part == TRAIN
+    weights = split.data.ratings[split.perm] / 5.0 if rating_strength else np.ones(len(split.perm))
+    users, items = split.user_index[train_rows], split.item_index[train_rows]
+    history = sp.csr_matrix((weights[train_rows], (users, items)), shape=(split.n_users, split.n_items))
+    started = time.perf_counter()
+    model = ease_fit(
+        users=users,
+        items=items,
+        times=split.data.timestamps[split.perm][train_rows],
+        strengths=weights[train_rows] if rating_strength else None,
+        n_users=split.n_users,
+        n_items=split.n_items,
+        params=params,
+    )
+    fitted = ials_fit(matrix=history, params=ials) if ials is not None else None
+    return CollaborativeFit(
+        ease=model,
+        ials=fitted,
+        history=history,
+        ease_history=history[:, model.item_index],
+        train_s=time.perf_counter() - started,
+    )
+
+
 # A new person: only the first few titles they rated (by time) reach the served model.
 NEW_USER_HISTORY = 3
 
@@ -116,39 +169,17 @@ def evaluate_protocol(
         ials = ials or IalsParams(**settings.RECS_IALS_PARAMS)
     weight = settings.RECS_IALS_WEIGHT if ials_weight is None else ials_weight
     split = movielens_split(seed=seed)
-    train_rows = split.part == TRAIN
-    weights = split.data.ratings[split.perm] / 5.0 if rating_strength else np.ones(len(split.perm))
-    users, items = split.user_index[train_rows], split.item_index[train_rows]
-    history = sp.csr_matrix((weights[train_rows], (users, items)), shape=(split.n_users, split.n_items))
-    started = time.perf_counter()
-    model = ease_fit(
-        users=users,
-        items=items,
-        times=split.data.timestamps[split.perm][train_rows],
-        strengths=weights[train_rows] if rating_strength else None,
-        n_users=split.n_users,
-        n_items=split.n_items,
-        params=params,
-    )
-    fitted = ials_fit(matrix=history, params=ials) if ials is not None else None
-    train_s = time.perf_counter() - started
-    modelled = history[:, model.item_index]
+    fit = collaborative_fit(split, params=params, ials=ials, rating_strength=rating_strength)
     train_seen = split.matrix(TRAIN)
 
-    def ease_full(batch: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(batch), split.n_items), dtype=np.float32)
-        out[:, model.item_index] = scores_from_history(modelled[batch], model.weights)
-        return out
-
     def full(batch: np.ndarray) -> np.ndarray:
-        if fitted is None:
-            return ease_full(batch)
-        ials_scores = fitted.user_factors[batch] @ fitted.item_factors.T
+        if fit.ials is None:
+            return fit.ease_scores(batch)
         seen = train_seen[batch].toarray() > 0
-        return blend_collaborative(ease_full(batch), ials_scores, seen, weight)
+        return blend_collaborative(fit.ease_scores(batch), fit.ials_scores(batch), seen, weight)
 
-    runtime = _runtime_model(split, model, params, fitted, ials, weight)
-    served_history = _with_time_order(split, history)
+    runtime = _runtime_model(split, fit.ease, params, fit.ials, ials, weight)
+    served_history = _with_time_order(split, fit.history)
 
     def serving(batch: np.ndarray, keep: int | None = None) -> np.ndarray:
         return np.stack([runtime.blended_scores(served_history(u, keep)) for u in batch.tolist()])
@@ -183,8 +214,8 @@ def evaluate_protocol(
         serving_test=evaluate_scores(serving, split, TEST),
         popularity_test=evaluate_scores(popular, split, TEST),
         segments=segments,
-        train_s=train_s,
-        model="time-local EASE" if fitted is None else f"time-local EASE + iALS ({weight:.0%} iALS)",
+        train_s=fit.train_s,
+        model="time-local EASE" if fit.ials is None else f"time-local EASE + iALS ({weight:.0%} iALS)",
     )
 
 
