@@ -23,6 +23,7 @@ from apps.chat.exceptions import ChatError
 from apps.chat.fanout import SocketWriter
 from apps.chat.fanout import room_hub
 from config import bad_input
+from config import realtime
 
 logger = logging.getLogger(__name__)
 
@@ -429,7 +430,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         else:
             self._deliver_in_order(seq, event["text"])
         if (
-            event["type"] == "chat.sanction"
+            event["type"] == realtime.CHAT_SANCTION
             and event["action"] in ("kick", "ban")
             and self.user.is_authenticated
             and event["user_id"] == self.user.pk
@@ -579,7 +580,7 @@ async def _broadcast_presence_once(layer: Any, room_id: int) -> None:
         users = await _db(selectors.users_by_ids)(user_ids=online[:50])
         await events.group_send(
             layer,
-            events.room_group(room_id),
+            realtime.chat_room_group(room_id),
             events.presence_layer_message(room_id=room_id, count=len(online), users=users, ts=ts),
         )
     except (RedisError, OSError):

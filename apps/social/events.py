@@ -7,10 +7,7 @@ from typing import TypedDict
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-
-def notify_group_name(user_id: int) -> str:
-    # Shared with chat (@mentions): letters, digits and periods only.
-    return f"notify.user.{user_id}"
+from config import realtime
 
 
 class NotificationPayload(TypedDict):
@@ -22,7 +19,7 @@ class NotificationPayload(TypedDict):
 
 
 class NotificationCreateEvent(TypedDict):
-    type: str  # "notify.message"
+    type: str  # realtime.NOTIFY_MESSAGE
     notification: NotificationPayload
     unread: int
 
@@ -31,4 +28,4 @@ def notification_broadcast(*, user_id: int, event: NotificationCreateEvent) -> N
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(notify_group_name(user_id), event)
+    async_to_sync(layer.group_send)(realtime.user_notify_group(user_id), event)

@@ -186,18 +186,20 @@ async def test_reactions_toggle_and_broadcast_counts(room, alice, bob, chat_clie
 async def test_mention_notifies_the_mentioned_users_group(room, alice, bob, chat_client):
     from channels.layers import get_channel_layer
 
+    from config import realtime
+
     layer = get_channel_layer()
     inbox = await layer.new_channel()
-    await layer.group_add(f"notify.user.{bob.pk}", inbox)
+    await layer.group_add(realtime.user_notify_group(bob.pk), inbox)
     a = chat_client(room_path(room), alice)
     await a.connect()
     await a.send(type="message.send", body="@bob 이거 봤어?")
     created = await a.recv_type("message.created")
     assert created["message"]["mentions"] == [bob.pk]
     note = await asyncio.wait_for(layer.receive(inbox), 3)
-    assert note["type"] == "notify.chat_mention"
-    assert note["event"]["message_id"] == created["message"]["id"]
-    assert note["event"]["author"]["id"] == alice.pk
+    assert note["type"] == realtime.NOTIFY_MESSAGE
+    assert note["notification"]["kind"] == "mention"
+    assert note["notification"]["url"] == f"/chat/rooms/{room.pk}/"
     await a.close()
 
 
