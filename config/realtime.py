@@ -11,7 +11,12 @@ Group names: letters, digits, hyphens and periods only (a channels-redis rule).
 
 from __future__ import annotations
 
+import json
+from typing import Any
 from typing import Final
+
+from config.redis_client import REDIS_ERRORS
+from config.redis_client import fallback_record
 
 # -----------------------------------------------------------------------------
 # Groups
@@ -52,3 +57,51 @@ NOTIFY_LAYER_TYPES: Final = (NOTIFY_MESSAGE, NOTIFY_CHAT_REPORT)
 def handler_name(layer_type: str) -> str:
     """The consumer method Channels calls for ``layer_type``."""
     return layer_type.replace(".", "_")
+
+
+# -----------------------------------------------------------------------------
+# When the channel layer (Redis) is unreachable
+# -----------------------------------------------------------------------------
+# Close code for "server restarting / Redis unavailable: reconnect with backoff".
+CLOSE_UNAVAILABLE: Final = 1012
+
+
+class LayerUnavailableMixin:
+    """Put first in a consumer's bases: a channel-layer failure becomes the documented
+    ``unavailable`` error frame and close 1012 (docs/chat-protocol.md), never an HTTP 500
+    handshake or a dropped socket.
+
+    channels-redis's pub/sub layer subscribes in ``new_channel()``, which Channels calls
+    before the consumer sees ``websocket.connect``; so this wraps the whole ASGI call.
+    """
+
+    def unavailable_frame(self) -> dict[str, Any]:
+        return {"type": "error", "code": "unavailable", "message": "Reconnecting…"}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        state = {"connect": False, "accept": False, "close": False}
+
+        async def tracked_receive() -> dict[str, Any]:
+            message = await receive()
+            if message["type"] == "websocket.connect":
+                state["connect"] = True
+            return message
+
+        async def tracked_send(message: dict[str, Any]) -> None:
+            kind = message["type"].removeprefix("websocket.")
+            if kind in state:
+                state[kind] = True
+            await send(message)
+
+        try:
+            await super().__call__(scope, tracked_receive, tracked_send)  # type: ignore[misc]
+        except REDIS_ERRORS as error:
+            fallback_record("channel_layer", error)
+            if state["close"]:
+                return
+            if not state["accept"]:
+                if not state["connect"]:
+                    await receive()  # the websocket.connect the consumer never got to read
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.send", "text": json.dumps(self.unavailable_frame())})
+            await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})

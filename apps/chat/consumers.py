@@ -35,7 +35,7 @@ CLOSE_NOT_FOUND = 4004
 CLOSE_FLOOD = 4008
 CLOSE_TOO_BIG = 1009
 CLOSE_SERVER_ERROR = 1011
-CLOSE_RESTART = 1012
+CLOSE_RESTART = realtime.CLOSE_UNAVAILABLE
 
 # Frames are small JSON commands; a 2,000-character message is < 8 KB of UTF-8.
 MAX_FRAME_BYTES = 16 * 1024
@@ -68,11 +68,16 @@ def _db(func: Any) -> Any:
     return database_sync_to_async(func, thread_sensitive=False)
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
     # -------------------------------------------------------------------------
     # Protocol handlers
     # -------------------------------------------------------------------------
     closing = False
+
+    def unavailable_frame(self) -> dict[str, Any]:
+        return events.frame(
+            "error", room=None, code="unavailable", message="Chat is restarting, reconnecting…"
+        )
 
     async def connect(self) -> None:
         self.user = self.scope["user"]

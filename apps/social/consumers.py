@@ -16,8 +16,6 @@ logger = logging.getLogger(__name__)
 
 # Close code a client reads as "signed out: do not reconnect".
 CLOSE_UNAUTHENTICATED = 4401
-# Redis (the channel layer) is unreachable: reconnect with backoff (docs/chat-protocol.md).
-CLOSE_RESTART = 1012
 
 
 @database_sync_to_async
@@ -27,7 +25,7 @@ def _unread_count(user_id: int) -> int:
     return Notification.objects.filter(user_id=user_id, is_read=False).count()
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
     # -------------------------------------------------------------------------
     # Protocol handlers
     # -------------------------------------------------------------------------
@@ -47,8 +45,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 self.groups_joined.append(group)
         except (RedisError, OSError):
             logger.warning("notifications connect: Redis unavailable", exc_info=True)
-            await self.send_json({"type": "error", "code": "unavailable"})
-            await self.close(code=CLOSE_RESTART)
+            await self.send_json(self.unavailable_frame())
+            await self.close(code=realtime.CLOSE_UNAVAILABLE)
             return
         # What arrived while offline: the badge is right from the first frame.
         await self.send_json({"type": "unread", "unread": await _unread_count(user.pk)})

@@ -8,6 +8,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from config import realtime
+from config.redis_client import redis_fallback
 
 
 class NotificationPayload(TypedDict):
@@ -28,4 +29,6 @@ def notification_broadcast(*, user_id: int, event: NotificationCreateEvent) -> N
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(realtime.user_notify_group(user_id), event)
+    # After commit: the notification is stored; a Redis outage only delays it to the next page.
+    with redis_fallback("social.notification_broadcast"):
+        async_to_sync(layer.group_send)(realtime.user_notify_group(user_id), event)

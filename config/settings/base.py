@@ -198,6 +198,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # NUL bytes, lone surrogates, over-long values: a clear 400 before any view (config/bad_input.py).
     "config.bad_input.BadInputMiddleware",
+    # Redis unreachable for work that needs it: 503 + Retry-After, not 500 (config/exceptions.py).
+    "config.exceptions.ServiceUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -246,21 +248,38 @@ TEMPLATES = [
 REDIS_URL = env("REDIS_URL", default="")
 # Isolates keys of parallel checkouts/test runs sharing one Redis server.
 REDIS_KEY_PREFIX = env("MOOCHU_REDIS_PREFIX", default="moochu")
+# One timeout policy for every Redis client (config/redis_client.py), the cache and the layer:
+# an unreachable Redis costs a caller at most the connect timeout.
+REDIS_SOCKET_CONNECT_TIMEOUT_S = env.float("MOOCHU_REDIS_CONNECT_TIMEOUT_S", default=1.0)
+REDIS_SOCKET_TIMEOUT_S = env.float("MOOCHU_REDIS_TIMEOUT_S", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, where an outage reads as a miss (logged and counted).
+            "BACKEND": "config.redis_client.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT_S,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT_S,
+            },
         }
     }
-    # https://github.com/django/channels_redis#usage — pool size and timeout set
-    # explicitly: at defaults redis-py 8 fails past ~100 clients per process.
+    # https://github.com/django/channels_redis#usage — pool size set explicitly: at defaults
+    # redis-py 8 fails past ~100 clients per process. The read timeout is the layer's own:
+    # a subscriber waits on its socket for as long as a room is quiet.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 512, "socket_timeout": 30}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": 512,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT_S,
+                    }
+                ],
                 "prefix": f"{REDIS_KEY_PREFIX}:asgi",
             },
         }
