@@ -55,8 +55,17 @@ def database_config(url: str, *, pool: bool) -> dict[str, object]:
     config: dict[str, object] = {**environ.Env.db_url_config(url), "ATOMIC_REQUESTS": False}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         (BASE_DIR / "var").mkdir(exist_ok=True)
-        # WAL lets the web server read while a demo import writes.
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+        # Settings that hold a chat burst (8 writers × 15 messages, tests/faults/test_sqlite_burst.py;
+        # before: "database is locked"): WAL lets readers run beside the one writer; IMMEDIATE
+        # takes the write lock at BEGIN, so a writer waits its turn (the busy timeout) instead
+        # of failing when a read inside its transaction tries to upgrade; synchronous=NORMAL is
+        # safe under WAL and skips an fsync per commit.
+        # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     elif pool:
         # A psycopg pool shares a few connections across the threads of a server process
         # (HTTP's fixed thread pool, the WebSocket consumers' sync work) and bounds how many
