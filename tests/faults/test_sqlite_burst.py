@@ -45,7 +45,8 @@ with connection.cursor() as cursor:
     mode = cursor.fetchone()[0]
 room.refresh_from_db()
 seqs = sorted(room.messages.values_list("seq", flat=True))
-print(json.dumps({"mode": mode, "errors": errors[:5], "count": len(seqs), "seqs_ok": seqs == list(range(1, len(seqs) + 1))}))
+seqs_ok = seqs == list(range(1, len(seqs) + 1))
+print(json.dumps({"mode": mode, "errors": errors[:5], "count": len(seqs), "seqs_ok": seqs_ok}))
 """
 
 
