@@ -165,7 +165,7 @@ def review_delete_view(request: HttpRequest, review_id: int) -> str:
 
 @service_post(_review_title_url)
 def review_comment_view(request: HttpRequest, review_id: int) -> str:
-    review = get_object_or_404(Review, pk=review_id)
+    review = get_object_or_404(selectors.reviews_visible(viewer=request.user), pk=review_id)
     services.review_comment_create(user=request.user, review=review, body=request.POST.get("body", ""))
     return _("Comment posted.")
 
