@@ -84,6 +84,7 @@ class Server:
             [
                 sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port),
                 "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "3",
+                "--ws-max-size", "65536",
             ],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip

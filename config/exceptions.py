@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
+
+from config.redis_client import RETRY_AFTER_S
+
+logger = logging.getLogger(__name__)
 
 
 class ApplicationError(Exception):
@@ -24,7 +35,18 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+def _unavailable_payload() -> dict[str, Any]:
+    return {
+        "message": _("Moochu is briefly unavailable. Try again in a few seconds."),
+        "extra": {"retry_after": RETRY_AFTER_S},
+    }
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RedisError):
+        # Work that cannot be done without Redis (config/redis_client.py): retry, not a bug.
+        logger.warning("API answered 503: Redis unavailable (%s)", exc)
+        return Response(_unavailable_payload(), status=503, headers={"Retry-After": str(RETRY_AFTER_S)})
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):
@@ -42,3 +64,26 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     else:
         response.data = {"message": str(exc.detail), "extra": {}}  # type: ignore[attr-defined]
     return response
+
+
+class ServiceUnavailableMiddleware:
+    """Pages (and any API path outside DRF) whose work needs Redis answer 503 + Retry-After
+    while it is unreachable, in the one error shape under /api/, never a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RedisError):
+            return None
+        logger.warning("%s answered 503: Redis unavailable (%s)", request.path, exception)
+        payload = _unavailable_payload()
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(payload, status=503)
+        else:
+            response = HttpResponse(payload["message"], status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config.redis_client import redis_sync
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +30,9 @@ def _check_database() -> str | None:
 def _check_redis() -> str | None:
     if not settings.REDIS_URL:
         return None  # embedded default: no Redis configured, nothing to reach
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        client.ping()
-    finally:
-        client.close()
+    client = redis_sync()
+    assert client is not None
+    client.ping()
     return None
 
 

@@ -22,6 +22,8 @@ from apps.chat import services
 from apps.chat.exceptions import ChatError
 from apps.chat.fanout import SocketWriter
 from apps.chat.fanout import room_hub
+from config import bad_input
+from config import realtime
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ CLOSE_NOT_FOUND = 4004
 CLOSE_FLOOD = 4008
 CLOSE_TOO_BIG = 1009
 CLOSE_SERVER_ERROR = 1011
-CLOSE_RESTART = 1012
+CLOSE_RESTART = realtime.CLOSE_UNAVAILABLE
 
 # Frames are small JSON commands; a 2,000-character message is < 8 KB of UTF-8.
 MAX_FRAME_BYTES = 16 * 1024
@@ -66,10 +68,17 @@ def _db(func: Any) -> Any:
     return database_sync_to_async(func, thread_sensitive=False)
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
     # -------------------------------------------------------------------------
     # Protocol handlers
     # -------------------------------------------------------------------------
+    closing = False
+
+    def unavailable_frame(self) -> dict[str, Any]:
+        return events.frame(
+            "error", room=None, code="unavailable", message="Chat is restarting, reconnecting…"
+        )
+
     async def connect(self) -> None:
         self.user = self.scope["user"]
         self.room_id: int | None = None
@@ -182,6 +191,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def send(
         self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
     ) -> None:
+        if self.closing:
+            return  # the close is on its way: a later send would be an ASGI protocol error
         try:
             await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
         except OSError:
@@ -193,9 +204,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         raw = text_data if text_data is not None else bytes_data
-        if raw is None:
+        if raw is None or self.closing:
             return
-        size = len(raw.encode() if isinstance(raw, str) else raw)
+        size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
         if size > MAX_FRAME_BYTES:
             self.oversize += 1
             if self.oversize >= MAX_OVERSIZE_FRAMES:
@@ -215,14 +226,27 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         self.flood_warned = False
         try:
-            content = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            await self._error("bad_json", "Frames must be JSON objects.")
+            # The one gate for outside text (config/bad_input.py): nesting is bounded before
+            # decoding, NUL and lone surrogates never reach a service or the database.
+            content = bad_input.json_load(raw, where="frame", max_chars=MAX_FRAME_BYTES)
+        except bad_input.BadInput as exc:
+            if exc.reason in ("nul_byte", "lone_surrogate"):
+                await self._error("bad_text", "Text must be valid Unicode without NUL characters.")
+            else:
+                await self._error("bad_json", "Frames must be JSON objects.")
             return
         if not isinstance(content, dict):
             await self._error("bad_json", "Frames must be JSON objects.")
             return
-        await self.receive_json(content)
+        try:
+            await self.receive_json(content)
+        except StopConsumer:
+            raise
+        except Exception:
+            # Whatever a frame sets off, the sender gets the documented error and a close
+            # it reconnects from (1011), not a dropped socket (1006).
+            logger.exception("chat: a frame raised; closing with 1011")
+            await self._fatal("server_error", "Something went wrong on our side.", CLOSE_SERVER_ERROR)
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         if self.room_id is None:
@@ -392,6 +416,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=close_code)
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        if self.closing:
+            return
+        self.closing = True
         self.writer.close()
         await super().close(code=code, reason=reason)
 
@@ -408,7 +435,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         else:
             self._deliver_in_order(seq, event["text"])
         if (
-            event["type"] == "chat.sanction"
+            event["type"] == realtime.CHAT_SANCTION
             and event["action"] in ("kick", "ban")
             and self.user.is_authenticated
             and event["user_id"] == self.user.pk
@@ -558,7 +585,7 @@ async def _broadcast_presence_once(layer: Any, room_id: int) -> None:
         users = await _db(selectors.users_by_ids)(user_ids=online[:50])
         await events.group_send(
             layer,
-            events.room_group(room_id),
+            realtime.chat_room_group(room_id),
             events.presence_layer_message(room_id=room_id, count=len(online), users=users, ts=ts),
         )
     except (RedisError, OSError):

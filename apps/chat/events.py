@@ -20,6 +20,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from redis.exceptions import RedisError
 
+from config import realtime
+
 if TYPE_CHECKING:
     from apps.chat.models import Message
     from apps.chat.models import Room
@@ -103,17 +105,6 @@ class RoomUpdatedEvent(TypedDict):
     slow_mode_seconds: int
 
 
-class MentionNotifyEvent(TypedDict):
-    v: int
-    type: str  # "chat.mention"
-    room: int
-    room_name: str
-    message_id: int
-    seq: int
-    author: UserRef | None
-    excerpt: str
-
-
 def user_ref(user: Any) -> UserRef:
     return {"id": user.pk, "name": user.display_name}
 
@@ -191,22 +182,13 @@ def _send(group: str, message: dict[str, Any]) -> None:
 
 
 def _room_event(room_id: int, event: dict[str, Any], *, seq: int | None = None) -> dict[str, Any]:
-    layer_message: dict[str, Any] = {"type": "chat.event", "text": json.dumps(event, ensure_ascii=False)}
+    layer_message: dict[str, Any] = {
+        "type": realtime.CHAT_EVENT,
+        "text": json.dumps(event, ensure_ascii=False),
+    }
     if seq is not None:
         layer_message["seq"] = seq
     return layer_message
-
-
-def room_group(room_id: int) -> str:
-    return f"chat.room.{room_id}"
-
-
-def user_notify_group(user_id: int) -> str:
-    """Per-user group any notification consumer may join; see docs/chat-protocol.md."""
-    return f"notify.user.{user_id}"
-
-
-STAFF_NOTIFY_GROUP = "notify.staff"
 
 
 # -----------------------------------------------------------------------------
@@ -222,14 +204,14 @@ def message_updated_broadcast(*, message: Message) -> None:
     event: MessageUpdatedEvent = frame(
         "message.updated", room=message.room_id, message=message_payload(message)
     )  # type: ignore[assignment]
-    _send(room_group(message.room_id), _room_event(message.room_id, dict(event)))
+    _send(realtime.chat_room_group(message.room_id), _room_event(message.room_id, dict(event)))
 
 
 def reaction_updated_broadcast(*, message: Message, reactions: list[dict[str, Any]]) -> None:
     event: ReactionUpdatedEvent = frame(
         "reaction.updated", room=message.room_id, message_id=message.pk, reactions=reactions
     )  # type: ignore[assignment]
-    _send(room_group(message.room_id), _room_event(message.room_id, dict(event)))
+    _send(realtime.chat_room_group(message.room_id), _room_event(message.room_id, dict(event)))
 
 
 def member_sanctioned_broadcast(*, room_id: int, user_id: int, action: str, until: str | None) -> None:
@@ -238,8 +220,8 @@ def member_sanctioned_broadcast(*, room_id: int, user_id: int, action: str, unti
     )  # type: ignore[assignment]
     layer_message = _room_event(room_id, dict(event))
     # Consumers of the sanctioned user act on these (close the socket, disable posting).
-    layer_message.update({"type": "chat.sanction", "user_id": user_id, "action": action})
-    _send(room_group(room_id), layer_message)
+    layer_message.update({"type": realtime.CHAT_SANCTION, "user_id": user_id, "action": action})
+    _send(realtime.chat_room_group(room_id), layer_message)
 
 
 def room_updated_broadcast(*, room: Room) -> None:
@@ -247,25 +229,11 @@ def room_updated_broadcast(*, room: Room) -> None:
     _send(room.group_name, _room_event(room.pk, dict(event)))
 
 
-def mention_notify(*, user_id: int, room: Room, message: Message) -> None:
-    event: MentionNotifyEvent = frame(
-        "chat.mention",
-        room=room.pk,
-        room_name=room.name,
-        message_id=message.pk,
-        seq=message.seq,
-        author=user_ref(message.author) if message.author_id else None,
-        excerpt="" if message.is_spoiler else message.body[:140],
-    )  # type: ignore[assignment]
-    # Layer type "notify.chat_mention" → a notification consumer's `notify_chat_mention`.
-    _send(user_notify_group(user_id), {"type": "notify.chat_mention", "event": dict(event)})
-
-
 def report_notify_staff(*, report_id: int, room_id: int, message_id: int) -> None:
     _send(
-        STAFF_NOTIFY_GROUP,
+        realtime.STAFF_NOTIFY_GROUP,
         {
-            "type": "notify.chat_report",
+            "type": realtime.NOTIFY_CHAT_REPORT,
             "event": frame("chat.report", room=room_id, report_id=report_id, message_id=message_id),
         },
     )

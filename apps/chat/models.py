@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import realtime
+
 
 class RoomKind(models.TextChoices):
     TITLE = "title", _("Title room")
@@ -64,7 +66,7 @@ class Room(models.Model):
 
     @property
     def group_name(self) -> str:
-        return f"chat.room.{self.pk}"
+        return realtime.chat_room_group(self.pk)
 
     @property
     def is_public(self) -> bool:

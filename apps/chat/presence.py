@@ -18,12 +18,15 @@ After a Redis restart the next heartbeat of each live connection re-adds it.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+
+from config.redis_client import redis_async
+from config.redis_client import redis_fallback
+from config.redis_client import redis_sync
 
 # A client heartbeats every 15 s; three missed beats drop it. Worst case a crashed client
 # disappears 45 s (TTL) + 15 s (next prune by another member) = 60 s after its last beat.
@@ -140,41 +143,14 @@ def _bucket_key(user_id: int) -> str:
 
 
 # -----------------------------------------------------------------------------
-# Redis clients: one async client per event loop (consumers), one sync client (views).
+# Redis clients come from config/redis_client.py (one timeout policy for the project).
 # -----------------------------------------------------------------------------
-_async_clients: dict[int, Any] = {}
-_sync_client: Any = None
-
-
 def _async_redis() -> Any:
-    import redis.asyncio as aioredis
-
-    loop = asyncio.get_running_loop()
-    client = _async_clients.get(id(loop))
-    if client is None:
-        # Bounded pool and timeouts: at redis-py defaults a busy process hit
-        # "Too many connections" and 5 s stalls (shared/realtime-notes.md).
-        client = aioredis.Redis.from_url(
-            settings.REDIS_URL,
-            max_connections=256,
-            socket_timeout=5,
-            socket_connect_timeout=2,
-            decode_responses=True,
-        )
-        _async_clients.clear()  # a new loop means the old one is gone (tests, restarts)
-        _async_clients[id(loop)] = client
-    return client
+    return redis_async(decode_responses=True)
 
 
 def _redis() -> Any:
-    global _sync_client
-    if _sync_client is None:
-        import redis
-
-        _sync_client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2, decode_responses=True
-        )
-    return _sync_client
+    return redis_sync(decode_responses=True)
 
 
 class _MemoryStore:
@@ -278,7 +254,11 @@ def presence_counts(*, room_ids: list[int]) -> dict[int, int]:
         return {}
     if not _use_redis():
         return {room_id: len(_memory.users(room_id, now)) for room_id in room_ids}
-    pipe = _redis().pipeline(transaction=False)
-    for room_id in room_ids:
-        pipe.eval(_COUNT, 3, *_keys(room_id), now)
-    return {room_id: int(result[1]) for room_id, result in zip(room_ids, pipe.execute(), strict=True)}
+    counts = dict.fromkeys(room_ids, 0)
+    # A room list without online counts beats no room list: unknown reads as 0 (logged, counted).
+    with redis_fallback("chat.presence_counts"):
+        pipe = _redis().pipeline(transaction=False)
+        for room_id in room_ids:
+            pipe.eval(_COUNT, 3, *_keys(room_id), now)
+        counts = {room_id: int(result[1]) for room_id, result in zip(room_ids, pipe.execute(), strict=True)}
+    return counts

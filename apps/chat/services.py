@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.chat import events
@@ -31,6 +32,8 @@ from apps.chat.models import Sanction
 from apps.chat.models import SanctionKind
 from apps.chat.selectors import message_get
 from apps.chat.selectors import room_access
+from apps.social.models import NotificationKind
+from apps.social.services.notifications import notification_create
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -177,10 +180,8 @@ def message_create(
         transaction.on_commit(
             lambda: events.message_created_broadcast(room=room, message=message, mention_ids=mention_ids)
         )
-        for user in mentioned:
-            transaction.on_commit(
-                lambda uid=user.pk: events.mention_notify(user_id=uid, room=room, message=message)
-            )
+        if mentioned:
+            _mentions_notify(room=room, message=message, users=mentioned)
     return message
 
 
@@ -372,6 +373,25 @@ def _check_slow_mode(*, room: Room, author: User | AnonymousUser) -> None:
             "slow_mode",
             f"Slow mode is on: one message every {room.slow_mode_seconds} s.",
             {"retry_after": round(wait, 2)},
+        )
+
+
+def _mentions_notify(*, room: Room, message: Message, users: list[Any]) -> None:
+    """Each mentioned user gets a stored notification (the social app's service writes it and
+    broadcasts it after commit on their notification group). Call inside the message's
+    transaction: the notification exists exactly when the message does."""
+    author = message.author
+    name = author.display_name if author is not None else ""
+    url = reverse("chat:room", kwargs={"room_id": room.pk})
+    for user in users:
+        notification_create(
+            user=user,
+            actor=author,
+            kind=NotificationKind.MENTION,
+            # Public fields only (names), never the message body: notifications can outlive
+            # a deleted or spoiler message.
+            text=f"{name} mentioned you in {room.name}",
+            url=url,
         )
 
 

@@ -14,15 +14,12 @@ from typing import Any
 import redis
 from django.conf import settings
 
-
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=2, health_check_interval=30)
+from config.redis_client import redis_sync
 
 
 def redis_client() -> redis.Redis | None:
-    url = settings.REDIS_URL
-    return _client(url) if url else None
+    # The project's one client and timeout policy (config/redis_client.py).
+    return redis_sync()
 
 
 def key(*parts: object) -> str:

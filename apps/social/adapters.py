@@ -10,7 +10,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 
 from apps.social.models import User
-from apps.social.services.accounts import nickname_normalise
+from apps.social.services.accounts import nickname_taken
 from apps.social.services.accounts import user_nickname_set
 from apps.social.services.homepage import profile_get_or_create
 from config.exceptions import ApplicationError
@@ -18,7 +18,6 @@ from config.exceptions import ApplicationError
 
 def _nickname_from(candidates: list[str]) -> str:
     """First free nickname among the provider's names, else one with a short suffix."""
-    from apps.social.models import Profile
 
     for raw in candidates:
         base = "".join(ch for ch in (raw or "") if ch.isalnum() or ch in "._")[:16]
@@ -26,7 +25,7 @@ def _nickname_from(candidates: list[str]) -> str:
             continue
         for attempt in range(6):
             nickname = base if attempt == 0 else f"{base}{secrets.randbelow(9000) + 1000}"
-            if not Profile.objects.filter(nickname_key=nickname_normalise(nickname)[1]).exists():
+            if not nickname_taken(display=nickname):
                 return nickname
     return f"무비{secrets.randbelow(900000) + 100000}"
 

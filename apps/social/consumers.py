@@ -1,13 +1,18 @@
-"""Per-user notification stream: recommendations, friend requests, guestbook entries, @mentions."""
+"""Per-user notification stream: recommendations, friend requests, guestbook entries, @mentions;
+and, for staff, reported chat messages. Group names and layer types: config/realtime.py."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import RedisError
 
-from apps.social.events import notify_group_name
+from config import realtime
+
+logger = logging.getLogger(__name__)
 
 # Close code a client reads as "signed out: do not reconnect".
 CLOSE_UNAUTHENTICATED = 4401
@@ -20,28 +25,50 @@ def _unread_count(user_id: int) -> int:
     return Notification.objects.filter(user_id=user_id, is_read=False).count()
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    # ---- protocol handlers -------------------------------------------------
+class NotificationConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
+    # -------------------------------------------------------------------------
+    # Protocol handlers
+    # -------------------------------------------------------------------------
     async def connect(self) -> None:
+        self.groups_joined: list[str] = []
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.group_name = notify_group_name(user.pk)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        groups = [realtime.user_notify_group(user.pk)]
+        if user.is_staff:
+            groups.append(realtime.STAFF_NOTIFY_GROUP)
         await self.accept()
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.groups_joined.append(group)
+        except (RedisError, OSError):
+            logger.warning("notifications connect: Redis unavailable", exc_info=True)
+            await self.send_json(self.unavailable_frame())
+            await self.close(code=realtime.CLOSE_UNAVAILABLE)
+            return
         # What arrived while offline: the badge is right from the first frame.
         await self.send_json({"type": "unread", "unread": await _unread_count(user.pk)})
 
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "group_name"):
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+        for group in getattr(self, "groups_joined", ()):
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except (RedisError, OSError):
+                logger.info("notifications disconnect: Redis unavailable")
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # Read-only stream: marking read goes through the HTTP API.
         await self.send_json({"error": "read_only"})
 
-    # ---- channel-layer handlers --------------------------------------------
+    # -------------------------------------------------------------------------
+    # Channel-layer handlers: one per type in realtime.NOTIFY_LAYER_TYPES
+    # -------------------------------------------------------------------------
     async def notify_message(self, event: dict[str, Any]) -> None:
-        """Forward social notifications and chat @mentions unchanged (minus the layer type)."""
+        """A stored notification (chat @mentions included), unchanged minus the layer type."""
         await self.send_json({k: v for k, v in event.items() if k != "type"} | {"type": "notification"})
+
+    async def notify_chat_report(self, event: dict[str, Any]) -> None:
+        """Staff only: a chat message was reported (``{v, type: "chat.report", room, …}``)."""
+        await self.send_json(event["event"])

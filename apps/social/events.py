@@ -7,10 +7,8 @@ from typing import TypedDict
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-
-def notify_group_name(user_id: int) -> str:
-    # Shared with chat (@mentions): letters, digits and periods only.
-    return f"notify.user.{user_id}"
+from config import realtime
+from config.redis_client import redis_fallback
 
 
 class NotificationPayload(TypedDict):
@@ -22,7 +20,7 @@ class NotificationPayload(TypedDict):
 
 
 class NotificationCreateEvent(TypedDict):
-    type: str  # "notify.message"
+    type: str  # realtime.NOTIFY_MESSAGE
     notification: NotificationPayload
     unread: int
 
@@ -31,4 +29,6 @@ def notification_broadcast(*, user_id: int, event: NotificationCreateEvent) -> N
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(notify_group_name(user_id), event)
+    # After commit: the notification is stored; a Redis outage only delays it to the next page.
+    with redis_fallback("social.notification_broadcast"):
+        async_to_sync(layer.group_send)(realtime.user_notify_group(user_id), event)

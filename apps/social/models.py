@@ -89,6 +89,9 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     # Unicode NFKC + case-folded nickname: the uniqueness key (see user_nickname_set).
     nickname_key = models.CharField(max_length=60, unique=True, null=True, blank=True)
+    # Confusable skeleton of the key (Unicode TS #39, apps/social/confusables.py): "rel_аlice"
+    # with a Cyrillic "а" cannot join "rel_alice". Hangul decomposes to jamo, hence the room.
+    nickname_skeleton = models.CharField(max_length=200, unique=True, null=True, blank=True)
     mood = models.CharField(_("mood"), max_length=30, blank=True)
     intro = models.CharField(_("one-line intro"), max_length=120, blank=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)

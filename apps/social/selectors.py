@@ -404,12 +404,22 @@ class TitleSocial:
     friends: list[User] = field(default_factory=list)
 
 
+def reviews_visible(*, viewer: User | None) -> QuerySet[Review]:
+    """Reviews ``viewer`` may see: everyone's whose ratings are not private, and always their
+    own (visibility settings hide a section from others, never from its owner)."""
+    viewer = _viewer(viewer)
+    shown = ~Q(user__profile__visibility_ratings=Visibility.PRIVATE)
+    if viewer is not None:
+        shown |= Q(user=viewer)
+    return Review.objects.filter(shown)
+
+
 def title_social_get(*, title: Title, viewer: User | None) -> TitleSocial:
     viewer = _viewer(viewer)
     out = TitleSocial()
     reviews = (
-        Review.objects.filter(title=title)
-        .exclude(user__profile__visibility_ratings=Visibility.PRIVATE)
+        reviews_visible(viewer=viewer)
+        .filter(title=title)
         .select_related("user")
         .order_by("-like_count", "-created_at")
     )

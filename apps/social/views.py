@@ -38,6 +38,8 @@ from apps.social.forms import ProfileForm
 from apps.social.models import BoardPost
 from apps.social.models import Review
 from apps.social.models import User
+from config.bad_input import MAX_QUERY_INT
+from config.bad_input import query_int
 from config.exceptions import ApplicationError
 
 FEED_PAGE = 20
@@ -163,7 +165,7 @@ def review_delete_view(request: HttpRequest, review_id: int) -> str:
 
 @service_post(_review_title_url)
 def review_comment_view(request: HttpRequest, review_id: int) -> str:
-    review = get_object_or_404(Review, pk=review_id)
+    review = get_object_or_404(selectors.reviews_visible(viewer=request.user), pk=review_id)
     services.review_comment_create(user=request.user, review=review, body=request.POST.get("body", ""))
     return _("Comment posted.")
 
@@ -183,10 +185,8 @@ def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
     if not request.user.is_authenticated and not request.session.session_key:
         request.session.save()  # an anonymous visitor needs a session to be counted once a day
     services.visit_record(owner=owner, viewer=request.user, session_key=request.session.session_key)
-    try:
-        offset = max(0, int(request.GET.get("gb", 0)))
-    except ValueError:
-        offset = 0
+    # Bounded: an offset past any guestbook is an empty page, never a bigint overflow.
+    offset = query_int(request, "gb", maximum=MAX_QUERY_INT)
     page = selectors.homepage_get(owner=owner, viewer=request.user, guestbook_offset=offset)
     return render(
         request,

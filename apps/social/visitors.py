@@ -1,4 +1,4 @@
-"""Homepage visitor counters in Redis (the only module here that talks to Redis).
+"""Homepage visitor counters in Redis (its client: config/redis_client.py).
 
 Per owner and Seoul day, a Redis SET holds the visitor keys ("u<id>" or "s<session>");
 a new member bumps a pending counter in one hash. `visits_flush` moves pending counts
@@ -12,9 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from functools import lru_cache
+from typing import Any
 from typing import Protocol
 
 from django.conf import settings
+
+from config.redis_client import redis_fallback
+from config.redis_client import redis_sync
 
 # Unique-visitor sets outlive the Seoul day by a day, then expire.
 SET_TTL_SECONDS = 2 * 24 * 3600
@@ -52,27 +56,34 @@ def _parse_field(field: str) -> tuple[int, dt.date]:
 
 
 class RedisVisitorStore:
-    def __init__(self, url: str, prefix: str) -> None:
-        import redis
+    """Counts fail soft: with Redis unreachable a visit goes uncounted and pending reads 0
+    (logged and metered by config/redis_client.py); the flush raises and its task retries."""
 
-        self.client = redis.Redis.from_url(url)
+    def __init__(self, prefix: str) -> None:
         self.prefix = f"{prefix}:visits"
         self.pending_key = f"{self.prefix}:pending"
-        self._record = self.client.register_script(_RECORD_LUA)
-        self._drain = self.client.register_script(_DRAIN_LUA)
+
+    @property
+    def client(self) -> Any:
+        return redis_sync()
 
     def record(self, *, owner_id: int, day: dt.date, visitor: str) -> bool:
         set_key = f"{self.prefix}:{day.isoformat()}:{owner_id}"
-        added = self._record(
-            keys=[set_key, self.pending_key], args=[visitor, _field(owner_id, day), SET_TTL_SECONDS]
-        )
+        added = 0
+        with redis_fallback("social.visit_record"):
+            added = self.client.register_script(_RECORD_LUA)(
+                keys=[set_key, self.pending_key], args=[visitor, _field(owner_id, day), SET_TTL_SECONDS]
+            )
         return bool(added)
 
     def pending(self, *, owner_id: int, day: dt.date) -> int:
-        return int(self.client.hget(self.pending_key, _field(owner_id, day)) or 0)
+        count = 0
+        with redis_fallback("social.visit_pending"):
+            count = int(self.client.hget(self.pending_key, _field(owner_id, day)) or 0)
+        return count
 
     def drain(self) -> dict[tuple[int, dt.date], int]:
-        flat = self._drain(keys=[self.pending_key])
+        flat = self.client.register_script(_DRAIN_LUA)(keys=[self.pending_key])
         pairs = zip(flat[::2], flat[1::2], strict=True)
         return {_parse_field(field.decode()): int(count) for field, count in pairs}
 
@@ -114,5 +125,5 @@ class MemoryVisitorStore:
 @lru_cache(maxsize=1)
 def visitor_store() -> VisitorStore:
     if settings.REDIS_URL:
-        return RedisVisitorStore(settings.REDIS_URL, settings.REDIS_KEY_PREFIX)
+        return RedisVisitorStore(settings.REDIS_KEY_PREFIX)
     return MemoryVisitorStore()

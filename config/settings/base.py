@@ -55,14 +55,30 @@ def database_config(url: str, *, pool: bool) -> dict[str, object]:
     config: dict[str, object] = {**environ.Env.db_url_config(url), "ATOMIC_REQUESTS": False}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         (BASE_DIR / "var").mkdir(exist_ok=True)
-        # WAL lets the web server read while a demo import writes.
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+        # Settings that hold a chat burst (8 writers × 15 messages, tests/faults/test_sqlite_burst.py;
+        # before: "database is locked"): WAL lets readers run beside the one writer; IMMEDIATE
+        # takes the write lock at BEGIN, so a writer waits its turn (the busy timeout) instead
+        # of failing when a read inside its transaction tries to upgrade; synchronous=NORMAL is
+        # safe under WAL and skips an fsync per commit.
+        # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     elif pool:
         # A psycopg pool shares a few connections across the threads of a server process
         # (HTTP's fixed thread pool, the WebSocket consumers' sync work) and bounds how many
         # each process opens, however many threads come and go.
         # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
         config["CONN_MAX_AGE"] = 0
+        # With a pool, Django passes psycopg_pool's `check=ConnectionPool.check_connection`:
+        # each connection is checked as it leaves the pool (an empty query, ~0.1 ms on
+        # loopback), so a backend killed or restarted since is replaced, not handed to a
+        # request. Without it every pooled connection failed one request after a kill
+        # (17 failed of 480 requests over 3 kills, tests/faults/test_postgres_kill.py).
+        # https://www.psycopg.org/psycopg3/docs/advanced/pool.html#connection-checks
+        config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["pool"] = {  # type: ignore[index]
             "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
             "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
@@ -196,6 +212,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL bytes, lone surrogates, over-long values: a clear 400 before any view (config/bad_input.py).
+    "config.bad_input.BadInputMiddleware",
+    # Redis unreachable for work that needs it: 503 + Retry-After, not 500 (config/exceptions.py).
+    "config.exceptions.ServiceUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -244,21 +264,38 @@ TEMPLATES = [
 REDIS_URL = env("REDIS_URL", default="")
 # Isolates keys of parallel checkouts/test runs sharing one Redis server.
 REDIS_KEY_PREFIX = env("MOOCHU_REDIS_PREFIX", default="moochu")
+# One timeout policy for every Redis client (config/redis_client.py), the cache and the layer:
+# an unreachable Redis costs a caller at most the connect timeout.
+REDIS_SOCKET_CONNECT_TIMEOUT_S = env.float("MOOCHU_REDIS_CONNECT_TIMEOUT_S", default=1.0)
+REDIS_SOCKET_TIMEOUT_S = env.float("MOOCHU_REDIS_TIMEOUT_S", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, where an outage reads as a miss (logged and counted).
+            "BACKEND": "config.redis_client.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT_S,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT_S,
+            },
         }
     }
-    # https://github.com/django/channels_redis#usage — pool size and timeout set
-    # explicitly: at defaults redis-py 8 fails past ~100 clients per process.
+    # https://github.com/django/channels_redis#usage — pool size set explicitly: at defaults
+    # redis-py 8 fails past ~100 clients per process. The read timeout is the layer's own:
+    # a subscriber waits on its socket for as long as a room is quiet.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 512, "socket_timeout": 30}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": 512,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT_S,
+                    }
+                ],
                 "prefix": f"{REDIS_KEY_PREFIX}:asgi",
             },
         }

@@ -52,7 +52,7 @@ class AsgiServer:
                 sys.executable, "-m", "uvicorn", "config.asgi:application",
                 "--host", "127.0.0.1", "--port", str(self.port),
                 "--timeout-graceful-shutdown", "2", "--log-level", "warning",
-                "--ws-ping-interval", "20", "--ws-ping-timeout", "20",
+                "--ws-ping-interval", "20", "--ws-ping-timeout", "20", "--ws-max-size", "65536",
             ],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -186,18 +186,20 @@ async def test_reactions_toggle_and_broadcast_counts(room, alice, bob, chat_clie
 async def test_mention_notifies_the_mentioned_users_group(room, alice, bob, chat_client):
     from channels.layers import get_channel_layer
 
+    from config import realtime
+
     layer = get_channel_layer()
     inbox = await layer.new_channel()
-    await layer.group_add(f"notify.user.{bob.pk}", inbox)
+    await layer.group_add(realtime.user_notify_group(bob.pk), inbox)
     a = chat_client(room_path(room), alice)
     await a.connect()
     await a.send(type="message.send", body="@bob 이거 봤어?")
     created = await a.recv_type("message.created")
     assert created["message"]["mentions"] == [bob.pk]
     note = await asyncio.wait_for(layer.receive(inbox), 3)
-    assert note["type"] == "notify.chat_mention"
-    assert note["event"]["message_id"] == created["message"]["id"]
-    assert note["event"]["author"]["id"] == alice.pk
+    assert note["type"] == realtime.NOTIFY_MESSAGE
+    assert note["notification"]["kind"] == "mention"
+    assert note["notification"]["url"] == f"/chat/rooms/{room.pk}/"
     await a.close()
 
 
@@ -429,3 +431,63 @@ async def test_spoiler_flag_by_author_and_watched_state_in_hello(room, title, al
     assert (await b.recv_type("error"))["code"] == "forbidden"
     await a.close()
     await b.close()
+
+
+async def test_a_lone_surrogate_in_a_message_gets_bad_text_and_the_socket_stays(room, alice, chat_client):
+    client = chat_client(room_path(room), alice)
+    await client.connect()
+    # JSON may escape a lone UTF-16 surrogate; PostgreSQL cannot encode it.
+    await client.comm.send_to(text_data='{"type": "message.send", "body": "hi \\ud800", "client_id": "c1"}')
+    assert (await client.recv_type("error"))["code"] == "bad_text"
+    await client.comm.send_to(text_data='{"type": "message.send", "body": "nul \\u0000"}')
+    assert (await client.recv_type("error"))["code"] == "bad_text"
+    # an emoji (a valid surrogate pair when escaped) is fine
+    await client.comm.send_to(text_data='{"type": "message.send", "body": "\\ud83c\\udfac 좋아"}')
+    assert (await client.recv_type("message.created"))["message"]["body"] == "🎬 좋아"
+    assert await database_sync_to_async(Message.objects.count)() == 1
+    await client.close()
+
+
+async def test_deeply_nested_frames_get_bad_json_and_the_socket_stays(room, alice, chat_client):
+    client = chat_client(room_path(room), alice)
+    await client.connect()
+    await client.comm.send_to(text_data="[" * 2000 + "]" * 2000)
+    assert (await client.recv_type("error"))["code"] == "bad_json"
+    await client.comm.send_to(text_data='{"type": "ping", "ts": ' + "[" * 2000 + "]" * 2000 + "}")
+    assert (await client.recv_type("error"))["code"] == "bad_json"
+    await client.send(type="ping", ts=1)
+    assert (await client.recv_type("pong"))["ts"] == 1
+    await client.close()
+
+
+async def test_a_server_fault_in_a_command_sends_server_error_then_closes_1011(
+    room, alice, chat_client, monkeypatch
+):
+    from apps.chat import services
+
+    def broken(**kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(services, "message_create", broken)
+    client = chat_client(room_path(room), alice)
+    await client.connect()
+    await client.send(type="message.send", body="hi")
+    assert (await client.recv_type("error"))["code"] == "server_error"
+    closed = await client.comm.receive_output(timeout=2)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 1011)
+    # frames arriving after the close are ignored: nothing is sent after websocket.close
+    await client.send(type="ping", ts=1)
+    assert await client.comm.receive_nothing(timeout=0.3)
+
+
+async def test_nothing_is_sent_after_a_flood_close(room, alice, chat_client):
+    client = chat_client(room_path(room), alice)
+    await client.connect()
+    for _ in range(600):
+        await client.comm.send_to(text_data='{"type": "ping"}')
+    outputs = []
+    while not await client.comm.receive_nothing(timeout=1):
+        outputs.append(await client.comm.receive_output())
+    kinds = [output["type"] for output in outputs]
+    assert kinds.count("websocket.close") == 1
+    assert kinds[-1] == "websocket.close"

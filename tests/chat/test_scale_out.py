@@ -186,3 +186,28 @@ def test_killing_a_process_loses_no_saved_message_and_clients_resume_elsewhere(
     # every saved message reached both users exactly once, in order
     assert seen_a == saved
     assert seen_b == saved
+
+
+def test_served_frames_over_64_kib_are_refused_from_the_header_and_16_kib_get_an_error(
+    chat_servers, room, alice
+):
+    server = chat_servers[0]
+    path = f"/ws/chat/rooms/{room.pk}/"
+    cookie = session_cookie(alice)
+
+    async def scenario() -> tuple[dict[str, Any], int | None]:
+        client = SocketClient(server.ws, path, cookie)
+        await client.connect()
+        # over the consumer's 16 KiB: a documented error, the socket stays
+        await client.send(type="message.send", body="x" * 20_000)
+        error = await client.recv_type("error")
+        # over uvicorn's --ws-max-size: closed 1009 by the server, the payload never read whole
+        await client.send(type="message.send", body="x" * 200_000)
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await client.recv_type("message.created", timeout=5)
+        return error, closed.value.rcvd.code if closed.value.rcvd else None
+
+    error, close_code = run(scenario())
+    assert error["code"] == "frame_too_large"
+    assert close_code == 1009
+    assert not Message.objects.exists()

@@ -18,6 +18,7 @@ from apps.chat.services import message_create
 from apps.chat.services import report_create
 from apps.chat.services import room_create
 from apps.chat.services import room_get_or_create_for_title
+from apps.social.models import Notification
 from apps.social.rights import rights_batch_run
 from tests.factories import UserFactory
 
@@ -57,11 +58,17 @@ def test_refused_message_saves_and_broadcasts_nothing(room, alice, django_captur
 def test_mentions_resolve_nicknames_case_insensitively_and_notify_on_commit(
     room, alice, bob, django_capture_on_commit_callbacks
 ):
-    with mock.patch("apps.chat.events._send") as send, django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("apps.social.services.notifications.notification_broadcast") as broadcast,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         message = message_create(room_id=room.pk, author=alice, body="@BOB @앨리스 @nobody 봐봐")
     assert list(message.mentions.values_list("pk", flat=True)) == [bob.pk]  # not the author herself
-    groups = [call.args[0] for call in send.call_args_list]
-    assert f"notify.user.{bob.pk}" in groups
+    # one stored notification, for bob only, broadcast to his group after commit
+    note = Notification.objects.get()
+    assert (note.user_id, note.actor_id, note.kind) == (bob.pk, alice.pk, "mention")
+    assert "봐봐" not in note.text  # names only, never the body
+    assert [call.kwargs["user_id"] for call in broadcast.call_args_list] == [bob.pk]
 
 
 def test_title_room_is_one_per_title_and_stays_when_empty(title):

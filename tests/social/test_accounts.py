@@ -85,6 +85,68 @@ def test_nickname_set_folds_hangul_compatibility_forms(alice):
     assert other.nickname != "무비러버"
 
 
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        "rel_\u0430lice",  # Cyrillic а
+        "rel_\u0251lice",  # Latin alpha ɑ
+        "reI_alice",  # capital I for l
+        "re1_alice",  # digit one for l
+        "rel_ａlice",  # full-width a
+    ],
+)
+def test_signup_rejects_a_nickname_confusable_with_a_taken_one(lookalike):
+    _signup(Client(), email="first@example.com", nickname="rel_alice")
+    response = _signup(Client(), email="second@example.com", nickname=lookalike)
+    assert response.status_code == 200
+    assert "This nickname is taken." in response.content.decode()
+    assert not User.objects.filter(email="second@example.com").exists()
+
+
+def test_nickname_set_stores_the_skeleton_and_distinct_nicknames_stay_free(alice):
+    user_nickname_set(user=alice, nickname="Rel_Alice")
+    assert Profile.objects.get(user=alice).nickname_skeleton == "rel_alice"
+    other = UserFactory()
+    user_nickname_set(user=other, nickname="rel_alicia")  # different, not confusable
+    with pytest.raises(ApplicationError, match="taken"):
+        user_nickname_set(user=UserFactory(), nickname="reI_aIice")
+    # an owner may change the case of their own nickname
+    user_nickname_set(user=alice, nickname="REL_ALICE")
+
+
+def test_the_skeleton_column_is_unique_in_the_database(alice, bob):
+    from django.db import IntegrityError
+
+    user_nickname_set(user=alice, nickname="rel_alice")
+    profile = Profile.objects.get(user=bob) if Profile.objects.filter(user=bob).exists() else None
+    if profile is None:
+        profile = Profile.objects.create(user=bob)
+    profile.nickname_skeleton = "rel_alice"
+    with pytest.raises(IntegrityError):
+        profile.save(update_fields=["nickname_skeleton"])
+
+
+def test_the_data_migration_fills_skeletons_and_the_older_of_two_lookalikes_keeps_it(alice, bob):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("apps.social.migrations.0005_nickname_confusable_skeleton")
+    # given two accounts from before the skeleton existed, one a look-alike of the other
+    user_nickname_set(user=alice, nickname="rel_alice")
+    user_nickname_set(user=bob, nickname="bob_movies")
+    Profile.objects.update(nickname_skeleton=None)
+    lookalike = UserFactory(nickname="rel_\u0430lice")
+    Profile.objects.create(user=lookalike, nickname_key="rel_\u0430lice")
+    # when
+    migration.fill_skeletons(apps, None)
+    # then
+    skeletons = dict(Profile.objects.values_list("user_id", "nickname_skeleton"))
+    assert skeletons[alice.pk] == "rel_alice"
+    assert skeletons[bob.pk] == "bob_rnovies"  # "m" and "rn" look alike
+    assert skeletons[lookalike.pk] is None
+
+
 def test_password_reset_sends_mail_and_sets_new_password():
     user = UserFactory(email="reset@example.com")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)

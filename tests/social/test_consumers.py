@@ -11,7 +11,7 @@ from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
-from apps.social.events import notify_group_name
+from config import realtime
 from config.asgi import application
 from tests.factories import UserFactory
 
@@ -70,7 +70,8 @@ async def test_chat_mentions_on_the_same_group_are_forwarded_only_to_that_user()
     await mine.receive_json_from()
     await theirs.receive_json_from()
     await get_channel_layer().group_send(
-        notify_group_name(user.pk), {"type": "notify.message", "kind": "mention", "room": "movie-night"}
+        realtime.user_notify_group(user.pk),
+        {"type": realtime.NOTIFY_MESSAGE, "kind": "mention", "room": "movie-night"},
     )
     assert await mine.receive_json_from(timeout=5) == {
         "type": "notification",

@@ -263,3 +263,31 @@ def test_taste_match_is_hidden_when_ratings_are_private(alice, bob):
         .json()["taste_match"]
         is None
     )
+
+
+def test_owners_see_their_own_review_and_its_comments_when_their_ratings_are_private(alice, bob, title):
+    from apps.social.selectors import title_social_get
+    from apps.social.services import review_comment_create
+
+    # given alice reviewed a title, got a comment, then made her ratings private
+    review = review_upsert(user=alice, title=title, body="두 번 봤다", has_spoilers=False)
+    review_comment_create(user=bob, review=review, body="동감")
+    profile_update(user=alice, data={"visibility_ratings": "private"})
+    mine, theirs = client_for(alice), client_for(bob)
+
+    # then she still sees both, in the API and on the title page's data
+    listed = mine.get(f"/api/social/titles/{title.pk}/reviews/").json()
+    assert [item["id"] for item in listed["results"]] == [review.pk]
+    comments = mine.get(f"/api/social/reviews/{review.pk}/comments/")
+    assert comments.status_code == 200
+    assert [c["body"] for c in comments.json()["results"]] == ["동감"]
+    assert [r.pk for r in title_social_get(title=title, viewer=alice).reviews] == [review.pk]
+    reply = mine.post(f"/api/social/reviews/{review.pk}/comments/create/", {"body": "고마워"})
+    assert reply.status_code == 201
+
+    # and others still do not
+    assert theirs.get(f"/api/social/titles/{title.pk}/reviews/").json()["results"] == []
+    assert theirs.get(f"/api/social/reviews/{review.pk}/comments/").status_code == 404
+    assert theirs.post(f"/api/social/reviews/{review.pk}/comments/create/", {"body": "?"}).status_code == 404
+    assert title_social_get(title=title, viewer=bob).reviews == []
+    assert Client().get(f"/api/social/reviews/{review.pk}/comments/").status_code == 404

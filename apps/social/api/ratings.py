@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.social import selectors
 from apps.social import services
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
@@ -19,7 +20,6 @@ from apps.social.api.common import paginated
 from apps.social.api.common import title_or_404
 from apps.social.models import DiaryEntry
 from apps.social.models import Review
-from apps.social.models import Visibility
 from apps.social.models import WatchlistItem
 
 
@@ -148,8 +148,8 @@ class ReviewListApi(APIView):
     @extend_schema(responses=ReviewOutputSerializer(many=True))
     def get(self, request: Request, title_id: int) -> Response:
         qs = (
-            Review.objects.filter(title_id=title_id)
-            .exclude(user__profile__visibility_ratings=Visibility.PRIVATE)
+            selectors.reviews_visible(viewer=request.user)
+            .filter(title_id=title_id)
             .select_related("user", "title")
             .order_by("-like_count", "-created_at", "-id")
         )
@@ -194,9 +194,7 @@ class ReviewCommentListApi(APIView):
 
     @extend_schema(responses=ReviewCommentOutputSerializer(many=True))
     def get(self, request: Request, review_id: int) -> Response:
-        review = get_object_or_404(
-            Review.objects.exclude(user__profile__visibility_ratings="private"), pk=review_id
-        )
+        review = get_object_or_404(selectors.reviews_visible(viewer=request.user), pk=review_id)
         qs = review.comments.select_related("user")
         return paginated(
             request=request, view=self, queryset=qs, serializer_class=ReviewCommentOutputSerializer
@@ -213,7 +211,7 @@ class ReviewCommentCreateApi(APIView):
     def post(self, request: Request, review_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = get_object_or_404(Review, pk=review_id)
+        review = get_object_or_404(selectors.reviews_visible(viewer=request.user), pk=review_id)
         comment = services.review_comment_create(user=request.user, review=review, **data.validated_data)
         return Response(ReviewCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 

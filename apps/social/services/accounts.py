@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image
 from PIL import UnidentifiedImageError
@@ -18,6 +19,7 @@ from PIL import UnidentifiedImageError
 from apps.movies.models import Genre
 from apps.movies.models import Provider
 from apps.movies.models import Title
+from apps.social.confusables import skeleton
 from apps.social.models import Profile
 from apps.social.models import User
 from apps.social.services.homepage import profile_get_or_create
@@ -33,6 +35,21 @@ NICKNAME_RE = re.compile(r"^[\w.]{2,20}$")
 AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 AVATAR_SIDE = 512
 ONBOARDING_MIN_TITLES = 5
+
+
+def nickname_skeleton(display: str) -> str:
+    """The confusable skeleton of a nickname, from its case-preserving form ("I" looks like
+    "l"; casefolding first would hide that)."""
+    return skeleton(unicodedata.normalize("NFKC", display))
+
+
+def nickname_taken(*, display: str, exclude_user: User | None = None) -> bool:
+    """Whether this nickname, or one people could mistake for it, is in use."""
+    key = nickname_normalise(display)[1]
+    taken = Profile.objects.filter(Q(nickname_key=key) | Q(nickname_skeleton=nickname_skeleton(display)))
+    if exclude_user is not None and exclude_user.pk:
+        taken = taken.exclude(user=exclude_user)
+    return taken.exists()
 
 
 def nickname_normalise(value: str) -> tuple[str, str]:
@@ -52,10 +69,7 @@ def nickname_validate(value: str, *, user: User | None = None) -> tuple[str, str
         raise ApplicationError(
             "Nicknames are 2–20 letters, digits, '_' or '.', without spaces.", {"field": "nickname"}
         )
-    taken = Profile.objects.filter(nickname_key=key)
-    if user is not None and user.pk:
-        taken = taken.exclude(user=user)
-    if taken.exists():
+    if nickname_taken(display=display, exclude_user=user):
         raise ApplicationError("This nickname is taken.", {"field": "nickname"})
     return display, key
 
@@ -67,7 +81,8 @@ def user_nickname_set(*, user: User, nickname: str) -> User:
     try:
         with transaction.atomic():
             profile.nickname_key = key
-            profile.save(update_fields=["nickname_key"])
+            profile.nickname_skeleton = nickname_skeleton(display)
+            profile.save(update_fields=["nickname_key", "nickname_skeleton"])
             user.nickname = display
             user.save(update_fields=["nickname"])
     except IntegrityError as exc:  # lost a race for the same nickname

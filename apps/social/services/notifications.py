@@ -9,6 +9,7 @@ from django.db import transaction
 from apps.social.events import NotificationCreateEvent
 from apps.social.events import notification_broadcast
 from apps.social.models import Notification
+from config import realtime
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -27,7 +28,7 @@ def notification_create(
     def _send() -> None:
         unread = Notification.objects.filter(user_id=user.pk, is_read=False).count()
         event: NotificationCreateEvent = {
-            "type": "notify.message",
+            "type": realtime.NOTIFY_MESSAGE,
             "notification": {
                 "id": notification.pk,
                 "kind": kind,
