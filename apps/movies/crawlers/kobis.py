@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -52,25 +53,8 @@ class KobisCrawler(Crawler):
             source=self.source,
             what="boxOfficeResult",
         )
-        _raise_fault(data)
-        box_office = require(data, "boxOfficeResult", dict, source=self.source, path="boxOfficeResult")
-        entries = require(
-            box_office,
-            "dailyBoxOfficeList",
-            list,
-            source=self.source,
-            path="boxOfficeResult.dailyBoxOfficeList",
-        )
         result = CrawlResult(source=self.source)
-        codes: list[str] = []
-        for entry in entries:
-            code = str(entry.get("movieCd") or "").strip() if isinstance(entry, dict) else ""
-            if not code:
-                result.fail(None, f"dailyBoxOfficeList entry without movieCd: {str(entry)[:80]}")
-            elif code in codes:
-                result.fail(code, "duplicated movieCd in one box office (kept the first)")
-            else:
-                codes.append(code)
+        codes = [entry.movie_code for entry in kobis_box_office(data, result=result)]
         guard = DetailGuard(result)
         for done, code in enumerate(codes, start=1):
             guard.run(code, self._record, client, key, code)
@@ -88,6 +72,41 @@ class KobisCrawler(Crawler):
         if not isinstance(info, dict):
             raise SourceFormatError(self.source, "movieInfoResult.movieInfo", "missing")
         return parse_kobis_movie(info, code=code)
+
+
+@dataclass(frozen=True)
+class BoxOfficeEntry:
+    movie_code: str
+    rank: int | None
+    audience_total: int | None  # audiAcc: admissions since opening, nationwide
+
+
+def kobis_box_office(data: Any, *, result: CrawlResult) -> list[BoxOfficeEntry]:
+    """The films of a daily box office answer (every value a string, as KOBIS sends it)."""
+    _raise_fault(data)
+    box_office = require(data, "boxOfficeResult", dict, source="kobis", path="boxOfficeResult")
+    entries = require(
+        box_office, "dailyBoxOfficeList", list, source="kobis", path="boxOfficeResult.dailyBoxOfficeList"
+    )
+    found: list[BoxOfficeEntry] = []
+    codes: set[str] = set()
+    for entry in entries:
+        code = str(entry.get("movieCd") or "").strip() if isinstance(entry, dict) else ""
+        if not code:
+            result.fail(None, f"dailyBoxOfficeList entry without movieCd: {str(entry)[:80]}")
+        elif code in codes:
+            result.fail(code, "duplicated movieCd in one box office (kept the first)")
+        else:
+            codes.add(code)
+            rank, audience = str(entry.get("rank") or ""), str(entry.get("audiAcc") or "")
+            found.append(
+                BoxOfficeEntry(
+                    movie_code=code,
+                    rank=int(rank) if rank.isdigit() else None,
+                    audience_total=int(audience) if audience.isdigit() else None,
+                )
+            )
+    return found
 
 
 def _raise_fault(data: Any) -> None:

@@ -128,7 +128,7 @@ class GenreInfo:
 
 GENRES: tuple[GenreInfo, ...] = (
     GenreInfo("action", "액션", "Action", ("action", "액션", "무협")),
-    GenreInfo("adventure", "모험", "Adventure", ("adventure", "모험", "어드벤처")),
+    GenreInfo("adventure", "모험", "Adventure", ("adventure", "모험", "어드벤처", "어드벤쳐")),
     GenreInfo("animation", "애니메이션", "Animation", ("animation", "애니메이션", "애니")),
     GenreInfo("comedy", "코미디", "Comedy", ("comedy", "코미디", "코메디")),
     GenreInfo("crime", "범죄", "Crime", ("crime", "범죄", "film-noir", "느와르")),
