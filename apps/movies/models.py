@@ -291,6 +291,14 @@ class CrawlRun(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
     closed_count = models.PositiveIntegerField(default=0)
+    # False when the source was read only in part (a page limit, an empty list that
+    # should not be): such a run closes no offers.
+    complete = models.BooleanField(default=True)
+    # Why this run needs a person's eyes (failed, 0 records, most failing, a sudden
+    # drop); posted to Slack and shown in the admin. Empty when all is well.
+    alert = models.CharField(max_length=300, blank=True, default="")
+    # Offers this run opened (new or reopened): what watchlist alerts are built from.
+    opened_count = models.PositiveIntegerField(default=0)
     # [{"external_id": "…" | null, "message": "…"}, …]; a run-level failure has no id.
     errors = models.JSONField(default=list, blank=True)
 

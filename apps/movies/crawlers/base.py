@@ -148,6 +148,10 @@ class HostBlocked(CrawlError):
     """
 
 
+class SourceDisabled(CrawlError):
+    """The source is switched off (its adapter says why); asking it is a mistake."""
+
+
 class RecordParseError(ValueError):
     """One record is unusable; the message says which field and why."""
 
@@ -546,6 +550,12 @@ class Crawler:
     source: str = ""
     # Provider slugs whose offers this source reports (documentation and admin).
     providers: tuple[str, ...] = ()
+    # Off: not scheduled, and a run fails at once with ``status_note`` as the reason.
+    enabled: bool = True
+    # What an operator should know about the source, shown in the admin's source health.
+    status_note: str = ""
+    # Who must be credited wherever this source's data is shown (terms of use).
+    attribution: str = ""
 
     def crawl(
         self, client: PoliteClient, *, progress: Callable[[int, int], None] | None = None

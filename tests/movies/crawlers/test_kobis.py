@@ -50,7 +50,7 @@ def test_kobis_fault_answer_fails_the_run(recording):
 def test_kobis_and_cinema_records_end_in_one_title_per_film():
     # given the cinemas first
     crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
-    crawl_run_execute(source="cgv", client=replay_client("cgv")[0])
+    crawl_run_execute(source="lotte", client=replay_client("lotte")[0])
 
     titles_before = Title.objects.count()
 
@@ -64,4 +64,5 @@ def test_kobis_and_cinema_records_end_in_one_title_per_film():
     gladiator = Title.objects.get(kobis_code="20246313")
     assert gladiator.title_ko == "글래디에이터 2"  # the register is the more trusted name
     assert gladiator.title_en == "Gladiator II"
-    assert gladiator.availabilities.get().provider.slug == "megabox"
+    providers = sorted(gladiator.availabilities.values_list("provider__slug", flat=True))
+    assert providers == ["lotte-cinema", "megabox"]

@@ -36,7 +36,7 @@ def test_lotte_reads_now_showing_and_upcoming():
         "초록색 피부의 엘파바와 인기 많은 글린다가 쉬즈 대학에서 만난다.",
     ]
     assert [(p.name, p.role) for p in wicked.people] == [
-        ("존 M. 추", "director"),
+        ("존 추", "director"),
         ("신시아 에리보", "cast"),
         ("아리아나 그란데", "cast"),
     ]
