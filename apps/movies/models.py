@@ -39,6 +39,9 @@ class OfferType(models.TextChoices):
     BUY = "buy", _("Buy")
     NOW_SHOWING = "now_showing", _("Now showing")
     COMING_SOON = "coming_soon", _("Coming soon")
+    # Appended, never inserted: an offer type's bit in Title.offer_mask is its position.
+    FREE = "free", _("Free")
+    ADS = "ads", _("Free with ads")
 
 
 # Stable bit per offer type for Title.offer_mask.
@@ -113,6 +116,9 @@ class Title(TimeStampedModel):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     release_date = models.DateField(null=True, blank=True)
     runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Series only (TMDB): how many seasons and episodes have aired or been announced.
+    season_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    episode_count = models.PositiveIntegerField(null=True, blank=True)
     age_rating = models.CharField(max_length=7, choices=AgeRating.choices, default=AgeRating.UNKNOWN)
     overview = models.TextField(blank=True)
     genres = models.ManyToManyField(Genre, related_name="titles", blank=True)

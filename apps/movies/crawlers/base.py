@@ -60,6 +60,8 @@ class SourceTitle:
     year: int | None = None
     release_date: datetime.date | None = None
     runtime_minutes: int | None = None
+    season_count: int | None = None
+    episode_count: int | None = None
     age_rating: str = AgeRating.UNKNOWN
     overview: str = ""
     # Genre names as the source writes them (Korean or English); mapped by the service.

@@ -102,6 +102,8 @@ TITLE_FIELDS = (
     "year",
     "release_date",
     "runtime_minutes",
+    "season_count",
+    "episode_count",
     "age_rating",
     "overview",
     "poster_source_url",
@@ -232,6 +234,8 @@ def record_payload_hash(record: SourceTitle) -> str:
         record.year,
         record.release_date.isoformat() if record.release_date else None,
         record.runtime_minutes,
+        # Series only, so every film's hash stays what it was before series counts existed.
+        *([record.season_count, record.episode_count] if record.media_type == MediaType.TV else []),
         str(record.age_rating),
         record.overview,
         list(record.genres),
@@ -335,6 +339,10 @@ def _problem_of(source: str, record: SourceTitle) -> str | None:
         return f"implausible year {record.year}"
     if record.runtime_minutes is not None and not 0 < record.runtime_minutes < 2000:
         return f"implausible runtime {record.runtime_minutes}"
+    if record.season_count is not None and not 0 <= record.season_count < 1000:
+        return f"implausible season count {record.season_count}"
+    if record.episode_count is not None and not 0 <= record.episode_count < 100_000:
+        return f"implausible episode count {record.episode_count}"
     if record.media_type not in _MEDIA_TYPES:
         return f"unknown media type {record.media_type!r}"
     if record.age_rating not in _AGE_RATINGS:
@@ -898,6 +906,8 @@ def _title_values(record: SourceTitle) -> dict[str, Any]:
         "year": record.year,
         "release_date": record.release_date,
         "runtime_minutes": record.runtime_minutes,
+        "season_count": record.season_count,
+        "episode_count": record.episode_count,
         "age_rating": record.age_rating,
         "overview": record.overview.strip(),
         "poster_source_url": record.poster_url.strip(),
@@ -1099,6 +1109,11 @@ def crawl_run_execute(
     owns_client = client is None
     try:
         crawler = crawler_for(source)
+        if hasattr(crawler, "known_ids") and crawler.known_ids is None:
+            # A changes feed refreshes only what the catalog already has from this source.
+            crawler.known_ids = set(
+                SourceRecord.objects.filter(source=source).values_list("external_id", flat=True)
+            )
         if client is None:
             transport = ReplayTransport(Path(from_file)) if from_file else None
             client = PoliteClient(transport=transport, min_interval=0.0 if from_file else None)

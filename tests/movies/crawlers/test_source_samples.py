@@ -28,7 +28,13 @@ from apps.movies.crawlers.megabox import LIST_URL as MEGABOX_LIST
 from apps.movies.crawlers.megabox import MegaboxCrawler
 from apps.movies.crawlers.megabox import megabox_total_count
 from apps.movies.crawlers.megabox import parse_megabox_detail
+from apps.movies.crawlers.tmdb import parse_tmdb_title
+from apps.movies.crawlers.tmdb import tmdb_external_id
+from apps.movies.crawlers.tmdb import tmdb_kr_certifications
+from apps.movies.crawlers.tmdb import tmdb_provider_list
+from apps.movies.crawlers.tmdb import tmdb_raise_error
 from apps.movies.models import AgeRating
+from apps.movies.models import MediaType
 from apps.movies.models import OfferType
 from tests.movies.crawlers.recordings import replay_client
 from tests.movies.crawlers.samples import SAMPLES
@@ -230,3 +236,70 @@ def test_kobis_fault_samples_fail_the_run(name, recording, settings):
     with pytest.raises(CrawlError, match=r"kobis: API error 320\d{3}: "):
         KobisCrawler(target_date=datetime.date(2022, 10, 30)).crawl(client)
     assert MOVIE_INFO_URL  # no film was asked for: the run stopped at the fault
+
+
+# -----------------------------------------------------------------------------
+# TMDB (the published examples: shapes, with {} placeholders in some)
+# -----------------------------------------------------------------------------
+def test_tmdb_details_credits_and_releases_samples():
+    details = _load("tmdb/apievangelist_movie-details.json")
+    details["credits"] = _load("tmdb/apievangelist_movie-credits.json")
+    details["release_dates"] = _load("tmdb/apievangelist_movie-release-dates.json")
+
+    record, warnings = parse_tmdb_title(details, media_type=MediaType.MOVIE)
+
+    assert warnings == []
+    assert (record.external_id, record.tmdb_id) == ("11", 11)
+    # an English film with no Korean translation: nothing lands in title_ko
+    assert (record.title_ko, record.title_en, record.title_original) == ("", "Star Wars", "Star Wars")
+    assert record.release_date == datetime.date(1977, 5, 25)
+    assert record.runtime_minutes == 121
+    assert record.genres == ("Adventure",)
+    assert [p.name for p in record.people if p.role == "cast"] == ["Edward Norton"]
+    # release_dates placeholders ({} where a certification goes) read as unrated
+    assert record.age_rating == AgeRating.UNKNOWN
+    # the Dart sample's real KR certification "18" with descriptors present
+    details["release_dates"] = _load("tmdb/release_dates_150_dart.json")
+    assert parse_tmdb_title(details, media_type=MediaType.MOVIE)[0].age_rating == AgeRating.AGE_18
+
+
+def test_tmdb_watch_providers_placeholder_sample():
+    details = _load("tmdb/apievangelist_movie-details.json")
+    providers = _load("tmdb/apievangelist_movie-watch-providers.json")
+    providers["results"]["KR"] = providers["results"]["AE"]  # the example lists no KR block
+    details["watch/providers"] = providers
+
+    record, warnings = parse_tmdb_title(details, media_type=MediaType.MOVIE)
+
+    # {} placeholders where ids and names go: recorded as unreadable entries, no offer invented
+    assert record.offers == ()
+    assert warnings == [
+        f"watch/providers.KR.{kind}: entry without provider_id/provider_name (skipped)"
+        for kind in ("flatrate", "rent", "buy")
+    ]
+
+
+def test_tmdb_discover_sample():
+    data = _load("tmdb/apievangelist_discover-movie.json")
+
+    assert data["total_pages"] > 1  # a real discover never fits the page limit: runs are incomplete
+    (item,) = data["results"]
+    assert tmdb_external_id(MediaType.MOVIE, item["id"]) == "640146"
+    assert tmdb_external_id(MediaType.TV, item["id"]) == "tv:640146"
+
+
+def test_tmdb_provider_list_sample():
+    listed = tmdb_provider_list(_load("tmdb/apievangelist_watch-providers-movie-list.json"))
+
+    assert listed == [(2, "Apple TV", "apple-tv")]
+
+
+def test_tmdb_certification_list_sample():
+    assert tmdb_kr_certifications(_load("tmdb/apievangelist_certification-movie-list.json")) == [
+        ("All", AgeRating.ALL)
+    ]
+
+
+def test_tmdb_error_sample():
+    with pytest.raises(CrawlError, match="tmdb: API error 34: The resource you requested could not be found"):
+        tmdb_raise_error(_load("tmdb/apievangelist_error.json"))
