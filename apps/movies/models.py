@@ -119,6 +119,8 @@ class Title(TimeStampedModel):
     # Series only (TMDB): how many seasons and episodes have aired or been announced.
     season_count = models.PositiveSmallIntegerField(null=True, blank=True)
     episode_count = models.PositiveIntegerField(null=True, blank=True)
+    # Admissions in Korean cinemas since opening (KOBIS), a popularity input.
+    box_office_audience = models.PositiveIntegerField(null=True, blank=True)
     age_rating = models.CharField(max_length=7, choices=AgeRating.choices, default=AgeRating.UNKNOWN)
     overview = models.TextField(blank=True)
     genres = models.ManyToManyField(Genre, related_name="titles", blank=True)

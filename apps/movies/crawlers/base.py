@@ -62,6 +62,8 @@ class SourceTitle:
     runtime_minutes: int | None = None
     season_count: int | None = None
     episode_count: int | None = None
+    # Admissions since opening, nationwide (KOBIS box office): a popularity input.
+    box_office_audience: int | None = None
     age_rating: str = AgeRating.UNKNOWN
     overview: str = ""
     # Genre names as the source writes them (Korean or English); mapped by the service.

@@ -119,6 +119,17 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
         None,
         ("naver series on", "naver store", "naver series", "네이버 시리즈온", "시리즈온"),
     ),
+    # KOBIS reports films in Korean cinemas without naming the chain.
+    ProviderInfo(
+        "kr-cinemas",
+        "Cinemas nationwide",
+        "전국 극장",
+        ProviderKind.CINEMA,
+        "#5B4B8A",
+        "https://www.kobis.or.kr/",
+        None,
+        ("cinemas nationwide", "전국 극장"),
+    ),
     ProviderInfo(
         "cgv", "CGV", "CGV", ProviderKind.CINEMA, "#E71A0F", "http://www.cgv.co.kr/", None, ("cgv",)
     ),

@@ -104,6 +104,7 @@ TITLE_FIELDS = (
     "runtime_minutes",
     "season_count",
     "episode_count",
+    "box_office_audience",
     "age_rating",
     "overview",
     "poster_source_url",
@@ -236,6 +237,7 @@ def record_payload_hash(record: SourceTitle) -> str:
         record.runtime_minutes,
         # Series only, so every film's hash stays what it was before series counts existed.
         *([record.season_count, record.episode_count] if record.media_type == MediaType.TV else []),
+        *([record.box_office_audience] if record.box_office_audience is not None else []),
         str(record.age_rating),
         record.overview,
         list(record.genres),
@@ -908,6 +910,7 @@ def _title_values(record: SourceTitle) -> dict[str, Any]:
         "runtime_minutes": record.runtime_minutes,
         "season_count": record.season_count,
         "episode_count": record.episode_count,
+        "box_office_audience": record.box_office_audience,
         "age_rating": record.age_rating,
         "overview": record.overview.strip(),
         "poster_source_url": record.poster_url.strip(),
