@@ -39,6 +39,9 @@ class OfferType(models.TextChoices):
     BUY = "buy", _("Buy")
     NOW_SHOWING = "now_showing", _("Now showing")
     COMING_SOON = "coming_soon", _("Coming soon")
+    # Appended, never inserted: an offer type's bit in Title.offer_mask is its position.
+    FREE = "free", _("Free")
+    ADS = "ads", _("Free with ads")
 
 
 # Stable bit per offer type for Title.offer_mask.
@@ -113,6 +116,11 @@ class Title(TimeStampedModel):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     release_date = models.DateField(null=True, blank=True)
     runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Series only (TMDB): how many seasons and episodes have aired or been announced.
+    season_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    episode_count = models.PositiveIntegerField(null=True, blank=True)
+    # Admissions in Korean cinemas since opening (KOBIS), a popularity input.
+    box_office_audience = models.PositiveIntegerField(null=True, blank=True)
     age_rating = models.CharField(max_length=7, choices=AgeRating.choices, default=AgeRating.UNKNOWN)
     overview = models.TextField(blank=True)
     genres = models.ManyToManyField(Genre, related_name="titles", blank=True)
@@ -291,6 +299,14 @@ class CrawlRun(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
     closed_count = models.PositiveIntegerField(default=0)
+    # False when the source was read only in part (a page limit, an empty list that
+    # should not be): such a run closes no offers.
+    complete = models.BooleanField(default=True)
+    # Why this run needs a person's eyes (failed, 0 records, most failing, a sudden
+    # drop); posted to Slack and shown in the admin. Empty when all is well.
+    alert = models.CharField(max_length=300, blank=True, default="")
+    # Offers this run opened (new or reopened): what watchlist alerts are built from.
+    opened_count = models.PositiveIntegerField(default=0)
     # [{"external_id": "…" | null, "message": "…"}, …]; a run-level failure has no id.
     errors = models.JSONField(default=list, blank=True)
 

@@ -366,6 +366,7 @@ class NotificationKind(models.TextChoices):
     FRIEND_ACCEPTED = "friend_accepted", _("Friend request accepted")
     GUESTBOOK = "guestbook", _("Guestbook entry")
     MENTION = "mention", _("Mention")
+    WATCH_ALERT = "watch_alert", _("Now on your service")
 
 
 class Notification(models.Model):
@@ -517,3 +518,44 @@ class RightRevocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} lost {self.area}:{self.scope} on {self.revoked_at:%Y-%m-%d}"
+
+
+# -----------------------------------------------------------------------------
+# Watchlist alerts: a title on my watchlist arrived on one of my services
+# -----------------------------------------------------------------------------
+class WatchAlert(models.Model):
+    """One alert per user, title and provider, ever: the unique key is what makes
+    re-runs (and an offer that closes and reopens) alert nobody twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_alerts")
+    title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey("movies.Provider", on_delete=models.CASCADE, related_name="+")
+    # The offer that opened (kept for the link and the offer type shown).
+    availability = models.ForeignKey(
+        "movies.Availability", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "title", "provider"], name="watch_alert_once_per_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title_id} on {self.provider_id}"
+
+
+class WatchAlertPreference(models.Model):
+    """Whether watchlist alerts also go by e-mail (in-app alerts always arrive)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_alert_preference"
+    )
+    email = models.BooleanField(_("also e-mail me"), default=False)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: email={self.email}"

@@ -26,3 +26,14 @@ def rights_batch_run_task() -> None:
     from apps.social.rights import rights_batch_run
 
     rights_batch_run(now=timezone.now())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def watch_alerts_create_task(*, availability_ids: list[int]) -> None:
+    """Alerts for the offers one crawl opened. Idempotent: the alert's unique key
+    (user, title, provider) makes a retried or repeated task alert nobody twice."""
+    from apps.social.services.watch_alerts import watch_alerts_create
+
+    created = watch_alerts_create(availability_ids=availability_ids)
+    if created:
+        logger.info("watchlist alerts: %s new", len(created))

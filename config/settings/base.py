@@ -373,12 +373,11 @@ def _crontab(spec: str) -> crontab:
     )
 
 
+# CGV is switched off (apps/movies/crawlers/cgv.py says why); Daum 영화 closed in 2024.
 for _source, _spec in (
     ("megabox", CRAWL_CINEMA_CRONTAB),
-    ("cgv", CRAWL_CINEMA_CRONTAB),
     ("lotte", CRAWL_CINEMA_CRONTAB),
     ("kobis", CRAWL_OTT_CRONTAB),
-    ("daum", CRAWL_OTT_CRONTAB),
     ("tmdb", CRAWL_OTT_CRONTAB),
 ):
     CELERY_BEAT_SCHEDULE[f"crawl-{_source}"] = {

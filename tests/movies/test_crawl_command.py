@@ -16,12 +16,37 @@ pytestmark = pytest.mark.django_db
 def test_crawl_command_replays_a_recording_with_a_summary():
     out, err = io.StringIO(), io.StringIO()
 
-    call_command("crawl", "daum", from_file=str(FIXTURES / "daum" / "index.json"), stdout=out, stderr=err)
+    call_command("crawl", "lotte", from_file=str(FIXTURES / "lotte" / "index.json"), stdout=out, stderr=err)
 
-    assert "daum: 4 new, 0 updated, 0 unchanged, 0 failed, 0 closed" in out.getvalue()
-    assert "4/4" in err.getvalue()  # the progress bar reached the end
-    assert Title.objects.count() == 4
-    assert CrawlRun.objects.get().source == "daum"
+    assert "lotte: 5 new, 0 updated, 0 unchanged, 0 failed, 0 closed" in out.getvalue()
+    assert "5/5" in err.getvalue()  # the progress bar reached the end
+    assert Title.objects.count() == 5
+    assert CrawlRun.objects.get().source == "lotte"
+
+
+def test_crawl_replay_runs_the_real_parsing_on_a_folder_of_saved_answers():
+    out = io.StringIO()
+
+    call_command("crawl", "megabox", replay=str(FIXTURES / "megabox"), stdout=out, stderr=io.StringIO())
+    call_command("crawl", "megabox", replay=str(FIXTURES / "megabox"), stdout=out, stderr=io.StringIO())
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("megabox: 7 new, 0 updated, 0 unchanged, 0 failed, 0 closed")
+    # a re-run of the same answers changes nothing
+    assert lines[1].startswith("megabox: 0 new, 0 updated, 7 unchanged, 0 failed, 0 closed")
+
+
+def test_crawl_replay_of_a_folder_without_an_index_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match=r"no index\.json"):
+        call_command("crawl", "megabox", replay=str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_crawl_of_a_switched_off_source_fails_saying_why():
+    with pytest.raises(CommandError, match="cgv: 0 new"):
+        call_command("crawl", "cgv", stdout=io.StringIO(), stderr=io.StringIO())
+
+    run = CrawlRun.objects.get()
+    assert "401/403" in run.errors[0]["message"]
 
 
 def test_crawl_command_fails_loudly_on_a_failed_run(recording):

@@ -25,29 +25,29 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _clear_locks():
     # Only our own keys: the test Redis is shared with other checkouts (never flush it).
-    keys = [f"{settings.REDIS_KEY_PREFIX}:crawl-lock:{source}" for source in ("cgv", "megabox")]
+    keys = [f"{settings.REDIS_KEY_PREFIX}:crawl-lock:{source}" for source in ("lotte", "megabox")]
     cache.delete_many(keys)
     yield
     cache.delete_many(keys)
 
 
 def test_crawl_source_task_runs_the_source_and_records_the_run(monkeypatch):
-    monkeypatch.setattr(ingestion, "PoliteClient", lambda **kwargs: replay_client("cgv")[0])
+    monkeypatch.setattr(ingestion, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
 
-    run_id = tasks.crawl_source_task("cgv")
+    run_id = tasks.crawl_source_task("lotte")
 
     run = CrawlRun.objects.get(id=run_id)
-    assert (run.source, run.status, run.new_count) == ("cgv", CrawlRunStatus.SUCCEEDED, 4)
-    assert Title.objects.count() == 4
-    assert not cache.get(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:cgv")  # released
+    assert (run.source, run.status, run.new_count) == ("lotte", CrawlRunStatus.SUCCEEDED, 5)
+    assert Title.objects.count() == 5
+    assert not cache.get(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte")  # released
 
 
 def test_crawl_source_task_skips_while_the_same_source_runs(monkeypatch):
     calls: list[str] = []
     monkeypatch.setattr(ingestion, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
-    cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:cgv", "other-worker")
+    cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "other-worker")
 
-    assert tasks.crawl_source_task("cgv") is None
+    assert tasks.crawl_source_task("lotte") is None
     assert calls == []
 
 
@@ -71,7 +71,7 @@ def test_crawl_source_task_retries_transient_errors(monkeypatch, retries):
     monkeypatch.setattr(ingestion, "crawl_run_execute", busy)
 
     with pytest.raises(Retry):
-        tasks.crawl_source_task("cgv")
+        tasks.crawl_source_task("lotte")
 
     assert isinstance(retries[0]["exc"], TransientSourceError)
     assert tasks.crawl_source_task.max_retries == 3
@@ -85,22 +85,25 @@ def test_crawl_source_task_does_not_retry_other_errors(monkeypatch, retries):
     monkeypatch.setattr(ingestion, "crawl_run_execute", broken)
 
     with pytest.raises(CrawlError):
-        tasks.crawl_source_task("cgv")
+        tasks.crawl_source_task("lotte")
 
     assert retries == []
-    assert not cache.get(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:cgv")
+    assert not cache.get(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte")
 
 
-def test_beat_schedule_has_one_task_per_source():
+def test_beat_schedule_has_one_task_per_enabled_source():
+    from apps.movies.crawlers.registry import enabled_source_names
+
     scheduled = {
         entry["args"][0]: entry
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
         if entry["task"] == "apps.movies.tasks.crawl_source_task"
     }
 
-    assert set(scheduled) == {"megabox", "cgv", "lotte", "daum", "tmdb", "kobis"}
-    assert scheduled["cgv"]["schedule"].hour == set(range(24))  # cinemas hourly
-    assert len(scheduled["daum"]["schedule"].hour) == 1  # OTT lists daily
+    # CGV is switched off (it needs a browser session), Daum closed: neither is scheduled
+    assert set(scheduled) == {"megabox", "lotte", "tmdb", "kobis"} == set(enabled_source_names())
+    assert scheduled["megabox"]["schedule"].hour == set(range(24))  # cinemas hourly
+    assert len(scheduled["tmdb"]["schedule"].hour) == 1  # OTT lists daily
 
 
 def test_poster_task_copies_through_the_service(monkeypatch):

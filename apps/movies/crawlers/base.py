@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import html
 import json
 import logging
 import re
@@ -59,6 +60,10 @@ class SourceTitle:
     year: int | None = None
     release_date: datetime.date | None = None
     runtime_minutes: int | None = None
+    season_count: int | None = None
+    episode_count: int | None = None
+    # Admissions since opening, nationwide (KOBIS box office): a popularity input.
+    box_office_audience: int | None = None
     age_rating: str = AgeRating.UNKNOWN
     overview: str = ""
     # Genre names as the source writes them (Korean or English); mapped by the service.
@@ -139,6 +144,18 @@ class TransientSourceError(CrawlError):
     """Network trouble or a 5xx/429 that outlived our retries: worth retrying later."""
 
 
+class HostBlocked(CrawlError):
+    """The host refused us (401/403) or kept giving the same error: stop asking it.
+
+    Never retried by the task: hammering a host that blocked us is how the original
+    project got banned. The whole run fails, and nothing of it is written.
+    """
+
+
+class SourceDisabled(CrawlError):
+    """The source is switched off (its adapter says why); asking it is a mistake."""
+
+
 class RecordParseError(ValueError):
     """One record is unusable; the message says which field and why."""
 
@@ -213,11 +230,75 @@ def people_of(directors: list[str], cast: list[str]) -> tuple[SourcePerson, ...]
 
 
 def json_of(response: httpx.Response, *, source: str, what: str) -> Any:
-    """Decode a JSON answer; a body that is not JSON is a changed format."""
+    """Decode a JSON answer; a body that is not JSON (an HTML error page sent with
+    200, a truncated answer) is a changed format."""
     try:
-        return response.json()
+        data = response.json()
     except ValueError as exc:
-        raise SourceFormatError(source, what, f"not JSON ({exc})") from exc
+        head = response.content[:200].lstrip().lower()
+        kind = "an HTML page" if head.startswith((b"<!doctype", b"<html")) else "not JSON"
+        raise SourceFormatError(source, what, f"{kind} ({exc})") from exc
+    _reject_replacement_chars(data, source=source, what=what)
+    return data
+
+
+def _reject_replacement_chars(data: Any, *, source: str, what: str) -> None:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\ufffd" in value:
+                raise SourceFormatError(source, what, "text holds U+FFFD (a wrong charset upstream)")
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def html_text(response: httpx.Response, *, source: str, what: str) -> str:
+    """An HTML answer decoded with the charset its header names, else its ``<meta>``'s,
+    else UTF-8. Text that still does not decode cleanly is refused: stored, it would be
+    garbage (EUC-KR read as UTF-8) with no error anywhere."""
+    charset = response.charset_encoding
+    if not charset:
+        found = _META_CHARSET.search(response.content[:4096])
+        charset = found.group(1).decode("ascii") if found else "utf-8"
+    try:
+        text = response.content.decode(charset, errors="replace")
+    except LookupError as exc:
+        raise SourceFormatError(source, what, f"unknown charset {charset!r}") from exc
+    if "\ufffd" in text:
+        raise SourceFormatError(source, what, f"text does not decode as {charset} (U+FFFD)")
+    return text
+
+
+# Only real tags: Korean text uses <…> as title brackets (<오즈의 마법사>).
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_BREAK = re.compile(r"<\s*(br|/p|/div)\s*/?\s*>", re.IGNORECASE)
+# Zero-width space/joiners and BOM: invisible, but they break matching and search.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def clean_text(text: str | None) -> str:
+    """Plain text from a source's markup: line breaks kept, tags dropped, entities
+    (``&quot;``, ``&#8203;``) decoded, invisible characters removed, spaces tidied."""
+    if not text:
+        return ""
+    text = _BREAK.sub("\n", text)
+    text = _TAG.sub("", text)
+    text = html.unescape(text).translate(_INVISIBLE).replace("\xa0", " ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+
+
+def has_hangul(text: str | None) -> bool:
+    return bool(_HANGUL.search(text or ""))
 
 
 def require(container: Any, key: str, kind: type | tuple[type, ...], *, source: str, path: str) -> Any:
@@ -287,8 +368,14 @@ class PoliteClient:
         min_interval: float | None = None,
         max_bytes: int | None = None,
         timeout: float | None = None,
+        max_identical_errors: int | None = None,
     ) -> None:
         config = settings.CRAWLER
+        # The same 4xx this many times in a row from one host: we are unwelcome or lost.
+        self.max_identical_errors = max_identical_errors or config.get("MAX_IDENTICAL_ERRORS", 5)
+        # Hosts that refused us this run, with why: no further request goes to them.
+        self.blocked: dict[str, str] = {}
+        self._error_streak: dict[str, tuple[int, int]] = {}
         self.max_retries = config["MAX_RETRIES"] if max_retries is None else max_retries
         self.backoff = config["BACKOFF_SECONDS"] if backoff is None else backoff
         self.max_bytes = config["MAX_RESPONSE_BYTES"] if max_bytes is None else max_bytes
@@ -320,6 +407,8 @@ class PoliteClient:
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         host = urlsplit(url).hostname or ""
+        if host in self.blocked:
+            raise HostBlocked(f"{host}: not asked again this run ({self.blocked[host]})")
         attempt = 0
         while True:
             self._throttle.wait(host)
@@ -339,8 +428,23 @@ class PoliteClient:
                 attempt += 1
                 continue
             if response.status_code >= 400:
-                raise CrawlError(f"{method} {url}: HTTP {response.status_code}")
+                self._client_error(host, method, url, response.status_code)
+            self._error_streak.pop(host, None)
             return response
+
+    def _client_error(self, host: str, method: str, url: str, status: int) -> None:
+        """A 4xx: 401/403 blocks the host at once; the same status N times in a row too."""
+        message = f"{method} {url}: HTTP {status}"
+        if status in (401, 403):
+            self.blocked[host] = f"HTTP {status} on {url}"
+            raise HostBlocked(f"{message}: the host refused us; stopped asking it")
+        last, count = self._error_streak.get(host, (status, 0))
+        count = count + 1 if last == status else 1
+        self._error_streak[host] = (status, count)
+        if count >= self.max_identical_errors:
+            self.blocked[host] = f"HTTP {status} {count} times in a row"
+            raise HostBlocked(f"{message}: {count} identical errors in a row; stopped asking the host")
+        raise CrawlError(message)
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         # Stream so an oversized answer is cut off instead of filling memory.
@@ -409,20 +513,29 @@ class ReplayTransport(httpx.MockTransport):
 
 @dataclass
 class DetailGuard:
-    """Turns a failed detail page into a per-record error, unless the source's format
-    changed for every record (then the first format error fails the run)."""
+    """Turns a failed detail page into a per-record error, unless the page's layout
+    changed: a few format errors (``max_format_errors``), or format errors and no record
+    at all, fail the run (a redesign must alert, not end "partial" with 0 records).
+    A blocked host or a transient error ends the run at once."""
 
     result: CrawlResult
     format_errors: list[SourceFormatError] = field(default_factory=list)
+    max_format_errors: int = 3
 
     def run(self, external_id: str, fetch_and_parse: Callable[..., SourceTitle | None], *args: Any) -> None:
         try:
             record = fetch_and_parse(*args)
-        except TransientSourceError:
+        except (TransientSourceError, HostBlocked):
             raise
         except SourceFormatError as exc:
             self.format_errors.append(exc)
             self.result.fail(external_id, str(exc))
+            if len(self.format_errors) >= self.max_format_errors:
+                raise SourceFormatError(
+                    exc.source,
+                    exc.field,
+                    f"{len(self.format_errors)} detail pages in the changed format; run stopped",
+                ) from exc
         except (CrawlError, RecordParseError) as exc:
             self.result.fail(external_id, str(exc))
         else:
@@ -441,6 +554,12 @@ class Crawler:
     source: str = ""
     # Provider slugs whose offers this source reports (documentation and admin).
     providers: tuple[str, ...] = ()
+    # Off: not scheduled, and a run fails at once with ``status_note`` as the reason.
+    enabled: bool = True
+    # What an operator should know about the source, shown in the admin's source health.
+    status_note: str = ""
+    # Who must be credited wherever this source's data is shown (terms of use).
+    attribution: str = ""
 
     def crawl(
         self, client: PoliteClient, *, progress: Callable[[int, int], None] | None = None

@@ -2,6 +2,16 @@
 
 The least stable source (sources.md): the request is JSON inside a form field and the
 answer's field names are checked strictly, so a change fails the run with the field named.
+
+Real answers (../shared/source-samples/lotte, README there) taught us:
+- the home endpoint nests films one level deeper (``Movies.Items[0].Items[]``) than
+  ``GetMoviesToBe`` (``Movies.Items[]``): both shapes are read;
+- ``MovieNameUS`` holds the KOREAN title (161 of 161 items): an "English" title in
+  Hangul is dropped;
+- list items have ``PlayTime`` 0 and null genres: runtime, genres, synopsis and people
+  come from the detail call (``GetMovieDetailTOBE``);
+- ``SynopsisKR`` is raw HTML (``<b>``, ``<br>``, ``&#8203;``): cleaned to plain text;
+- ``KOFMovieCd`` is the film's KOBIS code: kept as the external id KOBIS matches on.
 """
 
 from __future__ import annotations
@@ -14,16 +24,19 @@ from typing import Any
 from apps.movies.crawlers.base import Crawler
 from apps.movies.crawlers.base import CrawlError
 from apps.movies.crawlers.base import CrawlResult
+from apps.movies.crawlers.base import DetailGuard
 from apps.movies.crawlers.base import PoliteClient
 from apps.movies.crawlers.base import RecordParseError
 from apps.movies.crawlers.base import SourceFormatError
 from apps.movies.crawlers.base import SourceOfferRecord
+from apps.movies.crawlers.base import SourcePerson
 from apps.movies.crawlers.base import SourceTitle
 from apps.movies.crawlers.base import age_rating_from_korean
+from apps.movies.crawlers.base import clean_text
+from apps.movies.crawlers.base import has_hangul
 from apps.movies.crawlers.base import json_of
 from apps.movies.crawlers.base import parse_source_date
 from apps.movies.crawlers.base import require
-from apps.movies.crawlers.base import split_names
 from apps.movies.models import AgeRating
 from apps.movies.models import OfferType
 
@@ -31,6 +44,7 @@ BASE = "https://www.lottecinema.co.kr"
 API_URL = f"{BASE}/LCWS/Movie/MovieData.aspx"
 # moviePlayYN: Y = now showing, N = upcoming.
 LISTS = (("Y", OfferType.NOW_SHOWING), ("N", OfferType.COMING_SOON))
+PAGE_SIZE = 200
 # ViewGradeCode as the site sends it.
 _GRADES = {
     0: AgeRating.ALL,
@@ -42,6 +56,7 @@ _GRADES = {
 # Fields every film item carries; when none has one of them, the API changed.
 REQUIRED_FIELDS = ("RepresentationMovieCode", "MovieNameKR", "ReleaseDate")
 _DATE = re.compile(r"^\s*(\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{8})")
+CAST_LIMIT = 8
 
 
 def request_params(play: str) -> dict[str, Any]:
@@ -54,10 +69,46 @@ def request_params(play: str) -> dict[str, Any]:
         "division": 1,
         "moviePlayYN": play,
         "orderType": "1",
-        "blockSize": 200,
+        "blockSize": PAGE_SIZE,
         "pageNo": 1,
         "memberOnNo": "",
     }
+
+
+def detail_params(code: str) -> dict[str, Any]:
+    return {
+        "MethodName": "GetMovieDetailTOBE",
+        "channelType": "HO",
+        "osType": "W",
+        "osVersion": "Mozilla/5.0",
+        "multiLanguageID": "KR",
+        "representationMovieCode": code,
+        "memberOnNo": "",
+    }
+
+
+def lotte_film_items(data: Any, *, source: str = "lotte") -> list[Any]:
+    """The film items of a list answer, in either of the shapes the site uses."""
+    if isinstance(data, dict) and str(data.get("IsOK", "true")).lower() != "true":
+        raise CrawlError(f"lotte: API said {data.get('ResultMessage')!r}")
+    movies = require(data, "Movies", dict, source=source, path="Movies")
+    items = require(movies, "Items", list, source=source, path="Movies.Items")
+    films: list[Any] = []
+    for item in items:
+        # The home endpoint groups films in blocks ({"Items": [...], "ItemCount": n}).
+        if (
+            isinstance(item, dict)
+            and "RepresentationMovieCode" not in item
+            and isinstance(item.get("Items"), list)
+        ):
+            films += item["Items"]
+        else:
+            films.append(item)
+    dicts = [item for item in films if isinstance(item, dict)]
+    for name in REQUIRED_FIELDS:
+        if dicts and not any(name in item for item in dicts):
+            raise SourceFormatError(source, f"Movies.Items[].{name}", "missing from every item")
+    return films
 
 
 class LotteCrawler(Crawler):
@@ -72,14 +123,13 @@ class LotteCrawler(Crawler):
         for play, offer_type in LISTS:
             form = {"paramList": json.dumps(request_params(play), separators=(",", ":"))}
             data = json_of(client.post(API_URL, data=form), source=self.source, what="Movies")
-            if isinstance(data, dict) and str(data.get("IsOK", "true")).lower() != "true":
-                raise CrawlError(f"lotte: API said {data.get('ResultMessage')!r}")
-            movies = require(data, "Movies", dict, source=self.source, path="Movies")
-            items = require(movies, "Items", list, source=self.source, path="Movies.Items")
-            films = [item for item in items if isinstance(item, dict)]
-            for name in REQUIRED_FIELDS:
-                if films and not any(name in item for item in films):
-                    raise SourceFormatError(self.source, f"Movies.Items[].{name}", "missing from every item")
+            items = lotte_film_items(data, source=self.source)
+            if not items and play == "Y":
+                result.fail(None, "Movies.Items (now showing): empty list; offers kept open")
+                result.complete = False
+            if len(items) >= PAGE_SIZE:
+                # A full page may have a next one we did not ask for.
+                result.complete = False
             in_this_list: set[str] = set()
             for item in items:
                 raw_code = item.get("RepresentationMovieCode") if isinstance(item, dict) else ""
@@ -94,46 +144,93 @@ class LotteCrawler(Crawler):
                 else:
                     in_this_list.add(code)
                     listed.setdefault(code, (item, offer_type))
+        guard = DetailGuard(result)
         for done, (code, (item, offer_type)) in enumerate(listed.items(), start=1):
-            try:
-                result.add(self._record(code, item, offer_type, result))
-            except RecordParseError as exc:
-                result.fail(code, str(exc))
+            guard.run(code, self._record, client, code, item, offer_type)
             self._tick(progress, done, len(listed))
-        return result
+        return guard.finish()
 
-    def _record(self, code: str, item: dict[str, Any], offer_type: str, result: CrawlResult) -> SourceTitle:
-        title = str(item.get("MovieNameKR") or "").strip()
-        if not title:
-            raise RecordParseError("MovieNameKR: empty title")
-        date_text = str(item.get("ReleaseDate") or "")
-        match = _DATE.match(date_text)
-        if date_text.strip() and not match:
-            raise RecordParseError(f"ReleaseDate: unreadable date {date_text!r}")
-        released = parse_source_date(match.group(1) if match else "", field_name="ReleaseDate")
-        grade = item.get("ViewGradeCode")
-        rating = _GRADES.get(grade) if isinstance(grade, int) else None
-        runtime = item.get("PlayTime")
-        genres = [item.get(f"MovieGenreNameKR{n}") or "" for n in ("", "2", "3")]
-        return SourceTitle(
-            source=self.source,
-            external_id=code,
-            title_ko=title,
-            title_en=str(item.get("MovieNameUS") or "").strip(),
-            year=released.year if released else None,
-            release_date=released.date if released else None,
-            runtime_minutes=runtime if isinstance(runtime, int) and runtime > 0 else None,
-            age_rating=rating or age_rating_from_korean(item.get("ViewGradeNameKR")),
-            overview=str(item.get("SynopsisKR") or "").strip(),
-            genres=tuple(g for name in genres for g in split_names(name)),
-            poster_url=str(item.get("PosterURL") or "").strip(),
-            offers=(
-                SourceOfferRecord(
-                    provider="lotte-cinema",
-                    offer_type=offer_type,
-                    link=f"{BASE}/NLCHS/Movie/MovieDetailView?movie={code}",
-                    starts_on=released.date if released else None,
-                ),
+    def _record(self, client: PoliteClient, code: str, item: dict[str, Any], offer_type: str) -> SourceTitle:
+        # Checked before the detail call: a broken list item costs no request.
+        lotte_record(code, item, offer_type, detail=None)
+        form = {"paramList": json.dumps(detail_params(code), separators=(",", ":"))}
+        detail = json_of(client.post(API_URL, data=form), source=self.source, what="Movie")
+        return lotte_record(code, item, offer_type, detail=detail)
+
+
+def lotte_detail_movie(detail: Any) -> dict[str, Any]:
+    if isinstance(detail, dict) and str(detail.get("IsOK", "true")).lower() != "true":
+        raise RecordParseError(f"detail: API said {detail.get('ResultMessage')!r}")
+    return require(detail, "Movie", dict, source="lotte", path="Movie")
+
+
+def lotte_record(code: str, item: dict[str, Any], offer_type: str, *, detail: Any) -> SourceTitle:
+    """One film from its list item and (when fetched) its ``GetMovieDetailTOBE`` answer."""
+    movie = lotte_detail_movie(detail) if detail is not None else {}
+    title = clean_text(str(item.get("MovieNameKR") or ""))
+    if not title:
+        raise RecordParseError("MovieNameKR: empty title")
+    english = clean_text(str(item.get("MovieNameUS") or movie.get("MovieNameUS") or ""))
+    if english == title or has_hangul(english):
+        english = ""  # Lotte fills MovieNameUS with the Korean title
+    date_text = str(item.get("ReleaseDate") or "")
+    match = _DATE.match(date_text)
+    if date_text.strip() and not match:
+        raise RecordParseError(f"ReleaseDate: unreadable date {date_text!r}")
+    released = parse_source_date(match.group(1) if match else "", field_name="ReleaseDate")
+    grade = movie.get("ViewGradeCode", item.get("ViewGradeCode"))
+    rating = _GRADES.get(grade) if isinstance(grade, int) else None
+    runtime = movie.get("PlayTime") or item.get("PlayTime")
+    genre_source = movie or item
+    genres = [genre_source.get(f"MovieGenreNameKR{n}") or "" for n in ("", "2", "3")]
+    synopsis = movie.get("SynopsisKR") or item.get("SynopsisKR") or ""
+    poster = str(item.get("PosterURL") or movie.get("PosterURL") or "").strip()
+    kobis = str(item.get("KOFMovieCd") or movie.get("KOFMovieCd") or "").strip()
+    return SourceTitle(
+        source="lotte",
+        external_id=code,
+        title_ko=title,
+        title_en=english,
+        year=released.year if released else None,
+        release_date=released.date if released else None,
+        runtime_minutes=runtime if isinstance(runtime, int) and 0 < runtime < 2000 else None,
+        age_rating=rating
+        or age_rating_from_korean(movie.get("ViewGradeNameKR") or item.get("ViewGradeNameUS")),
+        overview=clean_text(str(synopsis)),
+        # One genre per field: "멜로/로맨스" is one genre, not two.
+        genres=tuple(name.strip() for name in genres if name and name.strip()),
+        people=_people(detail),
+        # The site sends absolute CDN URLs; a bare path has no known host, so no poster.
+        poster_url=poster if poster.startswith(("https://", "http://")) else "",
+        kobis_code=kobis if kobis.isdigit() else None,
+        offers=(
+            SourceOfferRecord(
+                provider="lotte-cinema",
+                offer_type=offer_type,
+                link=f"{BASE}/NLCHS/Movie/MovieDetailView?movie={code}",
+                starts_on=released.date if released else None,
             ),
-            raw=item,
-        )
+        ),
+        raw={"list": item, "detail": movie} if movie else {"list": item},
+    )
+
+
+def _people(detail: Any) -> tuple[SourcePerson, ...]:
+    casting = (detail or {}).get("Casting") if isinstance(detail, dict) else None
+    items = (casting or {}).get("Items") if isinstance(casting, dict) else None
+    directors: list[str] = []
+    cast: list[str] = []
+    for entry in items or []:
+        if not isinstance(entry, dict):
+            continue
+        name = clean_text(str(entry.get("StaffName") or ""))
+        role = str(entry.get("Role") or "").strip()
+        if not name:
+            continue
+        if role == "감독" and name not in directors:
+            directors.append(name)
+        elif role == "배우" and name not in cast and len(cast) < CAST_LIMIT:
+            cast.append(name)
+    people = [SourcePerson(name=n, role="director", order=i) for i, n in enumerate(directors)]
+    people += [SourcePerson(name=n, role="cast", order=i) for i, n in enumerate(cast)]
+    return tuple(people)

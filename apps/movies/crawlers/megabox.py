@@ -1,4 +1,10 @@
-"""Megabox: now showing and upcoming films (JSON list over form POST, HTML detail)."""
+"""Megabox: now showing and upcoming films (JSON list over form POST, HTML detail).
+
+Shapes as the real site answers (../shared/source-samples/megabox, README there):
+list items carry ``totCnt`` (the whole list's size, repeated on every item) and
+``currentPage``; titles and synopses carry HTML entities (``&quot;진격&quot;``);
+detail lines read ``감독&nbsp;: 매튜 본`` and ``장르&nbsp;: 액션 / 131 분``.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,12 @@ from apps.movies.crawlers.base import CrawlResult
 from apps.movies.crawlers.base import DetailGuard
 from apps.movies.crawlers.base import PoliteClient
 from apps.movies.crawlers.base import RecordParseError
+from apps.movies.crawlers.base import SourceFormatError
 from apps.movies.crawlers.base import SourceOfferRecord
 from apps.movies.crawlers.base import SourceTitle
 from apps.movies.crawlers.base import age_rating_from_korean
+from apps.movies.crawlers.base import clean_text
+from apps.movies.crawlers.base import html_text
 from apps.movies.crawlers.base import json_of
 from apps.movies.crawlers.base import parse_source_date
 from apps.movies.crawlers.base import people_of
@@ -29,7 +38,11 @@ DETAIL_URL = f"{BASE}/on/oh/oha/Movie/selectMovieInfo.do"
 IMAGE_BASE = "https://img.megabox.co.kr"
 # onairYn: what the list holds → the offer it means.
 LISTS = (("MSC01", OfferType.NOW_SHOWING), ("MSC02", OfferType.COMING_SOON))
-_RUNTIME = re.compile(r"(\d+)\s*분")
+PAGE_SIZE = 200
+# Past this many pages the list is not read to its end: the run is marked incomplete,
+# so the offers of films on unread pages are not closed.
+MAX_PAGES = 10
+_RUNTIME = re.compile(r"/\s*(\d+)\s*분")
 
 
 class MegaboxCrawler(Crawler):
@@ -43,7 +56,13 @@ class MegaboxCrawler(Crawler):
         listed: dict[str, tuple[dict[str, Any], str]] = {}
         for onair, offer_type in LISTS:
             in_this_list: set[str] = set()
-            for item in self._list(client, onair):
+            items = self._list(client, onair, result)
+            if not items and onair == "MSC01":
+                # Megabox always shows something: an empty now-showing list is a broken
+                # answer, and taking it at its word would close every cinema offer.
+                result.fail(None, "movieList (MSC01, now showing): empty list; offers kept open")
+                result.complete = False
+            for item in items:
                 movie_no = str(item.get("movieNo") or "").strip() if isinstance(item, dict) else ""
                 if not movie_no:
                     result.fail(None, f"movieList item without movieNo: {str(item)[:80]}")
@@ -61,18 +80,28 @@ class MegaboxCrawler(Crawler):
             self._tick(progress, done, total)
         return guard.finish()
 
-    def _list(self, client: PoliteClient, onair: str) -> list[Any]:
-        form = {
-            "currentPage": "1",
-            "recordCountPerPage": "200",
-            "pageType": "rfilmDe",
-            "ibxMovieNmSearch": "",
-            "onairYn": onair,
-            "specialType": "",
-            "specialYn": "N",
-        }
-        data = json_of(client.post(LIST_URL, data=form), source=self.source, what="movieList")
-        return require(data, "movieList", list, source=self.source, path="movieList")
+    def _list(self, client: PoliteClient, onair: str, result: CrawlResult) -> list[Any]:
+        """Every page of one list, read until ``totCnt`` items are in hand."""
+        items: list[Any] = []
+        for page in range(1, MAX_PAGES + 1):
+            form = {
+                "currentPage": str(page),
+                "recordCountPerPage": str(PAGE_SIZE),
+                "pageType": "rfilmDe",
+                "ibxMovieNmSearch": "",
+                "onairYn": onair,
+                "specialType": "",
+                "specialYn": "N",
+            }
+            data = json_of(client.post(LIST_URL, data=form), source=self.source, what="movieList")
+            page_items = require(data, "movieList", list, source=self.source, path="movieList")
+            items += page_items
+            total = megabox_total_count(page_items)
+            if not page_items or total is None or len(items) >= total:
+                return items
+        result.complete = False
+        result.fail(None, f"movieList ({onair}): more than {MAX_PAGES} pages; the rest was not read")
+        return items
 
     def _record(
         self,
@@ -84,7 +113,7 @@ class MegaboxCrawler(Crawler):
     ) -> SourceTitle:
         if not isinstance(item, dict):
             raise RecordParseError("movieList item is not an object")
-        title = str(item.get("movieNm") or "").strip()
+        title = clean_text(str(item.get("movieNm") or ""))
         if not title:
             raise RecordParseError("movieNm: empty title")
         released = parse_source_date(str(item.get("rfilmDeReal") or ""), field_name="rfilmDeReal")
@@ -100,7 +129,7 @@ class MegaboxCrawler(Crawler):
             release_date=released.date if released else None,
             runtime_minutes=detail["runtime"],
             age_rating=age_rating_from_korean(item.get("admisClassNm")),
-            overview=str(item.get("movieSynopCn") or "").strip(),
+            overview=clean_text(str(item.get("movieSynopCn") or "")),
             genres=tuple(detail["genres"]),
             people=people_of(detail["directors"], detail["cast"]),
             poster_url=f"{IMAGE_BASE}{poster}" if poster.startswith("/") else poster,
@@ -117,26 +146,46 @@ class MegaboxCrawler(Crawler):
 
     def _detail(self, client: PoliteClient, movie_no: str) -> dict[str, Any]:
         response = client.post(DETAIL_URL, data={"rpstMovieNo": movie_no})
-        return parse_megabox_detail(response.text)
+        return parse_megabox_detail(html_text(response, source=self.source, what="detail"))
+
+
+def megabox_total_count(items: list[Any]) -> int | None:
+    """The list's full size, which Megabox repeats as ``totCnt`` on every item."""
+    for item in items:
+        if isinstance(item, dict) and str(item.get("totCnt", "")).isdigit():
+            return int(item["totCnt"])
+    return None
+
+
+_LABELS = ("감독", "출연진", "장르")
 
 
 def parse_megabox_detail(html: str) -> dict[str, Any]:
-    """Directors, genres, runtime and cast from the ``div.movie-info p`` lines."""
+    """Directors, genres, runtime and cast from the ``div.movie-info p`` lines.
+
+    A page without those lines is a changed layout (SourceFormatError): the guard
+    fails the run after a few of them instead of storing films without details.
+    """
     tree = LexborHTMLParser(html)
     lines = tree.css("div.movie-info p")
     if not lines:
-        raise RecordParseError("detail: div.movie-info p missing")
+        raise SourceFormatError("megabox", "detail: div.movie-info p", "missing")
     info: dict[str, Any] = {"directors": [], "cast": [], "genres": [], "runtime": None}
+    labels_seen = set()
     for line in lines:
-        label, _, value = line.text(strip=True).partition(":")
+        label, _, value = clean_text(line.text(strip=True)).partition(":")
         label = label.strip()
+        labels_seen.add(label)
         if label == "감독":
             info["directors"] = split_names(value)
         elif label == "출연진":
             info["cast"] = split_names(value)
         elif label == "장르":
-            genres, _, rest = value.partition("/")
-            info["genres"] = split_names(genres.replace("/", ","))
-            runtime = _RUNTIME.search(rest)
+            runtime = _RUNTIME.search(value)
             info["runtime"] = int(runtime.group(1)) if runtime else None
+            genres = value[: runtime.start()] if runtime else value
+            # "멜로/로맨스" is one genre; films with several list them with commas.
+            info["genres"] = [g.strip() for g in genres.split(",") if g.strip()]
+    if not labels_seen & set(_LABELS):
+        raise SourceFormatError("megabox", "detail: div.movie-info p", "no 감독/장르/출연진 line")
     return info

@@ -1,4 +1,8 @@
-"""Source name → crawler. Imported lazily so one broken adapter never blocks the others."""
+"""Source name → crawler. Imported lazily so one broken adapter never blocks the others.
+
+Daum 영화 is not here: it closed on 2024-01-04 (its pages and API no longer exist), and
+TMDB covers what it listed (titles arriving on OTT services).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,21 @@ from importlib import import_module
 from apps.movies.crawlers.base import Crawler
 
 _CRAWLERS: dict[str, str] = {
-    "megabox": "apps.movies.crawlers.megabox.MegaboxCrawler",
-    "cgv": "apps.movies.crawlers.cgv.CgvCrawler",
-    "lotte": "apps.movies.crawlers.lotte.LotteCrawler",
-    "daum": "apps.movies.crawlers.daum.DaumCrawler",
     "tmdb": "apps.movies.crawlers.tmdb.TmdbCrawler",
     "kobis": "apps.movies.crawlers.kobis.KobisCrawler",
+    "megabox": "apps.movies.crawlers.megabox.MegaboxCrawler",
+    "lotte": "apps.movies.crawlers.lotte.LotteCrawler",
+    "cgv": "apps.movies.crawlers.cgv.CgvCrawler",
 }
 
 
 def source_names() -> list[str]:
     return list(_CRAWLERS)
+
+
+def enabled_source_names() -> list[str]:
+    """Sources that run on schedule (a switched-off adapter says why in its status_note)."""
+    return [name for name in _CRAWLERS if crawler_for(name).enabled]
 
 
 def crawler_for(source: str) -> Crawler:

@@ -78,6 +78,58 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
         1881,
         ("coupang play", "coupangplay", "쿠팡플레이", "쿠팡 플레이"),
     ),
+    # Rent and buy stores TMDB lists for Korea (data by JustWatch).
+    ProviderInfo(
+        "google-play",
+        "Google Play Movies",
+        "구글 플레이 무비",
+        ProviderKind.OTT,
+        "#01875F",
+        "https://play.google.com/store/movies",
+        3,
+        ("google play movies", "google play", "구글 플레이", "구글 플레이 무비"),
+    ),
+    ProviderInfo(
+        "apple-tv",
+        "Apple TV",
+        "Apple TV",
+        ProviderKind.OTT,
+        "#111111",
+        "https://tv.apple.com/kr",
+        2,
+        ("apple tv", "apple itunes", "itunes"),
+    ),
+    ProviderInfo(
+        "apple-tv-plus",
+        "Apple TV+",
+        "Apple TV+",
+        ProviderKind.OTT,
+        "#000000",
+        "https://tv.apple.com/kr",
+        350,
+        ("apple tv plus", "apple tv+"),
+    ),
+    ProviderInfo(
+        "naver-series-on",
+        "Naver Series On",
+        "네이버 시리즈온",
+        ProviderKind.OTT,
+        "#03C75A",
+        "https://serieson.naver.com/",
+        None,
+        ("naver series on", "naver store", "naver series", "네이버 시리즈온", "시리즈온"),
+    ),
+    # KOBIS reports films in Korean cinemas without naming the chain.
+    ProviderInfo(
+        "kr-cinemas",
+        "Cinemas nationwide",
+        "전국 극장",
+        ProviderKind.CINEMA,
+        "#5B4B8A",
+        "https://www.kobis.or.kr/",
+        None,
+        ("cinemas nationwide", "전국 극장"),
+    ),
     ProviderInfo(
         "cgv", "CGV", "CGV", ProviderKind.CINEMA, "#E71A0F", "http://www.cgv.co.kr/", None, ("cgv",)
     ),
@@ -128,7 +180,7 @@ class GenreInfo:
 
 GENRES: tuple[GenreInfo, ...] = (
     GenreInfo("action", "액션", "Action", ("action", "액션", "무협")),
-    GenreInfo("adventure", "모험", "Adventure", ("adventure", "모험", "어드벤처")),
+    GenreInfo("adventure", "모험", "Adventure", ("adventure", "모험", "어드벤처", "어드벤쳐")),
     GenreInfo("animation", "애니메이션", "Animation", ("animation", "애니메이션", "애니")),
     GenreInfo("comedy", "코미디", "Comedy", ("comedy", "코미디", "코메디")),
     GenreInfo("crime", "범죄", "Crime", ("crime", "범죄", "film-noir", "느와르")),

@@ -102,6 +102,9 @@ TITLE_FIELDS = (
     "year",
     "release_date",
     "runtime_minutes",
+    "season_count",
+    "episode_count",
+    "box_office_audience",
     "age_rating",
     "overview",
     "poster_source_url",
@@ -135,6 +138,8 @@ class IngestReport:
     mask_title_ids: set[int] = field(default_factory=set)
     # Titles whose poster should be copied (a new or changed poster_source_url).
     poster_title_ids: set[int] = field(default_factory=set)
+    # Offers this run opened: created, or reopened after they had closed.
+    opened_availability_ids: set[int] = field(default_factory=set)
 
     def masks_touched(self, title_ids: Iterable[int]) -> None:
         """Record titles whose genres or offers changed: changed, and their masks may be stale."""
@@ -230,6 +235,9 @@ def record_payload_hash(record: SourceTitle) -> str:
         record.year,
         record.release_date.isoformat() if record.release_date else None,
         record.runtime_minutes,
+        # Series only, so every film's hash stays what it was before series counts existed.
+        *([record.season_count, record.episode_count] if record.media_type == MediaType.TV else []),
+        *([record.box_office_audience] if record.box_office_audience is not None else []),
         str(record.age_rating),
         record.overview,
         list(record.genres),
@@ -323,6 +331,9 @@ def _problem_of(source: str, record: SourceTitle) -> str | None:
         return "id longer than 120 characters"
     if not record.has_name:
         return "empty title"
+    for name in (*_NAME_FIELDS, "overview"):
+        if "\ufffd" in getattr(record, name):
+            return f"{name} holds U+FFFD: text decoded with the wrong charset"
     for name in _NAME_FIELDS:
         if len(getattr(record, name)) > _MAX_NAME:
             return f"{name} longer than {_MAX_NAME} characters"
@@ -330,6 +341,10 @@ def _problem_of(source: str, record: SourceTitle) -> str | None:
         return f"implausible year {record.year}"
     if record.runtime_minutes is not None and not 0 < record.runtime_minutes < 2000:
         return f"implausible runtime {record.runtime_minutes}"
+    if record.season_count is not None and not 0 <= record.season_count < 1000:
+        return f"implausible season count {record.season_count}"
+    if record.episode_count is not None and not 0 <= record.episode_count < 100_000:
+        return f"implausible episode count {record.episode_count}"
     if record.media_type not in _MEDIA_TYPES:
         return f"unknown media type {record.media_type!r}"
     if record.age_rating not in _AGE_RATINGS:
@@ -705,6 +720,7 @@ def _availabilities_upsert(
                 found[key] = availability
     create: list[Availability] = []
     update: list[Availability] = []
+    reopened: list[Availability] = []
     for key, (link, starts_on) in wanted.items():
         availability = found.get(key)
         if availability is None:
@@ -726,6 +742,7 @@ def _availabilities_upsert(
         if availability.ends_on is not None:  # reported again: reopen
             availability.ends_on = None
             changed = True
+            reopened.append(availability)
         if link and availability.link != link:
             availability.link = link
             changed = True
@@ -738,6 +755,8 @@ def _availabilities_upsert(
             report.masks_touched([availability.title_id])
     _bulk_insert(Availability, create)
     _bulk_update(Availability, update, ["ends_on", "link", "starts_on", "observed_on"])
+    report.opened_availability_ids.update(a.id for a in create)
+    report.opened_availability_ids.update(a.id for a in reopened)
     return {key: availability.id for key, availability in found.items()}
 
 
@@ -889,6 +908,9 @@ def _title_values(record: SourceTitle) -> dict[str, Any]:
         "year": record.year,
         "release_date": record.release_date,
         "runtime_minutes": record.runtime_minutes,
+        "season_count": record.season_count,
+        "episode_count": record.episode_count,
+        "box_office_audience": record.box_office_audience,
         "age_rating": record.age_rating,
         "overview": record.overview.strip(),
         "poster_source_url": record.poster_url.strip(),
@@ -1090,6 +1112,11 @@ def crawl_run_execute(
     owns_client = client is None
     try:
         crawler = crawler_for(source)
+        if hasattr(crawler, "known_ids") and crawler.known_ids is None:
+            # A changes feed refreshes only what the catalog already has from this source.
+            crawler.known_ids = set(
+                SourceRecord.objects.filter(source=source).values_list("external_id", flat=True)
+            )
         if client is None:
             transport = ReplayTransport(Path(from_file)) if from_file else None
             client = PoliteClient(transport=transport, min_interval=0.0 if from_file else None)
@@ -1119,21 +1146,62 @@ def crawl_run_execute(
     run.finished_at = timezone.now()
     run.new_count, run.updated_count, run.unchanged_count = report.new, report.updated, report.unchanged
     run.failed_count, run.closed_count, run.errors = failed, report.closed, errors
+    run.complete = result.complete
+    run.opened_count = len(report.opened_availability_ids)
+    run.alert = crawl_run_suspicion(run=run)
     run.save()
     logger.info(
-        "crawl %s: %s new, %s updated, %s unchanged, %s failed, %s closed",
+        "crawl %s: %s new, %s updated, %s unchanged, %s failed, %s closed, %s opened",
         source,
         report.new,
         report.updated,
         report.unchanged,
         failed,
         report.closed,
+        run.opened_count,
     )
+    if run.alert:
+        logger.error("crawl %s needs attention: %s", source, run.alert)
+        crawl_run_alert_notify(run=run, transport=slack_transport)
+    # Saved answers may be months old: a replay fills the catalog but alerts nobody.
+    if report.opened_availability_ids and not from_file:
+        opened = sorted(report.opened_availability_ids)
+        transaction.on_commit(lambda: offers_opened_announce(availability_ids=opened, run_id=run.pk))
     # A replayed recording never reaches the network, posters included.
     if report.poster_title_ids and not from_file:
         poster_ids = sorted(report.poster_title_ids)
         transaction.on_commit(lambda: _posters_enqueue(poster_ids))
     return run
+
+
+# A run listing fewer than this share of the records of the source's last good run
+# is a sudden drop (a half-loaded page, a quietly narrowed API), worth a look.
+SUDDEN_DROP_RATIO = 0.5
+# Below this many records a drop says little (a small festival list).
+SUDDEN_DROP_MIN_RECORDS = 10
+
+
+def crawl_run_suspicion(*, run: CrawlRun) -> str:
+    """Why a finished run looks wrong, or "" (0 records, most failing, a sudden drop)."""
+    records = run.new_count + run.updated_count + run.unchanged_count
+    if records == 0:
+        return f"no records ({run.failed_count} failed)"
+    if run.failed_count > records:
+        return f"most records failed ({run.failed_count} failed, {records} read)"
+    previous = (
+        CrawlRun.objects.filter(
+            source=run.source, status__in=[CrawlRunStatus.SUCCEEDED, CrawlRunStatus.PARTIAL]
+        )
+        .exclude(pk=run.pk)
+        .order_by("-started_at", "-id")
+        .values_list("new_count", "updated_count", "unchanged_count")
+        .first()
+    )
+    if previous is not None:
+        before = sum(previous)
+        if before >= SUDDEN_DROP_MIN_RECORDS and records < before * SUDDEN_DROP_RATIO:
+            return f"sudden drop: {records} records, the last run read {before}"
+    return ""
 
 
 def _posters_enqueue(title_ids: list[int]) -> None:
@@ -1154,22 +1222,38 @@ def _crawl_run_fail(run: CrawlRun, exc: Exception, *, slack_transport: httpx.Bas
     run.status = CrawlRunStatus.FAILED
     run.finished_at = timezone.now()
     run.errors = [{"external_id": None, "message": message, "level": "error"}]
-    run.save(update_fields=["status", "finished_at", "errors"])
-    crawl_run_failure_notify(run=run, transport=slack_transport)
+    run.alert = f"failed: {message}"[:300]
+    run.save(update_fields=["status", "finished_at", "errors", "alert"])
+    crawl_run_alert_notify(run=run, transport=slack_transport)
 
 
-def crawl_run_failure_notify(*, run: CrawlRun, transport: httpx.BaseTransport | None = None) -> bool:
-    """Post a failed run to the Slack webhook, if one is configured. Never raises."""
+def offers_opened_announce(*, availability_ids: list[int], run_id: int | None = None) -> None:
+    """Tell the apps that listen (watchlist alerts) which offers a run opened. Never raises:
+    the run is committed; a listener's failure is logged, not the crawl's."""
+    from apps.movies.hooks import offers_opened_listeners
+
+    for listener in offers_opened_listeners():
+        try:
+            listener(availability_ids=availability_ids, run_id=run_id)
+        except Exception:
+            logger.exception("offers-opened listener %r failed", listener)
+
+
+def crawl_run_alert_notify(*, run: CrawlRun, transport: httpx.BaseTransport | None = None) -> bool:
+    """Post a failed or suspicious run to the Slack webhook, if one is configured. Never raises."""
     url = settings.SLACK_WEBHOOK_URL
     if not url:
         return False
-    message = run.errors[0]["message"] if run.errors else "unknown error"
-    text = f":warning: Moochu crawl of *{run.source}* failed (run {run.pk}): {message}"
+    if run.status == CrawlRunStatus.FAILED:
+        message = run.errors[0]["message"] if run.errors else "unknown error"
+        text = f":warning: Moochu crawl of *{run.source}* failed (run {run.pk}): {message}"
+    else:
+        text = f":warning: Moochu crawl of *{run.source}* looks wrong (run {run.pk}): {run.alert}"
     try:
         with httpx.Client(transport=transport, timeout=10.0) as client:
             client.post(url, json={"text": text}).raise_for_status()
     except httpx.HTTPError as exc:
-        logger.warning("could not post crawl failure to Slack: %s", exc)
+        logger.warning("could not post crawl alert to Slack: %s", exc)
         return False
     return True
 

@@ -8,6 +8,7 @@ from apps.movies.crawlers.base import CrawlError
 from apps.movies.crawlers.kobis import BOX_OFFICE_URL
 from apps.movies.crawlers.kobis import KobisCrawler
 from apps.movies.models import AgeRating
+from apps.movies.models import OfferType
 from apps.movies.models import Title
 from apps.movies.services.ingestion import crawl_run_execute
 from tests.movies.crawlers.recordings import replay_client
@@ -35,7 +36,25 @@ def test_kobis_reads_the_box_office_and_each_register_entry():
     assert spring.runtime_minutes == 141
     assert spring.age_rating == AgeRating.AGE_12
     assert [p.name for p in spring.people if p.role == "cast"] == ["황정민", "정우성", "이성민"]
-    assert spring.offers == ()
+    # in the box office: now in cinemas nationwide, with its admissions so far
+    assert [(o.provider, o.offer_type) for o in spring.offers] == [("kr-cinemas", OfferType.NOW_SHOWING)]
+    assert spring.box_office_audience is not None
+
+
+def test_kobis_film_list_gives_films_coming_to_cinemas():
+    client, transport = replay_client("kobis")
+
+    result = KobisCrawler(target_date=datetime.date(2024, 12, 25)).crawl(client)
+
+    listed = next(r for r in transport.requests if r.url.path.endswith("searchMovieList.json"))
+    assert (listed.url.params["openStartDt"], listed.url.params["openEndDt"]) == ("2024", "2025")
+    coming = [r for r in result.records if r.offers and r.offers[0].offer_type == OfferType.COMING_SOON]
+    # films already open, in the box office, or without an opening day are not "coming"
+    assert [(r.kobis_code, r.title_ko, r.release_date) for r in coming] == [
+        ("20248186", "검은 수녀들", datetime.date(2025, 1, 24))
+    ]
+    assert coming[0].offers[0].starts_on == datetime.date(2025, 1, 24)
+    assert coming[0].genres == ("미스터리", "드라마")
 
 
 def test_kobis_fault_answer_fails_the_run(recording):
@@ -50,7 +69,7 @@ def test_kobis_fault_answer_fails_the_run(recording):
 def test_kobis_and_cinema_records_end_in_one_title_per_film():
     # given the cinemas first
     crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
-    crawl_run_execute(source="cgv", client=replay_client("cgv")[0])
+    crawl_run_execute(source="lotte", client=replay_client("lotte")[0])
 
     titles_before = Title.objects.count()
 
@@ -64,4 +83,5 @@ def test_kobis_and_cinema_records_end_in_one_title_per_film():
     gladiator = Title.objects.get(kobis_code="20246313")
     assert gladiator.title_ko == "글래디에이터 2"  # the register is the more trusted name
     assert gladiator.title_en == "Gladiator II"
-    assert gladiator.availabilities.get().provider.slug == "megabox"
+    providers = sorted(gladiator.availabilities.values_list("provider__slug", flat=True))
+    assert providers == ["kr-cinemas", "lotte-cinema", "megabox"]

@@ -22,10 +22,27 @@ def test_lotte_reads_now_showing_and_upcoming():
     assert result.errors == []
     assert [r.external_id for r in result.records] == ["21009", "20998", "20971", "21046", "21088"]
     wicked = result.records[0]
-    assert (wicked.title_ko, wicked.title_en) == ("위키드", "Wicked")
+    # MovieNameUS repeats the Korean title: no English title is invented from it
+    assert (wicked.title_ko, wicked.title_en) == ("위키드", "")
     assert wicked.release_date == datetime.date(2024, 11, 20)
     assert wicked.age_rating == AgeRating.ALL
+    # runtime, genres, synopsis and people come from the detail call
     assert wicked.genres == ("판타지", "뮤지컬")
+    assert wicked.runtime_minutes == 160
+    assert wicked.overview.splitlines() == [
+        "마법의 땅 오즈,",
+        "두 마녀의 이야기",
+        "",
+        "초록색 피부의 엘파바와 인기 많은 글린다가 쉬즈 대학에서 만난다.",
+    ]
+    assert [(p.name, p.role) for p in wicked.people] == [
+        ("존 추", "director"),
+        ("신시아 에리보", "cast"),
+        ("아리아나 그란데", "cast"),
+    ]
+    gladiator = result.records[2]
+    assert gladiator.kobis_code == "20246313"
+    assert gladiator.overview == "로마 제국의 콜로세움, 그 전설이 다시 시작된다."
     assert wicked.offers[0].provider == "lotte-cinema"
     assert wicked.offers[0].offer_type == OfferType.NOW_SHOWING
     assert result.records[-1].offers[0].offer_type == OfferType.COMING_SOON
@@ -70,11 +87,20 @@ def test_lotte_bad_items_are_per_record_errors(recording):
         },
     ]
     body = json.dumps({"Movies": {"Items": items}, "IsOK": "true"}, ensure_ascii=False)
+    detail = json.dumps(
+        {"Movie": {"PlayTime": 100, "MovieGenreNameKR": "드라마"}, "IsOK": "true"}, ensure_ascii=False
+    )
     client, _ = replay_client(
         recording(
             [
                 {"method": "POST", "url": API_URL, "form_contains": ['"moviePlayYN":"Y"'], "body": body},
-                {"method": "POST", "url": API_URL, "body": '{"Movies": {"Items": []}, "IsOK": "true"}'},
+                {
+                    "method": "POST",
+                    "url": API_URL,
+                    "form_contains": ['"moviePlayYN":"N"'],
+                    "body": '{"Movies": {"Items": []}, "IsOK": "true"}',
+                },
+                {"method": "POST", "url": API_URL, "form_contains": ["GetMovieDetailTOBE"], "body": detail},
             ]
         )
     )

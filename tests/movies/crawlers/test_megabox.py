@@ -47,7 +47,7 @@ def test_megabox_bad_records_are_reported_one_by_one_and_good_ones_kept():
     assert errors["24099901"] == "rfilmDeReal: impossible date '20241345'"
     assert errors["24099902"] == "movieNm: empty title"
     assert errors["24073500"] == "duplicated movieNo in one response (kept the first)"
-    assert errors["24099903"] == "detail: div.movie-info p missing"
+    assert errors["24099903"] == "megabox: response format changed: field 'detail: div.movie-info p': missing"
     warnings = {e.external_id: e.message for e in result.errors if e.level == "warning"}
     assert warnings["24099904"] == "rfilmDeReal: only the month is known (202508)"
     partial = next(r for r in result.records if r.external_id == "24099904")

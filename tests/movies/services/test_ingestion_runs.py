@@ -37,25 +37,29 @@ def slack_recorder():
 
 
 def test_crawl_run_records_counts_and_merges_cinemas_with_otts(django_capture_on_commit_callbacks):
-    # given Megabox and CGV both list 하얼빈 and 소방관
+    # given Megabox and Lotte Cinema both list 위키드, 히든페이스, 글래디에이터 2 and 소방관
     with django_capture_on_commit_callbacks() as callbacks:
         megabox = crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
-    cgv = crawl_run_execute(source="cgv", client=replay_client("cgv")[0])
+    lotte = crawl_run_execute(source="lotte", client=replay_client("lotte")[0])
 
     assert (megabox.status, megabox.new_count, megabox.failed_count) == (CrawlRunStatus.SUCCEEDED, 7, 0)
     assert megabox.finished_at is not None
-    assert (cgv.status, cgv.errors[0]["level"]) == (CrawlRunStatus.SUCCEEDED, "warning")
-    # 무파사 and 검은 수녀들 are new titles; 하얼빈 and 소방관 merged into Megabox's
-    assert (cgv.new_count, cgv.updated_count, cgv.unchanged_count, cgv.failed_count) == (2, 2, 0, 0)
-    harbin = Title.objects.get(title_ko="하얼빈")
-    assert sorted(harbin.availabilities.values_list("provider__slug", flat=True)) == ["cgv", "megabox"]
-    assert harbin.title_en == "HARBIN"
-    assert Title.objects.count() == 7 + 2  # 무파사 and 검은 수녀들 are CGV's alone
+    assert megabox.alert == ""
+    # 수퍼 소닉3 is new; the four others merged into Megabox's titles ("Ⅱ" and "II" alike)
+    assert (lotte.new_count, lotte.updated_count, lotte.unchanged_count, lotte.failed_count) == (1, 4, 0, 0)
+    gladiator = Title.objects.get(source_records__source="lotte", source_records__external_id="20971")
+    assert sorted(gladiator.availabilities.values_list("provider__slug", flat=True)) == [
+        "lotte-cinema",
+        "megabox",
+    ]
+    assert gladiator.kobis_code == "20246313"  # Lotte's KOFMovieCd
+    assert Title.objects.count() == 7 + 1
     assert RawPayload.objects.filter(source="megabox").count() == 7
-    assert len(callbacks) == 1  # the poster copies are queued after commit
+    # the poster copies and the opened offers are announced after commit
+    assert len(callbacks) == 2
 
 
-def test_replayed_recording_does_not_queue_poster_copies(django_capture_on_commit_callbacks):
+def test_replayed_recording_does_not_queue_poster_copies_or_alerts(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         run = crawl_run_execute(source="megabox", from_file=FIXTURES / "megabox" / "index.json")
 
@@ -64,12 +68,13 @@ def test_replayed_recording_does_not_queue_poster_copies(django_capture_on_commi
 
 
 def test_rerun_of_the_same_recording_changes_nothing():
-    crawl_run_execute(source="daum", client=replay_client("daum")[0])
+    crawl_run_execute(source="lotte", client=replay_client("lotte")[0])
     titles = list(Title.objects.order_by("id").values_list("id", "updated_at"))
 
-    again = crawl_run_execute(source="daum", client=replay_client("daum")[0])
+    again = crawl_run_execute(source="lotte", client=replay_client("lotte")[0])
 
-    assert (again.new_count, again.updated_count, again.unchanged_count, again.closed_count) == (0, 0, 4, 0)
+    assert (again.new_count, again.updated_count, again.unchanged_count, again.closed_count) == (0, 0, 5, 0)
+    assert again.opened_count == 0
     assert list(Title.objects.order_by("id").values_list("id", "updated_at")) == titles
 
 
@@ -119,14 +124,14 @@ def test_transient_error_is_recorded_then_raised_for_a_retry():
     )
 
     with pytest.raises(TransientSourceError):
-        crawl_run_execute(source="cgv", client=client)
+        crawl_run_execute(source="megabox", client=client)
 
     assert waits == [1.0, 1.0]  # Retry-After honoured on each retry
     assert CrawlRun.objects.get().status == CrawlRunStatus.FAILED
 
 
 def test_unknown_source_is_a_failed_run():
-    run = crawl_run_execute(source="imdb", client=replay_client("cgv")[0])
+    run = crawl_run_execute(source="imdb", client=replay_client("megabox")[0])
 
     assert run.status == CrawlRunStatus.FAILED
     assert "unknown source 'imdb'" in run.errors[0]["message"]
@@ -188,9 +193,9 @@ def test_failed_poster_leaves_the_title_alone(response):
 
 def test_crawl_matches_titles_created_outside_ingestion():
     # given a catalog title the demo loader wrote, without match keys
-    harbin = TitleFactory(title_ko="하얼빈", title_en="Harbin", year=2024)
+    wicked = TitleFactory(title_ko="위키드", title_en="Wicked", year=2024)
 
-    crawl_run_execute(source="cgv", client=replay_client("cgv")[0])
+    crawl_run_execute(source="lotte", client=replay_client("lotte")[0])
 
-    assert SourceRecord.objects.get(external_id="88924").title == harbin
-    assert Title.objects.count() == 4
+    assert SourceRecord.objects.get(external_id="21009").title == wicked
+    assert Title.objects.count() == 5

@@ -1,7 +1,13 @@
-"""``manage.py crawl SOURCE [--from-file PATH]``: run one source by hand, with a progress bar."""
+"""``manage.py crawl SOURCE [--replay DIR | --from-file PATH]``: run one source by hand.
+
+``--replay DIR`` runs the source's real parsing code on saved answers: DIR holds an
+``index.json`` listing them by request (see ReplayTransport), as tests/fixtures/sources/*
+do. Nothing reaches the network, posters included.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -27,8 +33,20 @@ class Command(BaseCommand):
                 "posters are not fetched"
             ),
         )
+        parser.add_argument(
+            "--replay",
+            metavar="DIR",
+            help="replay a folder of saved answers (DIR/index.json) through the source's own parsing",
+        )
 
-    def handle(self, *args: Any, source: str, from_file: str | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, source: str, from_file: str | None, replay: str | None = None, **options: Any
+    ) -> None:
+        if replay:
+            index = Path(replay) / "index.json"
+            if not index.is_file():
+                raise CommandError(f"{replay}: no index.json listing the saved answers")
+            from_file = str(index)
         bar = tqdm(desc=source, unit="film", disable=options["verbosity"] == 0, file=self.stderr._out)
 
         def progress(done: int, total: int) -> None:
