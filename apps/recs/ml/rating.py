@@ -72,6 +72,8 @@ class RatingModel:
     y: np.ndarray  # items × dim (implicit part)
     blend_weights: np.ndarray  # over _features()
     params: RatingParams = field(default_factory=RatingParams)
+    # Inner-validation figures of the fit (RMSE, MAE, rows); not stored in the payload.
+    validation: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._pos = {int(t): i for i, t in enumerate(self.item_ids.tolist())}
@@ -241,9 +243,7 @@ def _neighbours(resid: sp.csr_matrix, p: RatingParams, block: int = 512) -> sp.c
         vals.append(v.ravel()[good.ravel()])
     if not rows:
         return sp.csr_matrix((ni, ni))
-    return sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(ni, ni)
-    )
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(ni, ni))
 
 
 def _lbfgs(
@@ -440,7 +440,7 @@ def rating_model_fit(
     item_ids, i = np.unique(items, return_inverse=True)
     _, u = np.unique(users, return_inverse=True)
     r = stars.astype(np.float64)
-    nu, ni = int(u.max()) + 1, len(item_ids)
+    nu = int(u.max()) + 1
     with one_blas_thread():
         rng = np.random.default_rng(p.seed)
         held = rng.random(len(r)) < p.valid_share
@@ -450,10 +450,17 @@ def rating_model_fit(
         reg = np.full(x.shape[1], p.blend_ridge)
         reg[0] = 0.0
         weights = np.linalg.solve(x.T @ x + np.diag(reg), x.T @ r[held])
+        err = np.clip(x @ weights, MIN_STARS, MAX_STARS) - r[held] if held.any() else np.zeros(0)
+        validation = {
+            "rmse": round(float(np.sqrt(np.mean(err**2))), 4) if len(err) else 0.0,
+            "mae": round(float(np.mean(np.abs(err))), 4) if len(err) else 0.0,
+            "rows": int(held.sum()),
+        }
         say(f"rating: inner fit and blend in {time.perf_counter() - started:.1f}s")
         model, _ = _parts_fit(u, i, r, nu, item_ids, p, factors)
         say(f"rating: refit on {len(r)} ratings in {time.perf_counter() - started:.1f}s")
     model.blend_weights = weights
+    model.validation = validation
     return model
 
 
