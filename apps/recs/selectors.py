@@ -35,11 +35,13 @@ from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.movies.selectors import catalog_vocabulary
 from apps.recs import buffer
+from apps.recs.ml.rating import stars_display
 from apps.recs.ml.runtime import REASON_LIKED
 from apps.recs.ml.runtime import REASON_SIMILAR
 from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.services.serving import model_active_load
+from apps.recs.services.serving import rating_model_active_load
 from apps.recs.services.serving import user_history
 from apps.social.models import Rating
 from apps.social.selectors import friend_ids_for_user
@@ -610,3 +612,72 @@ def recs_taste_match(*, user_a: User, user_b: User) -> float | None:
         return 100.0 if np.allclose(va, vb) else 50.0
     cos = float(va @ vb) / float(np.linalg.norm(va) * np.linalg.norm(vb))
     return round((cos + 1) * 50, 1)
+
+
+# -- predicted ratings (예상 별점) -------------------------------------------------------------
+# Fewer ratings than this and a prediction would mostly repeat the title's average.
+PREDICTION_MIN_RATINGS = 5
+
+
+def _rated_stars(user_id: int) -> dict[int, float]:
+    return {t: h / 2 for t, h in Rating.objects.filter(user_id=user_id).values_list("title_id", "half_stars")}
+
+
+def predicted_ratings_for_user(*, user_id: int | None, title_ids: list[int]) -> dict[int, float]:
+    """Predicted stars for these titles (½–5 in half stars), in one query and one model call.
+
+    Empty for an anonymous visitor, a person with fewer than ``PREDICTION_MIN_RATINGS``
+    ratings, or before any rating model is trained; titles the person rated are left out.
+    """
+    if not user_id or not title_ids:
+        return {}
+    rated = _rated_stars(user_id)
+    if len(rated) < PREDICTION_MIN_RATINGS:
+        return {}
+    try:
+        model = rating_model_active_load()
+        if model is None:
+            return {}
+        raw = model.predict_for_history(rated, [t for t in dict.fromkeys(title_ids) if t not in rated])
+    except Exception:
+        logger.exception("recs: rating prediction failed")
+        return {}
+    return {title_id: stars_display(value) for title_id, value in raw.items()}
+
+
+@dataclass(frozen=True)
+class PredictionWhy:
+    stars: float
+    title_mean: float  # what people usually give it (model baseline), ½–5
+    person_lean: float  # how far above (+) or below (−) the usual the person rates
+    because: list[tuple[Title, float]]  # rated titles most like it, with the person's stars
+
+
+def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy | None:
+    """A title's predicted stars for a person, with what the prediction rests on (title page)."""
+    if not user_id:
+        return None
+    rated = _rated_stars(user_id)
+    if len(rated) < PREDICTION_MIN_RATINGS or title_id in rated:
+        return None
+    try:
+        model = rating_model_active_load()
+        if model is None:
+            return None
+        raw = model.predict_for_history(rated, [title_id]).get(title_id)
+        parts = model.explain(rated, title_id)
+    except Exception:
+        logger.exception("recs: rating prediction failed")
+        return None
+    if raw is None:
+        return None
+    because: list[tuple[Title, float]] = []
+    if parts is not None:
+        titles = Title.objects.only(*_CARD_FIELDS).in_bulk([t for t, _ in parts["because"]])  # type: ignore[union-attr]
+        because = [(titles[t], s) for t, s in parts["because"] if t in titles]  # type: ignore[union-attr]
+    return PredictionWhy(
+        stars=stars_display(raw),
+        title_mean=stars_display(parts["title_mean"]) if parts else stars_display(raw),  # type: ignore[arg-type]
+        person_lean=round(float(parts["person_lean"]), 1) if parts else 0.0,  # type: ignore[arg-type]
+        because=because,
+    )

@@ -77,7 +77,9 @@ def mixed_world(db):
     drama = GenreFactory(slug="drama", name_en="Drama", name_ko="드라마")
     crime = GenreFactory(slug="crime", name_en="Crime", name_ko="범죄")
     hollywood = [
-        TitleFactory(title_ko="", title_original="", title_en=f"Blockbuster {i}", year=1995, popularity=900 - i)
+        TitleFactory(
+            title_ko="", title_original="", title_en=f"Blockbuster {i}", year=1995, popularity=900 - i
+        )
         for i in range(30)
     ]
     for k, title in enumerate(hollywood):

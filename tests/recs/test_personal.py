@@ -23,7 +23,7 @@ def test_a_new_person_who_rates_ten_titles_in_onboarding_gets_personal_explained
     # given: a trained model, and someone who loves the drama cluster
     recs_model_train(as_of=dt.date(2026, 11, 24))
     drama = mixed_world["hollywood"][15:25]
-    action, drama_genre, _crime = mixed_world["genres"]
+    action, _drama, _crime = mixed_world["genres"]
     person = UserFactory()
 
     # when: onboarding with ten ratings
@@ -108,7 +108,12 @@ def test_a_person_whose_rated_titles_were_all_deleted_gets_popular_picks(mixed_w
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("살인의 추억", "살인의 추억을"), ("기생충", "기생충을"), ("마더", "마더를"), ("Contact", "Contact을(를)")],
+    [
+        ("살인의 추억", "살인의 추억을"),
+        ("기생충", "기생충을"),
+        ("마더", "마더를"),
+        ("Contact", "Contact을(를)"),
+    ],
 )
 def test_korean_reasons_choose_the_object_particle_by_the_last_sound(name, expected):
     with translation.override("ko"):

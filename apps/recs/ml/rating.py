@@ -45,11 +45,11 @@ class RatingParams:
     baseline_reg_user: float = 15.0
     baseline_reg_item: float = 10.0
     baseline_iterations: int = 10
-    knn_k: int = 40
+    knn_k: int = 60
     knn_shrink: float = 100.0
     knn_keep: int = 200  # neighbours stored per title (the served matrix stays sparse)
     mf_dim: int = 64
-    mf_reg: float = 15.0
+    mf_reg: float = 25.0
     mf_bias_reg: float = 5.0
     mf_iterations: int = 120
     # Blend: fitted on this share of the training ratings, then everything refitted on all.
@@ -101,15 +101,46 @@ class RatingModel:
         pred = np.where(found, pred, person_base)
         return {tid: float(v) for tid, v in zip(item_ids, pred.tolist(), strict=True)}
 
+    def explain(self, history: dict[int, float], item_id: int, k: int = 3) -> dict[str, object] | None:
+        """What a prediction rests on: the title's usual rating (everyone's mean + its bias), the
+        person's lean (their bias), and the ``k`` rated titles most like it, with their stars."""
+        target = self._pos.get(item_id)
+        known = [(self._pos[t], t, s) for t, s in history.items() if t in self._pos]
+        if target is None or not known:
+            return None
+        j = np.array([p for p, _, _ in known], dtype=np.int64)
+        r = np.array([s for _, _, s in known], dtype=np.float64)
+        bu = float(np.sum(r - self.mu - self.item_bias_knn[j]) / (self.params.baseline_reg_user + len(j)))
+        sims = self._similarities(np.array([target]), j).ravel()
+        order = [int(x) for x in np.argsort(-sims, kind="stable")[:k] if sims[x] > 0]
+        return {
+            "title_mean": float(self.mu + self.item_bias_knn[target]),
+            "person_lean": bu,
+            "because": [(int(known[x][1]), float(r[x])) for x in order],
+        }
+
     def person_features(self, j: np.ndarray, r: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Blend inputs for one person (rated positions ``j`` with stars ``r``) and targets ``t``."""
         p = self.params
         bu = float(np.sum(r - self.mu - self.item_bias_knn[j]) / (p.baseline_reg_user + len(j)))
         base = self.mu + bu + self.item_bias_knn[t]
         resid = r - (self.mu + bu + self.item_bias_knn[j])
-        knn, n_neigh = _knn_rows(self.neighbours[t][:, j].toarray(), resid, p.knn_k)
+        knn, n_neigh = _knn_rows(self._similarities(t, j), resid, p.knn_k)
         mf = self.mu + self._fold_in_predict(j, r, t)
         return _features(base, knn, mf, n_neigh, np.full(len(t), float(len(j))))
+
+    def _similarities(self, t: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Dense targets × rated similarities, read from the targets' sparse rows only (scipy's
+        two-axis fancy indexing built two intermediate matrices and cost most of a call)."""
+        rows = self.neighbours[t]
+        column = np.full(self.neighbours.shape[1], -1, dtype=np.int64)
+        column[j] = np.arange(len(j))
+        out = np.zeros((len(t), len(j)))
+        hit = column[rows.indices]
+        keep = hit >= 0
+        row_of = np.repeat(np.arange(len(t)), np.diff(rows.indptr))
+        out[row_of[keep], hit[keep]] = rows.data[keep]
+        return out
 
     def _fold_in_predict(self, j: np.ndarray, r: np.ndarray, t: np.ndarray) -> np.ndarray:
         """b_i + b_u + q_tᵀ(p_u + implicit) with (b_u, p_u) solved for this person alone."""
@@ -437,6 +468,11 @@ def rating_model_fit(
     p = params or RatingParams()
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
+    # One rating per (person, title): the last row wins (the sparse algebra assumes it).
+    pairs = np.stack([users, items], axis=1)
+    _, last = np.unique(pairs[::-1], axis=0, return_index=True)
+    keep = np.sort(len(pairs) - 1 - last)
+    users, items, stars = users[keep], items[keep], stars[keep]
     item_ids, i = np.unique(items, return_inverse=True)
     _, u = np.unique(users, return_inverse=True)
     r = stars.astype(np.float64)
