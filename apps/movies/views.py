@@ -34,6 +34,7 @@ from apps.movies.selectors import title_list
 from apps.movies.selectors import title_similar
 from apps.movies.selectors import title_where_to_watch
 from apps.movies.services import my_services_set
+from apps.recs.selectors import predicted_ratings_for_user
 
 
 @require_GET
@@ -83,6 +84,10 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "filter_params": filter_params,
         # Pager links rebuild the query from what was understood: clean, shareable URLs.
         "query_base": urlencode(filter_params),
+        # 예상 별점 for the page's cards: one batched call.
+        "predicted_stars": predicted_ratings_for_user(
+            user_id=request.user.id, title_ids=[row["id"] for row in page.rows]
+        ),
     }
     return render(request, "movies/catalog.html", context)
 
@@ -94,6 +99,7 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
     except Title.DoesNotExist as exc:
         raise Http404 from exc
     korean = is_korean()
+    similar = title_similar(title=title)
     context = {
         "title": title,
         "genres": [
@@ -102,7 +108,10 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
         ],
         "credits": title_credits(title=title),
         "where_to_watch": title_where_to_watch(title=title),
-        "similar": title_similar(title=title),
+        "similar": similar,
+        "predicted_stars": predicted_ratings_for_user(
+            user_id=request.user.id, title_ids=[row["id"] for row in similar]
+        ),
     }
     return render(request, "movies/title_detail.html", context)
 

@@ -74,6 +74,10 @@ class ModelArtifact(models.Model):
     is_active = models.BooleanField(default=False)
     # numpy .npz bytes (no pickle): item ids, sparse item-item weights, content neighbours.
     payload = models.BinaryField()
+    # The layout both payloads were written in; serving refuses any other (see ml/runtime.py).
+    format_version = models.PositiveSmallIntegerField(default=1)
+    # The rating predictor (ml/rating.py), .npz bytes; empty when there were too few ratings.
+    rating_payload = models.BinaryField(default=b"", blank=True)
     params = models.JSONField(default=dict)
     stats = models.JSONField(default=dict)
     trained_at = models.DateTimeField()

@@ -24,18 +24,24 @@ from django.db import connection
 from django.db.models import Count
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.movies.models import AgeRating
 from apps.movies.models import Availability
+from apps.movies.models import Credit
+from apps.movies.models import CreditRole
 from apps.movies.models import Provider
 from apps.movies.models import Title
+from apps.movies.selectors import catalog_vocabulary
 from apps.recs import buffer
+from apps.recs.ml.rating import stars_display
 from apps.recs.ml.runtime import REASON_LIKED
 from apps.recs.ml.runtime import REASON_SIMILAR
 from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.services.serving import model_active_load
+from apps.recs.services.serving import rating_model_active_load
 from apps.recs.services.serving import user_history
 from apps.social.models import Rating
 from apps.social.selectors import friend_ids_for_user
@@ -242,10 +248,78 @@ def _popular(limit: int, exclude: set[int]) -> list[tuple[int, float, str, int]]
     return [(tid, 0.0, "popular", 0) for tid in ids[: limit * 3]]
 
 
-def _explain(reason: str, because: Title | None, provider: str = "") -> str:
+def with_object_particle(name: str) -> str:
+    """In Korean, the name with 을 or 를 as its last sound asks ("살인의 추억을", "기생충을");
+    in English, the name unchanged. Latin-script names get 을(를), as Korean writing does."""
+    if not (get_language() or "").startswith("ko") or not name:
+        return name
+    last = name.rstrip()[-1:]
+    if "가" <= last <= "힣":
+        return name + ("을" if (ord(last) - 0xAC00) % 28 else "를")
+    if last.isdigit():  # read as Sino-Korean numbers: 영 일 이 삼 사 오 육 칠 팔 구
+        return name + ("를" if last in "2459" else "을")
+    return name + "을(를)"
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """What a recommended title shares with the one it is recommended for."""
+
+    kind: str  # "director", "cast", "genre", "language"
+    name: str = ""
+
+
+def _shared_aspects(pairs: list[tuple[Title, Title]]) -> dict[tuple[int, int], Aspect]:
+    """For each (pick, because) pair, the strongest thing they share, in one query for people.
+
+    A shared director beats a shared actor, then a shared genre, then being a Korean title
+    like it (the content model's strongest signals, in that order).
+    """
+    if not pairs:
+        return {}
+    ids = {t.pk for pair in pairs for t in pair}
+    directors: dict[int, set[int]] = {}
+    cast: dict[int, dict[int, str]] = {}
+    for title_id, person_id, name, role in Credit.objects.filter(
+        title_id__in=ids, role__in=[CreditRole.DIRECTOR, CreditRole.CAST], order__lt=8
+    ).values_list("title_id", "person_id", "person__name", "role"):
+        if role == CreditRole.DIRECTOR:
+            directors.setdefault(title_id, set()).add(person_id)
+        else:
+            cast.setdefault(title_id, {})[person_id] = name
+    korean = (get_language() or "").startswith("ko")
+    genres = catalog_vocabulary().genres
+    out: dict[tuple[int, int], Aspect] = {}
+    for pick, because in pairs:
+        key = (pick.pk, because.pk)
+        shared_cast = set(cast.get(pick.pk, {})) & set(cast.get(because.pk, {}))
+        shared_genres = [g for g in genres if (pick.genre_mask & because.genre_mask) >> g.bit & 1]
+        if directors.get(pick.pk, set()) & directors.get(because.pk, set()):
+            out[key] = Aspect("director")
+        elif shared_cast:
+            out[key] = Aspect("cast", cast[pick.pk][min(shared_cast)])
+        elif shared_genres:
+            # The rarest shared genre says the most; the vocabulary has no counts, so the
+            # highest bit (the latest added, e.g. 사극) stands in for it.
+            genre = max(shared_genres, key=lambda g: g.bit)
+            out[key] = Aspect("genre", genre.name_ko if korean else genre.name_en)
+    return out
+
+
+def _explain(reason: str, because: Title | None, provider: str = "", aspect: Aspect | None = None) -> str:
     if reason == REASON_LIKED and because is not None:
         return _("Because you liked %(title)s") % {"title": because.display_title}
     if reason == REASON_SIMILAR and because is not None:
+        title = with_object_particle(because.display_title)
+        if aspect is not None and aspect.kind == "director":
+            return _("If you liked %(title)s — same director") % {"title": title}
+        if aspect is not None and aspect.kind == "cast":
+            return _("If you liked %(title)s — also with %(person)s") % {
+                "title": title,
+                "person": aspect.name,
+            }
+        if aspect is not None and aspect.kind == "genre":
+            return _("If you liked %(title)s — more %(genre)s") % {"title": title, "genre": aspect.name}
         return _("Similar to %(title)s") % {"title": because.display_title}
     if reason == "friends":
         return _("Popular with your friends")
@@ -310,6 +384,12 @@ def recs_for_user(
     # Only a pick explained as merely popular can become "popular with your friends".
     popular_ids = [p[0] for p in shown if p[2] == "popular"]
     friends = _friend_favourites(user, popular_ids) if user is not None and popular_ids else set()
+    similar = [
+        (titles[p[0]], titles[p[3]])
+        for p in shown
+        if p[2] == REASON_SIMILAR and p[0] in titles and p[3] in titles
+    ]
+    aspects = _shared_aspects(similar)
     out: list[Recommendation] = []
     for title_id, score, reason, because_id in shown:
         title = titles.get(title_id)
@@ -318,7 +398,10 @@ def recs_for_user(
         if reason == "popular" and title_id in friends:
             reason = "friends"
         because = titles.get(because_id)
-        out.append(Recommendation(title, float(score), reason, _explain(reason, because), because))
+        aspect = aspects.get((title_id, because_id))
+        out.append(
+            Recommendation(title, float(score), reason, _explain(reason, because, aspect=aspect), because)
+        )
     logger.debug("recs for %s from %s", getattr(user, "id", None), source)
     return out
 
@@ -529,3 +612,72 @@ def recs_taste_match(*, user_a: User, user_b: User) -> float | None:
         return 100.0 if np.allclose(va, vb) else 50.0
     cos = float(va @ vb) / float(np.linalg.norm(va) * np.linalg.norm(vb))
     return round((cos + 1) * 50, 1)
+
+
+# -- predicted ratings (예상 별점) -------------------------------------------------------------
+# Fewer ratings than this and a prediction would mostly repeat the title's average.
+PREDICTION_MIN_RATINGS = 5
+
+
+def _rated_stars(user_id: int) -> dict[int, float]:
+    return {t: h / 2 for t, h in Rating.objects.filter(user_id=user_id).values_list("title_id", "half_stars")}
+
+
+def predicted_ratings_for_user(*, user_id: int | None, title_ids: list[int]) -> dict[int, float]:
+    """Predicted stars for these titles (½–5 in half stars), in one query and one model call.
+
+    Empty for an anonymous visitor, a person with fewer than ``PREDICTION_MIN_RATINGS``
+    ratings, or before any rating model is trained; titles the person rated are left out.
+    """
+    if not user_id or not title_ids:
+        return {}
+    rated = _rated_stars(user_id)
+    if len(rated) < PREDICTION_MIN_RATINGS:
+        return {}
+    try:
+        model = rating_model_active_load()
+        if model is None:
+            return {}
+        raw = model.predict_for_history(rated, [t for t in dict.fromkeys(title_ids) if t not in rated])
+    except Exception:
+        logger.exception("recs: rating prediction failed")
+        return {}
+    return {title_id: stars_display(value) for title_id, value in raw.items()}
+
+
+@dataclass(frozen=True)
+class PredictionWhy:
+    stars: float
+    title_mean: float  # what people usually give it (model baseline), ½–5
+    person_lean: float  # how far above (+) or below (−) the usual the person rates
+    because: list[tuple[Title, float]]  # rated titles most like it, with the person's stars
+
+
+def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy | None:
+    """A title's predicted stars for a person, with what the prediction rests on (title page)."""
+    if not user_id:
+        return None
+    rated = _rated_stars(user_id)
+    if len(rated) < PREDICTION_MIN_RATINGS or title_id in rated:
+        return None
+    try:
+        model = rating_model_active_load()
+        if model is None:
+            return None
+        raw = model.predict_for_history(rated, [title_id]).get(title_id)
+        parts = model.explain(rated, title_id)
+    except Exception:
+        logger.exception("recs: rating prediction failed")
+        return None
+    if raw is None:
+        return None
+    because: list[tuple[Title, float]] = []
+    if parts is not None:
+        titles = Title.objects.only(*_CARD_FIELDS).in_bulk([t for t, _ in parts["because"]])  # type: ignore[union-attr]
+        because = [(titles[t], s) for t, s in parts["because"] if t in titles]  # type: ignore[union-attr]
+    return PredictionWhy(
+        stars=stars_display(raw),
+        title_mean=stars_display(parts["title_mean"]) if parts else stars_display(raw),  # type: ignore[arg-type]
+        person_lean=round(float(parts["person_lean"]), 1) if parts else 0.0,  # type: ignore[arg-type]
+        because=because,
+    )

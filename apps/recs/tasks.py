@@ -12,9 +12,14 @@ logger = logging.getLogger(__name__)
 
 @shared_task(ignore_result=True)
 def recs_model_train_task(as_of: str | None = None) -> None:
+    from apps.recs.services.training import TrainingAlreadyRunning
     from apps.recs.services.training import recs_model_train
 
-    recs_model_train(as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    try:
+        recs_model_train(as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    except TrainingAlreadyRunning:
+        # Not an error to retry: the running one trains on the same data.
+        logger.info("recs training: one is already running; this request is dropped")
 
 
 @shared_task(ignore_result=True, expires=50)

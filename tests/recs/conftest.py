@@ -24,10 +24,12 @@ def _clear_redis() -> None:
 @pytest.fixture(autouse=True)
 def clean_recs_state():
     _clear_redis()
-    serving._loaded.update(key=None, model=None)
+    serving._loaded.update(key=None, model=None, rating=None)
+    serving._refused.clear()
     yield
     _clear_redis()
-    serving._loaded.update(key=None, model=None)
+    serving._loaded.update(key=None, model=None, rating=None)
+    serving._refused.clear()
 
 
 @pytest.fixture
@@ -60,3 +62,62 @@ def taste_world(db):
                         user=user, title=title, half_stars=8, created_at=start + dt.timedelta(seconds=30 * k)
                     )
     return {"horror": horror_titles, "romance": romance_titles, "users": users, "genres": (horror, romance)}
+
+
+@pytest.fixture
+def mixed_world(db):
+    """A catalog like the demo's: well-rated 'Hollywood' titles in two taste clusters that the
+    collaborative model knows, and Korean titles nobody has rated (people and genres only)."""
+    from apps.movies.models import Credit
+    from apps.movies.models import CreditRole
+    from apps.movies.models import Person
+    from apps.movies.services.catalog import title_masks_refresh
+
+    action = GenreFactory(slug="action", name_en="Action", name_ko="액션")
+    drama = GenreFactory(slug="drama", name_en="Drama", name_ko="드라마")
+    crime = GenreFactory(slug="crime", name_en="Crime", name_ko="범죄")
+    hollywood = [
+        TitleFactory(
+            title_ko="", title_original="", title_en=f"Blockbuster {i}", year=1995, popularity=900 - i
+        )
+        for i in range(30)
+    ]
+    for k, title in enumerate(hollywood):
+        title.genres.add(action if k < 15 else drama)
+    bong = Person.objects.create(name="봉준호", name_en="Bong Joon-ho")
+    song = Person.objects.create(name="송강호", name_en="Song Kang-ho")
+    park = Person.objects.create(name="박찬욱", name_en="Park Chan-wook")
+    korean = {}
+    specs = [
+        ("살인의 추억", bong, song, crime),
+        ("마더", bong, None, crime),
+        ("괴물", bong, song, drama),
+        ("기생충", bong, song, drama),
+        ("올드보이", park, None, crime),
+        ("아가씨", park, None, drama),
+        ("공동경비구역 JSA", park, song, drama),
+        ("박쥐", park, song, crime),
+    ]
+    for name, director, actor, genre in specs:
+        title = TitleFactory(title_ko=name, title_en="", title_original="", year=2005, popularity=1.0)
+        title.genres.add(genre)
+        Credit.objects.create(title=title, person=director, role=CreditRole.DIRECTOR)
+        if actor is not None:
+            Credit.objects.create(title=title, person=actor, role=CreditRole.CAST, order=0)
+        korean[name] = title
+    title_masks_refresh(title_ids=[t.id for t in hollywood + list(korean.values())])
+    start = timezone.now() - dt.timedelta(days=3)
+    raters = []
+    for u in range(30):
+        user = UserFactory()
+        raters.append(user)
+        fan_of_action = u % 2 == 0
+        for k, title in enumerate(hollywood):
+            if (u + k) % 3 == 0:
+                continue
+            liked = (k < 15) == fan_of_action
+            half_stars = 8 + (u + k) % 3 if liked else 3 + (u * k) % 3
+            Rating.objects.create(
+                user=user, title=title, half_stars=half_stars, created_at=start + dt.timedelta(seconds=40 * k)
+            )
+    return {"hollywood": hollywood, "korean": korean, "raters": raters, "genres": (action, drama, crime)}

@@ -35,6 +35,9 @@ class BlendParams:
 # have sd 1.45 (the floor changes nothing there), but a young catalog whose counts are
 # all alike would otherwise have a difference of one rating blown up to a full unit.
 LOG_POPULARITY_MIN_STD = 1.0
+# Popularity's share (of its usual weight) for history the collaborative model cannot read:
+# enough to break ties between equally similar titles, too little to bury them under hits.
+POPULARITY_WITHOUT_CF = 0.1
 
 
 def standardise(scores: np.ndarray, candidates: np.ndarray, min_std: float = 0.0) -> np.ndarray:
@@ -59,18 +62,34 @@ def blend(
     n_history: int,
     seen: np.ndarray,
     params: BlendParams | None = None,
+    known_share: float = 1.0,
 ) -> np.ndarray:
-    """One score per title; ``seen`` (the person's history) only leaves the statistics."""
+    """One score per title; ``seen`` (the person's history) only leaves the statistics.
+
+    ``known_share`` is the part of the person's history (by strength) on titles the
+    collaborative model knows. Where it knows nothing, content carries the ranking: the
+    collaborative term shrinks to that share, content stands in for it (for the person and
+    for titles the model never saw), and popularity counts far less. A MovieLens person
+    (share 1) is ranked exactly as before; someone who rated only Korean titles the model
+    never saw (share 0) is ranked by what those titles are like.
+    """
     params = params or BlendParams()
     unseen = ~seen
     pop = standardise(np.log1p(np.maximum(popularity, 0.0)), unseen, LOG_POPULARITY_MIN_STD)
     text = standardise(content, unseen)
     has_cf = collaborative is not None and collaborative_known is not None and bool(collaborative_known.any())
     if not has_cf:
-        # No collaborative signal: popularity leads, content (if any history) reorders it.
-        return pop + (0.5 * text if n_history else 0.0)
+        if not n_history:
+            return pop
+        # No collaborative signal: content leads, popularity breaks its ties.
+        return text + POPULARITY_WITHOUT_CF * pop
+    share = min(max(known_share, 0.0), 1.0)
     cf = standardise(collaborative, collaborative_known & unseen)  # type: ignore[arg-type, operator]
-    return cf + params.content * text + params.popularity_weight(n_history) * pop
+    if share < 1.0:
+        # Titles the model never saw get their content score in place of a collaborative one.
+        cf = np.where(collaborative_known, cf, text)  # type: ignore[arg-type]
+    pop_weight = params.popularity_weight(n_history) * (share + (1.0 - share) * POPULARITY_WITHOUT_CF)
+    return share * cf + (params.content + (1.0 - share)) * text + pop_weight * pop
 
 
 def zscore_rows(scores: np.ndarray, seen: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Content model: TF-IDF over genres, people, keywords and overview (Korean and English).
+"""Content model: TF-IDF over genres, people (directors twice), keywords, original language,
+decade, film or series, and the names and overview (Korean and English).
 
 Words for English and character n-grams within word boundaries for Korean (Hangul has
 no spaces between a noun and its particle, so word tokens alone rarely match). Genre and
@@ -26,6 +27,11 @@ class TitleText:
     keywords: tuple[str, ...] = ()
     overview: str = ""
     names: tuple[str, ...] = field(default=())
+    directors: tuple[str, ...] = ()
+    # Where and when it is from: original language ("ko"), decade (1990), series or film.
+    language: str = ""
+    decade: int | None = None
+    media_type: str = ""
 
 
 def _tags(title: TitleText) -> str:
@@ -35,6 +41,14 @@ def _tags(title: TitleText) -> str:
     tags = [tok("g:", g) for g in title.genres]
     tags += [tok("p:", p) for p in title.people]
     tags += [tok("k:", k) for k in title.keywords]
+    # A director's name counts twice: once as a person, once as the director.
+    tags += [tok("d:", d) for d in title.directors]
+    if title.language:
+        tags.append(tok("l:", title.language))
+    if title.decade:
+        tags.append(f"e:{title.decade}")
+    if title.media_type:
+        tags.append(tok("m:", title.media_type))
     return " ".join(tags)
 
 

@@ -22,6 +22,16 @@ from apps.recs.ml.collaborative import IalsParams
 from apps.recs.ml.collaborative import ials_fold_in
 from apps.recs.ml.collaborative import one_blas_thread
 
+# The artifact layout this code writes and reads. Bump it when arrays are added, renamed or
+# change meaning; serving refuses any other version rather than guess (ModelArtifact keeps
+# the number too, so the admin shows it).
+ARTIFACT_FORMAT_VERSION = 2
+
+
+class ArtifactVersionError(ValueError):
+    """An artifact written in another layout than this code reads."""
+
+
 REASON_LIKED = "liked"
 REASON_SIMILAR = "similar"
 REASON_POPULAR = "popular"
@@ -62,7 +72,11 @@ class RecModel:
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
-        arrays: dict[str, np.ndarray] = {"title_ids": self.title_ids, "popularity": self.popularity}
+        arrays: dict[str, np.ndarray] = {
+            "format_version": np.array([ARTIFACT_FORMAT_VERSION]),
+            "title_ids": self.title_ids,
+            "popularity": self.popularity,
+        }
         for name in ("item_item", "content"):
             m: sp.csr_matrix = getattr(self, name)
             arrays |= {
@@ -83,6 +97,11 @@ class RecModel:
     @classmethod
     def from_bytes(cls, payload: bytes) -> RecModel:
         with np.load(io.BytesIO(payload), allow_pickle=False) as z:
+            version = int(z["format_version"][0]) if "format_version" in z.files else 1
+            if version != ARTIFACT_FORMAT_VERSION:
+                raise ArtifactVersionError(
+                    f"artifact format {version}; this code reads format {ARTIFACT_FORMAT_VERSION}"
+                )
 
             def matrix(name: str) -> sp.csr_matrix:
                 return sp.csr_matrix(
@@ -141,6 +160,8 @@ class RecModel:
         content = np.asarray((h @ self.content).todense()).ravel()
         seen = np.zeros(len(self.title_ids), dtype=bool)
         seen[h.indices] = True
+        total = float(h.data.sum())
+        known_share = float(h.data[self.cf_known[h.indices]].sum()) / total if total > 0 else 1.0
         return blend(
             collaborative=cf,
             collaborative_known=known,
@@ -149,6 +170,7 @@ class RecModel:
             n_history=h.nnz,
             seen=seen,
             params=self.blend_params,
+            known_share=known_share,
         )
 
     def score(

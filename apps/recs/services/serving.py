@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django.conf import settings
 
 from apps.recs import buffer
+from apps.recs.ml.rating import RatingModel
+from apps.recs.ml.runtime import ARTIFACT_FORMAT_VERSION
 from apps.recs.ml.runtime import RecModel
 from apps.recs.models import Event
 from apps.recs.models import EventKind
@@ -42,28 +44,60 @@ def rating_strength(half_stars: int) -> float:
 
 
 # Process-wide cache of the loaded artifact, keyed by (id, trained_at) so a retrain or a
-# switch of the active version is picked up on the next request.
-_loaded: dict[str, object] = {"key": None, "model": None}
+# switch of the active version is picked up on the next request. ``rating`` is the same
+# artifact's rating predictor (None when it had too few ratings to fit one).
+_loaded: dict[str, object] = {"key": None, "model": None, "rating": None}
+# Artifacts that failed to load, by cache key: logged once, not re-read on every request.
+_refused: set[str] = set()
+
+
+def _artifact_load() -> tuple[RecModel, RatingModel | None] | None:
+    """The newest loadable artifact, active one first. One written in another format or that
+    fails to parse is refused with its reason logged, and the previous version serves."""
+    candidates = ModelArtifact.objects.order_by("-is_active", "-as_of").values_list(
+        "id", "trained_at", "as_of", "format_version"
+    )[:5]
+    for artifact_id, trained_at, as_of, format_version in candidates:
+        cache_key = f"{artifact_id}:{trained_at.isoformat()}"
+        if _loaded["key"] == cache_key:
+            return _loaded["model"], _loaded["rating"]  # type: ignore[return-value]
+        if cache_key in _refused:
+            continue
+        if format_version != ARTIFACT_FORMAT_VERSION:
+            logger.error(
+                "recs artifact %s refused: written in format %s, this code reads format %s; "
+                "serving the previous version until a retrain",
+                as_of,
+                format_version,
+                ARTIFACT_FORMAT_VERSION,
+            )
+            _refused.add(cache_key)
+            continue
+        payload, rating_payload = (
+            ModelArtifact.objects.filter(id=artifact_id).values_list("payload", "rating_payload").first()
+        )
+        try:
+            model = RecModel.from_bytes(bytes(payload))
+            rating = RatingModel.from_bytes(bytes(rating_payload)) if rating_payload else None
+        except Exception:
+            logger.exception("recs artifact %s failed to load; trying the previous version", as_of)
+            _refused.add(cache_key)
+            continue
+        _loaded.update(key=cache_key, model=model, rating=rating)
+        return model, rating
+    return None
 
 
 def model_active_load() -> RecModel | None:
-    """The newest loadable artifact, active one first; a corrupt one is logged and skipped."""
-    candidates = ModelArtifact.objects.order_by("-is_active", "-as_of").values_list(
-        "id", "trained_at", "as_of"
-    )[:5]
-    for artifact_id, trained_at, as_of in candidates:
-        cache_key = f"{artifact_id}:{trained_at.isoformat()}"
-        if _loaded["key"] == cache_key:
-            return _loaded["model"]  # type: ignore[return-value]
-        payload = ModelArtifact.objects.filter(id=artifact_id).values_list("payload", flat=True).first()
-        try:
-            model = RecModel.from_bytes(bytes(payload))
-        except Exception:
-            logger.exception("recs artifact %s failed to load; trying the previous version", as_of)
-            continue
-        _loaded.update(key=cache_key, model=model)
-        return model
-    return None
+    """The serving recommender (see ``_artifact_load``), or None before any training."""
+    loaded = _artifact_load()
+    return loaded[0] if loaded else None
+
+
+def rating_model_active_load() -> RatingModel | None:
+    """The rating predictor of the serving artifact, or None."""
+    loaded = _artifact_load()
+    return loaded[1] if loaded else None
 
 
 def user_history(*, user_id: int) -> tuple[dict[int, float], set[int]]:

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from apps.movies.models import Credit
+from apps.movies.models import CreditRole
 from apps.movies.models import Title
 from apps.recs.ml.collaborative import EaseParams
 from apps.recs.ml.collaborative import IalsParams
@@ -27,6 +33,9 @@ from apps.recs.ml.collaborative import interaction_matrix
 from apps.recs.ml.content import CONTENT_NEIGHBOURS
 from apps.recs.ml.content import TitleText
 from apps.recs.ml.content import content_neighbours
+from apps.recs.ml.rating import RatingModel
+from apps.recs.ml.rating import rating_model_fit
+from apps.recs.ml.runtime import ARTIFACT_FORMAT_VERSION
 from apps.recs.ml.runtime import Factors
 from apps.recs.ml.runtime import RecModel
 from apps.recs.models import Event
@@ -36,9 +45,15 @@ from apps.recs.services.serving import EVENT_STRENGTH
 from apps.recs.services.serving import rating_strength
 from apps.recs.services.serving import recs_top_precompute
 from apps.social.models import Rating
+from config.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
+# Fewer ratings than this fit no rating predictor: there is nothing to learn a bias from, and
+# a prediction from a handful of ratings would be a guess shown as a fact.
+RATING_MODEL_MIN_RATINGS = 200
+# The steps ``recs_model_train`` reports through ``progress`` (for a progress bar's length).
+TRAINING_STEPS = 8
 
 
 @dataclass(frozen=True)
@@ -96,15 +111,27 @@ def interactions_collect(*, since: dt.datetime | None = None) -> InteractionArra
     )
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _original_language(title: Title) -> str:
+    """ "ko" when the original title is written in Hangul (a Korean film or series), else ""."""
+    original = title.title_original or ("" if title.title_en and not title.title_ko else title.title_ko)
+    return "ko" if original and _HANGUL.search(original) else ""
+
+
 def _title_texts(title_ids: np.ndarray) -> list[TitleText]:
     genres: dict[int, list[str]] = {}
     for title_id, name in Title.genres.through.objects.values_list("title_id", "genre__name_en"):
         genres.setdefault(title_id, []).append(name)
     people: dict[int, list[str]] = {}
-    for title_id, name in Title.people.through.objects.filter(order__lt=8).values_list(
-        "title_id", "person__name"
+    directors: dict[int, list[str]] = {}
+    for title_id, name, role in Credit.objects.filter(order__lt=8).values_list(
+        "title_id", "person__name", "role"
     ):
         people.setdefault(title_id, []).append(name)
+        if role == CreditRole.DIRECTOR:
+            directors.setdefault(title_id, []).append(name)
     fields = Title.objects.in_bulk(title_ids.tolist(), field_name="id")
     texts = []
     for tid in title_ids.tolist():
@@ -115,6 +142,10 @@ def _title_texts(title_ids: np.ndarray) -> list[TitleText]:
                 people=tuple(people.get(tid, ())),
                 overview=title.overview,
                 names=tuple(n for n in (title.title_ko, title.title_en) if n),
+                directors=tuple(directors.get(tid, ())),
+                language=_original_language(title),
+                decade=(title.year // 10) * 10 if title.year else None,
+                media_type=title.media_type,
             )
         )
     return texts
@@ -193,25 +224,92 @@ def recs_model_build(
     return model, {"params": meta_params, "stats": stats}
 
 
+def rating_model_build(*, progress: Progress | None = None) -> RatingModel | None:
+    """Fit the rating predictor on every stored rating, or None with too few of them.
+
+    Ratings of titles since deleted are gone with them (the foreign key cascades); a merged
+    title's ratings moved to the survivor with the merge.
+    """
+    say = progress or (lambda _msg: None)
+    rows = np.array(list(Rating.objects.values_list("user_id", "title_id", "half_stars")), dtype=np.int64)
+    if len(rows) < RATING_MODEL_MIN_RATINGS:
+        say(f"rating: {len(rows)} ratings, too few for a rating model (needs {RATING_MODEL_MIN_RATINGS})")
+        return None
+    return rating_model_fit(users=rows[:, 0], items=rows[:, 1], stars=rows[:, 2] / 2.0, progress=say)
+
+
+# One training at a time, whoever asks (the nightly task, the admin's button, train_recs):
+# a second would fit the same data again and race the first to switch the active version.
+# The lock lives in the shared cache (Redis in production) and expires after the task's
+# hard time limit, so a killed worker cannot hold it forever.
+TRAINING_LOCK_KEY = "recs:training-lock"
+TRAINING_LOCK_TIMEOUT_S = 2 * 3600
+
+
+class TrainingAlreadyRunning(ApplicationError):
+    """A retrain was asked for while one is running."""
+
+
+def recs_training_running() -> bool:
+    return cache.get(TRAINING_LOCK_KEY) is not None
+
+
+@contextmanager
+def _training_lock() -> Iterator[None]:
+    if not cache.add(TRAINING_LOCK_KEY, timezone.now().isoformat(), TRAINING_LOCK_TIMEOUT_S):
+        raise TrainingAlreadyRunning(
+            "A retrain is already running; try again when it has finished.",
+            {"since": cache.get(TRAINING_LOCK_KEY)},
+        )
+    try:
+        yield
+    finally:
+        cache.delete(TRAINING_LOCK_KEY)
+
+
 def recs_model_train(*, as_of: dt.date | None = None, progress: Progress | None = None) -> ModelArtifact:
-    """Train, store the artifact for ``as_of`` (rerun overwrites), activate it, precompute top 100."""
+    """Train, store the artifact for ``as_of`` (rerun overwrites), activate it, precompute top 100.
+
+    Raises ``TrainingAlreadyRunning`` (and changes nothing) while another training runs.
+    """
+    with _training_lock():
+        return _train(as_of=as_of, progress=progress)
+
+
+def _train(*, as_of: dt.date | None, progress: Progress | None) -> ModelArtifact:
     say = progress or (lambda _msg: None)
     as_of = as_of or timezone.localdate()
     model, meta = recs_model_build(progress=say)
+    rating = rating_model_build(progress=say)
     payload = model.to_bytes()
+    rating_payload = rating.to_bytes() if rating is not None else b""
+    stats = {**meta["stats"], "ratings": int(Rating.objects.count())}
+    if rating is not None:
+        stats["rating_validation"] = rating.validation
     with transaction.atomic():
         ModelArtifact.objects.filter(is_active=True).exclude(as_of=as_of).update(is_active=False)
         artifact, _ = ModelArtifact.objects.update_or_create(
             as_of=as_of,
             defaults={
                 "payload": payload,
+                "rating_payload": rating_payload,
+                "format_version": ARTIFACT_FORMAT_VERSION,
                 "params": meta["params"],
-                "stats": meta["stats"],
+                "stats": stats,
                 "trained_at": timezone.now(),
                 "is_active": True,
             },
         )
-    say(f"artifact {as_of}: {len(payload) / 1e6:.1f} MB, active")
+    say(f"artifact {as_of}: {(len(payload) + len(rating_payload)) / 1e6:.1f} MB, active")
     written = recs_top_precompute(model=model, version=str(as_of), progress=say)
     say(f"precomputed top {settings.RECS_TOP_N} for {written} users")
     return artifact
+
+
+def recs_model_retrain_request() -> None:
+    """Queue a retrain now (the admin's button); refused while one is running."""
+    from apps.recs.tasks import recs_model_train_task
+
+    if recs_training_running():
+        raise TrainingAlreadyRunning("A retrain is already running; try again when it has finished.")
+    transaction.on_commit(lambda: recs_model_train_task.delay())

@@ -2,7 +2,10 @@
 
 - ``{% recs_home_rows %}``: for you, because you liked X, new on my services, trending;
 - ``{% recs_similar_titles title %}``: similar titles on a title page;
-- ``{% recs_tracking %}`` / ``{% recs_tracking title %}``: the behaviour-event page script.
+- ``{% recs_tracking %}`` / ``{% recs_tracking title %}``: the behaviour-event page script;
+- ``{% predicted_badge title_id %}``: "예상 ★3.5" on a card, from ``predicted_stars`` in the
+  context (one batched ``predicted_ratings_for_user`` call per page, made by the view);
+- ``{% predicted_rating_why title %}``: the title page's prediction and what it rests on.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from typing import Any
 
 from django import template
 
+from apps.recs.selectors import predicted_rating_why as _why
+from apps.recs.selectors import predicted_ratings_for_user
 from apps.recs.selectors import recs_home_rows as _home_rows
 from apps.recs.selectors import recs_similar_titles as _similar_titles
 
@@ -23,14 +28,34 @@ def _user(context: template.Context) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
+def _predictions(context: template.Context, title_ids: list[int]) -> dict[int, float]:
+    user = _user(context)
+    return predicted_ratings_for_user(user_id=user.id if user else None, title_ids=title_ids)
+
+
 @register.inclusion_tag("recs/_rows.html", takes_context=True)
 def recs_home_rows(context: template.Context, limit: int = 12) -> dict[str, Any]:
-    return {"rows": _home_rows(user=_user(context), limit=limit), "user": context.get("user")}
+    rows = _home_rows(user=_user(context), limit=limit)
+    ids = [pick.title.id for row in rows for pick in row.items]
+    return {"rows": rows, "user": context.get("user"), "predicted_stars": _predictions(context, ids)}
 
 
 @register.inclusion_tag("recs/_similar.html", takes_context=True)
 def recs_similar_titles(context: template.Context, title: Any, limit: int = 12) -> dict[str, Any]:
-    return {"titles": _similar_titles(title_id=title.id, limit=limit, user=_user(context))}
+    titles = _similar_titles(title_id=title.id, limit=limit, user=_user(context))
+    return {"titles": titles, "predicted_stars": _predictions(context, [t.id for t in titles])}
+
+
+@register.inclusion_tag("recs/_predicted_badge.html", takes_context=True)
+def predicted_badge(context: template.Context, title_id: int) -> dict[str, Any]:
+    predicted = context.get("predicted_stars") or {}
+    return {"stars": predicted.get(title_id)}
+
+
+@register.inclusion_tag("recs/_predicted_why.html", takes_context=True)
+def predicted_rating_why(context: template.Context, title: Any) -> dict[str, Any]:
+    user = _user(context)
+    return {"why": _why(user_id=user.id if user else None, title_id=title.id)}
 
 
 @register.inclusion_tag("recs/_tracking.html", takes_context=True)
