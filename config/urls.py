@@ -9,9 +9,9 @@ from django.contrib import admin
 from django.urls import include
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from drf_spectacular.views import SpectacularSwaggerView
 
 from config import health
+from config.views import ApiDocsView
 
 # The admin signs in through allauth's login, which rate-limits failed attempts per IP
 # and per account, and answers non-staff users with 403.
@@ -26,7 +26,7 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("chat/", include("apps.chat.urls")),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.movies.search_urls")),
     path("", include("apps.social.urls")),
     path("", include("apps.movies.urls")),

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from csp.constants import NONCE
-from csp.constants import NONE
-from csp.constants import SELF
-
 from config.settings.base import *  # noqa: F403
 from config.settings.base import LOGGING
-from config.settings.base import MIDDLEWARE
 from config.settings.base import REST_FRAMEWORK
 from config.settings.base import database_config
 from config.settings.base import env
@@ -36,26 +31,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", default="json")
+
+# -----------------------------------------------------------------------------
+# STATIC FILES  https://whitenoise.readthedocs.io/en/stable/django.html
+# -----------------------------------------------------------------------------
+# collectstatic writes content-hashed names ({% static %} links them) with .gz/.br twins.
+# nginx serves /static/ itself (compose/production/nginx); whitenoise answers the same way
+# when Django is reached directly: hashed names cached for ever (immutable), others an hour.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-# -----------------------------------------------------------------------------
-# CONTENT SECURITY POLICY  https://django-csp.readthedocs.io/en/latest/configuration.html
-# -----------------------------------------------------------------------------
-MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware"]
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:", "https:"],
-        "connect-src": [SELF, "wss:"],
-        "font-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF, "https:"],
-    },
-}
+WHITENOISE_MAX_AGE = 3600

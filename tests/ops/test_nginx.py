@@ -7,6 +7,7 @@ upstream), static files from disk with cache headers, and the edge's refusals.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import socket
 import subprocess
@@ -44,6 +45,10 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
     static_root, media_root = workdir / "static", workdir / "media"
     (static_root / "css").mkdir(parents=True)
     (static_root / "css" / "probe.css").write_text("body { color: #111; }\n" * 200)
+    # As collectstatic's manifest storage writes it: a hashed name with a pre-compressed twin.
+    hashed = static_root / "css" / "probe.0123456789ab.css"
+    hashed.write_text("body { color: #222; }\n" * 200)
+    hashed.with_name(hashed.name + ".gz").write_bytes(gzip.compress(hashed.read_bytes()))
     media_root.mkdir()
     http_port, ws_port, edge_port = free_port(), free_port(), free_port()
     with django_db_blocker.unblock():
@@ -94,13 +99,23 @@ def test_pages_and_api_are_answered_by_the_http_upstream(stack: Stack):
     assert schema.headers["x-moochu-upstream"] == "http"
 
 
-def test_static_files_come_from_disk_with_cache_headers_and_gzip(stack: Stack):
+def test_hashed_static_files_come_from_disk_cached_for_a_year_precompressed(stack: Stack):
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        response = client.get("/static/css/probe.0123456789ab.css", headers={"Accept-Encoding": "gzip"})
+
+    assert response.status_code == 200
+    assert "x-moochu-upstream" not in response.headers
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text == "body { color: #222; }\n" * 200
+
+
+def test_unhashed_static_files_are_cached_briefly_and_gzipped(stack: Stack):
     with httpx.Client(base_url=stack.url, timeout=10) as client:
         response = client.get("/static/css/probe.css", headers={"Accept-Encoding": "gzip"})
 
     assert response.status_code == 200
-    assert "x-moochu-upstream" not in response.headers
-    assert "immutable" in response.headers["cache-control"]
+    assert response.headers["cache-control"] == "public, max-age=3600"
     assert response.headers["content-encoding"] == "gzip"
 
 

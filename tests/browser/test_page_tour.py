@@ -1,0 +1,262 @@
+"""The page tour: every page, as everyone who sees it, at two widths, in both languages.
+
+Each page of ``tests/browser/tour.PAGES`` is opened by each of its personas (logged out, an
+ordinary user with ratings, reviews, a guestbook and friends, a chat-room owner, staff) at
+1280×800 and 390×844, in Korean and in English, from an ASGI server sending the production
+Content-Security-Policy (config/settings/base.py: the same policy everywhere). On every visit:
+
+- the page answers 2xx;
+- axe-core reports no serious or critical violation (colour contrast included);
+- nothing scrolls sideways: ``document.documentElement.scrollWidth <= innerWidth``;
+- no console error and no uncaught exception;
+- no CSP violation (``securitypolicyviolation`` events, recorded from before the first byte);
+- on English pages, no Hangul outside titles and names. The rule: text inside an element
+  marked as a title or a name is exempt, i.e. inside ``[lang]`` other than English (a Korean
+  title should carry ``lang="ko"`` anyway, WCAG 3.1.2), ``.title-name``, ``[data-name]``
+  (nicknames, titles, people, providers) or ``[data-user-text]`` (what people wrote: reviews,
+  guestbook, chat, board, a search query), and form fields (they hold what people typed).
+  Visible text nodes are checked, and the ``aria-label``, ``placeholder``, ``title`` and
+  ``alt`` attributes.
+
+Modes (``MOOCHU_TOUR``): ``full`` (default) visits every width × language; ``fast`` visits
+each page once per persona, at 390 px in English (where most faults show). One browser
+serves the whole tour, with one context (and page) per persona × language × width, reused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from tests.browser.tour import ANON
+from tests.browser.tour import LANGUAGES
+from tests.browser.tour import NOT_PAGE_SUFFIXES
+from tests.browser.tour import NOT_PAGES
+from tests.browser.tour import PAGES
+from tests.browser.tour import WIDTHS
+from tests.browser.tour import Page
+from tests.browser.tour import World
+from tests.browser.tour import named_urls
+from tests.browser.tour import session_cookie
+from tests.browser.tour import visits
+from tests.browser.tour import world_build
+
+MODE = os.environ.get("MOOCHU_TOUR", "full")
+COMBOS = [("mobile", "en")] if MODE == "fast" else [(w, lang) for w in WIDTHS for lang in LANGUAGES]
+SERIOUS = {"serious", "critical"}
+
+# Runs before any page script: records CSP violations (inline styles are reported while the
+# HTML is parsed, before any script of ours could listen).
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+    (e.sourceFile ? ' at ' + e.sourceFile + ':' + e.lineNumber : '') +
+    (e.sample ? ' (' + e.sample.slice(0, 60) + ')' : ''));
+});
+"""
+
+# Hangul outside titles and names (see the module docstring for the rule).
+HANGUL_OUTSIDE_NAMES = r"""
+() => {
+  const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/;
+  const EXEMPT = '[lang]:not([lang|="en"]), .title-name, [data-name], [data-user-text], ' +
+    'textarea, input, select, script, style, template';
+  const found = [];
+  const visible = (el) => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return style.visibility !== 'hidden' && style.display !== 'none' && (box.width > 0 || box.height > 0);
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || !HANGUL.test(node.textContent) || el.closest(EXEMPT)) continue;
+    if (!visible(el)) continue;
+    found.push(el.tagName.toLowerCase() + ': ' + node.textContent.trim().slice(0, 60));
+  }
+  for (const el of document.body.querySelectorAll('[aria-label], [placeholder], [title], img[alt]')) {
+    if (el.closest(EXEMPT)) continue;
+    for (const attr of ['aria-label', 'placeholder', 'title', 'alt']) {
+      const value = el.getAttribute(attr);
+      if (value && HANGUL.test(value)) {
+        found.push(el.tagName.toLowerCase() + '[' + attr + ']: ' + value.slice(0, 60));
+      }
+    }
+  }
+  return found.slice(0, 15);
+}
+"""
+
+
+# -----------------------------------------------------------------------------
+# Unit checks (no browser): the list covers the URL conf; the Korean catalogue is complete
+# -----------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_every_named_url_is_toured_or_excused():
+    toured = {page.name for page in PAGES}
+
+    missing = [
+        f"{name} ({route})"
+        for route, name in named_urls()
+        if name not in toured and name not in NOT_PAGES and not name.endswith(NOT_PAGE_SUFFIXES)
+    ]
+
+    assert missing == [], "add these to tests/browser/tour.PAGES, or to NOT_PAGES with a reason"
+    assert {name for name in NOT_PAGES if name in toured} == set()
+
+
+def test_the_korean_catalogue_has_no_untranslated_or_fuzzy_entries():
+    import polib
+    from django.conf import settings
+
+    catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / "ko" / "LC_MESSAGES" / "django.po"))
+
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries() if not entry.obsolete]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+# -----------------------------------------------------------------------------
+# The tour
+# -----------------------------------------------------------------------------
+@dataclass
+class Tab:
+    """One browser context (persona × language × width) and its page, reused across pages."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def tour_world(django_db_setup, django_db_blocker) -> Iterator[tuple[World, str]]:
+    """The world in the test database, an ASGI server on it; the database emptied after."""
+    from tests.chat.servers import start_servers
+
+    with django_db_blocker.unblock():
+        world = _in_a_thread(_world_fresh)
+        servers = start_servers(1)
+        try:
+            yield world, servers[0].http
+        finally:
+            for server in servers:
+                server.stop()
+            _in_a_thread(_flush)
+
+
+def _flush() -> None:
+    call_command("flush", interactive=False, verbosity=0)
+
+
+def _world_fresh() -> World:
+    _flush()
+    return world_build()
+
+
+def _in_a_thread(function: Any, *args: Any) -> Any:
+    """Run database work off this thread: Playwright's event loop runs here (services
+    broadcast after commit through async_to_sync, which refuses a thread with a loop, and
+    connections made here inside the loop's context may not be the test database's)."""
+    from django.db import connections
+
+    def work() -> Any:
+        try:
+            return function(*args)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
+@pytest.fixture(scope="module")
+def tabs(tour_world, browser) -> Iterator[dict[tuple[str, str, str], Tab]]:
+    world, base_url = tour_world
+    opened: dict[tuple[str, str, str], Tab] = {}
+
+    class Tabs(dict):
+        def __missing__(self, key: tuple[str, str, str]) -> Tab:
+            persona, width, lang = key
+            w, h = WIDTHS[width]
+            context = browser.new_context(
+                base_url=base_url,
+                viewport={"width": w, "height": h},
+                locale="ko-KR" if lang == "ko" else "en-US",
+                reduced_motion="reduce",
+            )
+            cookies = [{"name": "django_language", "value": lang, "url": base_url}]
+            if persona != ANON:
+                # (tour_world keeps the database open to this module while it runs)
+                cookies.append({**_in_a_thread(session_cookie, world.users[persona]), "url": base_url})
+            context.add_cookies(cookies)
+            context.add_init_script(CSP_RECORDER)
+            tab = Tab(page=context.new_page())
+            tab.page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+            tab.page.on("pageerror", lambda e: tab.errors.append(f"uncaught: {e}"))
+            self[key] = tab
+            opened[key] = tab
+            return tab
+
+    yield Tabs()
+    for tab in opened.values():
+        tab.page.context.close()
+
+
+AXE = Axe()
+
+
+def _visit(tab: Tab, url: str, lang: str, axe_skip: tuple[str, ...] = ()) -> list[str]:
+    """Open ``url`` in ``tab``; return what is wrong with it (empty when nothing)."""
+    tab.errors.clear()
+    page = tab.page
+    response = page.goto(url, wait_until="load")
+    problems = []
+    if response is None or not response.ok:
+        problems.append(f"HTTP {response.status if response else 'no response'}")
+    if "/chat/" in url:
+        page.wait_for_timeout(300)  # the socket opens after load; let a failure show up
+    options = {
+        "resultTypes": ["violations"],
+        "performanceTimer": False,
+        "rules": {rule: {"enabled": False} for rule in axe_skip},
+    }
+    results = AXE.run(page, options=options)
+    for violation in results.response["violations"]:
+        if violation["impact"] in SERIOUS:
+            targets = [" ".join(node["target"][:1]) for node in violation["nodes"][:3]]
+            problems.append(f"axe {violation['impact']} {violation['id']}: {targets}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"scrolls sideways by {overflow}px")
+    problems += [f"CSP: {v}" for v in page.evaluate("window.__cspViolations || []")]
+    problems += [f"console: {e[:200]}" for e in tab.errors if "Content Security Policy" not in e]
+    if lang == "en":
+        problems += [f"Hangul on an English page: {t}" for t in page.evaluate(HANGUL_OUTSIDE_NAMES)]
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+# (The world is committed once for the module by tour_world; the mark only makes
+# pytest-django set the test database up when the tour runs alone.)
+@pytest.mark.django_db
+@pytest.mark.parametrize(("tour_page", "persona"), visits(), ids=lambda v: getattr(v, "slug", v))
+def test_page_tour(tabs, tour_world, tour_page: Page, persona: str):
+    world, _ = tour_world
+    url = tour_page.url(world)
+
+    failures = []
+    for width, lang in COMBOS:
+        problems = _visit(tabs[(persona, width, lang)], url, lang, tour_page.axe_skip)
+        failures += [f"[{persona} {width} {lang}] {problem}" for problem in problems]
+
+    assert failures == [], f"{url}:\n" + "\n".join(failures)

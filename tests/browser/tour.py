@@ -1,0 +1,298 @@
+"""Every page of Moochu, who sees it, and a small world to show them with.
+
+One list (``PAGES``) serves the page tour (tests/browser/test_page_tour.py), the screenshots
+(``make shots`` → scripts/shots.py) and the page benchmark (benchmarks/pages.py).
+
+Adding a page: give its URL a name, then add a ``Page`` here (or, for a URL that is not a
+page a person looks at — a POST-only action, a redirect, an OAuth hop — a line in
+``NOT_PAGES`` saying why). ``test_every_named_url_is_toured_or_excused`` walks the URL conf
+and fails until one of the two is done, so no page escapes the tour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+# Who looks at a page. "owner" owns a chat room; "staff" moderates the board.
+ANON = "anon"
+USER = "user"
+OWNER = "owner"
+STAFF = "staff"
+PERSONAS = (ANON, USER, OWNER, STAFF)
+
+WIDTHS = {"desktop": (1280, 800), "mobile": (390, 844)}
+LANGUAGES = ("ko", "en")
+
+
+@dataclass
+class World:
+    """Ids and names of what ``world_build`` made, for building page URLs."""
+
+    title_id: int
+    other_title_id: int
+    room_id: int
+    post_id: int
+    hidden_post_id: int
+    nicknames: dict[str, str]
+    search_query: str
+    users: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its URL name, how to fill its arguments, and who looks at it."""
+
+    name: str
+    personas: tuple[str, ...]
+    kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
+    query: Callable[[World], str] = lambda world: ""
+    # A short, file-name-safe label for screenshots and test ids.
+    label: str = ""
+    # Pages the benchmark's load mix uses (the ones people open most).
+    main: bool = False
+    # axe rules not applied to this page, each with its reason in a comment at the page.
+    axe_skip: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.label or self.name.replace(":", "-").replace("_", "-")
+
+    def url(self, world: World) -> str:
+        from django.urls import reverse
+
+        path = reverse(self.name, kwargs=self.kwargs(world))
+        query = self.query(world)
+        return f"{path}?{query}" if query else path
+
+
+EVERYONE = (ANON, USER)
+SIGNED_IN = (USER,)
+
+# The tour: every page a person opens, with the personas that see something different.
+# New pages from other branches are added here (the URL-conf test below says which).
+PAGES: list[Page] = [
+    # Catalog
+    Page("movies:catalog", EVERYONE, label="front", main=True),
+    Page("movies:title-detail", EVERYONE, lambda w: {"title_id": w.title_id}, label="title", main=True),
+    Page("movies:coming-soon", EVERYONE, label="coming-soon", main=True),
+    Page("search:page", EVERYONE, query=lambda w: f"q={w.search_query}", label="search", main=True),
+    Page("social:title", EVERYONE, lambda w: {"title_id": w.title_id}, label="title-social"),
+    # Mini-homepages
+    Page(
+        "social:homepage",
+        (ANON, USER, OWNER),
+        lambda w: {"nickname": w.nicknames[USER]},
+        label="homepage",
+        main=True,
+    ),
+    # Me
+    Page("social:profile-edit", SIGNED_IN, label="profile-edit"),
+    Page("social:shelf-edit", SIGNED_IN, label="shelf-edit"),
+    Page("social:onboarding", SIGNED_IN, label="onboarding"),
+    Page("social:friends", SIGNED_IN, label="friends"),
+    Page("social:inbox", SIGNED_IN, label="inbox"),
+    Page("social:feed", SIGNED_IN, label="feed", main=True),
+    # Board
+    Page("social:board", (ANON, USER, STAFF), label="board", main=True),
+    Page("social:board-new", SIGNED_IN, label="board-new"),
+    Page("social:board-detail", (ANON, USER, STAFF), lambda w: {"post_id": w.post_id}, label="board-post"),
+    Page(
+        "social:board-detail",
+        (STAFF,),
+        lambda w: {"post_id": w.hidden_post_id},
+        label="board-post-hidden",
+    ),
+    Page("social:board-edit", SIGNED_IN, lambda w: {"post_id": w.post_id}, label="board-edit"),
+    # Chat
+    Page("chat:room_list", EVERYONE, label="chat", main=True),
+    Page("chat:room", (ANON, USER, OWNER), lambda w: {"room_id": w.room_id}, label="chat-room"),
+    Page("chat:title_room", EVERYONE, lambda w: {"title_id": w.title_id}, label="chat-title-room"),
+    # Accounts
+    Page("account_login", (ANON,), label="login"),
+    Page("account_signup", (ANON,), label="signup"),
+    Page("account_reset_password", (ANON,), label="password-reset"),
+    Page("account_reset_password_done", (ANON,), label="password-reset-done"),
+    Page("account_email_verification_sent", (ANON,), label="verification-sent"),
+    Page("account_logout", SIGNED_IN, label="logout"),
+    Page("account_email", SIGNED_IN, label="account-email"),
+    Page("account_change_password", SIGNED_IN, label="password-change"),
+    Page("socialaccount_connections", SIGNED_IN, label="social-connections"),
+    # API docs
+    # Swagger UI nests its operation controls in a button (its own markup, not ours).
+    Page("api-docs", (ANON,), label="api-docs", axe_skip=("nested-interactive",)),
+]
+
+# Named URLs that are not pages a person looks at, and why.
+NOT_PAGES: dict[str, str] = {
+    "healthz": "probe",
+    "readyz": "probe",
+    "set_language": "POST: switches the language",
+    "movies:home": "the same view as movies:catalog",
+    "movies:my-services": "POST: saves my services",
+    "movies:poster": "an SVG placeholder image",
+    "chat:room_create": "POST: creates a room",
+    "chat:health": "probe",
+    "social:surf": "redirects to a friend's homepage",
+    "social:avatar": "POST: avatar upload",
+    "social:guestbook-create": "POST",
+    "social:guestbook-reply": "POST",
+    "social:guestbook-delete": "POST",
+    "social:friend-request": "POST",
+    "social:friend-request-answer": "POST",
+    "social:relation": "POST: follow/block",
+    "social:rate": "POST",
+    "social:watchlist": "POST",
+    "social:diary": "POST",
+    "social:review": "POST",
+    "social:recommend": "POST",
+    "social:review-delete": "POST",
+    "social:review-comment": "POST",
+    "social:review-like": "POST",
+    "social:notifications-read": "POST",
+    "social:recommendation-answer": "POST",
+    "social:board-delete": "POST",
+    "social:board-moderate": "POST",
+    "social:board-comment": "POST",
+    "social:board-like": "POST",
+    "account_inactive": "shown only to a deactivated account mid-login",
+    "account_reauthenticate": "shown only mid-flow (sensitive change)",
+    "account_set_password": "redirects unless the account has no password (social sign-up)",
+    "account_confirm_login_code": "shown only mid-flow (login by code is off)",
+    "account_confirm_email": "needs a mailed key",
+    "account_reset_password_from_key": "needs a mailed key",
+    "account_reset_password_from_key_done": "shown only after a mailed-key reset",
+    "socialaccount_login_cancelled": "shown only after a cancelled provider login",
+    "socialaccount_login_error": "shown only after a failed provider login",
+    "socialaccount_signup": "shown only mid provider sign-up",
+    "api-schema": "machine-readable schema",
+}
+# OAuth provider hops (redirects to Kakao, Naver, Google, OIDC) are not pages either.
+NOT_PAGE_SUFFIXES = ("_login", "_callback", "_login_by_token")
+
+
+def named_urls() -> Iterator[tuple[str, str]]:
+    """(route, name) of every named URL outside the REST API and the admin."""
+    from django.conf import settings
+    from django.urls import URLResolver
+    from django.urls import get_resolver
+
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> Iterator[tuple[str, str]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield prefix + str(pattern.pattern), name
+
+    for route, name in walk(get_resolver().url_patterns, "", None):
+        if route.startswith(settings.ADMIN_URL) or (route.startswith("api/") and name != "api-docs"):
+            continue
+        yield route, name
+
+
+def visits(*, personas: tuple[str, ...] = PERSONAS) -> list[tuple[Page, str]]:
+    """Every (page, persona) pair of the tour."""
+    return [(page, persona) for page in PAGES for persona in page.personas if persona in personas]
+
+
+# -----------------------------------------------------------------------------
+# The world: demo catalog (the Korean sample) plus a little of everything social
+# -----------------------------------------------------------------------------
+NICKNAMES = {USER: "영화광", OWNER: "방장님", STAFF: "운영자", "friend": "친구1"}
+PASSWORD = "tour-pass-word-42"
+
+
+def world_build() -> World:
+    """Demo-like data every page has something to show with; call on an empty database."""
+    from django.contrib.auth import get_user_model
+
+    from apps.chat.services import message_create
+    from apps.chat.services import room_create
+    from apps.movies.models import Title
+    from apps.movies.search.sync import search_index_sync_all
+    from apps.movies.services.demo import demo_load
+    from apps.social import services as social
+
+    demo_load(movielens=None, progress=False)
+    search_index_sync_all()
+    User = get_user_model()
+    users = {}
+    for persona, nickname in NICKNAMES.items():
+        user = User.objects.create_user(
+            username=f"tour-{persona}",
+            email=f"{persona}@tour.example",
+            password=PASSWORD,
+            is_staff=persona == STAFF,
+        )
+        social.user_nickname_set(user=user, nickname=nickname)
+        _email_verified(user)
+        users[persona] = user
+    user, owner, staff, friend = users[USER], users[OWNER], users[STAFF], users["friend"]
+    titles = list(Title.objects.order_by("-popularity")[:24])
+    title, other = titles[0], titles[1]
+
+    # An ordinary user with ratings, a review, a diary, a shelf, friends and a guestbook.
+    social.profile_update(user=user, data={"mood": "설렘", "intro": "주말마다 영화 한 편"})
+    for index, rated in enumerate(titles[:12]):
+        social.rating_set(user=user, title=rated, stars=1 + (index % 9) / 2)
+    for marked in titles[12:16]:
+        social.watchlist_add(user=user, title=marked)
+    social.review_upsert(user=user, title=title, body="배우들의 연기가 정말 좋았어요. 두 번 봤습니다.")
+    social.diary_entry_create(user=user, title=title, watched_on=dt.date.today() - dt.timedelta(days=3))
+    social.shelf_set(user=user, title_ids=[t.pk for t in titles[:4]])
+    for other_user in (friend, owner):
+        request = social.friend_request_send(from_user=other_user, to_user=user, message="일촌 해요!")
+        social.friend_request_accept(user=user, request_id=request.pk)
+    social.friend_request_send(from_user=staff, to_user=user, message="반가워요")
+    social.rating_set(user=friend, title=other, stars=4.5)
+    social.review_upsert(user=friend, title=other, body="It made me cry twice.")
+    social.guestbook_entry_create(owner=user, author=friend, body="놀러 왔어요~ 추천 영화 있나요?")
+    social.guestbook_entry_create(owner=user, author=owner, body="Hello from the chat room!")
+    social.recommendation_send(sender=friend, receiver_ids=[user.pk], title=other, note="꼭 보세요")
+
+    # The board: a post by the user (editable), and one that staff have hidden.
+    post = social.board_post_create(
+        author=user, heading="이번 주 개봉작 뭐 보세요?", body="추천해 주세요.", title_ids=[title.pk]
+    )
+    social.board_comment_create(user=friend, post=post, body="저는 이거 봐요")
+    hidden = social.board_post_create(author=friend, heading="광고 글", body="광고", title_ids=[other.pk])
+    social.board_post_moderate(user=staff, post_id=hidden.pk, hidden=True)
+
+    # A chat room the owner runs, with a few messages.
+    room = room_create(owner=owner, name="금요일 밤 영화 모임", topic="이번 주는 스릴러")
+    for author, body in ((owner, "다들 어서 오세요"), (user, "안녕하세요!"), (owner, "8시에 시작해요")):
+        message_create(room_id=room.pk, author=author, body=body)
+    return World(
+        title_id=title.pk,
+        other_title_id=other.pk,
+        room_id=room.pk,
+        post_id=post.pk,
+        hidden_post_id=hidden.pk,
+        nicknames={persona: users[persona].nickname for persona in (USER, OWNER, STAFF)},
+        search_query=title.title_ko[:2],
+        users=users,
+    )
+
+
+def _email_verified(user: Any) -> None:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+def session_cookie(user: Any) -> dict[str, str]:
+    """A signed-in session for ``user`` (as Django's test client makes one)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value}
