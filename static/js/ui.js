@@ -79,6 +79,10 @@
   }
   document.querySelectorAll("[data-counter]").forEach(counter);
 
+  document.querySelectorAll("dialog.dialog[data-open-on-load]").forEach(function (d) {
+    if (typeof d.showModal === "function") d.showModal();
+  });
+
   var summary = document.querySelector(".form-errors[data-focus]");
   if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
 })();
