@@ -5,6 +5,7 @@
  *                             a click on the backdrop closes it too.
  *   textarea/input[maxlength][data-counter]  → keeps its .field__counter ("12 / 500") up to date
  *   details.menu              → closes on Escape and on a click outside
+ *   details[data-drawer]      → on phones, closes on Escape and on a tap outside it
  *   .form-errors[data-focus]  → receives focus on load, so screen readers read the summary first
  */
 (function () {
@@ -54,6 +55,12 @@
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {
       if (!menu.contains(e.target)) menu.open = false;
     });
+    // A drawer (the catalog filters on phones) closes on a tap on the dimmed page around it.
+    if (window.matchMedia("(max-width: 899px)").matches) {
+      document.querySelectorAll("details[data-drawer][open]").forEach(function (drawer) {
+        if (!drawer.contains(e.target)) { e.preventDefault(); drawer.open = false; }
+      });
+    }
   });
 
   document.addEventListener("keydown", function (e) {
