@@ -6,6 +6,7 @@
  *   textarea/input[maxlength][data-counter]  → keeps its .field__counter ("12 / 500") up to date
  *   details.menu              → closes on Escape and on a click outside
  *   details[data-drawer]      → on phones, closes on Escape and on a tap outside it
+ *   img[data-fallback]        → on a load error shows that URL instead (posters → generated placeholder)
  *   .form-errors[data-focus]  → receives focus on load, so screen readers read the summary first
  */
 (function () {
@@ -88,6 +89,20 @@
 
   document.querySelectorAll("dialog.dialog[data-open-on-load]").forEach(function (d) {
     if (typeof d.showModal === "function") d.showModal();
+  });
+
+  // A poster whose file is missing falls back to the generated placeholder once.
+  document.addEventListener("error", function (e) {
+    var img = e.target;
+    if (img.tagName !== "IMG" || !img.dataset.fallback || img.dataset.fellBack) return;
+    img.dataset.fellBack = "1";
+    img.src = img.dataset.fallback;
+  }, true);
+  document.querySelectorAll("img[data-fallback]").forEach(function (img) {
+    if (img.complete && img.naturalWidth === 0) {
+      img.dataset.fellBack = "1";
+      img.src = img.dataset.fallback;
+    }
   });
 
   var summary = document.querySelector(".form-errors[data-focus]");

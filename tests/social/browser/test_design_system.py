@@ -6,6 +6,7 @@ on the page: a long nickname, Korean without spaces, emoji and right-to-left tex
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,6 +19,7 @@ from apps.social.services import profile_update
 from apps.social.services.friends import _friendship_make
 from apps.social.services.homepage import guestbook_entry_create
 from apps.social.services.homepage import guestbook_entry_reply
+from tests.factories import TitleFactory
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -190,4 +192,17 @@ def test_chat_groups_by_author_keeps_the_composer_visible_and_lists_members(brow
     members = page.locator('[data-role="member-list"]')
     expect(members).to_be_visible()
     expect(members).to_contain_text(LONG_NICK)
+    context.close()
+
+
+def test_a_missing_poster_file_shows_the_generated_placeholder(browser, asgi_server):
+    title = _off_loop(
+        lambda: TitleFactory(title_ko="포스터 없는 영화", poster="posters/gone.jpg", popularity=999)
+    )
+    context = _context(browser, asgi_server, None, DESKTOP)
+    page = context.new_page()
+    page.goto(f"{asgi_server}/")
+    image = page.locator(f'.card img[data-fallback$="/posters/{title.pk}.svg"]').first
+    expect(image).to_have_attribute("src", re.compile(rf"/posters/{title.pk}\.svg$"))
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     context.close()
