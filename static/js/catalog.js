@@ -22,9 +22,9 @@
       }, 350);
     });
   });
-  // On wide screens the filter panel is always open; on phones it starts closed.
+  // On wide screens the filter panel is always open; on phones it is a drawer that starts closed.
   var panel = document.getElementById("filters");
-  if (panel && panel.hasAttribute("data-collapsed") && window.matchMedia("(max-width: 899px)").matches) {
+  if (panel && window.matchMedia("(max-width: 899px)").matches) {
     panel.open = false;
   }
 })();

@@ -1,5 +1,5 @@
 // Real-time notifications: one WebSocket per page to /ws/notifications/, updating the
-// unread badge and showing a toast. Guarded so a second include does nothing.
+// unread badges and showing a toast in base.html's aria-live overlay. Guarded so a second include does nothing.
 (function () {
   "use strict";
   if (window.__moochuNotify) return;
@@ -10,20 +10,25 @@
     badges().forEach(function (el) { el.textContent = String(n); el.hidden = !n; });
   }
   function toast(text, url) {
-    var box = document.querySelector("[data-notify-toasts]");
     var list = document.querySelector("[data-notify-list]");
     if (list) {
       var li = document.createElement("li");
-      li.className = "unread";
+      li.className = "unread list__item";
       var a = document.createElement("a");
       a.href = url || "#";
+      a.className = "list__title";
       a.textContent = text; // textContent: user names never become markup
       li.appendChild(a);
       list.insertBefore(li, list.firstChild);
     }
+    if (window.Moochu && window.Moochu.toast) {
+      window.Moochu.toast(text, { url: url || "#", attrs: { "data-notify-toast": "" } });
+      return;
+    }
+    var box = document.querySelector("[data-notify-toasts]");
     if (!box) return;
     var item = document.createElement("a");
-    item.className = "notify-toast";
+    item.className = "toast";
     item.href = url || "#";
     item.setAttribute("data-notify-toast", "");
     item.textContent = text;

@@ -112,7 +112,7 @@ def test_feed_pages_friends_activity(alice, bob, carol, friends):
     assert len(first["results"]) == 20
     page2 = client_for(alice).get(reverse("social:feed"), {"page": 2})
     assert page2.status_code == 200
-    assert page2.content.decode().count("<li>") == 5
+    assert page2.content.decode().count('<li class="list__item feed-item">') == 5
 
 
 def test_guestbook_form_requires_csrf(alice, bob):

@@ -1,0 +1,82 @@
+/* Chat layout only (chat.js keeps the protocol and the message rendering):
+ *  - groups consecutive messages of one author (Discord style): .mc-msg--cont, one avatar per group;
+ *  - tap on a message shows its actions on touch screens (.is-active);
+ *  - the member list, built from the presence names chat.js puts in the presence button's title,
+ *    shown beside the stream on wide screens and as a sheet toggled by the "N online" button. */
+(function () {
+  "use strict";
+  function initial(name) {
+    var chars = Array.from((name || "?").trim());
+    return chars.length ? chars[0] : "?";
+  }
+  function authorOf(li) {
+    var a = li.querySelector(".mc-msg__author");
+    return a ? a.textContent : "";
+  }
+  function regroup(list) {
+    var prev = null;
+    Array.prototype.forEach.call(list.children, function (li) {
+      if (!li.classList.contains("mc-msg")) { prev = null; return; }
+      if (!li.querySelector(".mc-msg__avatar")) {
+        var av = document.createElement("span");
+        av.className = "avatar mc-msg__avatar";
+        av.setAttribute("aria-hidden", "true");
+        av.textContent = initial(authorOf(li));
+        li.insertBefore(av, li.firstChild);
+      }
+      var cont = prev && authorOf(prev) === authorOf(li) && !li.querySelector(".mc-msg__replyto");
+      li.classList.toggle("mc-msg--cont", !!cont);
+      prev = li;
+    });
+  }
+  function renderMembers(root, names) {
+    var list = root.querySelector('[data-role="member-list"]');
+    if (!list) return;
+    list.textContent = "";
+    names.forEach(function (name) {
+      var li = document.createElement("li");
+      li.className = "mc-chat__member";
+      var av = document.createElement("span");
+      av.className = "avatar avatar--s";
+      av.setAttribute("aria-hidden", "true");
+      av.textContent = initial(name);
+      var label = document.createElement("span");
+      label.textContent = name;
+      label.dir = "auto";
+      li.appendChild(av);
+      li.appendChild(label);
+      list.appendChild(li);
+    });
+  }
+  function setup(root) {
+    var list = root.querySelector('[data-role="messages"]');
+    if (list) {
+      new MutationObserver(function () { regroup(list); }).observe(list, { childList: true });
+      regroup(list);
+      list.addEventListener("click", function (e) {
+        var li = e.target.closest(".mc-msg");
+        if (!li || e.target.closest("button, a, .mc-spoiler, .mc-spoiler-inline")) return;
+        var was = li.classList.contains("is-active");
+        list.querySelectorAll(".mc-msg.is-active").forEach(function (x) { x.classList.remove("is-active"); });
+        if (!was) li.classList.add("is-active");
+      });
+    }
+    var presence = root.querySelector('[data-role="presence"]');
+    if (presence) {
+      var update = function () {
+        var t = presence.getAttribute("title") || "";
+        renderMembers(root, t ? t.split(", ") : []);
+      };
+      new MutationObserver(update).observe(presence, { attributes: true, attributeFilter: ["title"] });
+      update();
+    }
+    root.querySelectorAll("[data-members-toggle]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        var open = root.classList.toggle("members-open");
+        if (presence) presence.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    });
+  }
+  function start() { document.querySelectorAll("[data-moochu-chat]").forEach(setup); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
