@@ -21,7 +21,12 @@ pytestmark = pytest.mark.django_db
 def _sign_up(client: Client, *, email: str, nickname: str) -> None:
     response = client.post(
         "/accounts/signup/",
-        {"email": email, "password1": "Longer-pass-9876", "password2": "Longer-pass-9876", "nickname": nickname},
+        {
+            "email": email,
+            "password1": "Longer-pass-9876",
+            "password2": "Longer-pass-9876",
+            "nickname": nickname,
+        },
     )
     assert response.status_code == 302, response.content[:500]
 
@@ -33,7 +38,9 @@ def test_site_is_named_moochu_not_example_com():
     assert "example.com" not in site.domain
 
 
-def test_signup_mail_in_korean_greets_the_nickname_with_the_link_alone_on_its_line(client: Client, clean_cache):
+def test_signup_mail_in_korean_greets_the_nickname_with_the_link_alone_on_its_line(
+    client: Client, clean_cache
+):
     _sign_up(client, email="alice@example.com", nickname="앨리스")
 
     assert len(mail.outbox) == 1
@@ -61,7 +68,9 @@ def test_signup_mail_in_english(clean_cache):
     assert "— the Moochu team" in message.body
 
 
-def test_password_reset_mail_greets_the_nickname_and_puts_the_link_on_its_own_line(client: Client, clean_cache):
+def test_password_reset_mail_greets_the_nickname_and_puts_the_link_on_its_own_line(
+    client: Client, clean_cache
+):
     user = UserFactory(email="carol@example.com", nickname="캐롤")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
@@ -71,14 +80,13 @@ def test_password_reset_mail_greets_the_nickname_and_puts_the_link_on_its_own_li
     assert message.subject == "[Moochu] 비밀번호를 재설정하세요"
     assert message.body.startswith("캐롤님, 안녕하세요.")
     links = [line for line in message.body.splitlines() if "/accounts/password/reset/key/" in line]
-    assert len(links) == 1 and links[0].startswith("http")
+    assert len(links) == 1
+    assert links[0].startswith("http")
 
 
 def test_createsuperuser_account_opens_the_admin_after_signing_in(client: Client, clean_cache):
     # given: an operator made the documented way (no EmailAddress row, no link clicked)
-    call_command(
-        "createsuperuser", interactive=False, username="root", email="root@example.com", verbosity=0
-    )
+    call_command("createsuperuser", interactive=False, username="root", email="root@example.com", verbosity=0)
     operator = User.objects.get(username="root")
     operator.set_password("Operator-pass-321")
     operator.save()
@@ -89,7 +97,8 @@ def test_createsuperuser_account_opens_the_admin_after_signing_in(client: Client
 
     # then: signed in without a confirmation mail, and the admin opens
     assert response.status_code == 302
-    assert "verification" not in response["Location"] and "confirm" not in response["Location"]
+    assert "verification" not in response["Location"]
+    assert "confirm" not in response["Location"]
     assert mail.outbox == []
     assert client.get("/admin/").status_code == 200
     assert EmailAddress.objects.get(user=operator).verified
@@ -101,6 +110,7 @@ def test_ordinary_users_still_have_to_confirm_their_address(client: Client, clea
     response = client.post("/accounts/login/", {"login": "dave@example.com", "password": "pass-word-123"})
 
     assert "_auth_user_id" not in client.session
-    assert response.status_code == 302 and "confirm-email" in response["Location"]
+    assert response.status_code == 302
+    assert "confirm-email" in response["Location"]
     assert superuser_email_trust(user=user) is None
     assert not EmailAddress.objects.filter(user=user, verified=True).exists()

@@ -22,7 +22,9 @@ def superuser_email_trust(*, user: User) -> EmailAddress | None:
     address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
     if address is None:
         has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
-        return EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=not has_primary)
+        return EmailAddress.objects.create(
+            user=user, email=user.email, verified=True, primary=not has_primary
+        )
     if not address.verified:
         address.verified = True
         address.save(update_fields=["verified"])
