@@ -6,8 +6,11 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import translation
 
 from apps.social.events import notify_group_name
+from apps.social.notification_text import notification_text
+from apps.social.notification_text import scope_language
 
 # Close code a client reads as "signed out: do not reconnect".
 CLOSE_UNAUTHENTICATED = 4401
@@ -43,5 +46,13 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     # ---- channel-layer handlers --------------------------------------------
     async def notify_message(self, event: dict[str, Any]) -> None:
-        """Forward social notifications and chat @mentions unchanged (minus the layer type)."""
-        await self.send_json({k: v for k, v in event.items() if k != "type"} | {"type": "notification"})
+        """Forward social notifications, the text rendered in this socket's language."""
+        frame = {k: v for k, v in event.items() if k != "type"} | {"type": "notification"}
+        item = frame.get("notification")
+        if isinstance(item, dict) and item.get("params"):
+            with translation.override(scope_language(self.scope)):
+                text = notification_text(
+                    kind=item.get("kind", ""), params=item["params"], fallback=item["text"]
+                )
+            frame["notification"] = item | {"text": text}
+        await self.send_json(frame)
