@@ -54,7 +54,7 @@ def _client(user, language: str = "ko") -> Client:
 def test_deleting_a_reported_message_resolves_every_open_report_on_it(
     alice, reported, django_capture_on_commit_callbacks
 ):
-    message, first, second = reported
+    message, first, _second = reported
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         report_resolve(report_id=first.pk, by=alice, action="delete")
