@@ -555,3 +555,14 @@ def room_join(
     state["messages"], state["has_more"] = selectors.message_page_latest(room_id=room.pk)
     state["delivered_seq"] = state["messages"][-1]["seq"] if state["messages"] else 0
     return state
+
+
+# -----------------------------------------------------------------------------
+# Account deletion
+# -----------------------------------------------------------------------------
+def messages_erase_for_author(*, user: User) -> int:
+    """Erase a leaving user's messages: each keeps its seq (conversations keep their order)
+    and shows as deleted; the text is gone. Call inside the account deletion's transaction."""
+    return Message.objects.filter(author=user, deleted_at__isnull=True).update(
+        body="", deleted_at=timezone.now(), deleted_by=None
+    )
