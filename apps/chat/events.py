@@ -94,7 +94,7 @@ class MemberSanctionedEvent(TypedDict):
     type: str  # "member.sanctioned"
     room: int
     user_id: int
-    action: str  # mute | ban | kick
+    action: str  # mute | ban | kick | lift
     until: str | None
 
 

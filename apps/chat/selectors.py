@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from apps.chat.events import MessagePayload
 from apps.chat.events import message_payload
+from apps.chat.models import BlockedWord
 from apps.chat.models import Membership
 from apps.chat.models import Message
 from apps.chat.models import Reaction
 from apps.chat.models import ReadState
+from apps.chat.models import Report
+from apps.chat.models import ReportStatus
 from apps.chat.models import Room
 from apps.chat.models import RoomVisibility
 from apps.chat.models import Sanction
@@ -179,3 +182,32 @@ def users_by_ids(*, user_ids: list[int]) -> list[dict[str, Any]]:
 
     users = User.objects.filter(pk__in=user_ids).only("id", "nickname", "username")
     return sorted(({"id": u.pk, "name": u.display_name} for u in users), key=lambda u: u["name"])
+
+
+# -----------------------------------------------------------------------------
+# Moderation page
+# -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RoomModeration:
+    reports: list[Report]
+    sanctions: list[Sanction]
+    blocked_words: list[str]
+
+
+def room_moderation_get(*, room: Room) -> RoomModeration:
+    """What a room's moderators work on: open reports (oldest first), active mutes and bans,
+    blocked words. Three queries."""
+    reports = list(
+        Report.objects.filter(message__room=room, status=ReportStatus.OPEN)
+        .select_related("message__author", "reporter")
+        .order_by("created_at", "pk")[:200]
+    )
+    now = timezone.now()
+    sanctions = list(
+        Sanction.objects.filter(room=room)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("user", "issued_by")
+        .order_by("-created_at", "-pk")
+    )
+    words = list(BlockedWord.objects.filter(room=room).order_by("word").values_list("word", flat=True))
+    return RoomModeration(reports=reports, sanctions=sanctions, blocked_words=words)

@@ -25,6 +25,7 @@ from apps.chat.models import Message
 from apps.chat.models import Reaction
 from apps.chat.models import ReadState
 from apps.chat.models import Report
+from apps.chat.models import ReportStatus
 from apps.chat.models import Room
 from apps.chat.models import RoomKind
 from apps.chat.models import RoomVisibility
@@ -323,6 +324,78 @@ def member_kick(*, room_id: int, by: User, user_id: int) -> None:
         )
 
 
+BLOCKED_WORD_MAX_CHARS = 100
+BLOCKED_WORDS_MAX = 200
+
+
+def room_blocked_words_replace(*, room: Room, by: User, text: str) -> list[str]:
+    """The moderation page's blocked-words box: one word or phrase per line (or comma)."""
+    words = [w.strip() for w in re.split(r"[\n,]", text or "") if w.strip()]
+    too_long = [w for w in words if len(w) > BLOCKED_WORD_MAX_CHARS]
+    if too_long:
+        raise ChatError(
+            "invalid",
+            f"A blocked word is at most {BLOCKED_WORD_MAX_CHARS} characters.",
+            {"field": "words", "word": too_long[0][:20]},
+        )
+    if len(set(words)) > BLOCKED_WORDS_MAX:
+        raise ChatError("invalid", f"At most {BLOCKED_WORDS_MAX} blocked words.", {"field": "words"})
+    return room_blocked_words_set(room=room, by=by, words=words)
+
+
+def sanction_lift(*, sanction_id: int, by: User) -> Sanction:
+    """End a mute or ban now (the record stays, expiring at this moment)."""
+    with transaction.atomic():
+        sanction = Sanction.objects.select_for_update().select_related("room").filter(pk=sanction_id).first()
+        if sanction is None:
+            raise ChatError("not_found", "No such sanction.")
+        _require_moderator(room=sanction.room, user=by)
+        now = timezone.now()
+        if sanction.expires_at is None or sanction.expires_at > now:
+            sanction.expires_at = now
+            sanction.save(update_fields=["expires_at"])
+            _record_moderation(room=sanction.room, user=by)
+            room_id, user_id = sanction.room_id, sanction.user_id
+            # "lift": the user's client enables the composer again (docs/chat-protocol.md).
+            transaction.on_commit(
+                lambda: events.member_sanctioned_broadcast(
+                    room_id=room_id, user_id=user_id, action="lift", until=None
+                )
+            )
+    return sanction
+
+
+REPORT_ACTIONS = ("delete", "dismiss")
+
+
+def report_resolve(*, report_id: int, by: User, action: str) -> Report:
+    """Work one report of the queue: delete the message (every open report on it is resolved)
+    or dismiss this report. Only the room's owner or moderators (or staff)."""
+    if action not in REPORT_ACTIONS:
+        raise ChatError("invalid", "Unknown report action.")
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update().select_related("message__room").filter(pk=report_id).first()
+        )
+        if report is None:
+            raise ChatError("not_found", "No such report.")
+        room = report.message.room
+        _require_moderator(room=room, user=by)
+        if report.status != ReportStatus.OPEN:
+            raise ChatError("invalid", "This report was already handled.")
+        if action == "delete":
+            message_delete(message_id=report.message_id, user=by)
+            Report.objects.filter(message_id=report.message_id, status=ReportStatus.OPEN).update(
+                status=ReportStatus.RESOLVED
+            )
+            report.status = ReportStatus.RESOLVED
+        else:
+            report.status = ReportStatus.DISMISSED
+            report.save(update_fields=["status"])
+            _record_moderation(room=room, user=by)
+    return report
+
+
 # -----------------------------------------------------------------------------
 # Helpers
 # -----------------------------------------------------------------------------
@@ -502,3 +575,14 @@ def room_join(
     state["messages"], state["has_more"] = selectors.message_page_latest(room_id=room.pk)
     state["delivered_seq"] = state["messages"][-1]["seq"] if state["messages"] else 0
     return state
+
+
+# -----------------------------------------------------------------------------
+# Account deletion
+# -----------------------------------------------------------------------------
+def messages_erase_for_author(*, user: User) -> int:
+    """Erase a leaving user's messages: each keeps its seq (conversations keep their order)
+    and shows as deleted; the text is gone. Call inside the account deletion's transaction."""
+    return Message.objects.filter(author=user, deleted_at__isnull=True).update(
+        body="", deleted_at=timezone.now(), deleted_by=None
+    )

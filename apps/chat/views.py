@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
 from django.http import HttpResponseRedirect
@@ -12,16 +14,25 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
 
 from apps.chat import presence
+from apps.chat.exceptions import ChatError
 from apps.chat.forms import RoomCreateForm
 from apps.chat.models import Room
 from apps.chat.selectors import room_access
 from apps.chat.selectors import room_list_for_user
+from apps.chat.selectors import room_moderation_get
+from apps.chat.services import report_resolve
+from apps.chat.services import room_blocked_words_replace
 from apps.chat.services import room_create
 from apps.chat.services import room_get_or_create_for_title
+from apps.chat.services import room_slow_mode_set
+from apps.chat.services import sanction_lift
+from apps.chat.templatetags.chat_tags import SLOW_MODE_CHOICES
+from apps.chat.templatetags.chat_tags import chat_error_text
 from apps.chat.templatetags.chat_tags import chat_labels
 from apps.movies.models import Title
 
@@ -62,8 +73,67 @@ def room_detail(request: HttpRequest, room_id: int) -> HttpResponse:
         "access": access,
         "ws_path": f"/ws/chat/rooms/{room.pk}/",
         "chat_labels": chat_labels(),
+        "slow_mode_choices": SLOW_MODE_CHOICES,
     }
     return render(request, "chat/room.html", context)
+
+
+# -----------------------------------------------------------------------------
+# Moderation page: reports queue, mutes and bans, slow mode, blocked words
+# -----------------------------------------------------------------------------
+
+
+def _moderated_room(request: HttpRequest, room_id: int) -> Room:
+    room = get_object_or_404(Room.objects.select_related("title"), pk=room_id)
+    if not room_access(room=room, user=request.user).can_moderate:
+        raise PermissionDenied
+    return room
+
+
+@login_required
+@require_GET
+def room_moderation(request: HttpRequest, room_id: int) -> HttpResponse:
+    room = _moderated_room(request, room_id)
+    context = {
+        "room": room,
+        "moderation": room_moderation_get(room=room),
+        "slow_mode_choices": SLOW_MODE_CHOICES,
+    }
+    return render(request, "chat/moderation.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def room_moderation_action(request: HttpRequest, room_id: int) -> HttpResponse:
+    """One form per action; a refusal comes back as a translated message, nothing half-done."""
+    room = _moderated_room(request, room_id)
+    op = request.POST.get("op", "")
+    try:
+        if op == "slow_mode":
+            room_slow_mode_set(room_id=room.pk, by=request.user, seconds=_int(request.POST.get("seconds")))
+            messages.success(request, _("Slow mode saved."))
+        elif op == "blocked_words":
+            room_blocked_words_replace(room=room, by=request.user, text=request.POST.get("words", ""))
+            messages.success(request, _("Blocked words saved."))
+        elif op == "lift":
+            sanction_lift(sanction_id=_int(request.POST.get("sanction_id")), by=request.user)
+            messages.success(request, _("Lifted."))
+        elif op in ("report_delete", "report_dismiss"):
+            action = op.removeprefix("report_")
+            report_resolve(report_id=_int(request.POST.get("report_id")), by=request.user, action=action)
+            messages.success(request, _("Message deleted.") if action == "delete" else _("Report dismissed."))
+        else:
+            messages.error(request, chat_error_text("invalid"))
+    except ChatError as exc:
+        messages.error(request, chat_error_text(exc.code, exc.message))
+    return HttpResponseRedirect(reverse("chat:room_moderation", args=[room.pk]))
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise ChatError("invalid", "A number was expected.") from None
 
 
 @require_GET

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Bits of the denormalised masks below. 63 usable bits in a signed bigint.
@@ -48,6 +50,11 @@ class OfferType(models.TextChoices):
 OFFER_TYPE_BITS: dict[str, int] = {value: index for index, value in enumerate(OfferType.values)}
 
 
+def _localised(*, ko: str, en: str) -> str:
+    korean = (get_language() or settings.LANGUAGE_CODE).startswith("ko")
+    return (ko or en) if korean else (en or ko)
+
+
 class Genre(models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name_ko = models.CharField(max_length=40)
@@ -63,6 +70,11 @@ class Genre(models.Model):
 
     def __str__(self) -> str:
         return self.name_en
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (Korean UI: Korean name; English UI: English)."""
+        return _localised(ko=self.name_ko, en=self.name_en)
 
 
 class Person(models.Model):
@@ -106,6 +118,11 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language; `name` is the brand's international name."""
+        return _localised(ko=self.name_ko, en=self.name)
 
 
 class Title(TimeStampedModel):
@@ -237,6 +254,8 @@ class Availability(TimeStampedModel):
     observed_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("availability")
+        verbose_name_plural = _("availabilities")
         ordering = ["provider__display_priority", "offer_type"]
         constraints = [
             models.UniqueConstraint(

@@ -19,7 +19,6 @@ from typing import Literal
 
 import cachetools
 from django.db import connection
-from django.db.models import Count
 from django.db.models import Exists
 from django.db.models import F
 from django.db.models import OuterRef
@@ -324,19 +323,14 @@ def title_where_to_watch(*, title: Title) -> list[OfferGroup]:
 
 
 def title_similar(*, title: Title, limit: int = 12) -> list[dict[str, Any]]:
-    """Titles sharing the most genres with ``title``, then the most popular."""
-    genre_ids = [genre.id for genre in title.genres.all()]
-    if not genre_ids:
-        return []
+    """Card rows of the titles most like ``title`` (genre, language, era, people: see
+    apps/movies/similarity.py), best first."""
+    from apps.movies.similarity import title_similar_ids
+
+    ids = title_similar_ids(title=title, limit=limit)
     vocabulary = catalog_vocabulary()
-    rows = list(
-        Title.objects.filter(genres__in=genre_ids)
-        .exclude(pk=title.pk)
-        .values(*LIST_COLUMNS)
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "-popularity", "id")[:limit]
-    )
-    return [_list_row(row, vocabulary) for row in rows]
+    rows = {row["id"]: row for row in Title.objects.filter(pk__in=ids).values(*LIST_COLUMNS)}
+    return [_list_row(rows[i], vocabulary) for i in ids if i in rows]
 
 
 # -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 
 from apps.social.models import User
+from apps.social.services.account_data import superuser_email_trust
 from apps.social.services.accounts import nickname_taken
 from apps.social.services.accounts import user_nickname_set
 from apps.social.services.homepage import profile_get_or_create
@@ -30,7 +31,21 @@ def _nickname_from(candidates: list[str]) -> str:
     return f"무비{secrets.randbelow(900000) + 100000}"
 
 
+def user_display(user: Any) -> str:
+    """ACCOUNT_USER_DISPLAY: mails and allauth pages greet the nickname."""
+    return getattr(user, "display_name", "") or str(user)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        if user is not None and user.is_superuser:
+            # `createsuperuser` writes no EmailAddress row, and mandatory verification would
+            # send the operator to a link printed on the server console before /admin/ opens.
+            # Whoever can run manage.py already controls the mailbox question.
+            superuser_email_trust(user=user)
+        return user
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=commit)
         if commit:

@@ -8,8 +8,11 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import translation
 from redis.exceptions import RedisError
 
+from apps.social.notification_text import notification_text
+from apps.social.notification_text import scope_language
 from config import realtime
 
 logger = logging.getLogger(__name__)
@@ -66,8 +69,16 @@ class NotificationConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketCon
     # Channel-layer handlers: one per type in realtime.NOTIFY_LAYER_TYPES
     # -------------------------------------------------------------------------
     async def notify_message(self, event: dict[str, Any]) -> None:
-        """A stored notification (chat @mentions included), unchanged minus the layer type."""
-        await self.send_json({k: v for k, v in event.items() if k != "type"} | {"type": "notification"})
+        """A stored notification (chat @mentions included), its text rendered in this socket's language."""
+        frame = {k: v for k, v in event.items() if k != "type"} | {"type": "notification"}
+        item = frame.get("notification")
+        if isinstance(item, dict) and item.get("params"):
+            with translation.override(scope_language(self.scope)):
+                text = notification_text(
+                    kind=item.get("kind", ""), params=item["params"], fallback=item["text"]
+                )
+            frame["notification"] = item | {"text": text}
+        await self.send_json(frame)
 
     async def notify_chat_report(self, event: dict[str, Any]) -> None:
         """Staff only: a chat message was reported (``{v, type: "chat.report", room, …}``)."""

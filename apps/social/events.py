@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from typing import TypedDict
 
 from asgiref.sync import async_to_sync
@@ -15,6 +16,7 @@ class NotificationPayload(TypedDict):
     id: int
     kind: str
     text: str
+    params: dict[str, Any]
     url: str
     created_at: str
 

@@ -115,6 +115,8 @@ class VisitDaily(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("daily visit count")
+        verbose_name_plural = _("daily visit counts")
         constraints = [models.UniqueConstraint(fields=["owner", "day"], name="visitdaily_unique_day")]
 
     def __str__(self) -> str:
@@ -148,6 +150,8 @@ class DiaryEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("diary entry")
+        verbose_name_plural = _("diary entries")
         ordering = ["-watched_on", "-id"]
         indexes = [models.Index(fields=["user", "-watched_on"], name="diary_user_recent")]
 
@@ -232,6 +236,8 @@ class GuestbookEntry(TimeStamped):
     replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("guestbook entry")
+        verbose_name_plural = _("guestbook entries")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="guestbook_owner_recent")]
 
@@ -373,8 +379,11 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True)
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    # Rendered text is built from safe fields only (never a secret entry's body).
+    # Text as first written (a fallback for kinds without a template). Pages and pushes render
+    # `kind` + `params` in the reader's language instead: see apps/social/notification_text.py.
+    # Both are built from safe fields only (never a secret entry's body).
     text = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     is_read = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -385,6 +394,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+    @property
+    def display_text(self) -> str:
+        """The text in the active language (rendered now, not when it was stored)."""
+        from apps.social.notification_text import notification_text
+
+        return notification_text(kind=self.kind, params=self.params, fallback=self.text)
 
 
 class ActivityVerb(models.TextChoices):
@@ -410,6 +426,8 @@ class Activity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["actor", "-created_at", "-id"], name="activity_actor_recent")]
 
@@ -494,6 +512,8 @@ class PrivilegeAccess(models.Model):
     recorded_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("privilege access")
+        verbose_name_plural = _("privilege accesses")
         constraints = [
             models.UniqueConstraint(fields=["user", "area", "scope"], name="privilege_access_unique"),
         ]

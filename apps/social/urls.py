@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from apps.social import views
+from apps.social import views_account
 
 app_name = "social"
 urlpatterns = [
@@ -32,6 +33,11 @@ urlpatterns = [
     path("me/guestbook/<int:entry_id>/reply/", views.guestbook_reply_view, name="guestbook-reply"),
     path("me/guestbook/<int:entry_id>/delete/", views.guestbook_delete_view, name="guestbook-delete"),
     path("me/notifications/read/", views.notifications_read_view, name="notifications-read"),
+    # My account: addresses, password, connected accounts, export, deletion
+    path("me/account/", views_account.account_settings, name="account"),
+    path("me/account/export.<str:fmt>", views_account.account_export, name="account-export"),
+    path("me/account/delete/", views_account.account_delete_view, name="account-delete"),
+    path("me/account/deleted/", views_account.account_deleted, name="account-deleted"),
     path("inbox/", views.inbox, name="inbox"),
     path(
         "inbox/<int:recommendation_id>/<str:action>/",

@@ -183,6 +183,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Sign-up also asks for a nickname (unique under case folding and NFKC).
 ACCOUNT_SIGNUP_FORM_CLASS = "apps.social.forms_accounts.SignupForm"
 ACCOUNT_ADAPTER = "apps.social.adapters.AccountAdapter"
+# Mails and pages greet people by nickname, never by the generated username.
+ACCOUNT_USER_DISPLAY = "apps.social.adapters.user_display"
 ACCOUNT_SIGNUP_REDIRECT_URL = "social:onboarding"
 # https://docs.allauth.org/en/latest/socialaccount/configuration.html
 SOCIALACCOUNT_ADAPTER = "apps.social.adapters.SocialAccountAdapter"

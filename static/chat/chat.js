@@ -10,6 +10,19 @@
     Object.keys(vars || {}).forEach(function (k) { s = s.replace("%(" + k + ")s", vars[k]); });
     return s;
   }
+  // Error codes (docs/chat-protocol.md) → the reader's language; the server's English text
+  // is only a fallback for codes this page does not know yet.
+  function errText(code, fallback) {
+    return (L.errors && L.errors[code]) || fallback || code;
+  }
+  function timeText(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return iso;
+    var lang = document.documentElement.lang || undefined;
+    var sameDay = d.toDateString() === new Date().toDateString();
+    var opts = sameDay ? { hour: "2-digit", minute: "2-digit" } : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    return d.toLocaleString(lang, opts);
+  }
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -34,6 +47,10 @@
     this.typingTimers = {};
     this.readTimer = null;
     this.nextClientId = 1;
+    this.pending = null; // {clientId, body}: sent, not yet confirmed; the input keeps the text
+    this.names = {}; // user id → name, for moderation notices
+    this.cooldownUntil = 0;
+    this.sendButton = this.q("send");
     this.bind();
   }
 
@@ -43,14 +60,23 @@
       e.preventDefault();
       var body = self.input.value.trim();
       if (!body) return;
+      if (self.cooldownUntil > Date.now()) return; // the countdown says when
       var frame = { type: "message.send", body: body, client_id: "c" + Date.now() + "-" + self.nextClientId++ };
       if (self.replyTo) frame.reply_to = self.replyTo.id;
       if (self.q("spoiler").checked) frame.spoiler = true;
+      // The text stays in the box until the server confirms the message (message.created with
+      // our client_id): a refusal (rate limit, slow mode, blocked word, mute) never loses it.
       if (self.send(frame)) {
-        self.input.value = "";
-        self.q("spoiler").checked = false;
-        self.setReply(null);
+        self.pending = { clientId: frame.client_id, body: body };
+      } else {
+        self.notice(errText("unavailable"));
       }
+    });
+    this.q("slow-select").addEventListener("change", function (e) {
+      self.send({ type: "mod.slow_mode", seconds: parseInt(e.target.value, 10) || 0 });
+    });
+    document.addEventListener("click", function (e) {
+      if (!e.target.closest || !e.target.closest(".mc-mod-menu")) self.closeMenus();
     });
     this.input.addEventListener("input", function () {
       var now = Date.now();
@@ -85,7 +111,13 @@
     ws.onclose = function (e) {
       clearInterval(self.heartbeat);
       if (ws !== self.ws) return;
-      if (FINAL_CLOSES[e.code]) { self.setState("closed", t("closed")); self.q("form").hidden = true; return; }
+      if (FINAL_CLOSES[e.code]) {
+        self.setState("closed", t("closed"));
+        self.q("form").hidden = true;
+        if (e.code === 4001) self.setStatus(t("kicked_notice"));
+        else if (e.code === 4003 && !self.statusShown) self.setStatus(t("banned_notice"));
+        return;
+      }
       // Exponential backoff with full jitter, capped at 30 s: a restarting server is
       // not stampeded by every client at once.
       var delay = Math.min(30000, 500 * Math.pow(2, self.attempt)) * (0.5 + Math.random() / 2);
@@ -108,9 +140,17 @@
         this.attempt = 0;
         this.you = f.you;
         this.setState("connected", t("connected"));
+        this.roomId = f.room;
+        if (f.you.id) this.names[f.you.id] = f.you.name;
         this.q("form").hidden = false;
-        this.input.disabled = !f.you.can_post;
-        this.input.placeholder = f.you.can_post ? this.input.placeholder : t("login_to_chat");
+        this.applyAccess(f.you);
+        this.setSlowMode(f.room_info.slow_mode_seconds);
+        var tools = this.q("modtools");
+        tools.hidden = !f.you.can_moderate;
+        if (f.you.can_moderate) {
+          this.q("modpage").href = "/chat/rooms/" + f.room + "/moderation/";
+          this.q("slow-select").value = String(f.room_info.slow_mode_seconds);
+        }
         if (f.resumed_from == null || f.reset) { this.list.textContent = ""; this.firstSeq = null; }
         f.messages.forEach(function (m) { self.append(m); });
         if (this.firstSeq == null && f.messages.length) this.firstSeq = f.messages[0].seq;
@@ -121,6 +161,14 @@
         this.markRead();
         break;
       case "message.created":
+        if (this.pending && f.message.client_id === this.pending.clientId && f.message.author && f.message.author.id === this.you.id) {
+          // Confirmed: now the box may be emptied (unless the user already typed something new).
+          if (this.input.value.trim() === this.pending.body) this.input.value = "";
+          this.q("spoiler").checked = false;
+          this.setReply(null);
+          this.pending = null;
+          if (this.slowSeconds && !this.you.can_moderate) this.startCooldown(this.slowSeconds);
+        }
         this.append(f.message);
         this.clearTyping(f.message.author && f.message.author.id);
         this.markRead();
@@ -146,19 +194,172 @@
         if (f.user.id !== this.you.id) this.showTyping(f.user);
         break;
       case "member.sanctioned":
-        if (f.user_id === this.you.id && f.action === "mute") {
-          this.input.disabled = true;
-          this.notice(t("muted", { until: f.until || "∞" }));
-        }
+        this.onSanction(f);
         break;
       case "room.updated":
+        this.setSlowMode(f.slow_mode_seconds);
+        if (this.you.can_moderate) this.q("slow-select").value = String(f.slow_mode_seconds);
         break;
       case "error":
-        var text = f.message;
-        if (f.retry_after) text += " " + t("retry_in", { s: Math.ceil(f.retry_after) });
-        this.notice(text);
+        this.onError(f);
         break;
     }
+  };
+
+  // ---- access, sanctions, errors ------------------------------------------
+  MoochuChat.prototype.applyAccess = function (you) {
+    this.input.disabled = !you.can_post;
+    this.sendButton.disabled = !you.can_post;
+    if (you.can_post) { this.setStatus(""); return; }
+    if (you.reason === "muted") this.showMuted(you.muted_until);
+    else if (you.reason === "login_required") this.input.placeholder = t("login_to_chat");
+    else this.setStatus(errText(you.reason || "forbidden"));
+  };
+
+  MoochuChat.prototype.setStatus = function (text) {
+    var node = this.q("status");
+    node.textContent = text;
+    node.hidden = !text;
+    node.dataset.kind = text ? "sanction" : "";
+    this.statusShown = !!text;
+  };
+
+  MoochuChat.prototype.showMuted = function (until) {
+    var self = this;
+    this.input.disabled = true;
+    this.sendButton.disabled = true;
+    this.setStatus(until ? t("muted", { until: timeText(until) }) : t("muted_forever"));
+    clearTimeout(this.unmuteTimer);
+    if (until) {
+      var wait = new Date(until).getTime() - Date.now();
+      // setTimeout caps near 24.8 days; longer mutes simply stay until a reload.
+      if (wait > 0 && wait < 2147483000) this.unmuteTimer = setTimeout(function () { self.unmute(); }, wait + 500);
+    }
+  };
+
+  MoochuChat.prototype.unmute = function () {
+    clearTimeout(this.unmuteTimer);
+    this.you.can_post = true;
+    this.input.disabled = false;
+    this.sendButton.disabled = this.cooldownUntil > Date.now();
+    this.setStatus("");
+    this.notice(t("mute_lifted"));
+  };
+
+  MoochuChat.prototype.onSanction = function (f) {
+    if (f.user_id === this.you.id) {
+      if (f.action === "mute") { this.you.can_post = false; this.showMuted(f.until); }
+      else if (f.action === "ban") this.setStatus(t("banned_notice"));
+      else if (f.action === "kick") this.setStatus(t("kicked_notice"));
+      else if (f.action === "lift") this.unmute();
+      return;
+    }
+    if (!this.you.can_moderate) return;
+    var name = this.names[f.user_id] || "#" + f.user_id;
+    if (f.action === "mute") this.notice(f.until ? t("sanction_mute", { name: name, until: timeText(f.until) }) : t("sanction_mute_forever", { name: name }));
+    else if (f.action === "ban") this.notice(t("sanction_ban", { name: name }));
+    else if (f.action === "kick") this.notice(t("sanction_kick", { name: name }));
+  };
+
+  MoochuChat.prototype.onError = function (f) {
+    var mine = this.pending && f.client_id && f.client_id === this.pending.clientId;
+    if (mine) this.pending = null; // refused: the text is still in the box
+    if (f.code === "muted") { this.you.can_post = false; this.showMuted(this.you.muted_until); return; }
+    if (f.code === "banned" || f.code === "invite_only") { this.setStatus(errText(f.code)); return; }
+    var text = errText(f.code, f.message);
+    if (f.retry_after) {
+      this.startCooldown(f.retry_after);
+      text += " " + t("kept_text");
+    }
+    this.notice(text);
+  };
+
+  // A countdown beside the composer: the send button waits, the typed text stays.
+  MoochuChat.prototype.startCooldown = function (seconds) {
+    var self = this;
+    this.cooldownUntil = Math.max(this.cooldownUntil, Date.now() + seconds * 1000);
+    this.sendButton.disabled = true;
+    clearInterval(this.cooldownTimer);
+    var tick = function () {
+      var left = Math.ceil((self.cooldownUntil - Date.now()) / 1000);
+      var line = self.q("slow");
+      if (left <= 0) {
+        clearInterval(self.cooldownTimer);
+        self.cooldownUntil = 0;
+        self.sendButton.disabled = !self.you.can_post;
+        self.setSlowMode(self.slowSeconds);
+        return;
+      }
+      line.hidden = false;
+      line.textContent = t("slow_wait", { s: left });
+      line.dataset.countdown = String(left);
+    };
+    tick();
+    this.cooldownTimer = setInterval(tick, 250);
+  };
+
+  MoochuChat.prototype.setSlowMode = function (seconds) {
+    this.slowSeconds = seconds || 0;
+    if (this.cooldownUntil > Date.now()) return; // the countdown line is showing
+    var line = this.q("slow");
+    line.hidden = !this.slowSeconds;
+    line.textContent = this.slowSeconds ? t("slow_on", { s: this.slowSeconds }) : "";
+    delete line.dataset.countdown;
+  };
+
+  // ---- moderator menu on a message ---------------------------------------
+  MoochuChat.prototype.closeMenus = function () {
+    this.root.querySelectorAll(".mc-mod-menu__list").forEach(function (list) {
+      list.hidden = true;
+      list.previousSibling.setAttribute("aria-expanded", "false");
+    });
+    this.root.querySelectorAll(".has-open-menu").forEach(function (li) { li.classList.remove("has-open-menu"); });
+  };
+
+  MoochuChat.prototype.renderModMenu = function (m) {
+    var self = this;
+    var wrap = el("span", "mc-mod-menu");
+    var toggle = el("button", "mc-msg__action", t("moderate") + " ▾");
+    toggle.type = "button";
+    toggle.setAttribute("aria-haspopup", "true");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.dataset.role = "mod-toggle";
+    var list = el("ul", "mc-mod-menu__list");
+    list.hidden = true;
+    var name = m.author.name;
+    var item = function (label, role, fn, danger) {
+      var li = el("li");
+      var b = el("button", danger ? "is-danger" : "", label);
+      b.type = "button";
+      b.dataset.role = role;
+      b.addEventListener("click", function () { self.closeMenus(); fn(); });
+      li.appendChild(b);
+      list.appendChild(li);
+    };
+    item(t("delete"), "mod-delete", function () { self.send({ type: "message.delete", message_id: m.id }); });
+    item(t("mute_10m"), "mod-mute-10m", function () { self.send({ type: "mod.mute", user_id: m.author.id, seconds: 600 }); });
+    item(t("mute_1h"), "mod-mute-1h", function () { self.send({ type: "mod.mute", user_id: m.author.id, seconds: 3600 }); });
+    item(t("kick"), "mod-kick", function () {
+      if (window.confirm(t("confirm_kick", { name: name }))) self.send({ type: "mod.kick", user_id: m.author.id });
+    }, true);
+    item(t("ban"), "mod-ban", function () {
+      if (window.confirm(t("confirm_ban", { name: name }))) self.send({ type: "mod.ban", user_id: m.author.id });
+    }, true);
+    toggle.addEventListener("click", function (e) {
+      e.stopPropagation();
+      var open = list.hidden;
+      self.closeMenus();
+      list.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) wrap.closest(".mc-msg").classList.add("has-open-menu");
+      if (open) list.querySelector("button").focus();
+    });
+    list.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { self.closeMenus(); toggle.focus(); }
+    });
+    wrap.appendChild(toggle);
+    wrap.appendChild(list);
+    return wrap;
   };
 
   MoochuChat.prototype.notice = function (text) {
@@ -235,6 +436,7 @@
     li.dataset.id = m.id;
     li.dataset.seq = m.seq;
     var mine = m.author && m.author.id === this.you.id;
+    if (m.author) this.names[m.author.id] = m.author.name;
     if (mine) li.classList.add("mc-msg--mine");
     if (m.mentions.indexOf(this.you.id) >= 0) li.classList.add("mc-msg--mention");
     if (m.reply_to) li.appendChild(el("div", "mc-msg__replyto", "↪ " + (m.reply_to.spoiler && !this.you.watched ? t("spoiler") : m.reply_to.excerpt)));
@@ -271,8 +473,10 @@
           if (body2 && body2.trim()) self.send({ type: "message.edit", message_id: m.id, body: body2 });
         });
       }
-      if (mine || this.you.can_moderate) {
+      if (mine) {
         add(t("delete"), function () { self.send({ type: "message.delete", message_id: m.id }); });
+      }
+      if (mine || this.you.can_moderate) {
         add(m.spoiler ? t("unmark_spoiler") : t("mark_spoiler"), function () {
           self.send({ type: "message.spoiler", message_id: m.id, spoiler: !m.spoiler });
         });
@@ -283,6 +487,8 @@
           if (reason) self.send({ type: "report", message_id: m.id, reason: reason });
         });
       }
+      // Moderators: delete, mute 10 min / 1 hour, kick, ban, from the message's menu.
+      if (!mine && m.author && this.you.can_moderate) actions.appendChild(this.renderModMenu(m));
       li.appendChild(actions);
     }
     return li;

@@ -155,6 +155,10 @@ def title_search_build(query: PreparedQuery, *, suggest: bool = False) -> Search
             Q("match", **{"jamo.prefix": {"query": query.jamo, "boost": 4}}),
             Q("match", jamo={"query": query.jamo, "minimum_should_match": "60%", "boost": 2}),
         ]
+    if query.roman:
+        should.append(
+            Q("match", **{"compact.trigram": {"query": query.roman, "minimum_should_match": "70%"}})
+        )
     if query.keyboard_jamo:
         should.append(Q("match", jamo={"query": query.keyboard_jamo, "minimum_should_match": "70%"}))
     if query.choseong:

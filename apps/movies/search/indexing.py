@@ -34,6 +34,10 @@ def title_search_fields_build(
     """Fold a title's names (Korean, original, English) and context into its search keys."""
     word_forms: list[str] = []
     korean_names: list[str] = []
+    # Korean titles and people typed in Latin letters ("Gisaengchung", "Bong Joon-ho"):
+    # spelling-insensitive keys, matched against the query's own key (PreparedQuery.roman).
+    roman_keys: list[str] = []
+    people = list(people)
     for name in names:
         words = text.normalize_words(name)
         if not words:
@@ -42,9 +46,12 @@ def title_search_fields_build(
         if text.has_hangul(words):
             korean_names.append(words)
             word_forms.append(text.romanize(words))
+            roman_keys.extend(text.roman_keys_for_name(words))
+    for person in people:
+        roman_keys.extend(text.roman_keys_for_name(person, person=True))
     return TitleSearchFields(
         search_titles=text.join_unique(word_forms),
-        search_compact=text.join_unique(form.replace(" ", "") for form in word_forms),
+        search_compact=text.join_unique([form.replace(" ", "") for form in word_forms] + roman_keys),
         search_jamo=text.join_unique(text.jamo(name.replace(" ", "")) for name in korean_names),
         search_choseong=text.join_unique(text.choseong(name) for name in korean_names),
         search_document=text.join_unique(

@@ -78,6 +78,14 @@ class PostgresSearchBackend:
             # Bounded: ln(1 + 100k votes) * 0.02 ≈ 0.23, less than one exact-match bonus.
             "0.02 * ln(1 + greatest(t.popularity, 0))",
         ]
+        if query.roman:
+            # A romanised Korean name: its key against the romanised keys, a little below a
+            # direct match so "Parasite" typed in English still ranks by its own words first.
+            params["roman"] = query.roman
+            branches.append(
+                "SELECT id, 0.95 * word_similarity(%(roman)s, search_compact) FROM {table}"
+                " WHERE %(roman)s <%% search_compact"
+            )
         if query.jamo:
             params["jamo"] = query.jamo
             branches.append(

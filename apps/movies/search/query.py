@@ -87,6 +87,9 @@ class PreparedQuery:
     choseong: str
     keyboard_jamo: str
     genre_hints: tuple[str, ...]
+    # Spelling-insensitive key of a Latin query ("Bong Joon-ho" → "bongjunho"), matched
+    # against the romanised names in search_compact; "" for Korean or very short queries.
+    roman: str = ""
 
     @property
     def is_choseong(self) -> bool:
@@ -146,4 +149,12 @@ def search_query_prepare(*, raw: str) -> PreparedQuery:
         choseong=compact_key if text.is_choseong_query(compact_key) else "",
         keyboard_jamo="" if text.has_hangul(compact_key) else _keyboard_jamo(cleaned),
         genre_hints=_genre_hints(words, compact_key),
+        roman=_roman(compact_key),
     )
+
+
+def _roman(compact_key: str) -> str:
+    if text.has_hangul(compact_key) or not compact_key.isascii():
+        return ""
+    key = text.roman_key(compact_key)
+    return key if len(key) >= 4 else ""

@@ -44,6 +44,7 @@ def _score(query: PreparedQuery, row: tuple[int, str, str, str, str, str, float]
         text.word_similarity(query.compact, compact_col),
         text.word_similarity(query.jamo, jamo_col) if query.jamo else 0.0,
         0.9 * text.word_similarity(query.keyboard_jamo, jamo_col) if query.keyboard_jamo else 0.0,
+        0.95 * text.word_similarity(query.roman, compact_col) if query.roman else 0.0,
     )
     padded = f" {compact_col} "
     choseong_bonus = 0.0
@@ -88,6 +89,8 @@ class SqliteSearchBackend:
     def _ranked(self, query: PreparedQuery) -> list[RankedId]:
         filters = [Q(search_compact__contains=piece) for piece in _pieces(query.compact)]
         filters += [Q(search_document__contains=word) for word in query.words.split()]
+        if query.roman:
+            filters += [Q(search_compact__contains=piece) for piece in _pieces(query.roman)]
         if query.jamo:
             filters += [Q(search_jamo__contains=piece) for piece in _pieces(query.jamo)]
         if query.keyboard_jamo:

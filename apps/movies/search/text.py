@@ -330,3 +330,68 @@ def join_unique(values: Iterable[str]) -> str:
         if value and value not in seen:
             seen[value] = None
     return " ".join(seen)
+
+
+# -----------------------------------------------------------------------------
+# Romanised names: "Bong Joon-ho" finds 봉준호, "Gisaengchung" finds 기생충
+# -----------------------------------------------------------------------------
+_LATIN_ONLY = re.compile(r"[^a-z]+")
+_R_NOT_BEFORE_VOWEL = re.compile(r"r(?![aeiouwy])")
+# Spellings that name the same Korean sound. Revised Romanization writes ㅓ "eo", ㅡ "eu",
+# ㅜ "u"; names in the wild use "u"/"oo"/"ou" for them ("Joon-ho", "Hyun", "Sung"), k/p/t/ch
+# where RR has g/b/d/j at a word start ("Kim", "Park"), "r" for ㄹ, and a silent "r" after a
+# vowel ("Park" = 박). Both the index and the query pass through these, so only the sounds
+# are compared, not one spelling convention.
+_SOUND_FOLDS = (
+    ("ch", "j"),
+    ("sh", "s"),
+    ("eo", "u"),
+    ("eu", "u"),
+    ("oo", "u"),
+    ("ou", "u"),
+    ("ee", "i"),
+    ("wu", "u"),
+    ("k", "g"),
+    ("p", "b"),
+    ("t", "d"),
+    ("r", "l"),
+)
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def romanize_pronounced(text: str) -> str:
+    """Revised Romanization with its sound-change rules (korean-romanizer: 신라 → silla-style
+    liaison, 살인 → sarin), for the Hangul words in ``text``; other words are kept."""
+    from korean_romanizer.romanizer import Romanizer
+
+    return " ".join(Romanizer(word).romanize() if has_hangul(word) else word for word in text.split())
+
+
+def roman_key(text: str) -> str:
+    """A spelling-insensitive key of Latin text: "Bong Joon-ho" and "bongjunho" → "bongjunho".
+
+    Only letters count (spaces, hyphens and apostrophes go), then the sound folds above, then
+    runs of one letter collapse ("kk", "ss", "nn" → one).
+    """
+    key = _LATIN_ONLY.sub("", fold(text))
+    key = _R_NOT_BEFORE_VOWEL.sub("", key)
+    for spelling, sound in _SOUND_FOLDS:
+        key = key.replace(spelling, sound)
+    return _DOUBLED.sub(r"\1", key)
+
+
+def roman_keys_for_name(name: str, *, person: bool = False) -> list[str]:
+    """Keys a Korean name is found by when typed in Latin letters ("" for non-Korean names).
+
+    People are written family name first or last ("Bong Joon-ho", "Joon-ho Bong"): a
+    2–4 syllable Hangul name gives both orders, the family name being its first syllable.
+    """
+    words = normalize_words(name)
+    if not words or not has_hangul(words):
+        return []
+    keys = [roman_key(romanize_pronounced(words)), roman_key(romanize(words))]
+    compact_name = words.replace(" ", "")
+    if person and 2 <= len(compact_name) <= 4 and all(is_hangul_syllable(c) for c in compact_name):
+        family, given = compact_name[0], compact_name[1:]
+        keys.append(roman_key(romanize_pronounced(given) + romanize_pronounced(family)))
+    return list(dict.fromkeys(key for key in keys if len(key) >= 3))

@@ -279,7 +279,8 @@ class RecommendationDismissApi(APIView):
 class NotificationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    text = serializers.CharField()
+    # Rendered in the request's language (Accept-Language / language cookie).
+    text = serializers.CharField(source="display_text")
     url = serializers.CharField()
     is_read = serializers.BooleanField()
     created_at = serializers.DateTimeField()

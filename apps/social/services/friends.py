@@ -17,6 +17,7 @@ from apps.social.models import Friendship
 from apps.social.models import NotificationKind
 from apps.social.models import Recommendation
 from apps.social.models import RecommendationStatus
+from apps.social.notification_text import actor_params
 from apps.social.services.common import clean_text
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.notifications import notification_create
@@ -82,6 +83,7 @@ def friend_request_send(*, from_user: User, to_user: User, message: str = "") ->
         actor=from_user,
         kind=NotificationKind.FRIEND_REQUEST,
         text=f"{from_user.display_name} sent you a friend request",
+        params=actor_params(from_user),
         url=reverse("social:friends"),
     )
     return request
@@ -116,6 +118,7 @@ def friend_request_accept(*, user: User, request_id: int) -> FriendRequest:
         actor=user,
         kind=NotificationKind.FRIEND_ACCEPTED,
         text=f"{user.display_name} accepted your friend request",
+        params=actor_params(user),
         url=reverse("social:homepage", kwargs={"nickname": user.nickname or user.username}),
     )
     return request

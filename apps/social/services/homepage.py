@@ -19,6 +19,7 @@ from apps.social.models import Profile
 from apps.social.models import ShelfItem
 from apps.social.models import Visibility
 from apps.social.models import VisitDaily
+from apps.social.notification_text import actor_params
 from apps.social.services.common import clean_text
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.common import seoul_today
@@ -122,6 +123,7 @@ def guestbook_entry_create(
             kind=NotificationKind.GUESTBOOK,
             # Never the body: a secret entry's text must not travel in a notification.
             text=f"{author.display_name} wrote in your guestbook",
+            params=actor_params(author),
             url=reverse("social:homepage", kwargs={"nickname": owner.nickname or owner.username})
             + "#guestbook",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import transaction
 
@@ -16,14 +17,24 @@ if TYPE_CHECKING:
 
 
 def notification_create(
-    *, user: User, actor: User | None, kind: str, text: str, url: str = ""
+    *,
+    user: User,
+    actor: User | None,
+    kind: str,
+    text: str,
+    url: str = "",
+    params: dict[str, Any] | None = None,
 ) -> Notification:
     """Store a notification and broadcast it after commit.
 
-    `text` must be built from public fields only (names, titles), never from the body of
-    a guestbook entry or a note, so nothing secret can leak through a notification.
+    `text` and `params` must be built from public fields only (names, titles), never from the
+    body of a guestbook entry or a note, so nothing secret can leak through a notification.
+    `params` lets the reader's language render it later (apps/social/notification_text.py);
+    `text` is what readers see for kinds without a sentence there.
     """
-    notification = Notification.objects.create(user=user, actor=actor, kind=kind, text=text[:300], url=url)
+    notification = Notification.objects.create(
+        user=user, actor=actor, kind=kind, text=text[:300], url=url, params=params or {}
+    )
 
     def _send() -> None:
         unread = Notification.objects.filter(user_id=user.pk, is_read=False).count()
@@ -32,7 +43,8 @@ def notification_create(
             "notification": {
                 "id": notification.pk,
                 "kind": kind,
-                "text": notification.text,
+                "text": notification.display_text,
+                "params": notification.params,
                 "url": url,
                 "created_at": notification.created_at.isoformat(),
             },

@@ -14,6 +14,8 @@ from apps.social.models import NotificationKind
 from apps.social.models import Recommendation
 from apps.social.models import RecommendationStatus
 from apps.social.models import User
+from apps.social.notification_text import actor_params
+from apps.social.notification_text import title_names
 from apps.social.services.common import clean_text
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.friends import blocked_between
@@ -74,6 +76,7 @@ def recommendation_send(
             actor=sender,
             kind=NotificationKind.RECOMMENDATION,
             text=f"{sender.display_name} recommended {title.display_title}",
+            params=actor_params(sender) | title_names(title),
             url=reverse("social:inbox"),
         )
     Activity.objects.create(actor=sender, verb=ActivityVerb.RECOMMENDED, title=title, section="ratings")

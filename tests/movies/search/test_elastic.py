@@ -140,7 +140,15 @@ def test_index_titles_bulk_indexes_documents_by_primary_key(es_settings, respond
     actions, sources = lines[::2], lines[1::2]
     assert [action["index"]["_id"] for action in actions] == ids
     assert {action["index"]["_index"] for action in actions} == {"moochu-test-titles"}
-    assert sources[0]["compact"] == ["기생충", "gisaengchung", "parasite"]
+    # the names, then the spelling-insensitive romanised keys of the title and its director
+    assert sources[0]["compact"] == [
+        "기생충",
+        "gisaengchung",
+        "parasite",
+        "gisaengjung",
+        "bongjunho",
+        "junhobong",
+    ]
     assert sorted(sources[0]["genres"]) == ["drama", "thriller"]
 
 

@@ -1,0 +1,73 @@
+"""Notification wording, rendered in the reader's language when it is shown.
+
+A notification stores its `kind` and the public facts it needs (`params`: the actor's name,
+a title's names in each language). The sentence is built at display time, under whatever
+language is active: the inbox page, the API (request language) and the live push (the
+socket's language), so "앨리스 recommended 살인의 추억" never reaches a Korean reader.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from apps.movies.models import Title
+    from apps.social.models import User
+
+
+def scope_language(scope: dict[str, Any]) -> str:
+    """The language a WebSocket's page was shown in: the language cookie, else Accept-Language."""
+    from django.conf import settings
+    from django.utils.translation import trans_real
+
+    wanted = [(scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME, "")]
+    for name, value in scope.get("headers") or ():
+        if name == b"accept-language":
+            wanted += [lang for lang, _q in trans_real.parse_accept_lang_header(value.decode("latin-1"))]
+    for code in wanted:
+        try:
+            return trans_real.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def title_names(title: Title) -> dict[str, str]:
+    """A title's names, stored so the reader's language can pick one later."""
+    return {"title_ko": title.title_ko, "title_en": title.title_en, "title_original": title.title_original}
+
+
+def actor_params(actor: User) -> dict[str, str]:
+    return {"actor": actor.display_name}
+
+
+def _title_for_reader(params: dict[str, Any]) -> str:
+    korean = (get_language() or "ko").startswith("ko")
+    order = (
+        ("title_ko", "title_en", "title_original") if korean else ("title_en", "title_original", "title_ko")
+    )
+    for key in order:
+        if params.get(key):
+            return str(params[key])
+    return ""
+
+
+def notification_text(*, kind: str, params: dict[str, Any] | None, fallback: str = "") -> str:
+    """The sentence for one notification in the active language; `fallback` if unknown."""
+    params = params or {}
+    actor = params.get("actor")
+    if not actor:
+        return fallback
+    if kind == "recommendation":
+        return _("%(actor)s recommended %(title)s") % {"actor": actor, "title": _title_for_reader(params)}
+    if kind == "friend_request":
+        return _("%(actor)s sent you a friend request") % {"actor": actor}
+    if kind == "friend_accepted":
+        return _("%(actor)s accepted your friend request") % {"actor": actor}
+    if kind == "guestbook":
+        return _("%(actor)s wrote in your guestbook") % {"actor": actor}
+    return fallback
