@@ -97,7 +97,7 @@ def rating_set(*, user: User, title: Title, stars: float | Decimal | str) -> Rat
 @transaction.atomic
 def rating_delete(*, user: User, title: Title) -> None:
     Title.objects.select_for_update().only("id").get(pk=title.pk)
-    deleted, _ = Rating.objects.filter(user=user, title=title).delete()
+    deleted, _count = Rating.objects.filter(user=user, title=title).delete()
     if not deleted:
         raise ApplicationError(_("You have not rated this title."))
     _title_rating_refresh(title_id=title.pk)
@@ -106,7 +106,7 @@ def rating_delete(*, user: User, title: Title) -> None:
 
 
 def watchlist_add(*, user: User, title: Title) -> WatchlistItem:
-    item, _ = WatchlistItem.objects.get_or_create(user=user, title=title)
+    item, _created = WatchlistItem.objects.get_or_create(user=user, title=title)
     return item
 
 
