@@ -6,7 +6,8 @@ weighted (Bayesian) average adds ``C`` pseudo-ratings at the site-wide mean ``m`
     weighted = (C·m + n·avg) / (C + n)
 
 so a title needs many ratings to move far from the mean, and titles with fewer than
-``RATING_MIN_COUNT`` ratings are not ranked at all (they sort after every ranked title).
+``RATING_MIN_COUNT`` ratings are not ranked at all: their stored score is 0, after every
+ranked title (the lowest possible weighted average is 0.5).
 The same damping, with the same ``C``, drives popularity in ``services/demo.py``.
 """
 
@@ -70,7 +71,7 @@ def rating_prior_mean(*, refresh: bool = False) -> float:
 def title_rating_weighted_refresh(*, title_id: int, avg: float, count: int) -> float | None:
     """Store one title's weighted rating after its average changed (the site mean is cached)."""
     weighted = weighted_rating(avg=avg, count=count, prior_mean=rating_prior_mean())
-    Title.objects.filter(pk=title_id).update(rating_weighted=weighted)
+    Title.objects.filter(pk=title_id).update(rating_weighted=weighted or 0.0)
     return weighted
 
 
@@ -88,7 +89,7 @@ def titles_rating_weighted_refresh_all() -> int:
                 then=(Value(prior_votes * prior_mean) + F("rating_avg") * F("rating_count"))
                 / (Value(float(prior_votes)) + F("rating_count")),
             ),
-            default=None,
+            default=Value(0.0),
             output_field=FloatField(),
         )
     )

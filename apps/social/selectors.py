@@ -541,8 +541,8 @@ def title_watched_by_user(*, user: User, title_id: int) -> bool:
 
 def title_ids_watched(*, user: User, title_ids: list[int] | None = None) -> set[int]:
     """Ids of the titles the person rated or logged in the diary (optionally only among ``title_ids``)."""
-    ratings = Rating.objects.filter(user=user)
-    diary = DiaryEntry.objects.filter(user=user)
+    ratings = Rating.objects.filter(user=user).order_by()
+    diary = DiaryEntry.objects.filter(user=user).order_by()
     if title_ids is not None:
         ratings = ratings.filter(title_id__in=title_ids)
         diary = diary.filter(title_id__in=title_ids)
