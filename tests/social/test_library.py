@@ -221,14 +221,17 @@ def test_homepage_shows_watchlist_and_diary_subject_to_visibility(alice, bob, ti
     diary_entry_create(user=alice, title=watched, watched_on=dt.date(2026, 1, 1))
     url = reverse("social:homepage", args=[alice.nickname])
     page = client_for(bob).get(url).content.decode()
-    assert 'id="watchlist"' in page and title.display_title in page
-    assert 'id="diary"' in page and "다이어리 작품" in page
+    assert 'id="watchlist"' in page
+    assert title.display_title in page
+    assert 'id="diary"' in page
+    assert "다이어리 작품" in page
     profile_update(user=alice, data={"visibility_watchlist": "private", "visibility_diary": "friends"})
     hidden = client_for(bob).get(url).content.decode()
     assert 'id="watchlist"' not in hidden
     assert 'id="diary"' not in hidden
     mine = client_for(alice).get(url).content.decode()
-    assert 'id="watchlist"' in mine and 'id="diary"' in mine
+    assert 'id="watchlist"' in mine
+    assert 'id="diary"' in mine
 
 
 def test_nothing_is_half_written_when_the_title_vanishes(alice):
