@@ -103,3 +103,13 @@ def stars_text(stars: float | None) -> str:
     if stars is None:
         return ""
     return f"{stars:g}"
+
+
+@register.filter
+def title_name(title: Any) -> str:
+    """A title's name in the page's language (Korean first in Korean, English first in English)."""
+    from apps.movies.cards import is_korean
+
+    if is_korean():
+        return title.title_ko or title.title_en or title.title_original
+    return title.title_en or title.title_ko or title.title_original
