@@ -935,7 +935,10 @@ def _picks_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 
 @service_post(_picks_url)
-def pick_dismiss_view(request: HttpRequest, title_id: int) -> str:
+def pick_dismiss_view(request: HttpRequest, title_id: int) -> str | HttpResponse:
     title = get_object_or_404(Title, pk=title_id)
     services.pick_dismiss(user=request.user, title=title)
-    return _("We will not suggest %(title)s again.") % {"title": title.display_title}
+    message = _("We will not suggest %(title)s again.") % {"title": title.display_title}
+    if _wants_json(request):  # static/social/library.js removes the card in place
+        return JsonResponse({"message": message})
+    return message

@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 
 from apps.chat.services import message_create
 from apps.chat.services import room_get_or_create_for_title
+from apps.recs.models import Event
+from apps.recs.models import EventKind
 from apps.social.models import DiaryEntry
 from apps.social.models import Notification
 from apps.social.models import Rating
@@ -257,4 +259,18 @@ def test_onboarding_from_sign_up_to_a_personal_picks_page(asgi_server, chromium)
     assert shown
     assert not set(shown) & {f"Drama {i}" for i in range(10)}  # nothing already rated
     expect(page.locator(".picks-row h2").first).not_to_have_text("")
+
+    # "관심 없음" takes a card away for good; "이미 봤어요" rates in place
+    first = page.locator(".lib-card").first
+    dismissed = first.locator(".card__title").inner_text()
+    first.get_by_role("button", name=re.compile("^Not interested in")).click()
+    expect(page.locator(".lib-card .card__title", has_text=dismissed)).to_have_count(0)
+    assert Event.objects.filter(kind=EventKind.REC_DISMISS, user__email="new@example.com").count() == 1
+    second = page.locator(".lib-card").first
+    second.locator("summary", has_text="Seen it").click()
+    second.locator("label[for$='-6']").click()
+    expect(second.locator("[data-stars-value]")).to_have_text("3")
+    assert Rating.objects.filter(user__email="new@example.com").count() == 11
+    page.reload()
+    assert dismissed not in page.locator(".lib-card .card__title").all_inner_texts()
     ctx.close()
