@@ -52,16 +52,15 @@ class RoomAccess:
 
 
 def title_watched_by(*, user: User | AnonymousUser, title_id: int | None) -> bool:
-    """Has the user marked the title watched? A rating counts as watched.
+    """Has the user seen the title? A rating or a diary entry counts as watched.
 
-    The single place that defines "watched" for spoiler safety; switch it here when a
-    dedicated watched/diary model lands.
+    Spoiler safety asks the social app, which owns the one definition of "watched".
     """
     if title_id is None or not user.is_authenticated:
         return False
-    from apps.social.models import Rating
+    from apps.social.selectors import title_watched_by_user
 
-    return Rating.objects.filter(user=user, title_id=title_id).exists()
+    return title_watched_by_user(user=user, title_id=title_id)
 
 
 def sanction_active(*, room_id: int, user_id: int, kind: str) -> Sanction | None:

@@ -154,6 +154,10 @@ class Title(TimeStampedModel):
     popularity = models.FloatField(default=0.0)
     rating_avg = models.FloatField(default=0.0)
     rating_count = models.PositiveIntegerField(default=0)
+    # "평점순": the average damped towards the site mean (apps/movies/ratings.py); 0 below the
+    # minimum number of ratings (a ranked title is always >= 0.5), so one 5-star rating never
+    # tops the list. Not nullable: a plain descending index serves the sort on SQLite too.
+    rating_weighted = models.FloatField(default=0.0)
 
     # Denormalised bitmasks for catalog filtering. One indexed scan in popularity
     # order answers "any of these genres on any of these providers" without joins.
@@ -193,6 +197,7 @@ class Title(TimeStampedModel):
             models.Index(fields=["-popularity", "id"], name="title_popularity"),
             models.Index(fields=["-release_date", "id"], name="title_newest"),
             models.Index(fields=["-rating_avg", "id"], name="title_rating"),
+            models.Index(fields=["-rating_weighted", "id"], name="title_rating_weighted"),
             models.Index(fields=["media_type", "-popularity", "id"], name="title_type_popularity"),
             models.Index(fields=["year"], name="title_year"),
             models.Index(fields=["age_rating"], name="title_age_rating"),

@@ -50,7 +50,8 @@ GenreMatch = Literal["any", "all"]
 SORTS: dict[str, tuple[Any, ...]] = {
     "popularity": (F("popularity").desc(), F("id").asc()),
     "newest": (F("release_date").desc(nulls_last=True), F("year").desc(nulls_last=True), F("id").asc()),
-    "rating": (F("rating_avg").desc(), F("rating_count").desc(), F("id").asc()),
+    # Weighted (Bayesian) average; titles with too few ratings come last (apps/movies/ratings.py).
+    "rating": (F("rating_weighted").desc(), F("rating_count").desc(), F("id").asc()),
     "title": (
         Coalesce(NullIf("title_ko", Value("")), NullIf("title_en", Value("")), "title_original").asc(),
         F("id").asc(),

@@ -17,6 +17,8 @@ class ProfileForm(forms.Form):
     visibility_taste = forms.ChoiceField(label=_("Taste chart"), choices=Visibility.choices)
     visibility_guestbook = forms.ChoiceField(label=_("Guestbook"), choices=Visibility.choices)
     visibility_friends = forms.ChoiceField(label=_("Friends"), choices=Visibility.choices)
+    visibility_watchlist = forms.ChoiceField(label=_("Watchlist"), choices=Visibility.choices)
+    visibility_diary = forms.ChoiceField(label=_("Diary"), choices=Visibility.choices)
 
 
 class AvatarForm(forms.Form):
@@ -34,11 +36,4 @@ class BoardPostForm(forms.Form):
     body = forms.CharField(
         label=_("Why watch it"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
     )
-    title_ids = forms.CharField(label=_("Title ids (comma separated)"), max_length=500)
-
-    def clean_title_ids(self) -> list[int]:
-        raw = self.cleaned_data["title_ids"]
-        try:
-            return [int(part) for part in raw.replace(" ", "").split(",") if part]
-        except ValueError as exc:
-            raise forms.ValidationError(_("Use title numbers separated by commas.")) from exc
+    # Titles come from the search-as-you-type picker (views._picked_titles), not from this form.

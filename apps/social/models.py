@@ -102,6 +102,10 @@ class Profile(models.Model):
         max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     visibility_friends = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility_watchlist = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    visibility_diary = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
 
     def __str__(self) -> str:
         return f"profile of {self.user}"
@@ -146,6 +150,8 @@ class DiaryEntry(models.Model):
     title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="+")
     watched_on = models.DateField()
     rewatch = models.BooleanField(default=False)
+    # This viewing's rating in half stars (1–10); empty when the person did not rate it.
+    half_stars = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -153,10 +159,23 @@ class DiaryEntry(models.Model):
         verbose_name = _("diary entry")
         verbose_name_plural = _("diary entries")
         ordering = ["-watched_on", "-id"]
-        indexes = [models.Index(fields=["user", "-watched_on"], name="diary_user_recent")]
+        indexes = [
+            models.Index(fields=["user", "-watched_on"], name="diary_user_recent"),
+            models.Index(fields=["user", "title"], name="diary_user_title"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(half_stars__isnull=True) | Q(half_stars__gte=1, half_stars__lte=10),
+                name="diary_half_stars_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} watched {self.title} on {self.watched_on}"
+
+    @property
+    def stars(self) -> float | None:
+        return self.half_stars / 2 if self.half_stars else None
 
 
 class Review(TimeStamped):
@@ -179,6 +198,10 @@ class Review(TimeStamped):
 class ReviewComment(TimeStamped):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # A reply answers a top-level comment (one level deep, like most review sites).
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
     body = models.CharField(max_length=1000)
 
     class Meta:
@@ -198,6 +221,34 @@ class ReviewLike(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} likes review {self.review_id}"
+
+
+class ReviewReport(models.Model):
+    """Someone reported a review (or one of its comments) to the staff; one report per thing per person."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        ReviewComment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "review"], condition=Q(comment__isnull=True), name="reviewreport_once"
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=Q(comment__isnull=False),
+                name="reviewreport_comment_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"report by {self.reporter_id} on review {self.review_id}"
 
 
 class ShelfItem(models.Model):
@@ -373,6 +424,9 @@ class NotificationKind(models.TextChoices):
     GUESTBOOK = "guestbook", _("Guestbook entry")
     MENTION = "mention", _("Mention")
     WATCH_ALERT = "watch_alert", _("Now on your service")
+    REVIEW_LIKE = "review_like", _("Like on my review")
+    REVIEW_COMMENT = "review_comment", _("Comment on my review")
+    COMMENT_REPLY = "comment_reply", _("Reply to my comment")
 
 
 class Notification(models.Model):

@@ -37,6 +37,7 @@ from apps.social.models import Rating
 from apps.social.models import Recommendation
 from apps.social.models import RecommendationStatus
 from apps.social.models import Review
+from apps.social.models import ReviewComment
 from apps.social.models import ReviewLike
 from apps.social.models import ShelfItem
 from apps.social.models import User
@@ -44,6 +45,7 @@ from apps.social.models import Visibility
 from apps.social.models import VisitDaily
 from apps.social.models import WatchlistItem
 from apps.social.services.common import seoul_today
+from apps.social.services.homepage import SECTIONS
 from apps.social.services.homepage import profile_get_or_create
 from apps.social.services.ratings import taste_cache_key
 from apps.social.visitors import visitor_store
@@ -181,7 +183,7 @@ def relationship_between(*, viewer: User | None, owner: User) -> Relationship:
 
 def visible_sections(*, owner: User, profile: Profile, rel: Relationship) -> dict[str, bool]:
     out = {}
-    for section in ("ratings", "shelf", "taste", "guestbook", "friends"):
+    for section in SECTIONS:
         visibility = getattr(profile, f"visibility_{section}")
         out[section] = rel.is_self or (
             not rel.blocks_me
@@ -334,9 +336,12 @@ class Homepage:
     counts: dict[str, int] = field(default_factory=dict)
     hit_rate: dict[str, float | int | None] = field(default_factory=dict)
     taste_match: int | None = None
+    watchlist: list[WatchlistItem] = field(default_factory=list)
+    diary: list[DiaryEntry] = field(default_factory=list)
 
 
 GUESTBOOK_PAGE = 10
+HOMEPAGE_LIST = 6  # watchlist and diary previews on the mini-homepage
 
 
 def _count_of(qs: QuerySet, group_field: str) -> Subquery:
@@ -360,6 +365,12 @@ def homepage_get(*, owner: User, viewer: User | None, guestbook_offset: int = 0)
         page.recent_reviews = list(
             Review.objects.filter(user=owner).select_related("title").order_by("-created_at", "-id")[:5]
         )
+    if sections["watchlist"]:
+        page.watchlist = list(
+            WatchlistItem.objects.filter(user=owner).select_related("title")[:HOMEPAGE_LIST]
+        )
+    if sections["diary"]:
+        page.diary = list(DiaryEntry.objects.filter(user=owner).select_related("title")[:HOMEPAGE_LIST])
     if sections["taste"]:
         data = taste_breakdown(user=owner)
         page.genre_bars = taste_chart_bars(data["genres"])
@@ -521,3 +532,166 @@ def board_post_list(
         return engagement / (age_hours + 2) ** 1.5
 
     return sorted(candidates, key=lambda p: (-score(p), -p.pk))
+
+
+# -----------------------------------------------------------------------------
+# Library: watched, watchlist, diary
+# -----------------------------------------------------------------------------
+def rating_of(*, user: User, title: Title) -> Rating | None:
+    return Rating.objects.filter(user=user, title=title).first()
+
+
+def title_watched_by_user(*, user: User, title_id: int) -> bool:
+    """Has the person seen the title? A rating or a diary entry says so (the one definition)."""
+    return (
+        Rating.objects.filter(user=user, title_id=title_id).exists()
+        or DiaryEntry.objects.filter(user=user, title_id=title_id).exists()
+    )
+
+
+def title_ids_watched(*, user: User, title_ids: list[int] | None = None) -> set[int]:
+    """Ids of the titles the person rated or logged in the diary (optionally only among ``title_ids``)."""
+    ratings = Rating.objects.filter(user=user).order_by()
+    diary = DiaryEntry.objects.filter(user=user).order_by()
+    if title_ids is not None:
+        ratings = ratings.filter(title_id__in=title_ids)
+        diary = diary.filter(title_id__in=title_ids)
+    return set(ratings.values_list("title_id", flat=True).union(diary.values_list("title_id", flat=True)))
+
+
+WATCHLIST_SORTS: dict[str, tuple[object, ...]] = {
+    "added": (F("created_at").desc(), F("id").desc()),
+    "release": (
+        F("title__release_date").desc(nulls_last=True),
+        F("title__year").desc(nulls_last=True),
+        F("id").desc(),
+    ),
+    "title": (F("title__title_ko").asc(), F("title__title_en").asc(), F("id").asc()),
+}
+
+
+@dataclass(frozen=True)
+class WatchlistFilters:
+    mine: bool = False  # on one of my services
+    cinema: bool = False  # in cinemas now
+    rent_buy: bool = False  # to rent or buy
+    sort: str = "added"
+
+
+def watchlist_for_user(*, user: User, filters: WatchlistFilters | None = None) -> QuerySet[WatchlistItem]:
+    """My watchlist with its titles, filtered on the catalog's bitmasks (no joins to offers)."""
+    from apps.movies.models import OFFER_TYPE_BITS
+    from apps.movies.models import OfferType
+    from apps.movies.services.catalog import mask_of
+
+    filters = filters or WatchlistFilters()
+    qs = WatchlistItem.objects.filter(user=user).select_related("title")
+    if filters.mine:
+        bits = list(user.my_services.values_list("bit", flat=True))
+        if not bits:
+            return qs.none()
+        qs = qs.alias(mine_hit=F("title__provider_mask").bitand(mask_of(bits))).exclude(mine_hit=0)
+    if filters.cinema:
+        bit = mask_of([OFFER_TYPE_BITS[OfferType.NOW_SHOWING]])
+        qs = qs.alias(cinema_hit=F("title__offer_mask").bitand(bit)).exclude(cinema_hit=0)
+    if filters.rent_buy:
+        bits = mask_of([OFFER_TYPE_BITS[OfferType.RENT], OFFER_TYPE_BITS[OfferType.BUY]])
+        qs = qs.alias(paid_hit=F("title__offer_mask").bitand(bits)).exclude(paid_hit=0)
+    return qs.order_by(*WATCHLIST_SORTS.get(filters.sort, WATCHLIST_SORTS["added"]))
+
+
+def diary_for_user(*, user: User, year: int | None = None, month: int | None = None) -> QuerySet[DiaryEntry]:
+    qs = DiaryEntry.objects.filter(user=user).select_related("title")
+    if year is not None:
+        qs = qs.filter(watched_on__year=year)
+    if month is not None:
+        qs = qs.filter(watched_on__month=month)
+    return qs.order_by("-watched_on", "-id")
+
+
+@dataclass
+class DiaryDay:
+    day: dt.date | None  # None pads the first and last week
+    entries: list[DiaryEntry] = field(default_factory=list)
+
+
+@dataclass
+class DiaryMonth:
+    first: dt.date
+    weeks: list[list[DiaryDay]]
+    count: int
+    previous: dt.date
+    next: dt.date | None  # None when the next month is still in the future
+
+
+def diary_month(*, user: User, year: int, month: int) -> DiaryMonth:
+    """A month of my diary as calendar weeks (Sunday first, as Korean calendars are)."""
+    import calendar
+
+    first = dt.date(year, month, 1)
+    entries = list(diary_for_user(user=user, year=year, month=month).order_by("watched_on", "id"))
+    by_day: dict[dt.date, list[DiaryEntry]] = {}
+    for entry in entries:
+        by_day.setdefault(entry.watched_on, []).append(entry)
+    weeks = [
+        [
+            DiaryDay(
+                day=d if d.month == month else None, entries=by_day.get(d, []) if d.month == month else []
+            )
+            for d in week
+        ]
+        for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month)
+    ]
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return DiaryMonth(
+        first=first,
+        weeks=weeks,
+        count=len(entries),
+        previous=previous,
+        next=following if following <= timezone.localdate() else None,
+    )
+
+
+# -----------------------------------------------------------------------------
+# Reviews as conversations, notification centre
+# -----------------------------------------------------------------------------
+def review_get_visible(*, review_id: int, viewer: User | None) -> Review | None:
+    """A review if the viewer may read it (author's ratings visibility, blocks); None otherwise."""
+    viewer = _viewer(viewer)
+    review = Review.objects.select_related("user", "title", "user__profile").filter(pk=review_id).first()
+    if review is None:
+        return None
+    if viewer is not None and viewer.pk == review.user_id:
+        review.liked = ReviewLike.objects.filter(review=review, user=viewer).exists()
+        return review
+    profile = profile_get_or_create(user=review.user)
+    rel = relationship_between(viewer=viewer, owner=review.user)
+    if not visible_sections(owner=review.user, profile=profile, rel=rel)["ratings"]:
+        return None
+    review.liked = viewer is not None and ReviewLike.objects.filter(review=review, user=viewer).exists()
+    return review
+
+
+def review_comments_thread(*, review: Review, viewer: User | None) -> list[ReviewComment]:
+    """Top-level comments oldest first, each with ``thread_replies``; blocked people left out."""
+    viewer = _viewer(viewer)
+    qs = ReviewComment.objects.filter(review=review).select_related("user").order_by("created_at", "id")
+    if viewer is not None:
+        qs = qs.exclude(user__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
+    comments = list(qs)
+    top = [c for c in comments if c.parent_id is None]
+    replies: dict[int, list[ReviewComment]] = {}
+    for c in comments:
+        if c.parent_id is not None:
+            replies.setdefault(c.parent_id, []).append(c)
+    for c in top:
+        c.thread_replies = replies.get(c.pk, [])
+    return top
+
+
+def notifications_page(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user=user).select_related("actor")
+    if unread_only:
+        qs = qs.filter(is_read=False)
+    return qs.order_by("-created_at", "-id")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -36,8 +37,10 @@ from apps.social.forms import BoardPostForm
 from apps.social.forms import GuestbookForm
 from apps.social.forms import ProfileForm
 from apps.social.models import BoardPost
+from apps.social.models import Rating
 from apps.social.models import Review
 from apps.social.models import User
+from apps.social.templatetags.social_tags import stars_text
 from config.bad_input import MAX_QUERY_INT
 from config.bad_input import query_int
 from config.exceptions import ApplicationError
@@ -101,14 +104,43 @@ def title_social(request: HttpRequest, title_id: int) -> HttpResponse:
     return render(request, "social/title.html", {"title": title})
 
 
-@service_post(_title_url)
-def rating_set_view(request: HttpRequest, title_id: int) -> str:
+def _wants_json(request: HttpRequest) -> bool:
+    """The star widget (static/js/stars.js) and other fetch callers ask for JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def rating_set_view(request: HttpRequest, title_id: int) -> HttpResponse:
+    """Set or remove my rating: a form post (message and redirect) or a fetch (JSON)."""
     title = get_object_or_404(Title, pk=title_id)
-    if request.POST.get("stars") in (None, "", "0"):
-        services.rating_delete(user=request.user, title=title)
-        return _("Rating removed.")
-    services.rating_set(user=request.user, title=title, stars=request.POST["stars"])
-    return _("Rating saved.")
+    clear = request.POST.get("clear") == "1" or request.POST.get("stars") in (None, "", "0")
+    try:
+        if clear:
+            if selectors.rating_of(user=request.user, title=title) is not None:
+                services.rating_delete(user=request.user, title=title)
+            stars, message = None, _("Rating removed.")
+        else:
+            stars = services.rating_set(user=request.user, title=title, stars=request.POST["stars"]).stars
+            message = _("Rating saved.")
+    except ApplicationError as exc:
+        if _wants_json(request):
+            return JsonResponse({"message": exc.message, "extra": exc.extra}, status=400)
+        messages.error(request, exc.message)
+        return _back(request, _title_url(request, title_id))
+    if _wants_json(request):
+        title.refresh_from_db(fields=["rating_avg", "rating_count"])
+        return JsonResponse(
+            {
+                "stars": stars,
+                "label": stars_text(stars) if stars else _("Not rated"),
+                "message": message,
+                "title_rating_avg": title.rating_avg,
+                "title_rating_count": title.rating_count,
+            }
+        )
+    messages.success(request, message)
+    return _back(request, _title_url(request, title_id))
 
 
 @service_post(_title_url)
@@ -124,19 +156,8 @@ def watchlist_toggle_view(request: HttpRequest, title_id: int) -> str:
 @service_post(_title_url)
 def diary_create_view(request: HttpRequest, title_id: int) -> str:
     title = get_object_or_404(Title, pk=title_id)
-    raw_date = request.POST.get("watched_on") or ""
-    try:
-        watched_on = dt.date.fromisoformat(raw_date) if raw_date else None
-    except ValueError as exc:
-        raise ApplicationError(_("Enter the date as YYYY-MM-DD.")) from exc
     rewatch = {"yes": True, "no": False}.get(request.POST.get("rewatch", ""))
-    services.diary_entry_create(
-        user=request.user,
-        title=title,
-        watched_on=watched_on,
-        rewatch=rewatch,
-        note=request.POST.get("note", ""),
-    )
+    services.diary_entry_create(user=request.user, title=title, rewatch=rewatch, **_diary_fields(request))
     return _("Logged in your diary.")
 
 
@@ -318,38 +339,68 @@ def shelf_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "social/shelf_edit.html", {"shelf": shelf, "rated": rated})
 
 
+ONBOARDING_GOAL = 10  # ratings before the picks are really personal (Watcha Pedia asks for ten too)
+ONBOARDING_GRID = 36
+
+
 @login_required
 def onboarding(request: HttpRequest) -> HttpResponse:
-    grid = selectors.onboarding_grid()
+    """Two steps: rate what you have seen on a poster grid, then my services and genres.
+
+    Each star tap saves at once (stars.js; a plain form post without JavaScript), so the
+    rating step has nothing to submit: "next" and "skip" both lead to the taste step, and
+    that step ends on the picks page.
+    """
+    if request.GET.get("step") == "taste" or request.method == "POST":
+        return _onboarding_taste(request)
+    rated = dict(request.user.ratings.values_list("title_id", "half_stars"))
+    grid = selectors.onboarding_grid(size=ONBOARDING_GRID)
+    for title in grid:
+        title.my_stars = rated[title.pk] / 2 if title.pk in rated else None
+    count = len(rated)
+    return render(
+        request,
+        "social/onboarding.html",
+        {
+            "step": "rate",
+            "grid": grid,
+            "count": count,
+            "goal": ONBOARDING_GOAL,
+            "progress": min(100, round(100 * count / ONBOARDING_GOAL)),
+        },
+    )
+
+
+def _onboarding_taste(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        ratings: dict[int, str] = {}
-        for title in grid:
-            value = request.POST.get(f"rate_{title.pk}", "")
-            if value:
-                ratings[title.pk] = value
         try:
-            services.onboarding_complete(
+            services.onboarding_taste_set(
                 user=request.user,
                 genre_ids=[int(v) for v in request.POST.getlist("genres") if v.isdigit()],
                 provider_ids=[int(v) for v in request.POST.getlist("services") if v.isdigit()],
-                ratings=ratings,
-                watchlist_ids=[int(v) for v in request.POST.getlist("want") if v.isdigit()],
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Welcome to Moochu! Your picks are ready."))
-            return redirect(_home_url(request.user) if request.user.nickname else "movies:home")
+            return redirect("social:picks")
+    chosen_genres = set(request.POST.getlist("genres")) or {
+        str(pk) for pk in request.user.favourite_genres.values_list("pk", flat=True)
+    }
+    chosen_services = set(request.POST.getlist("services")) or {
+        str(pk) for pk in request.user.my_services.values_list("pk", flat=True)
+    }
     return render(
         request,
         "social/onboarding.html",
         {
-            "grid": grid,
-            "genres": Genre.objects.all(),
-            "providers": Provider.objects.all(),
-            "chosen_genres": set(request.POST.getlist("genres")),
-            "chosen_services": set(request.POST.getlist("services")),
-            "star_choices": [x / 2 for x in range(1, 11)],
+            "step": "taste",
+            "genres": Genre.objects.order_by("name_en"),
+            "providers": Provider.objects.order_by("name"),
+            "chosen_genres": chosen_genres,
+            "chosen_services": chosen_services,
+            "count": request.user.ratings.count(),
+            "goal": ONBOARDING_GOAL,
         },
     )
 
@@ -503,7 +554,8 @@ def board_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     if services.board_view_record(user=request.user, post=post):
         post.view_count += 1
     comments = post.comments.select_related("author")
-    return render(request, "social/board_detail.html", {"post": post, "comments": comments})
+    liked = request.user.is_authenticated and post.likes.filter(user=request.user).exists()
+    return render(request, "social/board_detail.html", {"post": post, "comments": comments, "liked": liked})
 
 
 @login_required
@@ -511,27 +563,33 @@ def board_edit(request: HttpRequest, post_id: int | None = None) -> HttpResponse
     post = None
     if post_id is not None:
         post = get_object_or_404(BoardPost, pk=post_id, author=request.user)
-    initial = {}
+    initial = {"heading": post.heading, "body": post.body} if post is not None else {}
     if post is not None:
-        initial = {
-            "heading": post.heading,
-            "body": post.body,
-            "title_ids": ",".join(str(t.pk) for t in post.titles.all()),
-        }
+        picked = list(post.titles.all())
     elif request.GET.get("title", "").isdigit():
-        initial = {"title_ids": request.GET["title"]}
+        picked = list(Title.objects.filter(pk=int(request.GET["title"])))
+    else:
+        picked = []
     form = BoardPostForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            if post is None:
-                post = services.board_post_create(author=request.user, **form.cleaned_data)
-            else:
-                post = services.board_post_update(user=request.user, post_id=post.pk, **form.cleaned_data)
+            title_ids = _picked_titles(request)
+            # Show what was picked again if anything else is wrong.
+            picked = list(Title.objects.filter(pk__in=title_ids))
+            if form.is_valid():
+                if post is None:
+                    post = services.board_post_create(
+                        author=request.user, title_ids=title_ids, **form.cleaned_data
+                    )
+                else:
+                    post = services.board_post_update(
+                        user=request.user, post_id=post.pk, title_ids=title_ids, **form.cleaned_data
+                    )
+                messages.success(request, _("Post published."))
+                return redirect("social:board-detail", post_id=post.pk)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
-        else:
-            return redirect("social:board-detail", post_id=post.pk)
-    return render(request, "social/board_edit.html", {"form": form, "post": post})
+    return render(request, "social/board_edit.html", {"form": form, "post": post, "picked": picked})
 
 
 def _board_url(request: HttpRequest, post_id: int | None = None, *args: Any, **kwargs: Any) -> str:
@@ -567,3 +625,320 @@ def board_like_view(request: HttpRequest, post_id: int) -> str:
         user=request.user, post=_visible_post(request, post_id), liked=request.POST.get("liked") != "0"
     )
     return ""
+
+
+# -----------------------------------------------------------------------------
+# My library: watchlist and diary
+# -----------------------------------------------------------------------------
+LIBRARY_PAGE = 48
+DIARY_PAGE = 30
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.GET.get(name) in ("1", "on", "true")
+
+
+@login_required
+def watchlist_page(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "added")
+    filters = selectors.WatchlistFilters(
+        mine=_flag(request, "mine"),
+        cinema=_flag(request, "cinema"),
+        rent_buy=_flag(request, "rent_buy"),
+        sort=sort if sort in selectors.WATCHLIST_SORTS else "added",
+    )
+    paginator = Paginator(selectors.watchlist_for_user(user=request.user, filters=filters), LIBRARY_PAGE)
+    return render(
+        request,
+        "social/watchlist.html",
+        {
+            "page_obj": paginator.get_page(request.GET.get("page")),
+            "filters": filters,
+            "total": request.user.watchlist.count(),
+            "has_services": request.user.my_services.exists(),
+        },
+    )
+
+
+def _month_param(raw: str) -> tuple[int, int]:
+    today = dt.date.today()
+    try:
+        year, month = (int(part) for part in raw.split("-", 1))
+        dt.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    if not 1870 <= year <= today.year + 1:
+        return today.year, today.month
+    return year, month
+
+
+@login_required
+def diary_page(request: HttpRequest) -> HttpResponse:
+    view = "calendar" if request.GET.get("view") == "calendar" else "list"
+    context: dict[str, Any] = {"view": view}
+    if view == "calendar":
+        year, month = _month_param(request.GET.get("month", ""))
+        context["month"] = selectors.diary_month(user=request.user, year=year, month=month)
+    else:
+        paginator = Paginator(selectors.diary_for_user(user=request.user), DIARY_PAGE)
+        context["page_obj"] = paginator.get_page(request.GET.get("page"))
+    context["total"] = request.user.diary.count()
+    return render(request, "social/diary.html", context)
+
+
+def _diary_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return reverse("social:diary-page")
+
+
+def _diary_fields(request: HttpRequest) -> dict[str, Any]:
+    raw_date = request.POST.get("watched_on") or ""
+    try:
+        watched_on = dt.date.fromisoformat(raw_date) if raw_date else None
+    except ValueError as exc:
+        raise ApplicationError(_("Enter the date as YYYY-MM-DD.")) from exc
+    return {
+        "watched_on": watched_on,
+        "note": request.POST.get("note", ""),
+        "stars": request.POST.get("stars") or None,
+    }
+
+
+@login_required
+def diary_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(selectors.diary_for_user(user=request.user), pk=entry_id)
+    if request.method == "POST":
+        try:
+            services.diary_entry_update(
+                user=request.user,
+                entry_id=entry.pk,
+                rewatch=request.POST.get("rewatch") == "yes",
+                **_diary_fields(request),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Diary entry saved."))
+            return _back(request, reverse("social:diary-page"))
+    return render(request, "social/diary_edit.html", {"entry": entry})
+
+
+@service_post(_diary_url)
+def diary_delete_view(request: HttpRequest, entry_id: int) -> str:
+    services.diary_entry_delete(user=request.user, entry_id=entry_id)
+    return _("Diary entry deleted.")
+
+
+@service_post(_diary_url)
+def diary_log_view(request: HttpRequest) -> str:
+    """Log a viewing from the diary page: the title comes from the search-as-you-type picker."""
+    title = _picked_title(request)
+    rewatch = {"yes": True, "no": False}.get(request.POST.get("rewatch", ""))
+    services.diary_entry_create(user=request.user, title=title, rewatch=rewatch, **_diary_fields(request))
+    return _("Logged in your diary.")
+
+
+def _picked_titles(request: HttpRequest) -> list[int]:
+    """Title ids chosen in a title picker (static/js/title_picker.js).
+
+    Without JavaScript people type a name: the best search match is taken, so the form
+    still works; a name that matches nothing is a clear error, not a half-made post.
+    """
+    ids = [int(v) for v in request.POST.getlist("title_ids") if v.strip().isdigit()]
+    bad = [v for v in request.POST.getlist("title_ids") if v.strip() and not v.strip().isdigit()]
+    if bad:
+        raise ApplicationError(_("Pick titles from the suggestions."), {"field": "title_ids"})
+    query = request.POST.get("title_query", "").strip()
+    if not ids and query:
+        from apps.movies.search import suggest_titles
+
+        hits = suggest_titles(query=query[:200], limit=1).hits
+        if not hits:
+            raise ApplicationError(
+                _("No title matches “%(query)s”.") % {"query": query[:200]}, {"field": "title_ids"}
+            )
+        ids = [hits[0].title.pk]
+    return ids
+
+
+def _picked_title(request: HttpRequest) -> Title:
+    ids = _picked_titles(request)
+    if not ids:
+        raise ApplicationError(_("Choose a title."), {"field": "title_ids"})
+    title = Title.objects.filter(pk=ids[0]).first()
+    if title is None:
+        raise ApplicationError(_("That title does not exist."), {"field": "title_ids"})
+    return title
+
+
+# -----------------------------------------------------------------------------
+# Reviews as conversations
+# -----------------------------------------------------------------------------
+def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_get_visible(review_id=review_id, viewer=request.user)
+    if review is None:
+        raise Http404
+    viewer = request.user if request.user.is_authenticated else None
+    return render(
+        request,
+        "social/review_detail.html",
+        {
+            "review": review,
+            "comments": selectors.review_comments_thread(review=review, viewer=viewer),
+            "author_rating": Rating.objects.filter(user_id=review.user_id, title_id=review.title_id).first(),
+        },
+    )
+
+
+def _review_url(request: HttpRequest, review_id: int, *args: Any, **kwargs: Any) -> str:
+    if Review.objects.filter(pk=review_id).exists():
+        return reverse("social:review-detail", kwargs={"review_id": review_id})
+    return reverse("social:notifications")
+
+
+@service_post(_review_url)
+def review_reply_view(request: HttpRequest, review_id: int) -> str:
+    """A comment or a reply, posted from the review page."""
+    parent = request.POST.get("parent_id", "")
+    services.review_comment_create(
+        user=request.user,
+        review_id=review_id,
+        body=request.POST.get("body", ""),
+        parent_id=int(parent) if parent.isdigit() else None,
+    )
+    return _("Comment posted.")
+
+
+@service_post(_review_url)
+def review_edit_view(request: HttpRequest, review_id: int) -> str:
+    review = Review.objects.filter(pk=review_id, user=request.user).select_related("title").first()
+    if review is None:
+        raise ApplicationError(_("You can only edit your own review."), {"review_id": review_id})
+    services.review_upsert(
+        user=request.user,
+        title=review.title,
+        body=request.POST.get("body", ""),
+        has_spoilers=bool(request.POST.get("has_spoilers")),
+    )
+    return _("Review saved.")
+
+
+@service_post(_review_url)
+def review_report_view(request: HttpRequest, review_id: int) -> str:
+    comment = request.POST.get("comment_id", "")
+    services.review_report_create(
+        user=request.user,
+        review_id=review_id,
+        comment_id=int(comment) if comment.isdigit() else None,
+        reason=request.POST.get("reason", ""),
+    )
+    return _("Thank you: the staff will look at it.")
+
+
+def _comment_review_url(request: HttpRequest, comment_id: int, *args: Any, **kwargs: Any) -> str:
+    from apps.social.models import ReviewComment
+
+    comment = ReviewComment.objects.filter(pk=comment_id).only("review_id").first()
+    return _review_url(request, comment.review_id) if comment else reverse("social:notifications")
+
+
+@service_post(_comment_review_url)
+def review_comment_delete_view(request: HttpRequest, comment_id: int) -> str:
+    services.review_comment_delete(user=request.user, comment_id=comment_id)
+    return _("Comment deleted.")
+
+
+# -----------------------------------------------------------------------------
+# Notification centre
+# -----------------------------------------------------------------------------
+NOTIFICATIONS_PAGE = 30
+
+
+@login_required
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("show") == "unread"
+    paginator = Paginator(
+        selectors.notifications_page(user=request.user, unread_only=unread_only), NOTIFICATIONS_PAGE
+    )
+    return render(
+        request,
+        "social/notifications.html",
+        {
+            "page_obj": paginator.get_page(request.GET.get("page")),
+            "unread_only": unread_only,
+            "unread": selectors.notifications_unread_count(user=request.user),
+        },
+    )
+
+
+def _notifications_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return reverse("social:notifications")
+
+
+@login_required
+@require_POST
+def notification_open_view(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read (or unread) and, when opening it, go where it points."""
+    read = request.POST.get("read", "1") != "0"
+    try:
+        notification = services.notification_mark_read(
+            user=request.user, notification_id=notification_id, read=read
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("social:notifications")
+    target = notification.url
+    opening = read and request.POST.get("open") == "1" and target
+    if opening and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return _back(request, reverse("social:notifications"))
+
+
+@service_post(_notifications_url)
+def notifications_read_all_view(request: HttpRequest) -> str:
+    count = services.notifications_mark_read(user=request.user)
+    return _("All notifications marked read.") if count else ""
+
+
+# -----------------------------------------------------------------------------
+# Picks: 나를 위한 추천
+# -----------------------------------------------------------------------------
+PICKS_LIMIT = 24
+
+
+@login_required
+def picks_page(request: HttpRequest) -> HttpResponse:
+    from apps.recs.selectors import recs_for_user
+
+    only_mine = _flag(request, "mine")
+    picks = recs_for_user(user=request.user, limit=PICKS_LIMIT + 12, only_my_services=only_mine)
+    # A diary entry counts as seen, like a rating: never suggest what the person logged.
+    seen = selectors.title_ids_watched(user=request.user, title_ids=[p.title.pk for p in picks])
+    picks = [p for p in picks if p.title.pk not in seen][:PICKS_LIMIT]
+    rows: dict[str, list[Any]] = {}
+    for pick in picks:
+        rows.setdefault(pick.explanation, []).append(pick)
+    return render(
+        request,
+        "social/picks.html",
+        {
+            "rows": list(rows.items()),
+            "count": len(picks),
+            "only_mine": only_mine,
+            "ratings": request.user.ratings.count(),
+            "has_services": request.user.my_services.exists(),
+        },
+    )
+
+
+def _picks_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return reverse("social:picks")
+
+
+@service_post(_picks_url)
+def pick_dismiss_view(request: HttpRequest, title_id: int) -> str | HttpResponse:
+    title = get_object_or_404(Title, pk=title_id)
+    services.pick_dismiss(user=request.user, title=title)
+    message = _("We will not suggest %(title)s again.") % {"title": title.display_title}
+    if _wants_json(request):  # static/social/library.js removes the card in place
+        return JsonResponse({"message": message})
+    return message

@@ -10,6 +10,7 @@ from apps.movies.models import OfferType
 from apps.movies.models import Provider
 from apps.movies.models import ProviderKind
 from apps.movies.models import Title
+from apps.movies.ratings import titles_rating_weighted_refresh_all
 from apps.movies.services import title_masks_refresh
 from tests.factories import AvailabilityFactory
 from tests.factories import GenreFactory
@@ -53,6 +54,7 @@ def small_catalog_create() -> SmallCatalog:
         age_rating="15",
         popularity=900,
         rating_avg=4.6,
+        rating_count=50,
         release_date=datetime.date(2019, 5, 30),
     )
     oldboy = TitleFactory(
@@ -62,6 +64,7 @@ def small_catalog_create() -> SmallCatalog:
         age_rating="18",
         popularity=700,
         rating_avg=4.8,
+        rating_count=50,
         release_date=datetime.date(2003, 11, 21),
     )
     extreme_job = TitleFactory(
@@ -71,6 +74,7 @@ def small_catalog_create() -> SmallCatalog:
         age_rating="15",
         popularity=800,
         rating_avg=3.9,
+        rating_count=50,
         release_date=datetime.date(2019, 1, 23),
     )
     kingdom = TitleFactory(
@@ -81,6 +85,7 @@ def small_catalog_create() -> SmallCatalog:
         age_rating="18",
         popularity=850,
         rating_avg=4.1,
+        rating_count=50,
     )
     lonely = TitleFactory(title_ko="", title_en="A Lonely Film", year=1999, age_rating="ALL", popularity=10)
 
@@ -94,6 +99,7 @@ def small_catalog_create() -> SmallCatalog:
     AvailabilityFactory(title=extreme_job, provider=netflix, offer_type=OfferType.RENT)
     AvailabilityFactory(title=kingdom, provider=netflix, offer_type=OfferType.STREAM)
     title_masks_refresh(title_ids=[t.id for t in (parasite, oldboy, extreme_job, kingdom, lonely)])
+    titles_rating_weighted_refresh_all()  # "rating" sorts by the weighted average
     return SmallCatalog(
         drama, comedy, horror, netflix, watcha, cgv, parasite, oldboy, extreme_job, kingdom, lonely
     )

@@ -16,6 +16,7 @@ from apps.social.services import rating_set
 from apps.social.services import review_upsert
 from apps.social.services import shelf_set
 from apps.social.services.friends import _friendship_make
+from apps.social.services.homepage import SECTIONS
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
 from tests.social.conftest import client_for
@@ -71,7 +72,7 @@ def test_only_owner_edits_a_homepage(alice, bob):
             "nickname": "bob",
             "mood": "bob's mood",
             "intro": "",
-            **{f"visibility_{s}": "public" for s in ("ratings", "shelf", "taste", "guestbook", "friends")},
+            **{f"visibility_{s}": "public" for s in SECTIONS},
         },
     )
     assert Profile.objects.filter(user=alice, mood__in=["hacked", "bob's mood"]).count() == 0
@@ -187,7 +188,7 @@ def test_board_pages_round_trip(alice, bob, title):
     client = client_for(alice)
     response = client.post(
         reverse("social:board-new"),
-        {"heading": "주말 추천", "body": "<b>재밌어요</b>", "title_ids": str(title.pk)},
+        {"heading": "주말 추천", "body": "<b>재밌어요</b>", "title_ids": [str(title.pk)]},
     )
     assert response.status_code == 302
     detail = client_for(bob).get(response["Location"]).content.decode()
@@ -196,7 +197,7 @@ def test_board_pages_round_trip(alice, bob, title):
     assert "주말 추천" in listing
     bad = client.post(reverse("social:board-new"), {"heading": "x", "body": "y", "title_ids": "abc"})
     assert bad.status_code == 200
-    assert "작품 번호를" in bad.content.decode()  # "Use title numbers…", in the Korean default
+    assert "추천 목록에서 작품을 고르세요" in bad.content.decode()  # "Pick titles from the suggestions."
 
 
 def test_user_search_finds_by_folded_nickname_and_exposes_identity_only(alice, bob, carol):

@@ -44,7 +44,7 @@ def test_rating_form_post_updates_title_average(alice, title):
 
 def test_rating_form_bad_value_shows_error_and_saves_nothing(alice, title):
     response = client_for(alice).post(reverse("social:rate", args=[title.pk]), {"stars": "7"}, follow=True)
-    assert "half-star" in response.content.decode()
+    assert "반 개 단위" in response.content.decode()  # "…in half-star steps", in the Korean default
     assert not Rating.objects.exists()
 
 
@@ -71,7 +71,7 @@ def test_rating_api_set_and_delete(alice, title):
     assert response.json()["title_rating_avg"] == 4.5
     bad = client.put(url, {"stars": "4.2"}, content_type="application/json")
     assert bad.status_code == 400
-    assert "half-star" in bad.json()["message"]
+    assert "반 개 단위" in bad.json()["message"]
     assert client.delete(reverse("social-api:rating-delete", args=[title.pk])).status_code == 204
     assert Title.objects.get(pk=title.pk).rating_count == 0
 

@@ -90,6 +90,8 @@ class ProfileUpdateApi(APIView):
         visibility_taste = serializers.ChoiceField(Visibility.choices, required=False)
         visibility_guestbook = serializers.ChoiceField(Visibility.choices, required=False)
         visibility_friends = serializers.ChoiceField(Visibility.choices, required=False)
+        visibility_watchlist = serializers.ChoiceField(Visibility.choices, required=False)
+        visibility_diary = serializers.ChoiceField(Visibility.choices, required=False)
 
     class OutputSerializer(serializers.Serializer):
         nickname = serializers.CharField(source="user.nickname")
@@ -100,6 +102,8 @@ class ProfileUpdateApi(APIView):
         visibility_taste = serializers.CharField()
         visibility_guestbook = serializers.CharField()
         visibility_friends = serializers.CharField()
+        visibility_watchlist = serializers.CharField()
+        visibility_diary = serializers.CharField()
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def patch(self, request: Request) -> Response:

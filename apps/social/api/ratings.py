@@ -91,6 +91,7 @@ class DiaryOutputSerializer(serializers.Serializer):
     title = TitleBriefSerializer()
     watched_on = serializers.DateField()
     rewatch = serializers.BooleanField()
+    stars = serializers.FloatField(allow_null=True)
     note = serializers.CharField()
 
 
@@ -111,6 +112,9 @@ class DiaryCreateApi(APIView):
         watched_on = serializers.DateField(required=False)
         rewatch = serializers.BooleanField(required=False, allow_null=True, default=None)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+        stars = serializers.DecimalField(
+            max_digits=2, decimal_places=1, required=False, allow_null=True, default=None
+        )
 
     @extend_schema(request=InputSerializer, responses=DiaryOutputSerializer)
     def post(self, request: Request) -> Response:
@@ -206,13 +210,16 @@ class ReviewCommentCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         body = serializers.CharField(max_length=1000, allow_blank=True)
+        parent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses=ReviewCommentOutputSerializer)
     def post(self, request: Request, review_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = get_object_or_404(selectors.reviews_visible(viewer=request.user), pk=review_id)
-        comment = services.review_comment_create(user=request.user, review=review, **data.validated_data)
+        comment = services.review_comment_create(
+            user=request.user, review_id=review.pk, **data.validated_data
+        )
         return Response(ReviewCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 

@@ -31,15 +31,20 @@ from apps.social.services.homepage import shelf_set
 from apps.social.services.homepage import visit_record
 from apps.social.services.homepage import visits_flush
 from apps.social.services.notifications import notification_create
+from apps.social.services.notifications import notification_mark_read
 from apps.social.services.notifications import notifications_mark_read
+from apps.social.services.picks import onboarding_taste_set
+from apps.social.services.picks import pick_dismiss
 from apps.social.services.ratings import diary_entry_create
 from apps.social.services.ratings import diary_entry_delete
+from apps.social.services.ratings import diary_entry_update
 from apps.social.services.ratings import rating_delete
 from apps.social.services.ratings import rating_set
 from apps.social.services.ratings import review_comment_create
 from apps.social.services.ratings import review_comment_delete
 from apps.social.services.ratings import review_delete
 from apps.social.services.ratings import review_like_set
+from apps.social.services.ratings import review_report_create
 from apps.social.services.ratings import review_upsert
 from apps.social.services.ratings import watchlist_add
 from apps.social.services.ratings import watchlist_remove
@@ -60,6 +65,7 @@ __all__ = [
     "board_view_record",
     "diary_entry_create",
     "diary_entry_delete",
+    "diary_entry_update",
     "follow_set",
     "friend_remove",
     "friend_request_accept",
@@ -71,8 +77,11 @@ __all__ = [
     "guestbook_entry_reply",
     "nickname_normalise",
     "notification_create",
+    "notification_mark_read",
     "notifications_mark_read",
     "onboarding_complete",
+    "onboarding_taste_set",
+    "pick_dismiss",
     "profile_get_or_create",
     "profile_update",
     "rating_delete",
@@ -84,6 +93,7 @@ __all__ = [
     "review_comment_delete",
     "review_delete",
     "review_like_set",
+    "review_report_create",
     "review_upsert",
     "shelf_set",
     "user_avatar_set",

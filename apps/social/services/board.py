@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from apps.movies.models import Title
 from apps.social.models import Activity
@@ -30,13 +31,17 @@ MAX_TITLES = 10
 def _titles_check(title_ids: list[int]) -> list[int]:
     title_ids = list(dict.fromkeys(title_ids))
     if not title_ids:
-        raise ApplicationError("Recommend at least one title.", {"field": "title_ids"})
+        raise ApplicationError(_("Recommend at least one title."), {"field": "title_ids"})
     if len(title_ids) > MAX_TITLES:
-        raise ApplicationError(f"At most {MAX_TITLES} titles per post.", {"field": "title_ids"})
+        raise ApplicationError(
+            _("At most %(n)s titles per post.") % {"n": MAX_TITLES}, {"field": "title_ids"}
+        )
     found = set(Title.objects.filter(pk__in=title_ids).values_list("pk", flat=True))
     missing = [pk for pk in title_ids if pk not in found]
     if missing:
-        raise ApplicationError("Unknown titles.", {"title_ids": missing})
+        raise ApplicationError(
+            _("Some of these titles do not exist: pick them from the suggestions."), {"title_ids": missing}
+        )
     return title_ids
 
 
@@ -59,7 +64,7 @@ def board_post_create(*, author: User, heading: str, body: str, title_ids: list[
 def _own_post(*, user: User, post_id: int) -> BoardPost:
     post = BoardPost.objects.select_for_update().filter(pk=post_id).first()
     if post is None or post.author_id != user.pk:
-        raise ApplicationError("You can only change your own posts.", {"post_id": post_id})
+        raise ApplicationError(_("You can only change your own posts."), {"post_id": post_id})
     return post
 
 
@@ -81,7 +86,7 @@ def board_post_update(
 def board_post_delete(*, user: User, post_id: int) -> None:
     post = BoardPost.objects.filter(pk=post_id).first()
     if post is None or (post.author_id != user.pk and not user.is_staff):
-        raise ApplicationError("You can only delete your own posts.", {"post_id": post_id})
+        raise ApplicationError(_("You can only delete your own posts."), {"post_id": post_id})
     Activity.objects.filter(verb=ActivityVerb.POSTED, target_id=post.pk).delete()
     post.delete()
 

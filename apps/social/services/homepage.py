@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from apps.social.models import User
 
 GUESTBOOK_MAX = 1000
-SECTIONS = ("ratings", "shelf", "taste", "guestbook", "friends")
+SECTIONS = ("ratings", "shelf", "taste", "guestbook", "friends", "watchlist", "diary")
 
 
 def profile_get_or_create(*, user: User) -> Profile:

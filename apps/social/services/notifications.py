@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.social.events import NotificationCreateEvent
 from apps.social.events import notification_broadcast
 from apps.social.models import Notification
 from config import realtime
+from config.exceptions import ApplicationError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -61,3 +63,14 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(is_read=True)
+
+
+def notification_mark_read(*, user: User, notification_id: int, read: bool = True) -> Notification:
+    """Mark one of my notifications read (or unread again)."""
+    notification = Notification.objects.filter(user=user, pk=notification_id).first()
+    if notification is None:
+        raise ApplicationError(_("No such notification."), {"notification_id": notification_id})
+    if notification.is_read != read:
+        notification.is_read = read
+        notification.save(update_fields=["is_read"])
+    return notification

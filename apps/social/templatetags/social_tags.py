@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from apps.social.selectors import title_social_get
 
@@ -33,3 +36,80 @@ def stars(half_stars_or_stars: float | int | None, scale: str = "stars") -> str:
     value = float(half_stars_or_stars) / (2 if scale == "half" else 1)
     full = int(value)
     return "★" * full + ("½" if value - full >= 0.5 else "")
+
+
+@register.inclusion_tag("components/star_input.html", takes_context=True)
+def star_input(
+    context: dict[str, Any],
+    title: Any,
+    value: float | None = None,
+    next: str = "",
+    uid: str = "",
+    size: str = "",
+) -> dict[str, Any]:
+    """The half-star rating input for one title (see templates/components/star_input.html)."""
+    request = context.get("request")
+    current = float(value) if value else None
+    return {
+        "title": title,
+        "options": _star_options(current),
+        "current": stars_text(current) if current else "",
+        "action": reverse("social:rate", kwargs={"title_id": title.pk}),
+        "next": next or (request.get_full_path() if request else ""),
+        "uid": f"{uid or 'star'}-{title.pk}",
+        "size": size,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+def _star_label(stars: float) -> str:
+    # "1 star" is the only singular: "0.5 stars", "3.5 stars".
+    return ngettext("%(n)s star", "%(n)s stars", 1 if stars == 1 else 2) % {"n": stars_text(stars)}
+
+
+def _star_options(current: float | None) -> list[dict[str, Any]]:
+    options = []
+    for half in range(1, 11):
+        stars = half / 2
+        options.append(
+            {
+                "half": half,
+                "value": f"{stars:.1f}",
+                "checked": current is not None and round(current * 2) == half,
+                "label": ngettext("%(n)s star", "%(n)s stars", 1 if half == 2 else 2)
+                % {"n": stars_text(stars)},
+            }
+        )
+    return options
+
+
+@register.inclusion_tag("components/star_field.html")
+def star_field(
+    name: str = "stars", value: float | None = None, uid: str = "", legend: str = ""
+) -> dict[str, Any]:
+    """The ten half-star radios as one field of a larger form (diary entries)."""
+    current = float(value) if value else None
+    return {
+        "name": name,
+        "options": _star_options(current),
+        "current": current,
+        "uid": uid or f"field-{name}",
+        "legend": legend or gettext("Rating"),
+    }
+
+
+def stars_text(stars: float | None) -> str:
+    """3.0 -> "3", 3.5 -> "3.5" (how Korean and English sites print half stars)."""
+    if stars is None:
+        return ""
+    return f"{stars:g}"
+
+
+@register.filter
+def title_name(title: Any) -> str:
+    """A title's name in the page's language (Korean first in Korean, English first in English)."""
+    from apps.movies.cards import is_korean
+
+    if is_korean():
+        return title.title_ko or title.title_en or title.title_original
+    return title.title_en or title.title_ko or title.title_original

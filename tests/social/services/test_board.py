@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils import translation
 
 from apps.social.models import BoardPost
 from apps.social.selectors import board_post_list
@@ -30,11 +31,13 @@ def test_only_author_edits_and_author_or_staff_deletes(alice, bob, title):
     assert not BoardPost.objects.exists()
 
 
+@translation.override("en")
 def test_post_needs_a_known_title(alice):
     with pytest.raises(ApplicationError, match="at least one"):
         board_post_create(author=alice, heading="h", body="b", title_ids=[])
-    with pytest.raises(ApplicationError, match="Unknown"):
+    with pytest.raises(ApplicationError, match="do not exist") as error:
         board_post_create(author=alice, heading="h", body="b", title_ids=[999999])
+    assert error.value.extra == {"title_ids": [999999]}
     assert not BoardPost.objects.exists()
 
 

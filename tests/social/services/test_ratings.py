@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from apps.movies.models import Title
 from apps.social.models import Activity
@@ -67,6 +68,7 @@ def test_rating_set_invalidates_taste_cache_on_commit(alice, title, django_captu
     assert list(Activity.objects.filter(actor=alice, verb="rated").values_list("stars", flat=True)) == [4.5]
 
 
+@translation.override("en")
 def test_rating_delete_without_rating_is_a_clear_error(alice, title):
     with pytest.raises(ApplicationError, match="not rated"):
         rating_delete(user=alice, title=title)
@@ -80,6 +82,7 @@ def test_diary_marks_second_viewing_as_rewatch_and_clears_watchlist(alice, title
     assert not WatchlistItem.objects.filter(user=alice).exists()
 
 
+@translation.override("en")
 def test_diary_rejects_future_dates(alice, title):
     with pytest.raises(ApplicationError, match="future"):
         diary_entry_create(user=alice, title=title, watched_on=dt.date.today() + dt.timedelta(days=10))
@@ -103,7 +106,7 @@ def test_review_likes_are_idempotent_and_comments_counted(alice, bob, title):
     assert review_like_set(user=bob, review=review, liked=True) == 1
     assert review_like_set(user=bob, review=review, liked=True) == 1
     assert review_like_set(user=bob, review=review, liked=False) == 0
-    comment = review_comment_create(user=bob, review=review, body="agreed")
+    comment = review_comment_create(user=bob, review_id=review.pk, body="agreed")
     assert Review.objects.get().comment_count == 1
     with pytest.raises(ApplicationError):
         review_comment_delete(user=UserFactory(), comment_id=comment.pk)
