@@ -187,7 +187,7 @@ def review_delete_view(request: HttpRequest, review_id: int) -> str:
 @service_post(_review_title_url)
 def review_comment_view(request: HttpRequest, review_id: int) -> str:
     review = get_object_or_404(selectors.reviews_visible(viewer=request.user), pk=review_id)
-    services.review_comment_create(user=request.user, review=review, body=request.POST.get("body", ""))
+    services.review_comment_create(user=request.user, review_id=review.pk, body=request.POST.get("body", ""))
     return _("Comment posted.")
 
 

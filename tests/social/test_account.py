@@ -43,7 +43,7 @@ def busy_alice(alice, bob):
     host = TitleFactory(title_ko="괴물", title_en="The Host", year=2006)
     rating_set(user=alice, title=murder, stars="4.5")
     review = review_upsert(user=alice, title=murder, body="논두렁의 마지막 장면, 잊히지 않아요")
-    review_comment_create(user=bob, review=review, body="동감!")
+    review_comment_create(user=bob, review_id=review.pk, body="동감!")
     watchlist_add(user=alice, title=host)
     diary_entry_create(user=alice, title=murder, note="두 번째 관람")
     guestbook_entry_create(owner=bob, author=alice, body="밥돌님 안녕, 일촌해요")

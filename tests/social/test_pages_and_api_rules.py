@@ -272,7 +272,7 @@ def test_owners_see_their_own_review_and_its_comments_when_their_ratings_are_pri
 
     # given alice reviewed a title, got a comment, then made her ratings private
     review = review_upsert(user=alice, title=title, body="두 번 봤다", has_spoilers=False)
-    review_comment_create(user=bob, review=review, body="동감")
+    review_comment_create(user=bob, review_id=review.pk, body="동감")
     profile_update(user=alice, data={"visibility_ratings": "private"})
     mine, theirs = client_for(alice), client_for(bob)
 

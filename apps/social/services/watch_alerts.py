@@ -35,6 +35,7 @@ from apps.social.models import User
 from apps.social.models import WatchAlert
 from apps.social.models import WatchAlertPreference
 from apps.social.models import WatchlistItem
+from config import realtime
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def _broadcast(notifications: list[Notification]) -> None:
         unread[user_id] += 1
     for user_id, notification in newest.items():
         event: NotificationCreateEvent = {
-            "type": "notify.message",
+            "type": realtime.NOTIFY_MESSAGE,
             "notification": {
                 "id": notification.pk,
                 "kind": notification.kind,
