@@ -240,3 +240,24 @@ def test_nothing_is_half_written_when_the_title_vanishes(alice):
     response = client_for(alice).post(reverse("social:diary", args=[title.pk]), {"watched_on": "2026-01-01"})
     assert response.status_code == 404
     assert not DiaryEntry.objects.exists()
+
+
+def test_library_selectors_run_a_fixed_number_of_queries(alice, django_assert_num_queries):
+    titles = [TitleFactory() for _ in range(6)]
+    for i, title in enumerate(titles):
+        watchlist_add(user=alice, title=title)
+        diary_entry_create(user=alice, title=title, watched_on=dt.date(2026, 1, 1 + i))
+    with django_assert_num_queries(1):
+        assert len(list(selectors.watchlist_for_user(user=alice))) == 0  # watching crossed them off
+    for title in titles:
+        watchlist_add(user=alice, title=title)
+    with django_assert_num_queries(1):
+        items = list(
+            selectors.watchlist_for_user(user=alice, filters=selectors.WatchlistFilters(sort="release"))
+        )
+        assert [item.title.display_title for item in items]
+    with django_assert_num_queries(1):
+        month = selectors.diary_month(user=alice, year=2026, month=1)
+        assert month.count == 6
+    with django_assert_num_queries(1):
+        assert len(selectors.title_ids_watched(user=alice)) == 6
