@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -567,6 +568,8 @@ WATCHLIST_SORTS: dict[str, tuple[object, ...]] = {
         F("id").desc(),
     ),
     "title": (F("title__title_ko").asc(), F("title__title_en").asc(), F("id").asc()),
+    # "predicted" (예상 별점) is sorted in Python by watchlist_with_predictions; the query keeps "added".
+    "predicted": (F("created_at").desc(), F("id").desc()),
 }
 
 
@@ -695,3 +698,31 @@ def notifications_page(*, user: User, unread_only: bool = False) -> QuerySet[Not
     if unread_only:
         qs = qs.filter(is_read=False)
     return qs.order_by("-created_at", "-id")
+
+
+# A watchlist longer than this is sorted by prediction on its most recent items only.
+WATCHLIST_PREDICTION_CAP = 500
+
+
+def watchlist_predictor() -> Callable[..., dict[int, float]] | None:
+    """The recs app's predicted-rating selector (예상 별점), if this deployment has one."""
+    try:
+        from apps.recs.selectors import predicted_ratings_for_user
+    except ImportError:
+        return None
+    return predicted_ratings_for_user
+
+
+def watchlist_with_predictions(*, user: User, filters: WatchlistFilters) -> list[WatchlistItem]:
+    """My (filtered) watchlist, each item with ``predicted`` stars or None; best first for sort="predicted".
+
+    One query for the items and one model call for all of them (see recs' selector).
+    """
+    items = list(watchlist_for_user(user=user, filters=filters)[:WATCHLIST_PREDICTION_CAP])
+    predictor = watchlist_predictor()
+    predictions = predictor(user_id=user.pk, title_ids=[i.title_id for i in items]) if predictor else {}
+    for item in items:
+        item.predicted = predictions.get(item.title_id)
+    if filters.sort == "predicted":
+        items.sort(key=lambda i: (i.predicted is None, -(i.predicted or 0)))
+    return items

@@ -640,20 +640,28 @@ def _flag(request: HttpRequest, name: str) -> bool:
 
 @login_required
 def watchlist_page(request: HttpRequest) -> HttpResponse:
+    can_predict = selectors.watchlist_predictor() is not None
     sort = request.GET.get("sort", "added")
+    if sort not in selectors.WATCHLIST_SORTS or (sort == "predicted" and not can_predict):
+        sort = "added"
     filters = selectors.WatchlistFilters(
         mine=_flag(request, "mine"),
         cinema=_flag(request, "cinema"),
         rent_buy=_flag(request, "rent_buy"),
-        sort=sort if sort in selectors.WATCHLIST_SORTS else "added",
+        sort=sort,
     )
-    paginator = Paginator(selectors.watchlist_for_user(user=request.user, filters=filters), LIBRARY_PAGE)
+    if can_predict:
+        items: Any = selectors.watchlist_with_predictions(user=request.user, filters=filters)
+    else:
+        items = selectors.watchlist_for_user(user=request.user, filters=filters)
+    paginator = Paginator(items, LIBRARY_PAGE)
     return render(
         request,
         "social/watchlist.html",
         {
             "page_obj": paginator.get_page(request.GET.get("page")),
             "filters": filters,
+            "can_predict": can_predict,
             "total": request.user.watchlist.count(),
             "has_services": request.user.my_services.exists(),
         },

@@ -240,3 +240,57 @@ def test_nothing_is_half_written_when_the_title_vanishes(alice):
     response = client_for(alice).post(reverse("social:diary", args=[title.pk]), {"watched_on": "2026-01-01"})
     assert response.status_code == 404
     assert not DiaryEntry.objects.exists()
+
+
+def test_library_selectors_run_a_fixed_number_of_queries(alice, django_assert_num_queries):
+    titles = [TitleFactory() for _ in range(6)]
+    for i, title in enumerate(titles):
+        watchlist_add(user=alice, title=title)
+        diary_entry_create(user=alice, title=title, watched_on=dt.date(2026, 1, 1 + i))
+    with django_assert_num_queries(1):
+        assert len(list(selectors.watchlist_for_user(user=alice))) == 0  # watching crossed them off
+    for title in titles:
+        watchlist_add(user=alice, title=title)
+    with django_assert_num_queries(1):
+        items = list(
+            selectors.watchlist_for_user(user=alice, filters=selectors.WatchlistFilters(sort="release"))
+        )
+        assert [item.title.display_title for item in items]
+    with django_assert_num_queries(1):
+        month = selectors.diary_month(user=alice, year=2026, month=1)
+        assert month.count == 6
+    with django_assert_num_queries(1):
+        assert len(selectors.title_ids_watched(user=alice)) == 6
+
+
+def test_watchlist_sorts_by_predicted_rating_when_recs_can_predict(alice, monkeypatch):
+    # given: three titles and a predictor (the recs app's selector, faked here) that knows two
+    low, high, unknown = TitleFactory(), TitleFactory(), TitleFactory()
+    for title in (high, unknown, low):
+        watchlist_add(user=alice, title=title)
+    calls = []
+
+    def fake_predictor(*, user_id, title_ids):
+        calls.append((user_id, sorted(title_ids)))
+        return {low.pk: 2.5, high.pk: 4.5}
+
+    monkeypatch.setattr(selectors, "watchlist_predictor", lambda: fake_predictor)
+    # when
+    items = selectors.watchlist_with_predictions(
+        user=alice, filters=selectors.WatchlistFilters(sort="predicted")
+    )
+    # then: best prediction first, unknown last, one predictor call for the whole list
+    assert [i.title_id for i in items] == [high.pk, low.pk, unknown.pk]
+    assert [i.predicted for i in items] == [4.5, 2.5, None]
+    assert calls == [(alice.pk, sorted([low.pk, high.pk, unknown.pk]))]
+    page = client_for(alice).get(reverse("social:watchlist-page") + "?sort=predicted").content.decode()
+    assert 'value="predicted" selected' in page
+    assert page.index(f'data-title-id="{high.pk}"') < page.index(f'data-title-id="{low.pk}"')
+
+
+def test_watchlist_offers_no_predicted_sort_without_a_predictor(alice, title, monkeypatch):
+    watchlist_add(user=alice, title=title)
+    monkeypatch.setattr(selectors, "watchlist_predictor", lambda: None)
+    page = client_for(alice).get(reverse("social:watchlist-page") + "?sort=predicted").content.decode()
+    assert 'value="predicted"' not in page
+    assert 'value="added" selected' in page

@@ -184,3 +184,24 @@ def test_opening_a_notification_never_redirects_off_site(alice, bob):
     )
     response = client_for(alice).post(reverse("social:notification-open", args=[note.pk]), {"open": "1"})
     assert response["Location"] == reverse("social:notifications")
+
+
+def test_comment_api_replies_and_answers_a_deleted_review_with_the_error_shape(alice, bob, review):
+    client = client_for(bob)
+    url = reverse("social-api:review-comment-create", args=[review.pk])
+    first = client.post(url, {"body": "첫 댓글"}, content_type="application/json").json()
+    reply = client.post(
+        url, {"body": "답글", "parent_id": first["id"]}, content_type="application/json"
+    ).json()
+    assert first["parent_id"] is None
+    assert reply["parent_id"] == first["id"]
+    review_id = review.pk
+    review.delete()
+    gone = client.post(
+        reverse("social-api:review-comment-create", args=[review_id]),
+        {"body": "늦음"},
+        content_type="application/json",
+    )
+    assert gone.status_code == 400
+    assert gone.json()["extra"] == {"review_id": review_id}
+    assert not ReviewComment.objects.exists()

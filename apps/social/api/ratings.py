@@ -189,6 +189,8 @@ class ReviewDeleteApi(APIView):
 class ReviewCommentOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     user = UserBriefSerializer()
+    # The top-level comment this one replies to (replies are one level deep); null for a comment.
+    parent_id = serializers.IntegerField(allow_null=True)
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
 
