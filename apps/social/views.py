@@ -38,6 +38,7 @@ from apps.social.forms import ProfileForm
 from apps.social.models import BoardPost
 from apps.social.models import Review
 from apps.social.models import User
+from apps.social.selectors_recommend import recommendation_hit_rate
 from config.exceptions import ApplicationError
 
 FEED_PAGE = 20
@@ -445,6 +446,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "pending": selectors.recommendation_inbox(user=request.user),
             "sent": selectors.recommendations_sent(user=request.user)[:50],
+            "hit_rate": recommendation_hit_rate(user=request.user),
             "notifications": notifications,
         },
     )
