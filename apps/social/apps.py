@@ -12,8 +12,10 @@ def _site_name_moochu(sender: Any, using: str = "default", **kwargs: Any) -> Non
     from django.conf import settings
     from django.contrib.sites.models import Site
 
-    renamed = Site.objects.using(using).filter(pk=settings.SITE_ID, domain="example.com").update(
-        name="Moochu", domain="moochu.local"
+    renamed = (
+        Site.objects.using(using)
+        .filter(pk=settings.SITE_ID, domain="example.com")
+        .update(name="Moochu", domain="moochu.local")
     )
     if renamed:
         Site.objects.clear_cache()  # update() skips the model signals that clear it
