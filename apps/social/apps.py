@@ -1,4 +1,24 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _site_name_moochu(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Django's sites app recreates "example.com" after every flush (post_migrate); mail
+    subjects carry the site's name, so the default site is renamed Moochu each time too.
+    A site an operator renamed is left alone. (Migration social 0005 does it once for
+    existing databases.)"""
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    renamed = (
+        Site.objects.using(using)
+        .filter(pk=settings.SITE_ID, domain="example.com")
+        .update(name="Moochu", domain="moochu.local")
+    )
+    if renamed:
+        Site.objects.clear_cache()  # update() skips the model signals that clear it
 
 
 class SocialConfig(AppConfig):
@@ -12,3 +32,6 @@ class SocialConfig(AppConfig):
         from apps.social.services.watch_alerts import watch_alerts_for_offers_enqueue
 
         offers_opened_listen(watch_alerts_for_offers_enqueue)
+        # Connected after django.contrib.sites (earlier in INSTALLED_APPS), so this runs after
+        # its create_default_site.
+        post_migrate.connect(_site_name_moochu, dispatch_uid="social_site_name_moochu")

@@ -40,6 +40,7 @@ from apps.social.models import BoardPost
 from apps.social.models import Rating
 from apps.social.models import Review
 from apps.social.models import User
+from apps.social.selectors_recommend import recommendation_hit_rate
 from apps.social.templatetags.social_tags import stars_text
 from config.bad_input import MAX_QUERY_INT
 from config.bad_input import query_int
@@ -496,6 +497,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "pending": selectors.recommendation_inbox(user=request.user),
             "sent": selectors.recommendations_sent(user=request.user)[:50],
+            "hit_rate": recommendation_hit_rate(user=request.user),
             "notifications": notifications,
         },
     )

@@ -61,13 +61,16 @@
       var body = self.input.value.trim();
       if (!body) return;
       if (self.cooldownUntil > Date.now()) return; // the countdown says when
+      // One message in flight at a time: a burst of Enter presses sends it once. A confirmation
+      // lost to a reconnect frees the box after 10 s.
+      if (self.pending && Date.now() - self.pending.at < 10000) return;
       var frame = { type: "message.send", body: body, client_id: "c" + Date.now() + "-" + self.nextClientId++ };
       if (self.replyTo) frame.reply_to = self.replyTo.id;
       if (self.q("spoiler").checked) frame.spoiler = true;
       // The text stays in the box until the server confirms the message (message.created with
       // our client_id): a refusal (rate limit, slow mode, blocked word, mute) never loses it.
       if (self.send(frame)) {
-        self.pending = { clientId: frame.client_id, body: body };
+        self.pending = { clientId: frame.client_id, body: body, at: Date.now() };
       } else {
         self.notice(errText("unavailable"));
       }

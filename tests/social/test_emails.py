@@ -114,3 +114,24 @@ def test_ordinary_users_still_have_to_confirm_their_address(client: Client, clea
     assert "confirm-email" in response["Location"]
     assert superuser_email_trust(user=user) is None
     assert not EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def test_the_site_is_renamed_after_a_flush_recreates_example_com():
+    from django.apps import apps
+    from django.contrib.sites.management import create_default_site
+    from django.db.models.signals import post_migrate
+
+    # given: what a flush leaves behind
+    Site.objects.all().delete()
+    create_default_site(apps.get_app_config("sites"), verbosity=0)
+    assert Site.objects.get_current().name == "example.com"
+    Site.objects.clear_cache()
+
+    # when: post_migrate runs (as after every flush or migrate)
+    post_migrate.send(
+        sender=apps.get_app_config("social"), app_config=apps.get_app_config("social"), using="default"
+    )
+
+    # then
+    Site.objects.clear_cache()
+    assert Site.objects.get_current().name == "Moochu"
