@@ -70,4 +70,11 @@ def notification_text(*, kind: str, params: dict[str, Any] | None, fallback: str
         return _("%(actor)s accepted your friend request") % {"actor": actor}
     if kind == "guestbook":
         return _("%(actor)s wrote in your guestbook") % {"actor": actor}
+    named = {"actor": actor, "title": _title_for_reader(params)}
+    if kind == "review_like":
+        return _("%(actor)s liked your review of %(title)s") % named
+    if kind == "review_comment":
+        return _("%(actor)s commented on your review of %(title)s") % named
+    if kind == "comment_reply":
+        return _("%(actor)s replied to your comment on the review of %(title)s") % named
     return fallback

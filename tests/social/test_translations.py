@@ -133,3 +133,24 @@ def test_genre_and_provider_names_follow_the_language():
         assert (genre.display_name, provider.display_name) == ("Drama", "TVING")
     with translation.override("ko"):
         assert (genre.display_name, provider.display_name) == ("드라마", "티빙")
+
+
+def test_review_like_and_comment_notifications_read_in_the_readers_language(friends):
+    from apps.social.models import Review
+    from apps.social.services.ratings import review_comment_create
+    from apps.social.services.ratings import review_like_set
+
+    alice, bob = friends
+    title = TitleFactory(title_ko="살인의 추억", title_en="Memories of Murder", title_original="살인의 추억")
+    review = Review.objects.create(user=bob, title=title, body="걸작")
+    with translation.override("ko"):  # written while alice browsed in Korean
+        review_like_set(user=alice, review=review, liked=True)
+        review_comment_create(user=alice, review_id=review.pk, body="동감")
+
+    texts = {n.kind: n for n in Notification.objects.filter(user=bob)}
+    with translation.override("en"):
+        assert texts["review_like"].display_text == "앨리스 liked your review of Memories of Murder"
+        assert texts["review_comment"].display_text == "앨리스 commented on your review of Memories of Murder"
+    with translation.override("ko"):
+        assert "살인의 추억" in texts["review_like"].display_text
+        assert "liked" not in texts["review_like"].display_text

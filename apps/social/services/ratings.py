@@ -27,6 +27,8 @@ from apps.social.models import ReviewComment
 from apps.social.models import ReviewLike
 from apps.social.models import ReviewReport
 from apps.social.models import WatchlistItem
+from apps.social.notification_text import actor_params
+from apps.social.notification_text import title_names
 from apps.social.services.common import clean_text
 from apps.social.services.common import like_set
 from apps.social.services.common import rate_limit_hit
@@ -263,6 +265,7 @@ def review_comment_create(
             kind=NotificationKind.COMMENT_REPLY,
             text=_("%(actor)s replied to your comment on the review of %(title)s") % names,
             url=_review_url(review, comment.pk),
+            params=actor_params(user) | title_names(review.title),
         )
         told.add(parent.user_id)
     if review.user_id not in told:
@@ -272,6 +275,7 @@ def review_comment_create(
             kind=NotificationKind.REVIEW_COMMENT,
             text=_("%(actor)s commented on your review of %(title)s") % names,
             url=_review_url(review, comment.pk),
+            params=actor_params(user) | title_names(review.title),
         )
     return comment
 
@@ -301,6 +305,7 @@ def review_like_set(*, user: User, review: Review, liked: bool) -> int:
             text=_("%(actor)s liked your review of %(title)s")
             % {"actor": user.display_name, "title": review.title.display_title},
             url=_review_url(review),
+            params=actor_params(user) | title_names(review.title),
         )
     return count
 
