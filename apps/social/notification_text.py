@@ -59,6 +59,13 @@ def _title_for_reader(params: dict[str, Any]) -> str:
 def notification_text(*, kind: str, params: dict[str, Any] | None, fallback: str = "") -> str:
     """The sentence for one notification in the active language; `fallback` if unknown."""
     params = params or {}
+    if kind == "watch_alert" and params.get("provider"):
+        korean = (get_language() or "ko").startswith("ko")
+        provider = params.get("provider_ko") if korean else params["provider"]
+        return _("%(title)s from your watchlist is now on %(provider)s") % {
+            "title": _title_for_reader(params),
+            "provider": provider or params["provider"],
+        }
     actor = params.get("actor")
     if not actor:
         return fallback

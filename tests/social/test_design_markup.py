@@ -100,7 +100,10 @@ def test_a_flash_message_is_shown_once(world, settings):
             "nickname": owner.nickname,
             "mood": "좋음",
             "intro": "",
-            **{f"visibility_{s}": "public" for s in ("ratings", "shelf", "taste", "guestbook", "friends", "watchlist", "diary")},
+            **{
+                f"visibility_{s}": "public"
+                for s in ("ratings", "shelf", "taste", "guestbook", "friends", "watchlist", "diary")
+            },
         },
         follow=True,
     )

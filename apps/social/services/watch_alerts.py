@@ -35,6 +35,7 @@ from apps.social.models import User
 from apps.social.models import WatchAlert
 from apps.social.models import WatchAlertPreference
 from apps.social.models import WatchlistItem
+from apps.social.notification_text import title_names
 from config import realtime
 
 logger = logging.getLogger(__name__)
@@ -146,27 +147,32 @@ def _alert_text(title_name: str, provider_name: str) -> str:
 
 def _notifications_write(alerts: list[NewAlert]) -> list[Notification]:
     titles = {
-        t.id: (t.display_title, t.get_absolute_url())
+        t.id: t
         for t in Title.objects.filter(id__in={a.title_id for a in alerts}).only(
             "id", "title_ko", "title_en", "title_original"
         )
     }
-    providers = dict(
-        Provider.objects.filter(id__in={a.provider_id for a in alerts}).values_list("id", "name_ko")
-    )
-    names = dict(Provider.objects.filter(id__in=providers).values_list("id", "name"))
-    rows = [
-        Notification(
-            user_id=a.user_id,
-            actor=None,
-            kind=NotificationKind.WATCH_ALERT,
-            text=_alert_text(titles[a.title_id][0], providers.get(a.provider_id) or names[a.provider_id])[
-                :300
-            ],
-            url=titles[a.title_id][1],
+    providers = {
+        pk: (name, name_ko)
+        for pk, name, name_ko in Provider.objects.filter(id__in={a.provider_id for a in alerts}).values_list(
+            "id", "name", "name_ko"
         )
-        for a in alerts
-    ]
+    }
+    rows = []
+    for a in alerts:
+        title = titles[a.title_id]
+        name, name_ko = providers[a.provider_id]
+        rows.append(
+            Notification(
+                user_id=a.user_id,
+                actor=None,
+                kind=NotificationKind.WATCH_ALERT,
+                text=_alert_text(title.display_title, name_ko or name),
+                url=title.get_absolute_url(),
+                # Worded again in the reader's language when shown (apps/social/notification_text.py).
+                params=title_names(title) | {"provider": name, "provider_ko": name_ko or name},
+            )
+        )
     return Notification.objects.bulk_create(rows, batch_size=BATCH)
 
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from apps.movies.models import Availability
 from apps.movies.models import Title
@@ -79,6 +80,8 @@ def test_a_run_opening_an_offer_alerts_each_watcher_on_that_service_once(
     assert note.url == wicked.get_absolute_url()
     assert "위키드" in note.text
     assert "롯데시네마" in note.text
+    with translation.override("en"):  # worded again for a reader of the English pages
+        assert note.display_text == "Wicked from your watchlist is now on Lotte Cinema"
     assert sorted(user_id for user_id, _ in live) == sorted([fan.id, mailer.id])
     assert live[0][1]["notification"]["kind"] == "watch_alert"
     assert [m.to for m in mail.outbox] == [[mailer.email]]
