@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 # allauth's sign-in, sign-up and password-reset limits are per minute.
 RATE_LIMIT_RETRY_AFTER_S = 60
@@ -15,3 +18,10 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
     response = render(request, "429.html", {"retry_after": RATE_LIMIT_RETRY_AFTER_S}, status=429)
     response["Retry-After"] = str(RATE_LIMIT_RETRY_AFTER_S)
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: the API's one error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": _("Not found."), "extra": {}}, status=404)
+    return page_not_found(request, exception)
