@@ -27,8 +27,10 @@ from django.views.defaults import bad_request
 logger = logging.getLogger(__name__)
 
 # No field takes more than 20,000 characters (a board post); URLs and query values are short.
+# Query values get room past nginx's 8 KiB request line, so a page with its own, friendlier
+# limit (search: 200 characters) still answers a long query itself.
 MAX_PATH_CHARS = 2048
-MAX_QUERY_VALUE_CHARS = 2048
+MAX_QUERY_VALUE_CHARS = 8192
 MAX_BODY_VALUE_CHARS = 20_000
 # JSON deeper than this is no command or form of ours (the deepest is 3); it also stops a
 # 2,000-level ``[[[…`` from reaching the recursive decoder's limit.
