@@ -19,6 +19,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.defaults import bad_request
@@ -26,8 +27,10 @@ from django.views.defaults import bad_request
 logger = logging.getLogger(__name__)
 
 # No field takes more than 20,000 characters (a board post); URLs and query values are short.
+# Query values get room past nginx's 8 KiB request line, so a page with its own, friendlier
+# limit (search: 200 characters) still answers a long query itself.
 MAX_PATH_CHARS = 2048
-MAX_QUERY_VALUE_CHARS = 2048
+MAX_QUERY_VALUE_CHARS = 8192
 MAX_BODY_VALUE_CHARS = 20_000
 # JSON deeper than this is no command or form of ours (the deepest is 3); it also stops a
 # 2,000-level ``[[[…`` from reaching the recursive decoder's limit.
@@ -41,7 +44,7 @@ _OPEN = re.compile(rb"[\[{]")
 
 class BadInput(ValueError):
     """Text that no field accepts; ``reason`` is one of ``nul_byte``, ``lone_surrogate``,
-    ``too_long``, ``too_deep``, ``bad_json``."""
+    ``too_long``, ``too_deep``, ``bad_json``, ``bad_form``."""
 
     def __init__(self, reason: str, where: str) -> None:
         super().__init__(f"{reason} in {where}")
@@ -127,6 +130,7 @@ _MESSAGES = {
     "too_long": gettext_noop("A value in the request is too long."),
     "too_deep": gettext_noop("The JSON in the request is nested too deeply."),
     "bad_json": gettext_noop("The request body is not valid JSON."),
+    "bad_form": gettext_noop("The request body is not a valid form."),
 }
 
 
@@ -140,7 +144,11 @@ def _request_check(request: HttpRequest) -> None:
         return
     content_type = request.content_type or ""
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        for key, values in request.POST.lists():
+        try:
+            form = request.POST
+        except MultiPartParserError as exc:  # a broken multipart body (no boundary, cut short)
+            raise BadInput("bad_form", "body") from exc
+        for key, values in form.lists():
             text_check(key, where="form", max_chars=MAX_QUERY_VALUE_CHARS)
             for value in values:
                 text_check(value, where=f"form:{key[:40]}", max_chars=MAX_BODY_VALUE_CHARS)

@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.redis_client import fallbacks
 from config.redis_client import redis_sync
 
 logger = logging.getLogger(__name__)
@@ -60,5 +61,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
             problem = f"{type(error).__name__}: {error}"[:200]
         results[name] = problem or "ok"
     down = sorted(name for name, state in results.items() if state != "ok")
-    payload = {"status": "ok" if not down else "unavailable", "checks": results, "down": down}
+    payload = {
+        "status": "ok" if not down else "unavailable",
+        "checks": results,
+        "down": down,
+        # Reads served without Redis since this process started (config/redis_client.py).
+        "redis_fallbacks": dict(fallbacks),
+    }
     return JsonResponse(payload, status=200 if not down else 503)

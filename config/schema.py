@@ -1,9 +1,14 @@
-"""OpenAPI generation fitted to the one-APIView-per-operation style.
+"""OpenAPI generation fitted to the one-APIView-per-operation style, and exact.
 
 Every API view nests serializers named ``InputSerializer`` / ``OutputSerializer``, so
 drf-spectacular's default names ("Output") collide across views; components are named
 after their view instead ("TitleListOutput"), and operation ids after the view class
 ("title_list") rather than guessed from the path.
+
+Exact (checked by schemathesis, tests/config/test_schemathesis.py): every operation lists the
+error statuses it can answer, each in the one error shape ``{message, extra}``
+(config/exceptions.py); operations open to anonymous callers say so in their security; paged
+lists show their envelope (their view names its ``pagination_class``).
 """
 
 from __future__ import annotations
@@ -13,12 +18,33 @@ from typing import Any
 
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import permissions
+from rest_framework import serializers
 
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error the API answers: a message for people, details for programs."""
+
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+    class Meta:
+        ref_name = "Error"
+
+
+# Answerable by any operation: bad text or parameters (config/bad_input.py and validation),
+# a throttle, Redis unavailable (config/exceptions.py).
+_ALWAYS = {
+    "400": "Invalid input.",
+    "429": "Too many requests; see Retry-After.",
+    "503": "Briefly unavailable; see Retry-After.",
+}
 
 
 class MoochuAutoSchema(AutoSchema):
@@ -37,6 +63,36 @@ class MoochuAutoSchema(AutoSchema):
         if len(implemented) > 1:
             operation = f"{operation}_{self.method.lower()}"
         return operation
+
+    def _allows_anonymous(self) -> bool:
+        safe = self.method in permissions.SAFE_METHODS
+        return all(
+            isinstance(permission, permissions.AllowAny)
+            or (safe and isinstance(permission, permissions.IsAuthenticatedOrReadOnly))
+            for permission in self.view.get_permissions()
+        )
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        auths = super().get_auth()
+        # drf-spectacular adds "{}" (no credentials) only for AllowAny; an empty permission
+        # list, or several permissive ones, opens the operation just the same.
+        if {} not in auths and self._allows_anonymous():
+            auths.append({})
+        return auths
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        errors = dict(_ALWAYS)
+        if not self._allows_anonymous() or self.method not in permissions.SAFE_METHODS:
+            errors["403"] = "Not signed in, not allowed, or missing the CSRF token."
+        if "{" in self.path or self.method not in permissions.SAFE_METHODS:
+            errors["404"] = "Not found (the object, or one the request names)."
+        for code, description in errors.items():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses
 
 
 class BeaconSessionScheme(SessionScheme):

@@ -35,3 +35,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler429 = "config.views.rate_limited"
+handler404 = "config.views.not_found"

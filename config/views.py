@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 # allauth's sign-in, sign-up and password-reset limits are per minute.
@@ -26,3 +29,10 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     """
 
     template_name = "api/swagger_ui.html"
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: the API's one error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": _("Not found."), "extra": {}}, status=404)
+    return page_not_found(request, exception)

@@ -123,6 +123,8 @@ def test_readiness_names_redis_while_pages_still_serve(redis_down, world) -> Non
     assert ready.status_code == 503
     assert ready.json()["down"] == ["redis"]
     assert client.get(f"/titles/{world['title'].pk}/").status_code == 200
+    # the page's cache reads fell back, and the probe shows the meter
+    assert sum(client.get("/readyz").json()["redis_fallbacks"].values()) > 0
 
 
 async def _handshake(path: str, user) -> tuple[list[dict], int | None]:

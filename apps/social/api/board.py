@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from apps.social import selectors
 from apps.social import services
+from apps.social.api.common import Pagination
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
@@ -45,6 +46,7 @@ def _visible_post(request: Request, post_id: int) -> BoardPost:
 
 
 class BoardPostListApi(APIView):
+    pagination_class = Pagination
     permission_classes = []
 
     class FilterSerializer(serializers.Serializer):
@@ -125,6 +127,7 @@ class BoardCommentOutputSerializer(serializers.Serializer):
 
 
 class BoardCommentListApi(APIView):
+    pagination_class = Pagination
     permission_classes = []
 
     @extend_schema(responses=BoardCommentOutputSerializer(many=True))

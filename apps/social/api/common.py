@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from apps.movies.models import Title
 from apps.social.models import User
 from apps.social.selectors import user_get_by_nickname
+from config.bad_input import MAX_QUERY_INT
 
 
 class UserBriefSerializer(serializers.Serializer):
@@ -33,14 +34,22 @@ class TitleBriefSerializer(serializers.Serializer):
 
 
 class Pagination(LimitOffsetPagination):
+    """Views that answer through ``paginated()`` name it as their ``pagination_class``, so the
+    OpenAPI document shows the envelope ({count, next, previous, results})."""
+
     default_limit = 20
     max_limit = 100
+
+    def get_offset(self, request: Request) -> int:
+        # Bounded: an offset past everything is an empty page, never a bigint overflow.
+        return min(super().get_offset(request), MAX_QUERY_INT)
 
 
 def paginated(
     *, request: Request, view: APIView, queryset: QuerySet[Any] | list[Any], serializer_class: type
 ) -> Response:
-    paginator = Pagination()
+    pagination_class = getattr(view, "pagination_class", None) or Pagination
+    paginator = pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from apps.social import selectors
 from apps.social import services
+from apps.social.api.common import Pagination
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
@@ -38,6 +39,7 @@ class UserSearchApi(APIView):
 
 
 class FriendListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=UserBriefSerializer(many=True))
@@ -229,6 +231,7 @@ class RecommendationSendApi(APIView):
 
 
 class RecommendationInboxApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=RecommendationOutputSerializer(many=True))
@@ -240,6 +243,7 @@ class RecommendationInboxApi(APIView):
 
 
 class RecommendationSentApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     class OutputSerializer(RecommendationOutputSerializer):
@@ -287,6 +291,7 @@ class NotificationOutputSerializer(serializers.Serializer):
 
 
 class NotificationListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=NotificationOutputSerializer(many=True))
@@ -325,6 +330,7 @@ class ActivityOutputSerializer(serializers.Serializer):
 
 
 class FeedApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=ActivityOutputSerializer(many=True))

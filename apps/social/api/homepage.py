@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from apps.movies.models import Title
 from apps.social import selectors
 from apps.social import services
+from apps.social.api.common import Pagination
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
@@ -156,6 +157,7 @@ class GuestbookEntryOutputSerializer(serializers.Serializer):
 
 
 class GuestbookListApi(APIView):
+    pagination_class = Pagination
     permission_classes = []
 
     @extend_schema(responses=GuestbookEntryOutputSerializer(many=True))

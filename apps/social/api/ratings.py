@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from apps.social import selectors
 from apps.social import services
+from apps.social.api.common import Pagination
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
@@ -60,6 +61,7 @@ class WatchlistOutputSerializer(serializers.Serializer):
 
 
 class WatchlistListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=WatchlistOutputSerializer(many=True))
@@ -96,6 +98,7 @@ class DiaryOutputSerializer(serializers.Serializer):
 
 
 class DiaryListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=DiaryOutputSerializer(many=True))
@@ -147,6 +150,7 @@ class ReviewOutputSerializer(serializers.Serializer):
 
 
 class ReviewListApi(APIView):
+    pagination_class = Pagination
     permission_classes = []
 
     @extend_schema(responses=ReviewOutputSerializer(many=True))
@@ -196,6 +200,7 @@ class ReviewCommentOutputSerializer(serializers.Serializer):
 
 
 class ReviewCommentListApi(APIView):
+    pagination_class = Pagination
     permission_classes = []
 
     @extend_schema(responses=ReviewCommentOutputSerializer(many=True))
