@@ -396,7 +396,15 @@ def alerts_benchmark(rng: random.Random) -> tuple[float, int, int, int]:
     opened = sorted(report.opened_availability_ids)
 
     started = time.perf_counter()
-    alerts = watch_alerts_create(availability_ids=opened)
+    if os.environ.get("BENCH_PROFILE_ALERTS"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        alerts = profiler.runcall(watch_alerts_create, availability_ids=opened)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    else:
+        alerts = watch_alerts_create(availability_ids=opened)
     seconds = time.perf_counter() - started
     return seconds, len(entries), len(opened), len(alerts)
 
