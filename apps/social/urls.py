@@ -32,6 +32,7 @@ urlpatterns = [
     path("me/guestbook/<int:entry_id>/reply/", views.guestbook_reply_view, name="guestbook-reply"),
     path("me/guestbook/<int:entry_id>/delete/", views.guestbook_delete_view, name="guestbook-delete"),
     path("me/notifications/read/", views.notifications_read_view, name="notifications-read"),
+    path("me/watch-alerts/", views.watch_alert_preference_view, name="watch-alert-preference"),
     path("inbox/", views.inbox, name="inbox"),
     path(
         "inbox/<int:recommendation_id>/<str:action>/",

@@ -155,3 +155,25 @@ def test_rerunning_any_source_changes_zero_rows_and_sends_zero_alerts(
     assert list(Availability.objects.order_by("id").values_list("id", "updated_at")) == stamps
     assert WatchAlert.objects.count() == 0
     assert live == []
+
+
+def test_alert_email_opt_in_is_saved_from_the_coming_soon_page(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post("/me/watch-alerts/", {"email": "1"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/coming-soon/"
+    user.refresh_from_db()
+    assert user.watch_alert_preference.email is True
+    assert 'name="email" value="1" checked' in response.content.decode()
+    client.post("/me/watch-alerts/", {})
+    user.refresh_from_db()
+    assert user.watch_alert_preference.email is False
+
+
+def test_alert_email_opt_in_needs_a_signed_in_user(client):
+    response = client.post("/me/watch-alerts/", {"email": "1"})
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"] or "login" in response["Location"]
