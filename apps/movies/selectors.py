@@ -396,12 +396,13 @@ def new_on_services_list(
 ) -> list[ComingSoonEntry]:
     """Titles that became watchable on these services in the last ``days`` days, newest first.
 
-    An offer's date is its start date when the source gives one, else the day Moochu first
-    saw it (TMDB's where-to-watch data carries no dates).
+    An offer's date is its start date when the source gives one, else the day its source
+    last reported it new (``observed_on``: curated snapshots carry their own date), else the
+    day Moochu first saw it (TMDB's where-to-watch data carries no dates).
     """
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=days - 1)
-    seen_on = Coalesce("starts_on", TruncDate("created_at"))
+    seen_on = Coalesce("starts_on", "observed_on", TruncDate("created_at"))
     offers = (
         Availability.objects.filter(
             ends_on__isnull=True,
