@@ -16,6 +16,8 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.db import connection
@@ -29,7 +31,7 @@ from apps.movies.models import OfferType
 from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.social.events import NotificationCreateEvent
-from apps.social.events import notification_broadcast
+from apps.social.events import notify_group_name
 from apps.social.models import Notification
 from apps.social.models import NotificationKind
 from apps.social.models import User
@@ -187,6 +189,7 @@ def _broadcast(notifications: list[Notification]) -> None:
         "user_id", flat=True
     ):
         unread[user_id] += 1
+    pairs: list[tuple[int, NotificationCreateEvent]] = []
     for user_id, notification in newest.items():
         event: NotificationCreateEvent = {
             "type": "notify.message",
@@ -199,10 +202,25 @@ def _broadcast(notifications: list[Notification]) -> None:
             },
             "unread": unread[user_id],
         }
-        try:
-            notification_broadcast(user_id=user_id, event=event)
-        except Exception:
-            logger.warning("live watch alert to user %s not sent", user_id, exc_info=True)
+        pairs.append((user_id, event))
+    broadcast_many(pairs)
+
+
+def broadcast_many(pairs: list[tuple[int, NotificationCreateEvent]]) -> None:
+    """Send each user's event to their notification group, all from one event loop: one
+    async_to_sync per user cost ~1.6 ms each (8 s for 5,000 users in the benchmark)."""
+    layer = get_channel_layer()
+    if layer is None or not pairs:
+        return
+
+    async def send_all() -> None:
+        for user_id, event in pairs:
+            try:
+                await layer.group_send(notify_group_name(user_id), event)
+            except Exception:
+                logger.warning("live watch alert to user %s not sent", user_id, exc_info=True)
+
+    async_to_sync(send_all)()
 
 
 def watch_alert_emails_send(*, alert_ids: list[int]) -> int:

@@ -34,11 +34,9 @@ def _no_poster_copies(monkeypatch):
 
 @pytest.fixture
 def live(monkeypatch):
-    """Live events the alerts push (the socket path itself is tested in test_notifications_socket)."""
+    """Live events the alerts push (broadcast_many itself is tested below, on a real layer)."""
     sent: list[tuple[int, dict]] = []
-    monkeypatch.setattr(
-        watch_alerts_module, "notification_broadcast", lambda *, user_id, event: sent.append((user_id, event))
-    )
+    monkeypatch.setattr(watch_alerts_module, "broadcast_many", sent.extend)
     return sent
 
 
@@ -177,3 +175,20 @@ def test_alert_email_opt_in_needs_a_signed_in_user(client):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"] or "login" in response["Location"]
+
+
+def test_broadcast_many_reaches_each_users_notification_group(settings):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from apps.social.events import notify_group_name
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(notify_group_name(42), channel)
+    event = {"type": "notify.message", "notification": {"id": 1, "kind": "watch_alert"}, "unread": 1}
+
+    watch_alerts_module.broadcast_many([(42, event), (43, event)])
+
+    assert async_to_sync(layer.receive)(channel) == event
