@@ -357,11 +357,16 @@ def alerts_benchmark(rng: random.Random) -> tuple[float, int, int, int]:
     film_records = list(
         SourceRecord.objects.filter(source="tmdb")
         .exclude(external_id__startswith="tv:")
-        .values_list("external_id", "title_id")[: OPENED_OFFERS * 2]
+        .values_list("external_id", "title_id")[: OPENED_OFFERS * 3]
     )
-    chosen = film_records[:OPENED_OFFERS]
+    # One record per title: two TMDB records merged into one title would open one offer.
+    distinct: dict[int, str] = {}
+    for external_id, title_id in film_records:
+        distinct.setdefault(title_id, external_id)
+    pairs = [(external_id, title_id) for title_id, external_id in distinct.items()]
+    chosen = pairs[:OPENED_OFFERS]
     chosen_titles = [title_id for _, title_id in chosen]
-    other_titles = [title_id for _, title_id in film_records[OPENED_OFFERS:]]
+    other_titles = [title_id for _, title_id in pairs[OPENED_OFFERS:]]
     user_model.objects.bulk_create(
         [user_model(username=f"bench{n}", password=UNUSABLE_PASSWORD_PREFIX) for n in range(ALERT_USERS)],
         batch_size=5000,
