@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +21,15 @@ from apps.movies.models import Title
 from apps.movies.services.ingestion import title_match_keys_refresh
 from apps.movies.services.ingestion import title_merge
 from apps.movies.services.ingestion import title_split
+from apps.movies.source_health import source_health_list
 from config.exceptions import ApplicationError
 
 
 @admin.register(CrawlRun)
 class CrawlRunAdmin(admin.ModelAdmin):
+    """Crawl runs, with each source's health above the list (last run, alert, freshness)."""
+
+    change_list_template = "admin/movies/crawlrun/change_list.html"
     list_display = (
         "source",
         "status",
@@ -35,8 +40,11 @@ class CrawlRunAdmin(admin.ModelAdmin):
         "unchanged_count",
         "failed_count",
         "closed_count",
+        "opened_count",
+        "complete",
+        "alert",
     )
-    list_filter = ("source", "status")
+    list_filter = ("source", "status", "complete")
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in CrawlRun._meta.fields if f.name != "errors"] + ["errors_pretty"]
     exclude = ("errors",)
@@ -50,6 +58,10 @@ class CrawlRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: CrawlRun | None = None) -> bool:
         return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+        extra_context = {**(extra_context or {}), "source_health": source_health_list()}
+        return super().changelist_view(request, extra_context=extra_context)
 
 
 class SourceRecordInline(admin.TabularInline):

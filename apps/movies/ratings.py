@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import Case
 from django.db.models import F
 from django.db.models import FloatField
+from django.db.models import Sum
 from django.db.models import Value
 from django.db.models import When
 
@@ -58,12 +59,12 @@ def rating_prior_mean(*, refresh: bool = False) -> float:
         cached = cache.get(_PRIOR_MEAN_KEY)
         if cached is not None:
             return cached
-    from django.db.models import Avg
-
-    from apps.social.models import Rating
-
-    avg = Rating.objects.aggregate(avg=Avg("half_stars"))["avg"]
-    mean = round(float(avg) / 2, 4) if avg is not None else DEFAULT_PRIOR_MEAN
+    # From the titles' stored aggregates (the catalog never reads people's rows): the same
+    # mean as over every rating, since each title contributes avg × count.
+    totals = Title.objects.filter(rating_count__gt=0).aggregate(
+        weighted=Sum(F("rating_avg") * F("rating_count")), n=Sum("rating_count")
+    )
+    mean = round(float(totals["weighted"]) / totals["n"], 4) if totals["n"] else DEFAULT_PRIOR_MEAN
     cache.set(_PRIOR_MEAN_KEY, mean, _PRIOR_MEAN_TTL)
     return mean
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from django.db.models import Q
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.db.models.functions import NullIf
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from apps.movies.models import OFFER_TYPE_BITS
@@ -35,7 +37,6 @@ from apps.movies.models import CreditRole
 from apps.movies.models import Genre
 from apps.movies.models import OfferType
 from apps.movies.models import Provider
-from apps.movies.models import ProviderKind
 from apps.movies.models import Title
 from apps.movies.services.catalog import mask_of
 from apps.movies.services.preferences import SESSION_MY_SERVICES_KEY
@@ -335,38 +336,90 @@ def title_similar(*, title: Title, limit: int = 12) -> list[dict[str, Any]]:
 
 
 # -----------------------------------------------------------------------------
-# Coming soon to cinemas
+# Coming soon (cinemas and OTT) and new on my services
 # -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ComingSoonEntry:
-    """One title opening on one date, with every cinema chain announcing it."""
+    """One title opening on one date, with every provider announcing it."""
 
     title: Title
     starts_on: datetime.date | None
     offers: list[Availability]
 
 
-def coming_soon_list(*, today: datetime.date | None = None, limit: int = 60) -> list[ComingSoonEntry]:
-    """Open "coming soon" offers of cinema chains by title and date, soonest first (undated last)."""
+# Offers someone can use now (every type but "coming soon").
+WATCHABLE_OFFER_TYPES = tuple(t for t in OfferType.values if t != OfferType.COMING_SOON)
+
+
+def coming_soon_list(
+    *,
+    today: datetime.date | None = None,
+    limit: int = 60,
+    provider_slugs: Sequence[str] | None = None,
+) -> list[ComingSoonEntry]:
+    """What opens soon, in cinemas and on OTT services, soonest first (undated last).
+
+    Cinema "coming soon" offers, and any offer whose start date is still ahead (an OTT
+    release a source dated). ``provider_slugs`` keeps only those providers (my services).
+    """
     today = today or timezone.localdate()
+    offers = Availability.objects.filter(ends_on__isnull=True).filter(
+        Q(offer_type=OfferType.COMING_SOON, starts_on__gte=today)
+        | Q(offer_type=OfferType.COMING_SOON, starts_on__isnull=True)
+        | Q(offer_type__in=WATCHABLE_OFFER_TYPES, starts_on__gt=today)
+    )
+    if provider_slugs is not None:
+        offers = offers.filter(provider__slug__in=list(provider_slugs))
+    offers = offers.select_related("title", "provider").order_by(
+        F("starts_on").asc(nulls_last=True),
+        F("title__popularity").desc(),
+        "title_id",
+        "provider__display_priority",
+        "provider__name",
+    )
+    return _entries(offers, limit=limit)
+
+
+def new_on_services_list(
+    *,
+    provider_slugs: Sequence[str],
+    today: datetime.date | None = None,
+    days: int = 7,
+    limit: int = 24,
+) -> list[ComingSoonEntry]:
+    """Titles that became watchable on these services in the last ``days`` days, newest first.
+
+    An offer's date is its start date when the source gives one, else the day its source
+    last reported it new (``observed_on``: curated snapshots carry their own date), else the
+    day Moochu first saw it (TMDB's where-to-watch data carries no dates).
+    """
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=days - 1)
+    seen_on = Coalesce("starts_on", "observed_on", TruncDate("created_at"))
     offers = (
         Availability.objects.filter(
-            offer_type=OfferType.COMING_SOON,
-            provider__kind=ProviderKind.CINEMA,
             ends_on__isnull=True,
+            offer_type__in=WATCHABLE_OFFER_TYPES,
+            provider__slug__in=list(provider_slugs),
         )
-        .filter(Q(starts_on__gte=today) | Q(starts_on__isnull=True))
+        .annotate(seen_on=seen_on)
+        .filter(seen_on__gte=since, seen_on__lte=today)
         .select_related("title", "provider")
-        .order_by(
-            F("starts_on").asc(nulls_last=True),
-            F("title__popularity").desc(),
-            "title_id",
-            "provider__display_priority",
-            "provider__name",
-        )
+        .order_by("-seen_on", F("title__popularity").desc(), "title_id", "provider__display_priority")
     )
+    entries: dict[int, ComingSoonEntry] = {}
+    for offer in offers[: limit * 4]:
+        if offer.title_id not in entries:
+            if len(entries) == limit:
+                break
+            entries[offer.title_id] = ComingSoonEntry(title=offer.title, starts_on=offer.seen_on, offers=[])
+        entries[offer.title_id].offers.append(offer)
+    return list(entries.values())
+
+
+def _entries(offers: Any, *, limit: int) -> list[ComingSoonEntry]:
     entries: dict[tuple[datetime.date | None, int], ComingSoonEntry] = {}
     for offer in offers[: limit * 4]:
         key = (offer.starts_on, offer.title_id)

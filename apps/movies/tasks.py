@@ -55,3 +55,13 @@ def title_poster_copy_task(title_id: int) -> None:
     from apps.movies.services.ingestion import title_poster_copy
 
     title_poster_copy(title_id=title_id)
+
+
+@shared_task(acks_late=True, ignore_result=True, expires=60 * 60)
+def title_stats_refresh_task() -> None:
+    """Nightly: every title's rating aggregates and popularity from today's signals
+    (ratings, watchlist adds, views, box office). Idempotent: unchanged rows are not written."""
+    from apps.movies.services.popularity import title_stats_refresh
+
+    changed = title_stats_refresh()
+    logger.info("title stats refreshed: %s titles changed", changed)

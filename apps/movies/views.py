@@ -28,6 +28,7 @@ from apps.movies.selectors import SORTS
 from apps.movies.selectors import catalog_vocabulary
 from apps.movies.selectors import coming_soon_list
 from apps.movies.selectors import my_services_slugs
+from apps.movies.selectors import new_on_services_list
 from apps.movies.selectors import title_credits
 from apps.movies.selectors import title_get
 from apps.movies.selectors import title_list
@@ -118,7 +119,22 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
 
 @require_GET
 def coming_soon(request: HttpRequest) -> HttpResponse:
-    return render(request, "movies/coming_soon.html", {"entries": coming_soon_list()})
+    """Coming soon to cinemas and OTT by date; with ?mine=1 only on my services, plus what
+    arrived on my services this week."""
+    my_services = my_services_slugs(user=request.user, session=request.session)
+    mine = request.GET.get("mine") == "1" and bool(my_services)
+    context = {
+        "entries": coming_soon_list(provider_slugs=my_services if mine else None),
+        "new_this_week": new_on_services_list(provider_slugs=my_services) if my_services else [],
+        "mine": mine,
+        "has_services": bool(my_services),
+        # Watchlist alerts by e-mail: the setting lives with the user (apps.social).
+        "alert_email": bool(
+            request.user.is_authenticated
+            and getattr(getattr(request.user, "watch_alert_preference", None), "email", False)
+        ),
+    }
+    return render(request, "movies/coming_soon.html", context)
 
 
 @require_POST

@@ -29,9 +29,13 @@ class SocialConfig(AppConfig):
     def ready(self) -> None:
         # The catalog calls back after a crawl opens offers; it never imports social.
         from apps.movies.hooks import offers_opened_listen
+        from apps.movies.hooks import popularity_signals_register
+        from apps.social.popularity_signals import title_popularity_signals
         from apps.social.services.watch_alerts import watch_alerts_for_offers_enqueue
 
         offers_opened_listen(watch_alerts_for_offers_enqueue)
         # Connected after django.contrib.sites (earlier in INSTALLED_APPS), so this runs after
         # its create_default_site.
         post_migrate.connect(_site_name_moochu, dispatch_uid="social_site_name_moochu")
+        # Ratings, watchlist adds and views feed the catalog's one popularity service.
+        popularity_signals_register(title_popularity_signals)

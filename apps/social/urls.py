@@ -38,6 +38,7 @@ urlpatterns = [
     path("me/account/export.<str:fmt>", views_account.account_export, name="account-export"),
     path("me/account/delete/", views_account.account_delete_view, name="account-delete"),
     path("me/account/deleted/", views_account.account_deleted, name="account-deleted"),
+    path("me/watch-alerts/", views.watch_alert_preference_view, name="watch-alert-preference"),
     path("inbox/", views.inbox, name="inbox"),
     path(
         "inbox/<int:recommendation_id>/<str:action>/",

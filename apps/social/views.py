@@ -524,6 +524,21 @@ def notifications_read_view(request: HttpRequest) -> str:
     return ""
 
 
+def _coming_soon_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return reverse("movies:coming-soon")
+
+
+@service_post(_coming_soon_url)
+def watch_alert_preference_view(request: HttpRequest) -> str:
+    from apps.social.services.watch_alerts import watch_alert_preference_set
+
+    email = request.POST.get("email") == "1"
+    watch_alert_preference_set(user=request.user, email=email)
+    if email:
+        return _("We'll also e-mail you when a title from your watchlist arrives on your services.")
+    return _("Watchlist alerts will only appear in Moochu.")
+
+
 @login_required
 def feed(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.feed_for_user(user=request.user), FEED_PAGE)

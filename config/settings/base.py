@@ -418,6 +418,13 @@ for _source, _spec in (
         # A run that waited past the next slot is dropped, not stacked.
         "options": {"expires": 50 * 60},
     }
+# Popularity decays with time and takes in watchlist adds and views: refreshed nightly.
+# https://crontab.guru/#10_4_*_*_*
+CELERY_BEAT_SCHEDULE["movies-title-stats-refresh"] = {
+    "task": "apps.movies.tasks.title_stats_refresh_task",
+    "schedule": crontab(minute="10", hour="4"),
+    "options": {"expires": 60 * 60},
+}
 # Homepage visitor counts: Redis → VisitDaily, so a Redis restart loses at most a minute.
 CELERY_BEAT_SCHEDULE["social-visits-flush"] = {
     "task": "apps.social.tasks.visits_flush_task",

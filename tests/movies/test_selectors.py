@@ -158,7 +158,7 @@ def test_title_similar_ranks_by_shared_genres(catalog):
     assert title_similar(title=catalog.lonely) == []
 
 
-def test_coming_soon_lists_cinema_releases_soonest_first(catalog):
+def test_coming_soon_lists_cinema_and_ott_releases_soonest_first(catalog):
     today = datetime.date(2026, 11, 20)
     megabox = ProviderFactory(slug="megabox", kind=ProviderKind.CINEMA, bit=61)
     later = AvailabilityFactory(
@@ -172,8 +172,11 @@ def test_coming_soon_lists_cinema_releases_soonest_first(catalog):
     sooner_at_cgv = AvailabilityFactory(
         title=sooner.title, provider=catalog.cgv, offer_type=OfferType.COMING_SOON, starts_on=sooner.starts_on
     )
-    # not cinema, already past, or not coming soon: left out
-    AvailabilityFactory(provider=catalog.netflix, offer_type=OfferType.COMING_SOON, starts_on=today)
+    # an OTT release belongs on the same page
+    on_netflix = AvailabilityFactory(
+        provider=catalog.netflix, offer_type=OfferType.COMING_SOON, starts_on=today
+    )
+    # already past, or already showing: left out
     AvailabilityFactory(
         provider=catalog.cgv, offer_type=OfferType.COMING_SOON, starts_on=datetime.date(2026, 11, 1)
     )
@@ -182,12 +185,13 @@ def test_coming_soon_lists_cinema_releases_soonest_first(catalog):
     entries = coming_soon_list(today=today)
 
     assert [(e.title, e.starts_on) for e in entries] == [
+        (on_netflix.title, today),
         (sooner.title, sooner.starts_on),
         (later.title, later.starts_on),
         (undated.title, None),
     ]
-    assert [o.provider.slug for o in entries[0].offers] == ["cgv", "megabox"]
-    assert entries[0].offers == [sooner_at_cgv, sooner]
+    assert [o.provider.slug for o in entries[1].offers] == ["cgv", "megabox"]
+    assert entries[1].offers == [sooner_at_cgv, sooner]
 
 
 def test_my_services_slugs_of_a_user_and_of_a_session(catalog):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,7 +30,6 @@ from django.db import connection
 from django.db import models
 from django.db import transaction
 from django.db.models import Count
-from django.db.models import Max
 from django.db.models import Q
 from django.db.models import Sum
 from django.utils import timezone
@@ -55,8 +53,10 @@ from apps.movies.models import ProviderKind
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
 from apps.movies.ratings import titles_rating_weighted_refresh_all
+from apps.movies.services import popularity
 from apps.movies.services.catalog import mask_of
 from apps.movies.services.catalog import title_masks_refresh
+from apps.movies.services.popularity import title_popularity_score  # noqa: F401  (re-exported)
 from apps.social.models import Rating
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -72,10 +72,6 @@ REGION = "KR"
 # below SQLite's 32,766 bound-variable limit (ratings have 5 columns).
 BATCH_SIZE = 5_000
 
-# Popularity (see title_popularity_score): pseudo-votes at the catalog mean that damp small
-# counts, and the half-life of interest in years.
-POPULARITY_PRIOR_VOTES = 10
-POPULARITY_HALF_LIFE_YEARS = 10.0
 
 OFFERS_BY_KIND: dict[str, frozenset[str]] = {
     ProviderKind.OTT: frozenset({OfferType.STREAM, OfferType.RENT, OfferType.BUY}),
@@ -622,71 +618,12 @@ def _movielens_ratings_insert(
 # -----------------------------------------------------------------------------
 # Rating aggregates and popularity
 # -----------------------------------------------------------------------------
-def title_popularity_score(
-    *,
-    rating_avg: float,
-    rating_count: int,
-    prior_mean: float,
-    last_activity: datetime.date | None,
-    reference: datetime.date,
-) -> float:
-    """How much a title is watched now: a Bayesian-damped rating volume that fades with age.
-
-    ``popularity = ln(1 + n + C) × (bayes / 5) × 0.5 ^ (age / H)`` where ``n`` is the number of
-    ratings, ``bayes = (C·m + n·avg) / (C + n)`` the average damped towards the catalog mean
-    ``m`` by ``C`` = 10 pseudo-votes, ``age`` the years from the title's last activity (its
-    newest rating, or its release when nobody rated it) to ``reference``, and ``H`` = 10 years.
-    Unrated titles therefore rank by recency alone; a fixed ``reference`` keeps re-runs stable.
-    """
-    prior = POPULARITY_PRIOR_VOTES
-    bayes = (prior * prior_mean + rating_count * rating_avg) / (prior + rating_count)
-    age_years = max(0.0, (reference - last_activity).days / 365.25) if last_activity else 100.0
-    decay = 0.5 ** (age_years / POPULARITY_HALF_LIFE_YEARS)
-    return round(math.log1p(rating_count + prior) * (bayes / 5) * decay, 6)
-
-
 def title_stats_refresh(*, title_ids: Iterable[int], reference: datetime.date) -> int:
-    """Recompute ``rating_avg`` (stars), ``rating_count`` and ``popularity`` of the given titles.
-
-    Returns the number of titles that changed.
-    """
-    ids = sorted(set(title_ids))
-    if not ids:
-        return 0
+    """The demo's titles through the catalog's one stats service (apps.movies.services.popularity),
+    damped towards the mean of every rating loaded. Returns the number of titles that changed."""
     totals = Rating.objects.aggregate(n=Count("id"), half_stars=Sum("half_stars"))
     prior_mean = (totals["half_stars"] / totals["n"] / 2) if totals["n"] else 3.0
-    stats: dict[int, tuple[int, int, datetime.datetime]] = {}
-    for batch in _batched(ids):
-        rows = (
-            Rating.objects.filter(title_id__in=batch)
-            .values("title_id")
-            .annotate(n=Count("id"), half_stars=Sum("half_stars"), last=Max("created_at"))
-            .values_list("title_id", "n", "half_stars", "last")
-        )
-        stats.update({title_id: (n, half_stars, last) for title_id, n, half_stars, last in rows})
-
-    now = timezone.now()
-    changed: list[tuple[float, int, float, datetime.datetime, int]] = []
-    fields = ["rating_avg", "rating_count", "popularity", "updated_at"]
-    for batch in _batched(ids):
-        for title in Title.objects.filter(id__in=batch).only("id", "year", "release_date", *fields):
-            count, half_stars, last = stats.get(title.id, (0, 0, None))
-            avg = round(half_stars / count / 2, 4) if count else 0.0
-            released = title.release_date or (datetime.date(title.year, 7, 1) if title.year else None)
-            last_activity = timezone.localdate(last) if last else released
-            popularity = title_popularity_score(
-                rating_avg=avg,
-                rating_count=count,
-                prior_mean=prior_mean,
-                last_activity=last_activity,
-                reference=reference,
-            )
-            if (title.rating_avg, title.rating_count) != (avg, count) or not math.isclose(
-                title.popularity, popularity, rel_tol=1e-9, abs_tol=1e-9
-            ):
-                changed.append((avg, count, popularity, now, title.id))
-    _rows_update(Title, fields, changed)
-    return len(changed)
+    return popularity.title_stats_refresh(title_ids=title_ids, reference=reference, prior_mean=prior_mean)
 
 
 # -----------------------------------------------------------------------------

@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg
-from django.db.models import Count
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.movies.models import Title
-from apps.movies.ratings import title_rating_weighted_refresh
+from apps.movies.services.popularity import title_stats_refresh
 from apps.social.models import Activity
 from apps.social.models import ActivityVerb
 from apps.social.models import DiaryEntry
@@ -62,11 +60,9 @@ def _half_stars(stars: float | Decimal | str) -> int:
 
 
 def _title_rating_refresh(*, title_id: int) -> None:
-    """Recompute the site-wide average; call inside the transaction holding the title lock."""
-    agg = Rating.objects.filter(title_id=title_id).aggregate(avg=Avg("half_stars"), n=Count("id"))
-    avg = round(float(agg["avg"]) / 2, 3) if agg["avg"] is not None else 0.0
-    Title.objects.filter(pk=title_id).update(rating_avg=avg, rating_count=agg["n"], search_index_dirty=True)
-    title_rating_weighted_refresh(title_id=title_id, avg=avg, count=agg["n"])
+    """Recompute the title's average and popularity through the catalog's one service
+    (one rounding, one formula); call inside the transaction holding the title lock."""
+    title_stats_refresh(title_ids=[title_id])
 
 
 def _after_rating_change(user_id: int) -> None:

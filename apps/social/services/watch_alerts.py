@@ -16,10 +16,13 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.db import connection
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +31,7 @@ from apps.movies.models import OfferType
 from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.social.events import NotificationCreateEvent
-from apps.social.events import notification_broadcast
+from apps.social.events import notify_group_name
 from apps.social.models import Notification
 from apps.social.models import NotificationKind
 from apps.social.models import User
@@ -82,16 +85,18 @@ def _alerts_insert(availability_ids: list[int]) -> list[NewAlert]:
     availability = Availability._meta.db_table
     watchlist = WatchlistItem._meta.db_table
     services = User.my_services.through._meta.db_table
-    placeholders = ", ".join(["%s"] * len(availability_ids))
     types = ", ".join(["%s"] * len(ALERT_OFFER_TYPES))
+    # The opened ids come in as one array joined with unnest: a 5,000-item IN list made
+    # PostgreSQL test every watchlist row against the whole list (142 s for 100k entries).
     sql = f"""
         INSERT INTO {alert} (user_id, title_id, provider_id, availability_id, created_at)
         SELECT DISTINCT ON (w.user_id, a.title_id, a.provider_id)
                w.user_id, a.title_id, a.provider_id, a.id, %s
-        FROM {availability} a
+        FROM unnest(%s::bigint[]) AS opened(id)
+        JOIN {availability} a ON a.id = opened.id
         JOIN {watchlist} w ON w.title_id = a.title_id
         JOIN {services} s ON s.user_id = w.user_id AND s.provider_id = a.provider_id
-        WHERE a.id IN ({placeholders}) AND a.ends_on IS NULL AND a.offer_type IN ({types})
+        WHERE a.ends_on IS NULL AND a.offer_type IN ({types})
         ORDER BY w.user_id, a.title_id, a.provider_id, a.id
         ON CONFLICT (user_id, title_id, provider_id) DO NOTHING
         RETURNING id, user_id, title_id, provider_id
@@ -100,7 +105,9 @@ def _alerts_insert(availability_ids: list[int]) -> list[NewAlert]:
         # SQLite (the embedded default) has no DISTINCT ON: the same in two steps.
         return _alerts_insert_portable(availability_ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), *availability_ids, *ALERT_OFFER_TYPES])
+        # No JIT for this one statement: compiling it cost more than running it.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, [timezone.now(), list(availability_ids), *ALERT_OFFER_TYPES])
         return [NewAlert(*row) for row in cursor.fetchall()]
 
 
@@ -146,6 +153,9 @@ def _alert_text(title_name: str, provider_name: str) -> str:
 
 
 def _notifications_write(alerts: list[NewAlert]) -> list[Notification]:
+    # One reverse() for all: the title URL with a marker id, filled in per title.
+    marker = 987654321
+    url_pattern = reverse("movies:title-detail", kwargs={"title_id": marker})
     titles = {
         t.id: t
         for t in Title.objects.filter(id__in={a.title_id for a in alerts}).only(
@@ -168,7 +178,7 @@ def _notifications_write(alerts: list[NewAlert]) -> list[Notification]:
                 actor=None,
                 kind=NotificationKind.WATCH_ALERT,
                 text=_alert_text(title.display_title, name_ko or name),
-                url=title.get_absolute_url(),
+                url=url_pattern.replace(str(marker), str(title.id)),
                 # Worded again in the reader's language when shown (apps/social/notification_text.py).
                 params=title_names(title) | {"provider": name, "provider_ko": name_ko or name},
             )
@@ -186,6 +196,7 @@ def _broadcast(notifications: list[Notification]) -> None:
         "user_id", flat=True
     ):
         unread[user_id] += 1
+    pairs: list[tuple[int, NotificationCreateEvent]] = []
     for user_id, notification in newest.items():
         event: NotificationCreateEvent = {
             "type": realtime.NOTIFY_MESSAGE,
@@ -198,10 +209,25 @@ def _broadcast(notifications: list[Notification]) -> None:
             },
             "unread": unread[user_id],
         }
-        try:
-            notification_broadcast(user_id=user_id, event=event)
-        except Exception:
-            logger.warning("live watch alert to user %s not sent", user_id, exc_info=True)
+        pairs.append((user_id, event))
+    broadcast_many(pairs)
+
+
+def broadcast_many(pairs: list[tuple[int, NotificationCreateEvent]]) -> None:
+    """Send each user's event to their notification group, all from one event loop: one
+    async_to_sync per user cost ~1.6 ms each (8 s for 5,000 users in the benchmark)."""
+    layer = get_channel_layer()
+    if layer is None or not pairs:
+        return
+
+    async def send_all() -> None:
+        for user_id, event in pairs:
+            try:
+                await layer.group_send(notify_group_name(user_id), event)
+            except Exception:
+                logger.warning("live watch alert to user %s not sent", user_id, exc_info=True)
+
+    async_to_sync(send_all)()
 
 
 def watch_alert_emails_send(*, alert_ids: list[int]) -> int:

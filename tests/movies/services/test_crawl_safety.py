@@ -301,3 +301,31 @@ def test_runs_are_kept_per_source_for_the_admin(recording):
     assert list(CrawlRun.objects.values_list("source", "status", "complete")) == [
         ("megabox", CrawlRunStatus.SUCCEEDED, True)
     ]
+
+
+def test_a_run_dying_mid_merge_leaves_nothing_and_the_retry_writes_each_title_once(monkeypatch):
+    # given a worker that dies after titles and records are written, before offers
+    from apps.movies.services import ingestion
+
+    original = ingestion._Merger._write_offers
+
+    def die(self, *args, **kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(ingestion._Merger, "_write_offers", die)
+    with pytest.raises(SystemExit):
+        crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
+
+    # then the transaction took everything with it
+    assert Title.objects.count() == 0
+    assert SourceRecord.objects.count() == 0
+
+    # when the task is retried
+    monkeypatch.setattr(ingestion._Merger, "_write_offers", original)
+    run = crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
+
+    # then each film is one title with one offer
+    assert run.new_count == 7
+    assert Title.objects.count() == 7
+    assert Availability.objects.count() == 7
+    assert SourceRecord.objects.count() == 7

@@ -35,11 +35,9 @@ def _no_poster_copies(monkeypatch):
 
 @pytest.fixture
 def live(monkeypatch):
-    """Live events the alerts push (the socket path itself is tested in test_notifications_socket)."""
+    """Live events the alerts push (broadcast_many itself is tested below, on a real layer)."""
     sent: list[tuple[int, dict]] = []
-    monkeypatch.setattr(
-        watch_alerts_module, "notification_broadcast", lambda *, user_id, event: sent.append((user_id, event))
-    )
+    monkeypatch.setattr(watch_alerts_module, "broadcast_many", sent.extend)
     return sent
 
 
@@ -158,3 +156,42 @@ def test_rerunning_any_source_changes_zero_rows_and_sends_zero_alerts(
     assert list(Availability.objects.order_by("id").values_list("id", "updated_at")) == stamps
     assert WatchAlert.objects.count() == 0
     assert live == []
+
+
+def test_alert_email_opt_in_is_saved_from_the_coming_soon_page(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post("/me/watch-alerts/", {"email": "1"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/coming-soon/"
+    user.refresh_from_db()
+    assert user.watch_alert_preference.email is True
+    assert 'name="email" value="1" checked' in response.content.decode()
+    client.post("/me/watch-alerts/", {})
+    user.refresh_from_db()
+    assert user.watch_alert_preference.email is False
+
+
+def test_alert_email_opt_in_needs_a_signed_in_user(client):
+    response = client.post("/me/watch-alerts/", {"email": "1"})
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"] or "login" in response["Location"]
+
+
+def test_broadcast_many_reaches_each_users_notification_group(settings):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from apps.social.events import notify_group_name
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(notify_group_name(42), channel)
+    event = {"type": "notify.message", "notification": {"id": 1, "kind": "watch_alert"}, "unread": 1}
+
+    watch_alerts_module.broadcast_many([(42, event), (43, event)])
+
+    assert async_to_sync(layer.receive)(channel) == event
