@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from apps.recs.ml.runtime import ARTIFACT_FORMAT_VERSION
 from apps.recs.models import Event
 from apps.recs.models import ModelArtifact
-from apps.recs.services.training import TrainingAlreadyRunning
-from apps.recs.services.training import recs_model_retrain_request
-from apps.recs.services.training import recs_training_running
+from apps.recs.services.ops import TrainingAlreadyRunning
+from apps.recs.services.ops import recs_model_retrain_request
+from apps.recs.services.ops import recs_training_running
 
 
 @admin.register(Event)
