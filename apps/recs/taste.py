@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.movies.models import Credit
 from apps.movies.models import CreditRole
@@ -169,7 +170,7 @@ def taste_analysis_get(*, owner: User, viewer: User | None) -> TasteAnalysis:
             if mask >> bit & 1:
                 genres.setdefault(name, []).append(stars)
         original = title_original or ("" if title_en and not title_ko else title_ko)
-        origin = _("Korean") if original and _HANGUL.search(original) else _("Other")
+        origin = pgettext("title origin", "Korean") if original and _HANGUL.search(original) else _("Other")
         origins.setdefault(origin, []).append(stars)
         if year:
             years.append(year)
@@ -189,6 +190,6 @@ def taste_analysis_get(*, owner: User, viewer: User | None) -> TasteAnalysis:
         analysis.average = round(sum(rated.values()) / total / 2, 2)
         analysis.hours = round(minutes / 60)
         analysis.distribution = _distribution(list(rated.values()))
-    korean_share = len(origins.get(_("Korean"), [])) / total
+    korean_share = len(origins.get(pgettext("title origin", "Korean"), [])) / total
     analysis.words = _words(analysis, years, korean_share)
     return analysis
