@@ -33,7 +33,7 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 TOP_N = 6
 # Chart geometry (SVG user units): the distribution's 10 columns and the share bars.
 DIST_WIDTH, DIST_HEIGHT, DIST_BAR = 400, 120, 30
-SHARE_WIDTH = 200
+SHARE_WIDTH = 170
 
 
 @dataclass(frozen=True)
