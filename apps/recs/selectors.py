@@ -635,14 +635,50 @@ def predicted_ratings_for_user(*, user_id: int | None, title_ids: list[int]) -> 
     if len(rated) < PREDICTION_MIN_RATINGS:
         return {}
     try:
-        model = rating_model_active_load()
-        if model is None:
-            return {}
-        raw = model.predict_for_history(rated, [t for t in dict.fromkeys(title_ids) if t not in rated])
+        raw = _predict_raw(rated, [t for t in dict.fromkeys(title_ids) if t not in rated])
     except Exception:
         logger.exception("recs: rating prediction failed")
         return {}
     return {title_id: stars_display(value) for title_id, value in raw.items()}
+
+
+# How many "similar titles' worth" of evidence a content-based correction needs before it
+# moves a prediction fully: one close neighbour rated 5★ moves a 3.5★ baseline by half.
+CONTENT_SHRINK = 1.0
+
+
+def _predict_raw(rated: dict[int, float], title_ids: list[int]) -> dict[int, float]:
+    """Unclipped predictions. Titles nobody has rated (new titles, most Korean titles in the
+    demo) get the person's baseline moved toward the stars they gave the rated titles most
+    like them (the content neighbours of the same artifact), not a flat baseline."""
+    model = rating_model_active_load()
+    if model is None:
+        return {}
+    raw = model.predict_for_history(rated, title_ids)
+    unknown = [t for t in raw if not model.knows(t)]
+    recs = model_active_load() if unknown else None
+    if recs is None or not unknown:
+        return raw
+    positions = [(recs.position(t), t) for t in unknown]
+    targets = [(p, t) for p, t in positions if p is not None]
+    history = [(recs.position(t), s) for t, s in rated.items() if recs.position(t) is not None]
+    if not targets or not history:
+        return raw
+    column = {p: k for k, (p, _) in enumerate(history)}
+    stars = np.array([s for _, s in history])
+    resid = stars - stars.mean()
+    rows = recs.content[[p for p, _ in targets]]
+    for k, (_position, title_id) in enumerate(targets):
+        lo, hi = rows.indptr[k], rows.indptr[k + 1]
+        hits = [
+            (column[j], v) for j, v in zip(rows.indices[lo:hi], rows.data[lo:hi], strict=True) if j in column
+        ]
+        if hits:
+            weights = np.array([v for _, v in hits])
+            raw[title_id] += float(weights @ resid[[c for c, _ in hits]]) / (
+                float(weights.sum()) + CONTENT_SHRINK
+            )
+    return raw
 
 
 @dataclass(frozen=True)
@@ -664,7 +700,7 @@ def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy
         model = rating_model_active_load()
         if model is None:
             return None
-        raw = model.predict_for_history(rated, [title_id]).get(title_id)
+        raw = _predict_raw(rated, [title_id]).get(title_id)
         parts = model.explain(rated, title_id)
     except Exception:
         logger.exception("recs: rating prediction failed")

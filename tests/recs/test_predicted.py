@@ -185,3 +185,27 @@ def test_a_rating_payload_in_another_format_is_refused(trained, monkeypatch):
     monkeypatch.setattr(rating, "RATING_FORMAT_VERSION", rating.RATING_FORMAT_VERSION + 1)
     with pytest.raises(ValueError, match="rating model format"):
         RatingModel.from_bytes(model_bytes)
+
+
+def test_titles_nobody_rated_are_predicted_from_the_rated_titles_most_like_them(trained, user):
+    # given: loves crime (살인의 추억, 올드보이), dislikes the dramas (괴물, 아가씨)
+    korean = trained["korean"]
+    _rate(
+        user,
+        [
+            korean["살인의 추억"],
+            korean["올드보이"],
+            korean["괴물"],
+            korean["아가씨"],
+            trained["hollywood"][0],
+        ],
+        [5, 5, 1, 1, 3],
+    )
+
+    # when: two Korean titles the rating model never saw
+    predicted = predicted_ratings_for_user(
+        user_id=user.id, title_ids=[korean["박쥐"].id, korean["기생충"].id]
+    )
+
+    # then: the crime title like the loved ones beats the drama like the disliked ones
+    assert predicted[korean["박쥐"].id] > predicted[korean["기생충"].id]
