@@ -684,7 +684,7 @@ def _predict_raw(rated: dict[int, float], title_ids: list[int]) -> dict[int, flo
 @dataclass(frozen=True)
 class PredictionWhy:
     stars: float
-    title_mean: float  # what people usually give it (model baseline), ½–5
+    title_mean: float | None  # what people usually give it (model baseline); None if nobody rated it
     person_lean: float  # how far above (+) or below (−) the usual the person rates
     because: list[tuple[Title, float]]  # rated titles most like it, with the person's stars
 
@@ -707,13 +707,25 @@ def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy
         return None
     if raw is None:
         return None
-    because: list[tuple[Title, float]] = []
-    if parts is not None:
-        titles = Title.objects.only(*_CARD_FIELDS).in_bulk([t for t, _ in parts["because"]])  # type: ignore[union-attr]
-        because = [(titles[t], s) for t, s in parts["because"] if t in titles]  # type: ignore[union-attr]
+    pairs = parts["because"] if parts is not None else _content_because(rated, title_id)
+    titles = Title.objects.only(*_CARD_FIELDS).in_bulk([t for t, _ in pairs])  # type: ignore[union-attr]
+    because = [(titles[t], s) for t, s in pairs if t in titles]  # type: ignore[union-attr]
     return PredictionWhy(
         stars=stars_display(raw),
-        title_mean=stars_display(parts["title_mean"]) if parts else stars_display(raw),  # type: ignore[arg-type]
+        title_mean=stars_display(parts["title_mean"]) if parts else None,  # type: ignore[arg-type]
         person_lean=round(float(parts["person_lean"]), 1) if parts else 0.0,  # type: ignore[arg-type]
         because=because,
     )
+
+
+def _content_because(rated: dict[int, float], title_id: int, k: int = 3) -> list[tuple[int, float]]:
+    """The person's rated titles most like one nobody rated (content neighbours), with stars."""
+    recs = model_active_load()
+    position = recs.position(title_id) if recs is not None else None
+    if position is None:
+        return []
+    row = recs.content.getrow(position)
+    ids = recs.title_ids
+    order = np.argsort(-row.data, kind="stable")
+    neighbours = [int(ids[j]) for j in row.indices[order]]
+    return [(t, rated[t]) for t in neighbours if t in rated][:k]

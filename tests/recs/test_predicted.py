@@ -209,3 +209,25 @@ def test_titles_nobody_rated_are_predicted_from_the_rated_titles_most_like_them(
 
     # then: the crime title like the loved ones beats the drama like the disliked ones
     assert predicted[korean["박쥐"].id] > predicted[korean["기생충"].id]
+
+
+def test_why_for_a_title_nobody_rated_points_at_the_rated_titles_most_like_it(trained, user):
+    korean = trained["korean"]
+    _rate(
+        user,
+        [
+            korean["살인의 추억"],
+            korean["올드보이"],
+            korean["괴물"],
+            korean["아가씨"],
+            trained["hollywood"][0],
+        ],
+        [5, 5, 1, 1, 3],
+    )
+
+    why = predicted_rating_why(user_id=user.id, title_id=korean["마더"].id)
+
+    assert why is not None
+    assert why.title_mean is None  # no "people usually give it" for a title nobody rated
+    assert why.because
+    assert {t.display_title for t, _ in why.because} <= {"살인의 추억", "올드보이", "괴물", "아가씨"}
