@@ -216,14 +216,14 @@ def main() -> None:
         if rows:
             print(f"{name:<17} {mean(rows, 0):.4f}  {mean(rows, 1):.4f}  {mean(rows, 2):.1f}")
     peer_rmse = {name: mean(rows, 0) for name, rows in theirs.items() if rows}
-    best_peer = min(peer_rmse.values()) if peer_rmse else float("nan")
+    best_peer = min(peer_rmse.values()) if peer_rmse else None
     print(
         json.dumps(
             {
                 "rmse": round(mean(ours, 0), 4),
                 "mae": round(mean(ours, 1), 4),
-                "best_peer_rmse": round(best_peer, 4),
-                "ratio_vs_best_peer": round(mean(ours, 0) / best_peer, 4) if peer_rmse else None,
+                "best_peer_rmse": round(best_peer, 4) if best_peer else None,
+                "ratio_vs_best_peer": round(mean(ours, 0) / best_peer, 4) if best_peer else None,
                 "train_s": round(max(row[2] for row in ours), 1),
                 "predict24_p99_ms": round(float(np.max(p99s)), 2),
                 "predict24_p99_cpu_ms": round(float(np.max(cpu_p99s)), 2),
