@@ -60,6 +60,9 @@ class ModelArtifactAdmin(admin.ModelAdmin):
     exclude = ["payload", "rating_payload"]
     readonly_fields = ["as_of", "format_version", "params", "stats", "trained_at"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:  # artifacts come from training
+        return False
+
     @admin.display(description=gettext_lazy("Interactions"))
     def events(self, obj: ModelArtifact) -> int | None:
         return obj.stats.get("interactions")
