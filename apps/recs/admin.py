@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from apps.recs.ml.runtime import ARTIFACT_FORMAT_VERSION
 from apps.recs.models import Event
 from apps.recs.models import ModelArtifact
-from apps.recs.services.training import TrainingAlreadyRunning
-from apps.recs.services.training import recs_model_retrain_request
-from apps.recs.services.training import recs_training_running
+from apps.recs.services.ops import TrainingAlreadyRunning
+from apps.recs.services.ops import recs_model_retrain_request
+from apps.recs.services.ops import recs_training_running
 
 
 @admin.register(Event)
@@ -59,6 +59,9 @@ class ModelArtifactAdmin(admin.ModelAdmin):
     ]
     exclude = ["payload", "rating_payload"]
     readonly_fields = ["as_of", "format_version", "params", "stats", "trained_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:  # artifacts come from training
+        return False
 
     @admin.display(description=gettext_lazy("Interactions"))
     def events(self, obj: ModelArtifact) -> int | None:

@@ -635,20 +635,56 @@ def predicted_ratings_for_user(*, user_id: int | None, title_ids: list[int]) -> 
     if len(rated) < PREDICTION_MIN_RATINGS:
         return {}
     try:
-        model = rating_model_active_load()
-        if model is None:
-            return {}
-        raw = model.predict_for_history(rated, [t for t in dict.fromkeys(title_ids) if t not in rated])
+        raw = _predict_raw(rated, [t for t in dict.fromkeys(title_ids) if t not in rated])
     except Exception:
         logger.exception("recs: rating prediction failed")
         return {}
     return {title_id: stars_display(value) for title_id, value in raw.items()}
 
 
+# How many "similar titles' worth" of evidence a content-based correction needs before it
+# moves a prediction fully: one close neighbour rated 5★ moves a 3.5★ baseline by half.
+CONTENT_SHRINK = 1.0
+
+
+def _predict_raw(rated: dict[int, float], title_ids: list[int]) -> dict[int, float]:
+    """Unclipped predictions. Titles nobody has rated (new titles, most Korean titles in the
+    demo) get the person's baseline moved toward the stars they gave the rated titles most
+    like them (the content neighbours of the same artifact), not a flat baseline."""
+    model = rating_model_active_load()
+    if model is None:
+        return {}
+    raw = model.predict_for_history(rated, title_ids)
+    unknown = [t for t in raw if not model.knows(t)]
+    recs = model_active_load() if unknown else None
+    if recs is None or not unknown:
+        return raw
+    positions = [(recs.position(t), t) for t in unknown]
+    targets = [(p, t) for p, t in positions if p is not None]
+    history = [(recs.position(t), s) for t, s in rated.items() if recs.position(t) is not None]
+    if not targets or not history:
+        return raw
+    column = {p: k for k, (p, _) in enumerate(history)}
+    stars = np.array([s for _, s in history])
+    resid = stars - stars.mean()
+    rows = recs.content[[p for p, _ in targets]]
+    for k, (_position, title_id) in enumerate(targets):
+        lo, hi = rows.indptr[k], rows.indptr[k + 1]
+        hits = [
+            (column[j], v) for j, v in zip(rows.indices[lo:hi], rows.data[lo:hi], strict=True) if j in column
+        ]
+        if hits:
+            weights = np.array([v for _, v in hits])
+            raw[title_id] += float(weights @ resid[[c for c, _ in hits]]) / (
+                float(weights.sum()) + CONTENT_SHRINK
+            )
+    return raw
+
+
 @dataclass(frozen=True)
 class PredictionWhy:
     stars: float
-    title_mean: float  # what people usually give it (model baseline), ½–5
+    title_mean: float | None  # what people usually give it (model baseline); None if nobody rated it
     person_lean: float  # how far above (+) or below (−) the usual the person rates
     because: list[tuple[Title, float]]  # rated titles most like it, with the person's stars
 
@@ -664,20 +700,32 @@ def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy
         model = rating_model_active_load()
         if model is None:
             return None
-        raw = model.predict_for_history(rated, [title_id]).get(title_id)
+        raw = _predict_raw(rated, [title_id]).get(title_id)
         parts = model.explain(rated, title_id)
     except Exception:
         logger.exception("recs: rating prediction failed")
         return None
     if raw is None:
         return None
-    because: list[tuple[Title, float]] = []
-    if parts is not None:
-        titles = Title.objects.only(*_CARD_FIELDS).in_bulk([t for t, _ in parts["because"]])  # type: ignore[union-attr]
-        because = [(titles[t], s) for t, s in parts["because"] if t in titles]  # type: ignore[union-attr]
+    pairs = parts["because"] if parts is not None else _content_because(rated, title_id)
+    titles = Title.objects.only(*_CARD_FIELDS).in_bulk([t for t, _ in pairs])  # type: ignore[union-attr]
+    because = [(titles[t], s) for t, s in pairs if t in titles]  # type: ignore[union-attr]
     return PredictionWhy(
         stars=stars_display(raw),
-        title_mean=stars_display(parts["title_mean"]) if parts else stars_display(raw),  # type: ignore[arg-type]
+        title_mean=stars_display(parts["title_mean"]) if parts else None,  # type: ignore[arg-type]
         person_lean=round(float(parts["person_lean"]), 1) if parts else 0.0,  # type: ignore[arg-type]
         because=because,
     )
+
+
+def _content_because(rated: dict[int, float], title_id: int, k: int = 3) -> list[tuple[int, float]]:
+    """The person's rated titles most like one nobody rated (content neighbours), with stars."""
+    recs = model_active_load()
+    position = recs.position(title_id) if recs is not None else None
+    if position is None:
+        return []
+    row = recs.content.getrow(position)
+    ids = recs.title_ids
+    order = np.argsort(-row.data, kind="stable")
+    neighbours = [int(ids[j]) for j in row.indices[order]]
+    return [(t, rated[t]) for t in neighbours if t in rated][:k]

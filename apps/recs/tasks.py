@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(ignore_result=True)
 def recs_model_train_task(as_of: str | None = None) -> None:
-    from apps.recs.services.training import TrainingAlreadyRunning
+    from apps.recs.services.ops import TrainingAlreadyRunning
     from apps.recs.services.training import recs_model_train
 
     try:

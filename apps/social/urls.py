@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from apps.recs import views as recs_views
 from apps.social import views
 from apps.social import views_account
 
@@ -84,5 +85,6 @@ urlpatterns = [
     path("@<str:nickname>/guestbook/", views.guestbook_create_view, name="guestbook-create"),
     path("@<str:nickname>/surf/", views.surf, name="surf"),
     path("@<str:nickname>/friend-request/", views.friend_request_view, name="friend-request"),
+    path("@<str:nickname>/taste/", recs_views.taste_page, name="taste"),
     path("@<str:nickname>/<str:action>/", views.relation_view, name="relation"),
 ]

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.recs.models import ModelArtifact
-from apps.recs.services.training import TRAINING_LOCK_KEY
-from apps.recs.services.training import TrainingAlreadyRunning
+from apps.recs.services.ops import TRAINING_LOCK_KEY
+from apps.recs.services.ops import TrainingAlreadyRunning
 from apps.recs.services.training import recs_model_train
 from apps.recs.tasks import recs_model_train_task
 from tests.factories import UserFactory

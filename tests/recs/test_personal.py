@@ -120,3 +120,30 @@ def test_korean_reasons_choose_the_object_particle_by_the_last_sound(name, expec
         assert with_object_particle(name) == expected
     with translation.override("en"):
         assert with_object_particle(name) == name
+
+
+def test_a_fresh_demo_database_has_an_active_model_before_the_server_starts(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from apps.recs.models import ModelArtifact
+    from apps.recs.services.serving import model_active_load
+    from tests.movies.demo_fakes import sample_record
+    from tests.movies.demo_fakes import series_record
+    from tests.movies.demo_fakes import write_sample
+
+    sample = write_sample(tmp_path / "sample.json", [sample_record(), series_record()])
+
+    def load() -> str:
+        out = StringIO()
+        call_command("load_demo", "--no-progress", "--skip-movielens", "--sample", str(sample), stdout=out)
+        return out.getvalue()
+
+    first = load()
+    second = load()
+
+    assert "trained and active" in first
+    assert ModelArtifact.objects.filter(is_active=True).count() == 1
+    assert model_active_load() is not None
+    assert "recommendations model unchanged" in second  # nothing changed: no retraining

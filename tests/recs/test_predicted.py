@@ -185,3 +185,49 @@ def test_a_rating_payload_in_another_format_is_refused(trained, monkeypatch):
     monkeypatch.setattr(rating, "RATING_FORMAT_VERSION", rating.RATING_FORMAT_VERSION + 1)
     with pytest.raises(ValueError, match="rating model format"):
         RatingModel.from_bytes(model_bytes)
+
+
+def test_titles_nobody_rated_are_predicted_from_the_rated_titles_most_like_them(trained, user):
+    # given: loves crime (살인의 추억, 올드보이), dislikes the dramas (괴물, 아가씨)
+    korean = trained["korean"]
+    _rate(
+        user,
+        [
+            korean["살인의 추억"],
+            korean["올드보이"],
+            korean["괴물"],
+            korean["아가씨"],
+            trained["hollywood"][0],
+        ],
+        [5, 5, 1, 1, 3],
+    )
+
+    # when: two Korean titles the rating model never saw
+    predicted = predicted_ratings_for_user(
+        user_id=user.id, title_ids=[korean["박쥐"].id, korean["기생충"].id]
+    )
+
+    # then: the crime title like the loved ones beats the drama like the disliked ones
+    assert predicted[korean["박쥐"].id] > predicted[korean["기생충"].id]
+
+
+def test_why_for_a_title_nobody_rated_points_at_the_rated_titles_most_like_it(trained, user):
+    korean = trained["korean"]
+    _rate(
+        user,
+        [
+            korean["살인의 추억"],
+            korean["올드보이"],
+            korean["괴물"],
+            korean["아가씨"],
+            trained["hollywood"][0],
+        ],
+        [5, 5, 1, 1, 3],
+    )
+
+    why = predicted_rating_why(user_id=user.id, title_id=korean["마더"].id)
+
+    assert why is not None
+    assert why.title_mean is None  # no "people usually give it" for a title nobody rated
+    assert why.because
+    assert {t.display_title for t, _ in why.because} <= {"살인의 추억", "올드보이", "괴물", "아가씨"}

@@ -80,6 +80,9 @@ class RatingModel:
 
     # -- serving --------------------------------------------------------------------------
 
+    def knows(self, item_id: int) -> bool:
+        return item_id in self._pos
+
     def predict_for_history(self, history: dict[int, float], item_ids: list[int]) -> dict[int, float]:
         """Predicted stars (unclipped) for ``item_ids`` given one person's ratings (id → stars).
 

@@ -8,15 +8,12 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,11 +38,11 @@ from apps.recs.ml.runtime import RecModel
 from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.models import ModelArtifact
+from apps.recs.services.ops import training_lock
 from apps.recs.services.serving import EVENT_STRENGTH
 from apps.recs.services.serving import rating_strength
 from apps.recs.services.serving import recs_top_precompute
 from apps.social.models import Rating
-from config.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -238,41 +235,12 @@ def rating_model_build(*, progress: Progress | None = None) -> RatingModel | Non
     return rating_model_fit(users=rows[:, 0], items=rows[:, 1], stars=rows[:, 2] / 2.0, progress=say)
 
 
-# One training at a time, whoever asks (the nightly task, the admin's button, train_recs):
-# a second would fit the same data again and race the first to switch the active version.
-# The lock lives in the shared cache (Redis in production) and expires after the task's
-# hard time limit, so a killed worker cannot hold it forever.
-TRAINING_LOCK_KEY = "recs:training-lock"
-TRAINING_LOCK_TIMEOUT_S = 2 * 3600
-
-
-class TrainingAlreadyRunning(ApplicationError):
-    """A retrain was asked for while one is running."""
-
-
-def recs_training_running() -> bool:
-    return cache.get(TRAINING_LOCK_KEY) is not None
-
-
-@contextmanager
-def _training_lock() -> Iterator[None]:
-    if not cache.add(TRAINING_LOCK_KEY, timezone.now().isoformat(), TRAINING_LOCK_TIMEOUT_S):
-        raise TrainingAlreadyRunning(
-            "A retrain is already running; try again when it has finished.",
-            {"since": cache.get(TRAINING_LOCK_KEY)},
-        )
-    try:
-        yield
-    finally:
-        cache.delete(TRAINING_LOCK_KEY)
-
-
 def recs_model_train(*, as_of: dt.date | None = None, progress: Progress | None = None) -> ModelArtifact:
     """Train, store the artifact for ``as_of`` (rerun overwrites), activate it, precompute top 100.
 
     Raises ``TrainingAlreadyRunning`` (and changes nothing) while another training runs.
     """
-    with _training_lock():
+    with training_lock():
         return _train(as_of=as_of, progress=progress)
 
 
@@ -304,12 +272,3 @@ def _train(*, as_of: dt.date | None, progress: Progress | None) -> ModelArtifact
     written = recs_top_precompute(model=model, version=str(as_of), progress=say)
     say(f"precomputed top {settings.RECS_TOP_N} for {written} users")
     return artifact
-
-
-def recs_model_retrain_request() -> None:
-    """Queue a retrain now (the admin's button); refused while one is running."""
-    from apps.recs.tasks import recs_model_train_task
-
-    if recs_training_running():
-        raise TrainingAlreadyRunning("A retrain is already running; try again when it has finished.")
-    transaction.on_commit(lambda: recs_model_train_task.delay())
