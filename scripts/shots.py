@@ -136,6 +136,8 @@ def shoot(base: str, world, cookies: dict[str, dict[str, str]], labels: set[str]
                     tab = context.new_page()
                     for page in mine:
                         tab.goto(base + page.url(world), wait_until="load")
+                        if page.ready:
+                            tab.locator(page.ready).first.wait_for(timeout=15_000)
                         path = OUT / f"{page.slug}-{persona}-{width}-{lang}.png"
                         tab.screenshot(path=str(path), full_page=True)
                         taken += 1
