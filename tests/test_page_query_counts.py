@@ -107,7 +107,21 @@ def test_homepage_queries_do_not_grow_with_guestbook_friends_or_ratings():
     assert _queries(client, path) == few
 
 
-def test_the_front_page_grid_is_cached_per_language_and_query():
+@pytest.fixture
+def fragment_cache(settings):
+    """Fragment caching on (the test settings turn it off), in this process's memory."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tour"},
+    }
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield caches["fragments"]
+    caches["fragments"].clear()
+
+
+def test_the_front_page_grid_is_cached_per_language_and_query(fragment_cache):
     # given: one title with different Korean and English names, the grid cached in English
     title = TitleFactory(title_ko="괴물", title_en="The Host")
     english = Client(headers={"cookie": "django_language=en"})
@@ -121,6 +135,23 @@ def test_the_front_page_grid_is_cached_per_language_and_query():
     assert "괴물" in korean
     assert f'href="/titles/{title.pk}/"' in korean
     assert "The Host" not in filtered
+
+
+def test_the_cached_grid_is_served_until_it_expires(fragment_cache):
+    # given: the front page rendered (and its grid cached) with one title
+    TitleFactory(title_ko="괴물", title_en="The Host")
+    client = Client(headers={"cookie": "django_language=en"})
+    assert "The Host" in client.get("/").text
+
+    # when: the title is renamed
+    from apps.movies.models import Title
+
+    Title.objects.update(title_en="Gwoemul")
+
+    # then: the grid stays as cached (for at most a minute), and is rebuilt once it is gone
+    assert "The Host" in client.get("/").text
+    fragment_cache.clear()
+    assert "Gwoemul" in client.get("/").text
 
 
 def test_signed_in_pages_read_the_session_from_the_cache():
