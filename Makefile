@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev demo lint lock messages
+.PHONY: run test setup setup-dev demo lint lock messages shots
 
 ## Set everything up with embedded defaults and serve Moochu on http://$(HOST):$(PORT)/
 run: setup demo
@@ -43,3 +43,7 @@ lock:
 messages:
 	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=benchmarks --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
+
+## Screenshots of every page (each persona, 1280 and 390 px, Korean and English) into var/shots/
+shots: setup-dev
+	$(PY) scripts/shots.py

@@ -412,15 +412,18 @@ class _Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, target: str, timeout: float) -> int:
-        """Send a GET for ``target`` (path + query); return the status after reading the body."""
-        return await asyncio.wait_for(self._get(target), timeout)
+    async def get(self, target: str, timeout: float, extra_headers: str = "") -> int:
+        """Send a GET for ``target`` (path + query); return the status after reading the body.
 
-    async def _get(self, target: str) -> int:
+        ``extra_headers``: ready-made header lines, each ending in CRLF (e.g. a Cookie).
+        """
+        return await asyncio.wait_for(self._get(target, extra_headers), timeout)
+
+    async def _get(self, target: str, extra_headers: str = "") -> int:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}\r\n{extra_headers}\r\n".encode())
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
@@ -445,29 +448,45 @@ class _Connection:
 
 
 async def _load(
-    urls: Sequence[str], *, clients: int, duration: float, max_requests: int | None
+    urls: Sequence[str],
+    *,
+    clients: int,
+    duration: float,
+    max_requests: int | None,
+    cohorts: Sequence[tuple[Sequence[str], dict[str, str]]] = (),
 ) -> LoadResult:
     from urllib.parse import urlsplit
 
     latencies: list[float] = []
     errors = 0
     sent = 0
-    parts = [urlsplit(url) for url in urls]
-    targets = [f"{part.path}?{part.query}" if part.query else part.path for part in parts]
-    host, port = parts[0].hostname or "127.0.0.1", parts[0].port or 80
+
+    def targets_of(group: Sequence[str]) -> list[str]:
+        parts = [urlsplit(url) for url in group]
+        return [f"{part.path}?{part.query}" if part.query else part.path for part in parts]
+
+    # Each client belongs to a cohort (its URLs and headers, e.g. a signed-in Cookie), in turn.
+    plans = [
+        (targets_of(group), "".join(f"{k}: {v}\r\n" for k, v in headers.items()))
+        for group, headers in cohorts
+    ]
+    plans = plans or [(targets_of(urls), "")]
+    first = urlsplit(next(iter(cohorts))[0][0] if cohorts else urls[0])
+    host, port = first.hostname or "127.0.0.1", first.port or 80
     deadline = time.perf_counter() + duration
 
     async def worker(offset: int) -> None:
         nonlocal errors, sent
         connection = _Connection(host, port)
-        index = offset
+        targets, extra_headers = plans[offset % len(plans)]
+        index = offset // len(plans)
         while time.perf_counter() < deadline and (max_requests is None or sent < max_requests):
             sent += 1
             target = targets[index % len(targets)]
-            index += clients
+            index += 1
             began = time.perf_counter()
             try:
-                ok = await connection.get(target, timeout=10.0) == 200
+                ok = await connection.get(target, timeout=10.0, extra_headers=extra_headers) == 200
             except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError):
                 connection.close()
                 ok = False
@@ -484,10 +503,20 @@ async def _load(
 
 
 def load_run(
-    urls: Sequence[str], *, clients: int, duration: float, max_requests: int | None = None
+    urls: Sequence[str],
+    *,
+    clients: int,
+    duration: float,
+    max_requests: int | None = None,
+    cohorts: Sequence[tuple[Sequence[str], dict[str, str]]] = (),
 ) -> LoadResult:
-    """``clients`` concurrent keep-alive clients rotating over ``urls`` for ``duration`` seconds."""
-    return asyncio.run(_load(urls, clients=clients, duration=duration, max_requests=max_requests))
+    """``clients`` concurrent keep-alive clients rotating over ``urls`` for ``duration`` seconds.
+
+    With ``cohorts`` (a list of (urls, headers)), client *i* uses cohort *i mod n* instead.
+    """
+    return asyncio.run(
+        _load(urls, clients=clients, duration=duration, max_requests=max_requests, cohorts=cohorts)
+    )
 
 
 def p50(values: Sequence[float]) -> float:

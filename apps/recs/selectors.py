@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 # What a recommendation card needs; skipping overview and timestamps halves the load time.
+# In the model's field order: Title.from_db() maps a partial row by that order.
 _CARD_FIELDS = (
     "id",
     "media_type",
@@ -62,6 +63,9 @@ _CARD_FIELDS = (
     "age_rating",
     "poster",
     "popularity",
+    # The card shows the average: without these, two deferred loads per card (N+1).
+    "rating_avg",
+    "rating_count",
     "genre_mask",
     "provider_mask",
 )

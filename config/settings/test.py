@@ -13,6 +13,7 @@ os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{int(_CHECKOUT_TAG, 
 os.environ.setdefault("MOOCHU_REDIS_PREFIX", f"moochu-test-{_CHECKOUT_TAG}")
 
 from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import CACHES  # noqa: E402
 from config.settings.base import DATABASES  # noqa: E402
 from config.settings.base import REST_FRAMEWORK  # noqa: E402
 from config.settings.base import STATIC_ROOT  # noqa: E402
@@ -39,3 +40,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Cached fragments would outlive a test's data (Redis is shared by the whole run): off,
+# except in the tests of the caching itself.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

@@ -214,11 +214,13 @@ def tabs(tour_world, browser) -> Iterator[dict[tuple[str, str, str], Tab]]:
 AXE = Axe()
 
 
-def _visit(tab: Tab, url: str, lang: str, axe_skip: tuple[str, ...] = ()) -> list[str]:
+def _visit(tab: Tab, url: str, lang: str, tour_page: Page) -> list[str]:
     """Open ``url`` in ``tab``; return what is wrong with it (empty when nothing)."""
     tab.errors.clear()
     page = tab.page
     response = page.goto(url, wait_until="load")
+    if tour_page.ready:
+        page.locator(tour_page.ready).first.wait_for(timeout=15_000)
     problems = []
     if response is None or not response.ok:
         problems.append(f"HTTP {response.status if response else 'no response'}")
@@ -227,7 +229,7 @@ def _visit(tab: Tab, url: str, lang: str, axe_skip: tuple[str, ...] = ()) -> lis
     options = {
         "resultTypes": ["violations"],
         "performanceTimer": False,
-        "rules": {rule: {"enabled": False} for rule in axe_skip},
+        "rules": {rule: {"enabled": False} for rule in tour_page.axe_skip},
     }
     results = AXE.run(page, options=options)
     for violation in results.response["violations"]:
@@ -256,7 +258,7 @@ def test_page_tour(tabs, tour_world, tour_page: Page, persona: str):
 
     failures = []
     for width, lang in COMBOS:
-        problems = _visit(tabs[(persona, width, lang)], url, lang, tour_page.axe_skip)
+        problems = _visit(tabs[(persona, width, lang)], url, lang, tour_page)
         failures += [f"[{persona} {width} {lang}] {problem}" for problem in problems]
 
     assert failures == [], f"{url}:\n" + "\n".join(failures)

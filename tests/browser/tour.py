@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from urllib.parse import urlencode
 
 # Who looks at a page. "owner" owns a chat room; "staff" moderates the board.
 ANON = "anon"
@@ -57,6 +58,8 @@ class Page:
     main: bool = False
     # axe rules not applied to this page, each with its reason in a comment at the page.
     axe_skip: tuple[str, ...] = ()
+    # A selector that shows the page has finished drawing what scripts fetch after "load".
+    ready: str = ""
 
     @property
     def slug(self) -> str:
@@ -80,7 +83,9 @@ PAGES: list[Page] = [
     Page("movies:catalog", EVERYONE, label="front", main=True),
     Page("movies:title-detail", EVERYONE, lambda w: {"title_id": w.title_id}, label="title", main=True),
     Page("movies:coming-soon", EVERYONE, label="coming-soon", main=True),
-    Page("search:page", EVERYONE, query=lambda w: f"q={w.search_query}", label="search", main=True),
+    Page(
+        "search:page", EVERYONE, query=lambda w: urlencode({"q": w.search_query}), label="search", main=True
+    ),
     Page("social:title", EVERYONE, lambda w: {"title_id": w.title_id}, label="title-social"),
     # Mini-homepages
     Page(
@@ -124,7 +129,7 @@ PAGES: list[Page] = [
     Page("socialaccount_connections", SIGNED_IN, label="social-connections"),
     # API docs
     # Swagger UI nests its operation controls in a button (its own markup, not ours).
-    Page("api-docs", (ANON,), label="api-docs", axe_skip=("nested-interactive",)),
+    Page("api-docs", (ANON,), label="api-docs", axe_skip=("nested-interactive",), ready=".opblock"),
 ]
 
 # Named URLs that are not pages a person looks at, and why.
@@ -210,8 +215,9 @@ NICKNAMES = {USER: "영화광", OWNER: "방장님", STAFF: "운영자", "friend"
 PASSWORD = "tour-pass-word-42"
 
 
-def world_build() -> World:
-    """Demo-like data every page has something to show with; call on an empty database."""
+def world_build(*, catalog: bool = True) -> World:
+    """Demo-like data every page has something to show with; call on an empty database
+    (or, with ``catalog=False``, on one that already holds the demo catalog)."""
     from django.contrib.auth import get_user_model
 
     from apps.chat.services import message_create
@@ -221,8 +227,9 @@ def world_build() -> World:
     from apps.movies.services.demo import demo_load
     from apps.social import services as social
 
-    demo_load(movielens=None, progress=False)
-    search_index_sync_all()
+    if catalog:
+        demo_load(movielens=None, progress=False)
+        search_index_sync_all()
     User = get_user_model()
     users = {}
     for persona, nickname in NICKNAMES.items():

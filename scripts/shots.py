@@ -1,0 +1,168 @@
+"""Screenshots of every page (``make shots``): each persona, 1280 and 390 px, Korean and English.
+
+Uses the page tour's list (tests/browser/tour.py), so a page added there is photographed too.
+Builds a fresh SQLite database under var/shots/ with the tour's world (the demo's Korean
+catalog, a user with ratings, reviews, friends and a guestbook, a chat room, board posts),
+serves it with uvicorn as ``make run`` would (embedded defaults, the same CSP), and writes
+``var/shots/<page>-<persona>-<width>-<lang>.png`` (full page) with Debian's Chromium.
+
+    .venv/bin/python scripts/shots.py                 # every page
+    .venv/bin/python scripts/shots.py front chat-room # only pages whose label is given
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "shots"
+DATABASE = OUT / "shots.sqlite3"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "ELASTICSEARCH_URL", "MONGO_URL"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DATABASE_URL": f"sqlite:///{DATABASE}",
+            "MOOCHU_SEARCH_BACKEND": "database",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def world_prepare():
+    """A fresh database with the tour's world; returns (world, {persona: cookie})."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    from tests.browser.tour import ANON
+    from tests.browser.tour import PERSONAS
+    from tests.browser.tour import session_cookie
+    from tests.browser.tour import world_build
+
+    for leftover in OUT.glob("shots.sqlite3*"):
+        leftover.unlink()
+    began = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    world = world_build()
+    cookies = {persona: session_cookie(world.users[persona]) for persona in PERSONAS if persona != ANON}
+    connections.close_all()
+    print(f"world ready in {time.perf_counter() - began:.0f}s", flush=True)
+    return world, cookies
+
+
+@contextlib.contextmanager
+def served(env: dict[str, str]):
+    port = _free_port()
+    log = (OUT / "server.log").open("wb")
+    command = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1"]
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [*command, "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"server exited: see {OUT / 'server.log'}")
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=3).read()  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"server did not start: see {OUT / 'server.log'}") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def shoot(base: str, world, cookies: dict[str, dict[str, str]], labels: set[str]) -> int:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.tour import ANON
+    from tests.browser.tour import LANGUAGES
+    from tests.browser.tour import PERSONAS
+    from tests.browser.tour import WIDTHS
+    from tests.browser.tour import visits
+    from tests.conftest import CHROMIUM
+    from tests.conftest import CHROMIUM_ARGS
+
+    chosen = [(page, persona) for page, persona in visits() if not labels or page.slug in labels]
+    taken = 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        for persona in PERSONAS:
+            mine = [page for page, who in chosen if who == persona]
+            if not mine:
+                continue
+            for width, (w, h) in WIDTHS.items():
+                for lang in LANGUAGES:
+                    context = browser.new_context(
+                        viewport={"width": w, "height": h},
+                        locale="ko-KR" if lang == "ko" else "en-US",
+                        reduced_motion="reduce",
+                    )
+                    jar = [{"name": "django_language", "value": lang, "url": base}]
+                    if persona != ANON:
+                        jar.append({**cookies[persona], "url": base})
+                    context.add_cookies(jar)
+                    tab = context.new_page()
+                    for page in mine:
+                        tab.goto(base + page.url(world), wait_until="load")
+                        if page.ready:
+                            tab.locator(page.ready).first.wait_for(timeout=15_000)
+                        path = OUT / f"{page.slug}-{persona}-{width}-{lang}.png"
+                        tab.screenshot(path=str(path), full_page=True)
+                        taken += 1
+                    context.close()
+        browser.close()
+    return taken
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labels", nargs="*", help="page labels (e.g. front homepage); default: all")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = _environment()
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    world, cookies = world_prepare()
+    with served(env) as base:
+        began = time.perf_counter()
+        taken = shoot(base, world, cookies, set(args.labels))
+    print(f"{taken} screenshots in {OUT} ({time.perf_counter() - began:.0f}s)")
+
+
+if __name__ == "__main__":
+    main()

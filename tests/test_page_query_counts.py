@@ -1,0 +1,165 @@
+"""Main pages run a fixed number of SQL queries, however many titles, ratings or friends exist.
+
+Each test renders a page once with a little data and once with much more; an N+1 (a query
+per card, per entry) makes the second count larger. The counts are also pinned, so a new
+query on a hot page is a decision someone made on purpose.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.movies.selectors import catalog_vocabulary_clear
+from apps.recs.selectors import recs_trending_clear
+from apps.social.services import friend_request_accept
+from apps.social.services import friend_request_send
+from apps.social.services import guestbook_entry_create
+from apps.social.services import rating_set
+from apps.social.services import review_upsert
+from tests.factories import GenreFactory
+from tests.factories import TitleFactory
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_cache")]
+
+
+def _queries(client: Client, path: str) -> int:
+    """Queries of a warm request (per-process caches filled by a first one)."""
+    catalog_vocabulary_clear()
+    recs_trending_clear()
+    assert client.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _titles(count: int, *, rated_by=None) -> list:
+    drama = GenreFactory(slug="drama", bit=1)
+    made = []
+    for _ in range(count):
+        title = TitleFactory(rating_avg=3.5, rating_count=10)
+        title.genres.set([drama])
+        made.append(title)
+    if rated_by is not None:
+        for index, title in enumerate(made):
+            rating_set(user=rated_by, title=title, stars=1 + index % 5)
+    return made
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_front_page_logged_out_queries_do_not_grow_with_titles():
+    _titles(3)
+    few = _queries(Client(), "/")
+    _titles(30)
+
+    assert _queries(Client(), "/") == few
+    assert few <= 3
+
+
+def test_front_page_logged_in_queries_do_not_grow_with_titles_or_ratings():
+    # given: rated titles and unrated ones, so every row of the page shows from the start
+    user = UserFactory()
+    _titles(3, rated_by=user)
+    _titles(5)
+    client = _signed_in(user)
+    few = _queries(client, "/")
+    _titles(30, rated_by=user)
+    _titles(30)
+
+    assert _queries(client, "/") == few
+    assert few <= 13
+
+
+def test_title_page_queries_do_not_grow_with_similar_titles_or_reviews():
+    title, *_ = _titles(3)
+    few = _queries(Client(), f"/titles/{title.pk}/")
+    _titles(30)
+    for _ in range(5):
+        review_upsert(user=UserFactory(), title=title, body="좋았어요")
+
+    assert _queries(Client(), f"/titles/{title.pk}/") == few
+    assert few <= 12
+
+
+def test_homepage_queries_do_not_grow_with_guestbook_friends_or_ratings():
+    owner = UserFactory()
+    visitor = UserFactory()
+    _titles(2, rated_by=owner)
+    client = _signed_in(visitor)
+    path = f"/@{owner.nickname}/"
+    few = _queries(client, path)
+    for _ in range(6):
+        friend = UserFactory()
+        request = friend_request_send(from_user=friend, to_user=owner, message="")
+        friend_request_accept(user=owner, request_id=request.pk)
+        guestbook_entry_create(owner=owner, author=friend, body="놀러 왔어요")
+    _titles(20, rated_by=owner)
+
+    assert _queries(client, path) == few
+
+
+@pytest.fixture
+def fragment_cache(settings):
+    """Fragment caching on (the test settings turn it off), in this process's memory."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tour"},
+    }
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield caches["fragments"]
+    caches["fragments"].clear()
+
+
+def test_the_front_page_grid_is_cached_per_language_and_query(fragment_cache):
+    # given: one title with different Korean and English names, the grid cached in English
+    title = TitleFactory(title_ko="괴물", title_en="The Host")
+    english = Client(headers={"cookie": "django_language=en"})
+    assert "The Host" in english.get("/").text
+
+    # when: the same page in Korean, and a filtered page in English
+    korean = Client(headers={"cookie": "django_language=ko"}).get("/").text
+    filtered = english.get("/?type=tv").text
+
+    # then: neither is served the cached English grid
+    assert "괴물" in korean
+    assert f'href="/titles/{title.pk}/"' in korean
+    assert "The Host" not in filtered
+
+
+def test_the_cached_grid_is_served_until_it_expires(fragment_cache):
+    # given: the front page rendered (and its grid cached) with one title
+    TitleFactory(title_ko="괴물", title_en="The Host")
+    client = Client(headers={"cookie": "django_language=en"})
+    assert "The Host" in client.get("/").text
+
+    # when: the title is renamed
+    from apps.movies.models import Title
+
+    Title.objects.update(title_en="Gwoemul")
+
+    # then: the grid stays as cached (for at most a minute), and is rebuilt once it is gone
+    assert "The Host" in client.get("/").text
+    fragment_cache.clear()
+    assert "Gwoemul" in client.get("/").text
+
+
+def test_signed_in_pages_read_the_session_from_the_cache():
+    user = UserFactory()
+    client = _signed_in(user)
+    client.get("/coming-soon/")
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/coming-soon/")
+
+    assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]
