@@ -1,6 +1,7 @@
 /* Chat layout only (chat.js keeps the protocol and the message rendering):
  *  - groups consecutive messages of one author (Discord style): .mc-msg--cont, one avatar per group;
  *  - tap on a message shows its actions on touch screens (.is-active);
+ *  - a "new messages" button appears when a message arrives while the reader is scrolled up;
  *  - the member list, built from the presence names chat.js puts in the presence button's title,
  *    shown beside the stream on wide screens and as a sheet toggled by the "N online" button. */
 (function () {
@@ -51,8 +52,23 @@
   function setup(root) {
     var list = root.querySelector('[data-role="messages"]');
     if (list) {
-      new MutationObserver(function () { regroup(list); }).observe(list, { childList: true });
+      var jump = root.querySelector('[data-role="jump"]');
+      var last = list.lastElementChild;
+      var distance = function () { return list.scrollHeight - list.scrollTop - list.clientHeight; };
+      new MutationObserver(function () {
+        regroup(list);
+        var newLast = list.lastElementChild;
+        if (jump && newLast && newLast !== last && last && distance() > 80) jump.hidden = false;
+        last = newLast;
+      }).observe(list, { childList: true });
       regroup(list);
+      if (jump) {
+        list.addEventListener("scroll", function () { if (distance() < 40) jump.hidden = true; });
+        jump.addEventListener("click", function () {
+          list.scrollTop = list.scrollHeight;
+          jump.hidden = true;
+        });
+      }
       list.addEventListener("click", function (e) {
         var li = e.target.closest(".mc-msg");
         if (!li || e.target.closest("button, a, .mc-spoiler, .mc-spoiler-inline")) return;

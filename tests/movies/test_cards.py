@@ -90,4 +90,6 @@ def test_the_catalog_page_renders_cards_from_rows(client, catalog):
     body = response.content.decode()
     assert f'href="/titles/{catalog.parasite.id}/"' in body
     assert ">★ 4.6</span>" in body
-    assert 'title="Netflix">NE</li>' in body
+    # The provider badge is an SVG carrying its colour as an attribute (no inline style).
+    assert 'role="img" aria-label="Netflix"' in body
+    assert ">NE</text>" in body

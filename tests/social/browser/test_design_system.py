@@ -206,3 +206,29 @@ def test_a_missing_poster_file_shows_the_generated_placeholder(browser, asgi_ser
     expect(image).to_have_attribute("src", re.compile(rf"/posters/{title.pk}\.svg$"))
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     context.close()
+
+
+def test_chat_offers_a_jump_to_new_messages_when_scrolled_up(browser, asgi_server, hompy):
+    owner, visitor = hompy
+
+    def make():
+        room = room_create(owner=owner, name="긴 대화")
+        for i in range(40):
+            message_create(room_id=room.pk, author=visitor if i % 3 else owner, body=f"메시지 {i}")
+        return room
+
+    room = _off_loop(make)
+    context = _context(browser, asgi_server, owner, PHONE)
+    page = context.new_page()
+    page.goto(f"{asgi_server}/chat/rooms/{room.pk}/")
+    expect(page.locator('[data-role="state"]')).to_have_attribute("data-state", "connected", timeout=15000)
+    jump = page.locator('[data-role="jump"]')
+    expect(jump).to_be_hidden()
+
+    page.locator('[data-role="messages"]').evaluate("list => { list.scrollTop = 0; }")
+    _off_loop(lambda: message_create(room_id=room.pk, author=visitor, body="방금 온 메시지"))
+    expect(jump).to_be_visible(timeout=10000)
+    jump.click()
+    expect(jump).to_be_hidden()
+    expect(page.locator(".mc-msg").last).to_be_in_viewport()
+    context.close()
