@@ -31,7 +31,6 @@ from apps.movies.models import OfferType
 from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.social.events import NotificationCreateEvent
-from apps.social.events import notify_group_name
 from apps.social.models import Notification
 from apps.social.models import NotificationKind
 from apps.social.models import User
@@ -206,6 +205,7 @@ def _broadcast(notifications: list[Notification]) -> None:
                 "text": notification.text,
                 "url": notification.url,
                 "created_at": (notification.created_at or timezone.now()).isoformat(),
+                "params": notification.params,
             },
             "unread": unread[user_id],
         }
@@ -223,7 +223,7 @@ def broadcast_many(pairs: list[tuple[int, NotificationCreateEvent]]) -> None:
     async def send_all() -> None:
         for user_id, event in pairs:
             try:
-                await layer.group_send(notify_group_name(user_id), event)
+                await layer.group_send(realtime.user_notify_group(user_id), event)
             except Exception:
                 logger.warning("live watch alert to user %s not sent", user_id, exc_info=True)
 
