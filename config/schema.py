@@ -100,3 +100,19 @@ class BeaconSessionScheme(SessionScheme):
 
     target_class = "apps.recs.api.views.BeaconSessionAuthentication"
     name = "beaconCookieAuth"
+
+
+def query_blank_means_absent(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Postprocessing hook: an optional query parameter given empty (``?sort=``) counts as not
+    given (DRF's rule for form and query input), so the document accepts "" there too."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", ()):
+                if parameter.get("in") != "query" or parameter.get("required"):
+                    continue
+                schema = parameter.get("schema", {})
+                if "$ref" in schema or "enum" in schema or schema.get("minLength"):
+                    parameter["schema"] = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+    return result

@@ -488,6 +488,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set reused by several fields.
     "ENUM_NAME_OVERRIDES": {"SectionVisibilityEnum": "apps.social.models.Visibility"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.query_blank_means_absent",
+    ],
 }
 
 # -----------------------------------------------------------------------------

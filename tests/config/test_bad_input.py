@@ -86,3 +86,15 @@ def test_valid_emoji_surrogate_pair_in_json_is_accepted(logged_in_client: Client
     )
     assert response.status_code == 200
     assert Review.objects.get().body == "😀 최고"
+
+
+def test_paged_api_lists_bound_their_offset_and_refuse_a_non_number(client: Client) -> None:
+    title = TitleFactory()
+    url = f"/api/social/titles/{title.pk}/reviews/"
+    huge = client.get(url, {"offset": "99999999999999999999"})
+    assert huge.status_code == 200
+    assert huge.json()["results"] == []
+    junk = client.get(url, {"offset": "abc"})
+    assert junk.status_code == 400
+    assert "offset" in junk.json()["extra"]["fields"]
+    assert client.get(url, {"limit": "-1"}).status_code == 400

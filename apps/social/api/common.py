@@ -42,7 +42,19 @@ class Pagination(LimitOffsetPagination):
 
     def get_offset(self, request: Request) -> int:
         # Bounded: an offset past everything is an empty page, never a bigint overflow.
+        self._require_whole_number(request, self.offset_query_param)
         return min(super().get_offset(request), MAX_QUERY_INT)
+
+    def get_limit(self, request: Request) -> int | None:
+        self._require_whole_number(request, self.limit_query_param)
+        return super().get_limit(request)
+
+    @staticmethod
+    def _require_whole_number(request: Request, name: str) -> None:
+        # As documented (an integer): "?offset=abc" is a 400, not silently the first page.
+        raw = request.query_params.get(name, "")
+        if raw and not raw.isdigit():
+            raise serializers.ValidationError({name: ["A whole number is required."]})
 
 
 def paginated(
