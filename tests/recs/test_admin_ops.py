@@ -26,6 +26,7 @@ RETRAIN = "admin:recs_modelartifact_retrain"
 def staff_client(db) -> Client:
     client = Client()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.cookies["django_language"] = "en"
     return client
 
 
