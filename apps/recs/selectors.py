@@ -43,6 +43,7 @@ from apps.recs.models import EventKind
 from apps.recs.services.serving import model_active_load
 from apps.recs.services.serving import rating_model_active_load
 from apps.recs.services.serving import user_history
+from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.selectors import friend_ids_for_user
 from apps.social.selectors import friend_ids_query
@@ -135,7 +136,7 @@ def _allowed_ids(
 # database. Now one hand-written statement returns every candidate's card fields with two
 # flags, and the filters run in Python on them.
 _AGE_AT = _CARD_FIELDS.index("age_rating")
-_SEEN_AT = len(_CARD_FIELDS)  # rated or dismissed by the person
+_SEEN_AT = len(_CARD_FIELDS)  # rated, logged in the diary or dismissed by the person
 _MINE_AT = _SEEN_AT + 1  # on one of the person's services (when asked)
 # Candidate lists are padded to a multiple of this, so a handful of statement texts serve
 # every request (PostgreSQL can then reuse their plans).
@@ -147,16 +148,18 @@ CardRow = tuple[Any, ...]  # _CARD_FIELDS' values, then the seen and my-services
 def _card_rows_sql(n_ids: int, only_my_services: bool) -> str:
     """SELECT of the card fields and flags for ``n_ids`` titles.
 
-    Parameters: person id (ratings), person id and the dismiss kind (events), person id
-    (services, only when asked), then the title ids. Table names come from the models' metadata.
+    Parameters: person id (ratings), person id and the dismiss kind (events), person id (diary),
+    person id (services, only when asked), then the title ids. Table names come from the models' metadata.
     """
     q = connection.ops.quote_name
     title, rating, event = Title._meta, Rating._meta.db_table, Event._meta.db_table
+    diary = DiaryEntry._meta.db_table
     services = get_user_model().my_services.through._meta.db_table
     columns = ", ".join(f"t.{q(title.get_field(name).column)}" for name in _CARD_FIELDS)
     seen = (
         f"EXISTS (SELECT 1 FROM {q(rating)} r WHERE r.user_id = %s AND r.title_id = t.id)"  # noqa: S608 - names from _meta
         f" OR EXISTS (SELECT 1 FROM {q(event)} e WHERE e.user_id = %s AND e.kind = %s AND e.title_id = t.id)"
+        f" OR EXISTS (SELECT 1 FROM {q(diary)} d WHERE d.user_id = %s AND d.title_id = t.id)"
     )
     mine = "NULL"
     if only_my_services:
@@ -176,7 +179,7 @@ def _card_rows(title_ids: set[int], *, user_id: int | None, only_my_services: bo
     ids = sorted(title_ids)
     ids += [ids[-1]] * (-len(ids) % _IDS_BUCKET)
     who = user_id or 0  # anonymous: nobody has id 0, so nothing counts as seen
-    params: list[Any] = [who, who, EventKind.REC_DISMISS.value]
+    params: list[Any] = [who, who, EventKind.REC_DISMISS.value, who]
     if only_my_services:
         params.append(who)
     with connection.cursor() as cursor:

@@ -16,7 +16,9 @@ from apps.recs.selectors import recs_friends_who_would_like
 from apps.recs.selectors import recs_home_rows
 from apps.recs.selectors import recs_similar_titles
 from apps.recs.selectors import recs_taste_match
+from apps.recs.services.serving import user_history
 from apps.recs.services.training import recs_model_train
+from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.services import friend_request_accept
 from apps.social.services import friend_request_send
@@ -236,6 +238,23 @@ def test_redis_picks_drop_titles_rated_or_dismissed_since_precompute(taste_world
     with django_assert_num_queries(1 + similar):
         after = [p.title.id for p in recs_for_user(user=fan, limit=2)]
     assert after == before[2:4]
+
+
+def test_a_title_logged_in_the_diary_is_seen_and_never_picked(taste_world, django_assert_num_queries):
+    # given: a trained model with a horror fan's list in Redis
+    recs_model_train(as_of=dt.date(2026, 11, 24))
+    fan = taste_world["users"]["horror"][0]
+    before = [p.title.id for p in recs_for_user(user=fan, limit=3)]
+    # when: they log the first pick in their diary, without rating it
+    DiaryEntry.objects.create(user=fan, title_id=before[0], watched_on=dt.date(2026, 11, 30))
+    # then: the cached list drops it in the same single query (the seen flag reads the diary) ...
+    similar = any(p.reason == "similar" for p in recs_for_user(user=fan, limit=2))
+    with django_assert_num_queries(1 + similar):
+        after = [p.title.id for p in recs_for_user(user=fan, limit=2)]
+    assert after == before[1:3]
+    # ... and a fresh computation counts it as history, never as a candidate
+    history, _dismissed = user_history(user_id=fan.id)
+    assert before[0] in history
 
 
 def test_redis_picks_on_my_services_respect_age_and_new_dismissals_in_one_query(

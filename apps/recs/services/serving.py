@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import IntegerField
+from django.db.models import Value
 
 from apps.recs import buffer
 from apps.recs.ml.rating import RatingModel
@@ -20,6 +22,7 @@ from apps.recs.ml.runtime import RecModel
 from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.models import ModelArtifact
+from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,10 @@ EVENT_STRENGTH: dict[str, float] = {
     EventKind.SEARCH_CLICK: 0.3,
     EventKind.VIEW: 0.2,  # + up to 0.3 more for a minute of dwell
 }
+
+
+# How strongly a diary entry without a rating counts as history: as if rated 3★.
+UNRATED_DIARY_HALF_STARS = 6
 
 
 def rating_strength(half_stars: int) -> float:
@@ -104,8 +111,16 @@ def user_history(*, user_id: int) -> tuple[dict[int, float], set[int]]:
     """(positive history as title → strength, titles never to recommend again)."""
     history: dict[int, float] = {}
     exclude: set[int] = set()
-    for title_id, half_stars in Rating.objects.filter(user_id=user_id).values_list("title_id", "half_stars"):
-        history[title_id] = rating_strength(half_stars)
+    ratings = Rating.objects.filter(user_id=user_id).order_by().values_list("title_id", "half_stars")
+    # A diary entry is "seen" too (one definition: apps/social/selectors.title_watched_by_user);
+    # without a rating of its own it counts as a middling 3★. One query for both.
+    diary = (
+        DiaryEntry.objects.filter(user_id=user_id)
+        .order_by()
+        .values_list("title_id", Value(UNRATED_DIARY_HALF_STARS, output_field=IntegerField()))
+    )
+    for title_id, half_stars in ratings.union(diary, all=True):
+        history[title_id] = max(history.get(title_id, 0.0), rating_strength(half_stars))
     for title_id, kind, dwell in Event.objects.filter(user_id=user_id, title__isnull=False).values_list(
         "title_id", "kind", "dwell_ms"
     )[:2000]:
