@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -223,9 +224,15 @@ class ReviewCommentCreateApi(APIView):
     def post(self, request: Request, review_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = get_object_or_404(selectors.reviews_visible(viewer=request.user), pk=review_id)
+        # A review hidden from this person is not found (404); a deleted one is a clear 400
+        # from the service, which locks the row and so also catches a deletion meanwhile.
+        hidden = Review.objects.filter(pk=review_id).exclude(
+            pk__in=selectors.reviews_visible(viewer=request.user).filter(pk=review_id).values("pk")
+        )
+        if hidden.exists():
+            raise Http404
         comment = services.review_comment_create(
-            user=request.user, review_id=review.pk, **data.validated_data
+            user=request.user, review_id=review_id, **data.validated_data
         )
         return Response(ReviewCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 
