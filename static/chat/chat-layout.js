@@ -22,6 +22,7 @@
         var av = document.createElement("span");
         av.className = "avatar mc-msg__avatar";
         av.setAttribute("aria-hidden", "true");
+        av.dataset.name = "";  // a nickname's initial
         av.textContent = initial(authorOf(li));
         li.insertBefore(av, li.firstChild);
       }
@@ -40,8 +41,10 @@
       var av = document.createElement("span");
       av.className = "avatar avatar--s";
       av.setAttribute("aria-hidden", "true");
+      av.dataset.name = "";  // a nickname's initial
       av.textContent = initial(name);
       var label = document.createElement("span");
+      label.dataset.name = "";  // a nickname
       label.textContent = name;
       label.dir = "auto";
       li.appendChild(av);
