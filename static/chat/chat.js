@@ -378,7 +378,7 @@
     if (this.presenceTs && p.ts < this.presenceTs) return;
     this.presenceTs = p.ts;
     this.q("presence-count").textContent = String(p.count);
-    this.q("presence").title = p.users.map(function (u) { return u.name; }).join(", ");
+    // (Who is online shows in the member list this button opens, each nickname marked as a name.)
   };
 
   MoochuChat.prototype.showTyping = function (user) {
