@@ -2,7 +2,7 @@
  *  - groups consecutive messages of one author (Discord style): .mc-msg--cont, one avatar per group;
  *  - tap on a message shows its actions on touch screens (.is-active);
  *  - a "new messages" button appears when a message arrives while the reader is scrolled up;
- *  - the member list, built from the presence names chat.js puts in the presence button's title,
+ *  - the member list, built from the presence names chat.js puts in the presence button's data-names,
  *    shown beside the stream on wide screens and as a sheet toggled by the "N online" button. */
 (function () {
   "use strict";
@@ -83,10 +83,10 @@
     var presence = root.querySelector('[data-role="presence"]');
     if (presence) {
       var update = function () {
-        var t = presence.getAttribute("title") || "";
+        var t = presence.getAttribute("data-names") || "";
         renderMembers(root, t ? t.split(", ") : []);
       };
-      new MutationObserver(update).observe(presence, { attributes: true, attributeFilter: ["title"] });
+      new MutationObserver(update).observe(presence, { attributes: true, attributeFilter: ["data-names"] });
       update();
     }
     root.querySelectorAll("[data-members-toggle]").forEach(function (btn) {

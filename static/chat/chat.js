@@ -378,7 +378,9 @@
     if (this.presenceTs && p.ts < this.presenceTs) return;
     this.presenceTs = p.ts;
     this.q("presence-count").textContent = String(p.count);
-    // (Who is online shows in the member list this button opens, each nickname marked as a name.)
+    // Who is online: chat-layout.js lists them in the member list this button opens (each
+    // nickname marked as a name there, rather than an unmarked tooltip of nicknames).
+    this.q("presence").dataset.names = p.users.map(function (u) { return u.name; }).join(", ");
   };
 
   MoochuChat.prototype.showTyping = function (user) {
