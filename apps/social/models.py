@@ -456,6 +456,13 @@ class Notification(models.Model):
 
         return notification_text(kind=self.kind, params=self.params, fallback=self.text)
 
+    @property
+    def display_html(self) -> str:
+        """``display_text`` as HTML, with the names and titles in it marked (see notification_html)."""
+        from apps.social.notification_text import notification_html
+
+        return notification_html(kind=self.kind, params=self.params, fallback=self.text)
+
 
 class ActivityVerb(models.TextChoices):
     RATED = "rated", _("rated")

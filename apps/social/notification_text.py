@@ -85,3 +85,40 @@ def notification_text(*, kind: str, params: dict[str, Any] | None, fallback: str
     if kind == "comment_reply":
         return _("%(actor)s replied to your comment on the review of %(title)s") % named
     return fallback
+
+
+_MARKS = {"actor": "\x00A\x00", "title": "\x00T\x00", "provider": "\x00P\x00"}
+
+
+def notification_html(*, kind: str, params: dict[str, Any] | None, fallback: str = "") -> str:
+    """The sentence of ``notification_text`` as HTML, with the actor's nickname marked as a name
+    (``data-name``) and the title as a title (``.title-name``), each in its own element."""
+    from django.utils.html import escape
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    params = dict(params or {})
+    korean = (get_language() or "ko").startswith("ko")
+    shown = {
+        "actor": params.get("actor", ""),
+        "title": _title_for_reader(params),
+        "provider": (params.get("provider_ko") if korean else None) or params.get("provider", ""),
+    }
+    marked = dict(params)
+    for key in ("title_ko", "title_en", "title_original"):
+        if marked.get(key):
+            marked[key] = _MARKS["title"]
+    for key in ("actor", "provider", "provider_ko"):
+        if marked.get(key):
+            marked[key] = _MARKS["actor" if key == "actor" else "provider"]
+    sentence = notification_text(kind=kind, params=marked, fallback="")
+    if not sentence:
+        return escape(notification_text(kind=kind, params=params, fallback=fallback))
+    html = escape(sentence)
+    for key, mark in _MARKS.items():
+        if key == "title":
+            piece = format_html('<span class="title-name" dir="auto">{}</span>', shown[key])
+        else:
+            piece = format_html('<span data-name dir="auto">{}</span>', shown[key])
+        html = html.replace(mark, piece)
+    return mark_safe(html)  # noqa: S308 (every piece escaped above)

@@ -228,6 +228,8 @@ def taste_breakdown(*, user: User) -> dict[str, list[tuple[str, int]]]:
     )
     data = {
         "genres": [(g.name_ko or g.name_en, g.n) for g in genres],
+        # The same counts named in English, for English pages.
+        "genres_en": [(g.name_en or g.name_ko, g.n) for g in genres],
         "decades": [(f"{row['decade']}s", row["n"]) for row in decades],
     }
     cache.set(key, data, 3600)
@@ -374,7 +376,10 @@ def homepage_get(*, owner: User, viewer: User | None, guestbook_offset: int = 0)
         page.diary = list(DiaryEntry.objects.filter(user=owner).select_related("title")[:HOMEPAGE_LIST])
     if sections["taste"]:
         data = taste_breakdown(user=owner)
-        page.genre_bars = taste_chart_bars(data["genres"])
+        from apps.movies.cards import is_korean
+
+        genres = data["genres"] if is_korean() else data.get("genres_en", data["genres"])
+        page.genre_bars = taste_chart_bars(genres)
         page.decade_bars = taste_chart_bars(data["decades"])
     entries = guestbook_entries_visible(owner=owner, viewer=viewer)
     if sections["guestbook"]:

@@ -2,7 +2,7 @@
  *  - groups consecutive messages of one author (Discord style): .mc-msg--cont, one avatar per group;
  *  - tap on a message shows its actions on touch screens (.is-active);
  *  - a "new messages" button appears when a message arrives while the reader is scrolled up;
- *  - the member list, built from the presence names chat.js puts in the presence button's title,
+ *  - the member list, built from the presence names chat.js puts in the presence button's data-names,
  *    shown beside the stream on wide screens and as a sheet toggled by the "N online" button. */
 (function () {
   "use strict";
@@ -22,6 +22,7 @@
         var av = document.createElement("span");
         av.className = "avatar mc-msg__avatar";
         av.setAttribute("aria-hidden", "true");
+        av.dataset.name = "";  // a nickname's initial
         av.textContent = initial(authorOf(li));
         li.insertBefore(av, li.firstChild);
       }
@@ -40,8 +41,10 @@
       var av = document.createElement("span");
       av.className = "avatar avatar--s";
       av.setAttribute("aria-hidden", "true");
+      av.dataset.name = "";  // a nickname's initial
       av.textContent = initial(name);
       var label = document.createElement("span");
+      label.dataset.name = "";  // a nickname
       label.textContent = name;
       label.dir = "auto";
       li.appendChild(av);
@@ -80,10 +83,10 @@
     var presence = root.querySelector('[data-role="presence"]');
     if (presence) {
       var update = function () {
-        var t = presence.getAttribute("title") || "";
+        var t = presence.getAttribute("data-names") || "";
         renderMembers(root, t ? t.split(", ") : []);
       };
-      new MutationObserver(update).observe(presence, { attributes: true, attributeFilter: ["title"] });
+      new MutationObserver(update).observe(presence, { attributes: true, attributeFilter: ["data-names"] });
       update();
     }
     root.querySelectorAll("[data-members-toggle]").forEach(function (btn) {

@@ -378,7 +378,9 @@
     if (this.presenceTs && p.ts < this.presenceTs) return;
     this.presenceTs = p.ts;
     this.q("presence-count").textContent = String(p.count);
-    this.q("presence").title = p.users.map(function (u) { return u.name; }).join(", ");
+    // Who is online: chat-layout.js lists them in the member list this button opens (each
+    // nickname marked as a name there, rather than an unmarked tooltip of nicknames).
+    this.q("presence").dataset.names = p.users.map(function (u) { return u.name; }).join(", ");
   };
 
   MoochuChat.prototype.showTyping = function (user) {
@@ -418,7 +420,8 @@
 
   // ||text|| → inline spoiler spans; everything stays text nodes.
   MoochuChat.prototype.renderBody = function (body) {
-    var wrap = el("span", "mc-msg__body");
+    var wrap = el("span", "mc-msg__body ugc");  // what people wrote (design system: .ugc)
+    wrap.dir = "auto";
     body.split("||").forEach(function (part, i, parts) {
       if (i % 2 === 1 && i < parts.length - 1) {
         var s = el("span", "mc-spoiler-inline", part);
@@ -442,8 +445,16 @@
     if (m.author) this.names[m.author.id] = m.author.name;
     if (mine) li.classList.add("mc-msg--mine");
     if (m.mentions.indexOf(this.you.id) >= 0) li.classList.add("mc-msg--mention");
-    if (m.reply_to) li.appendChild(el("div", "mc-msg__replyto", "↪ " + (m.reply_to.spoiler && !this.you.watched ? t("spoiler") : m.reply_to.excerpt)));
-    li.appendChild(el("span", "mc-msg__author", m.author ? m.author.name : "—"));
+    if (m.reply_to) {
+      var replyTo = el("div", "mc-msg__replyto", "↪ ");
+      if (m.reply_to.spoiler && !this.you.watched) replyTo.appendChild(document.createTextNode(t("spoiler")));
+      else replyTo.appendChild(el("span", "ugc", m.reply_to.excerpt));
+      li.appendChild(replyTo);
+    }
+    var author = el("span", "mc-msg__author", m.author ? m.author.name : "—");
+    author.dataset.name = "";  // a nickname (the page tour's and translators' marker)
+    author.dir = "auto";
+    li.appendChild(author);
     if (m.deleted) {
       li.appendChild(el("span", "mc-msg__body mc-msg__body--deleted", t("deleted")));
       return li;

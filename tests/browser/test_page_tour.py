@@ -13,8 +13,9 @@ Content-Security-Policy (config/settings/base.py: the same policy everywhere). O
 - on English pages, no Hangul outside titles and names. The rule: text inside an element
   marked as a title or a name is exempt, i.e. inside ``[lang]`` other than English (a Korean
   title should carry ``lang="ko"`` anyway, WCAG 3.1.2), ``.title-name``, ``[data-name]``
-  (nicknames, titles, people, providers) or ``[data-user-text]`` (what people wrote: reviews,
-  guestbook, chat, board, a search query), and form fields (they hold what people typed).
+  (nicknames, titles, people, providers), ``[data-user-text]`` or ``.ugc`` (what people wrote:
+  reviews, guestbook, chat, board, a search query; ``.ugc`` is the design system's class for
+  user-written text, docs/design-system.md), and form fields (they hold what people typed).
   Visible text nodes are checked, and the ``aria-label``, ``placeholder``, ``title`` and
   ``alt`` attributes.
 
@@ -68,7 +69,7 @@ document.addEventListener('securitypolicyviolation', (e) => {
 HANGUL_OUTSIDE_NAMES = r"""
 () => {
   const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/;
-  const EXEMPT = '[lang]:not([lang|="en"]), .title-name, [data-name], [data-user-text], ' +
+  const EXEMPT = '[lang]:not([lang|="en"]), .title-name, [data-name], [data-user-text], .ugc, ' +
     'textarea, input, select, script, style, template';
   const found = [];
   const visible = (el) => {

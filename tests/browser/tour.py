@@ -39,6 +39,8 @@ class World:
     room_id: int
     post_id: int
     hidden_post_id: int
+    review_id: int
+    diary_entry_id: int
     nicknames: dict[str, str]
     search_query: str
     users: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -102,6 +104,16 @@ PAGES: list[Page] = [
     Page("social:friends", SIGNED_IN, label="friends"),
     Page("social:inbox", SIGNED_IN, label="inbox"),
     Page("social:feed", SIGNED_IN, label="feed", main=True),
+    Page("social:watchlist-page", SIGNED_IN, label="watchlist"),
+    Page("social:diary-page", SIGNED_IN, label="diary"),
+    Page("social:diary-edit", SIGNED_IN, lambda w: {"entry_id": w.diary_entry_id}, label="diary-edit"),
+    Page("social:notifications", SIGNED_IN, label="notifications"),
+    Page("social:picks", SIGNED_IN, label="picks"),
+    Page("social:account", SIGNED_IN, label="account"),
+    Page("social:account-delete", SIGNED_IN, label="account-delete"),
+    Page("social:account-deleted", (ANON,), label="account-deleted"),
+    Page("social:review-detail", EVERYONE, lambda w: {"review_id": w.review_id}, label="review"),
+    Page("social:taste", EVERYONE, lambda w: {"nickname": w.nicknames[USER]}, label="taste"),
     # Board
     Page("social:board", (ANON, USER, STAFF), label="board", main=True),
     Page("social:board-new", SIGNED_IN, label="board-new"),
@@ -116,6 +128,7 @@ PAGES: list[Page] = [
     # Chat
     Page("chat:room_list", EVERYONE, label="chat", main=True),
     Page("chat:room", (ANON, USER, OWNER), lambda w: {"room_id": w.room_id}, label="chat-room"),
+    Page("chat:room_moderation", (OWNER,), lambda w: {"room_id": w.room_id}, label="chat-room-moderation"),
     Page("chat:title_room", EVERYONE, lambda w: {"title_id": w.title_id}, label="chat-title-room"),
     # Accounts
     Page("account_login", (ANON,), label="login"),
@@ -141,6 +154,18 @@ NOT_PAGES: dict[str, str] = {
     "movies:my-services": "POST: saves my services",
     "movies:poster": "an SVG placeholder image",
     "chat:room_create": "POST: creates a room",
+    "chat:room_moderation_action": "POST: a moderation action",
+    "social:account-export": "a file download (JSON/CSV), not a page",
+    "social:watch-alert-preference": "POST: watch-alert e-mail on/off",
+    "social:diary-log": "POST: logs a viewing",
+    "social:diary-delete": "POST",
+    "social:review-reply": "POST",
+    "social:review-edit": "POST: edits a review (the form is on the review page)",
+    "social:review-report": "POST",
+    "social:review-comment-delete": "POST",
+    "social:notifications-read-all": "POST",
+    "social:notification-open": "POST: marks read and redirects to the target",
+    "social:pick-dismiss": "POST",
     "chat:health": "probe",
     "social:surf": "redirects to a friend's homepage",
     "social:avatar": "POST: avatar upload",
@@ -252,8 +277,10 @@ def world_build(*, catalog: bool = True) -> World:
         social.rating_set(user=user, title=rated, stars=1 + (index % 9) / 2)
     for marked in titles[12:16]:
         social.watchlist_add(user=user, title=marked)
-    social.review_upsert(user=user, title=title, body="배우들의 연기가 정말 좋았어요. 두 번 봤습니다.")
-    social.diary_entry_create(user=user, title=title, watched_on=dt.date.today() - dt.timedelta(days=3))
+    review_body = "배우들의 연기가 정말 좋았어요. 두 번 봤습니다."
+    review = social.review_upsert(user=user, title=title, body=review_body)
+    watched_on = dt.date.today() - dt.timedelta(days=3)
+    diary_entry = social.diary_entry_create(user=user, title=title, watched_on=watched_on)
     social.shelf_set(user=user, title_ids=[t.pk for t in titles[:4]])
     for other_user in (friend, owner):
         request = social.friend_request_send(from_user=other_user, to_user=user, message="일촌 해요!")
@@ -261,6 +288,8 @@ def world_build(*, catalog: bool = True) -> World:
     social.friend_request_send(from_user=staff, to_user=user, message="반가워요")
     social.rating_set(user=friend, title=other, stars=4.5)
     social.review_upsert(user=friend, title=other, body="It made me cry twice.")
+    comment = social.review_comment_create(user=friend, review_id=review.pk, body="저도 두 번 봤어요!")
+    social.review_comment_create(user=user, review_id=review.pk, body="반가워요", parent_id=comment.pk)
     social.guestbook_entry_create(owner=user, author=friend, body="놀러 왔어요~ 추천 영화 있나요?")
     social.guestbook_entry_create(owner=user, author=owner, body="Hello from the chat room!")
     social.recommendation_send(sender=friend, receiver_ids=[user.pk], title=other, note="꼭 보세요")
@@ -283,6 +312,8 @@ def world_build(*, catalog: bool = True) -> World:
         room_id=room.pk,
         post_id=post.pk,
         hidden_post_id=hidden.pk,
+        review_id=review.pk,
+        diary_entry_id=diary_entry.pk,
         nicknames={persona: users[persona].nickname for persona in (USER, OWNER, STAFF)},
         search_query=title.title_ko[:2],
         users=users,

@@ -244,8 +244,9 @@ def test_inbox_names_the_sender_in_each_language(alice, bob, friends, title):
     korean = client_for(bob).get(reverse("social:inbox"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     english = client_for(bob).get(reverse("social:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert f"{alice.display_name}님의 추천" in korean
-    assert f"recommended by {alice.display_name}" in english
+    # (the name sits in its own data-name element inside the sentence)
+    assert f'<span data-name dir="auto">{alice.display_name}</span>님의 추천' in korean
+    assert f'recommended by <span data-name dir="auto">{alice.display_name}</span>' in english
     assert "“꼭 봐”" in korean
 
 

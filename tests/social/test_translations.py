@@ -3,6 +3,8 @@ genre and provider names."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -48,18 +50,44 @@ def test_inbox_page_and_api_show_notifications_in_the_page_language(friends):
     guestbook_entry_create(owner=bob, author=alice, body="hi")
     client = client_for(bob)
 
-    korean = client.get("/inbox/").content.decode()
+    korean = _text(client.get("/inbox/").content.decode())
     assert "앨리스님의 추천: 살인의 추억" in korean
     assert "앨리스님이 방명록에 글을 남겼어요" in korean
     assert "recommended" not in korean
     assert "wrote in your guestbook" not in korean
 
     client.cookies["django_language"] = "en"
-    english = client.get("/inbox/").content.decode()
+    english = _text(client.get("/inbox/").content.decode())
     assert "앨리스 wrote in your guestbook" in english
     api = client.get("/api/social/notifications/").json()
     texts = [row["text"] for row in api["results"]]
     assert "앨리스 recommended Memories of Murder" in texts
+
+
+def _text(html: str) -> str:
+    """A page's words without its tags (names and titles sit in their own marked elements)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_notification_html_marks_the_name_and_the_title_and_escapes_them(friends):
+    alice, bob = friends
+    title = TitleFactory(title_ko="살인의 <추억>", title_en="", title_original="")
+    recommendation_send(sender=alice, receiver_ids=[bob.pk], title=title, note="꼭 봐")
+    notification = Notification.objects.get(user=bob)
+
+    with translation.override("en"):
+        html = notification.display_html
+
+    assert html == (
+        f'<span data-name dir="auto">{alice.display_name}</span> recommended '
+        '<span class="title-name" dir="auto">살인의 &lt;추억&gt;</span>'
+    )
+
+
+def test_notification_html_of_an_old_notification_is_its_escaped_text(bob):
+    old = Notification.objects.create(user=bob, kind="mention", text="<b>legacy</b>")
+
+    assert old.display_html == "&lt;b&gt;legacy&lt;/b&gt;"
 
 
 def test_notifications_stored_before_params_existed_keep_their_text(bob):

@@ -56,3 +56,35 @@ def initials(name: str) -> str:
 def card_view(item: Any) -> CardView:
     """A title card's ready-made strings, from a list row or a Title (see ``apps.movies.cards``)."""
     return build_card_view(item)
+
+
+@register.filter
+def as_title_name(value: Any) -> str:
+    """A title (or a person's name) marked as a name, to sit inside a translated sentence."""
+    from django.utils.html import format_html
+
+    return format_html('<span class="title-name" dir="auto">{}</span>', value)
+
+
+@register.filter
+def as_person_name(value: Any) -> str:
+    """A nickname or person's name marked as a name, to sit inside a translated sentence."""
+    from django.utils.html import format_html
+
+    return format_html('<span data-name dir="auto">{}</span>', value)
+
+
+@register.filter
+def as_user_text(value: Any) -> str:
+    """What a person wrote (a search query, a comment), marked as user text inside a sentence."""
+    from django.utils.html import format_html
+
+    return format_html('<span class="ugc" dir="auto">{}</span>', value)
+
+
+@register.filter
+def is_korean_text(value: Any) -> bool:
+    """True when the text holds Hangul (a Korean source's overview gets ``lang="ko"``)."""
+    import re
+
+    return bool(re.search(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]", str(value or "")))
