@@ -87,6 +87,10 @@ class MoochuAutoSchema(AutoSchema):
             errors["403"] = "Not signed in, not allowed, or missing the CSRF token."
         if "{" in self.path or self.method not in permissions.SAFE_METHODS:
             errors["404"] = "Not found (the object, or one the request names)."
+        if self.method not in permissions.SAFE_METHODS:
+            # DRF refuses a body in a media type the view has no parser for (the event
+            # beacon reads JSON only).
+            errors["415"] = "Unsupported media type for the request body."
         for code, description in errors.items():
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)

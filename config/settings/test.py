@@ -14,6 +14,7 @@ os.environ.setdefault("MOOCHU_REDIS_PREFIX", f"moochu-test-{_CHECKOUT_TAG}")
 
 from config.settings.base import *  # noqa: E402,F403
 from config.settings.base import CACHES  # noqa: E402
+from config.settings.base import CONTENT_SECURITY_POLICY  # noqa: E402
 from config.settings.base import DATABASES  # noqa: E402
 from config.settings.base import REST_FRAMEWORK  # noqa: E402
 from config.settings.base import STATIC_ROOT  # noqa: E402
@@ -43,3 +44,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Cached fragments would outlive a test's data (Redis is shared by the whole run): off,
 # except in the tests of the caching itself.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+# The OpenID Connect provider the sign-in tests run is plain http on loopback; real providers
+# (Kakao, Naver, Google) are https, which the policy already allows as a form target.
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "form-action": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"], "http://127.0.0.1:*"],
+    },
+}

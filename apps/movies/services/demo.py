@@ -52,7 +52,6 @@ from apps.movies.models import Provider
 from apps.movies.models import ProviderKind
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
-from apps.movies.ratings import titles_rating_weighted_refresh_all
 from apps.movies.services import popularity
 from apps.movies.services.catalog import mask_of
 from apps.movies.services.catalog import title_masks_refresh
@@ -160,7 +159,6 @@ def demo_load(
         )
         result.sample_titles = len(sample)
         result.updated["title stats"] += title_stats_refresh(title_ids=touched, reference=snapshot)
-        titles_rating_weighted_refresh_all()  # "평점순" ranks by the weighted average
         result.updated["title masks"] += title_masks_refresh(title_ids=touched)
     return result
 

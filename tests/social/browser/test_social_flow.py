@@ -13,6 +13,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from playwright.sync_api import expect
 
 from apps.social.services import user_nickname_set
 from tests.factories import GenreFactory
@@ -64,7 +65,7 @@ def test_two_users_befriend_recommend_and_sign_guestbook(asgi_server, chromium):
     a.goto(f"{base}/me/onboarding/")
     for t in titles[:5]:
         a.locator(f"form[data-stars-form][data-title-id='{t.pk}'] label[for$='-8']").click()
-    a.wait_for_function("document.querySelector('[data-ob-count]').textContent === '5'")
+    expect(a.locator("[data-ob-count]")).to_have_text("5")
     a.click("[data-ob-skip]")
     a.check(f"input[name=genres][value='{genre.pk}']")
     a.check("input[name=services]")
@@ -85,7 +86,7 @@ def test_two_users_befriend_recommend_and_sign_guestbook(asgi_server, chromium):
 
     # B waits on the inbox; A recommends a title; B sees it without reloading
     b.goto(f"{base}/inbox/")
-    b.wait_for_function("document.documentElement.dataset.notifyReady === '1'")
+    expect(b.locator("html")).to_have_attribute("data-notify-ready", "1")
     a.goto(f"{base}/titles/{titles[6].pk}/social/")
     a.click("details.recommend-form summary")
     a.check("input[name=friends]")

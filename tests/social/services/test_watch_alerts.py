@@ -184,12 +184,12 @@ def test_broadcast_many_reaches_each_users_notification_group(settings):
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
-    from apps.social.events import notify_group_name
+    from config.realtime import user_notify_group
 
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(notify_group_name(42), channel)
+    async_to_sync(layer.group_add)(user_notify_group(42), channel)
     event = {"type": "notify.message", "notification": {"id": 1, "kind": "watch_alert"}, "unread": 1}
 
     watch_alerts_module.broadcast_many([(42, event), (43, event)])
