@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from apps.recs import buffer
@@ -23,6 +24,8 @@ def _clear_redis() -> None:
 
 @pytest.fixture(autouse=True)
 def clean_recs_state():
+    # Shared caches (prior means, vocabularies, sessions) outlive other apps' tests in Redis.
+    cache.clear()
     _clear_redis()
     serving._loaded.update(key=None, model=None, rating=None)
     serving._refused.clear()
