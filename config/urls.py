@@ -28,6 +28,8 @@ urlpatterns = [
     path("chat/", include("apps.chat.urls")),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.movies.search_urls")),
+    # Before social: its "@<nickname>/<action>/" would take "@<nickname>/year/".
+    path("", include("apps.yearly.urls")),
     path("", include("apps.social.urls")),
     path("", include("apps.movies.urls")),
 ]

@@ -114,6 +114,12 @@ PAGES: list[Page] = [
     Page("social:account-deleted", (ANON,), label="account-deleted"),
     Page("social:review-detail", EVERYONE, lambda w: {"review_id": w.review_id}, label="review"),
     Page("social:taste", EVERYONE, lambda w: {"nickname": w.nicknames[USER]}, label="taste"),
+    Page(
+        "yearly:year",
+        (ANON, USER, OWNER),
+        lambda w: {"nickname": w.nicknames[USER], "year": dt.date.today().year},
+        label="year",
+    ),
     # Board
     Page("social:board", (ANON, USER, STAFF), label="board", main=True),
     Page("social:board-new", SIGNED_IN, label="board-new"),
@@ -168,6 +174,8 @@ NOT_PAGES: dict[str, str] = {
     "social:pick-dismiss": "POST",
     "chat:health": "probe",
     "social:surf": "redirects to a friend's homepage",
+    "yearly:year-latest": "redirects to the newest year with activity",
+    "yearly:year-card": "a PNG image (the shareable card), not a page",
     "social:avatar": "POST: avatar upload",
     "social:guestbook-create": "POST",
     "social:guestbook-reply": "POST",
@@ -281,6 +289,11 @@ def world_build(*, catalog: bool = True) -> World:
     review = social.review_upsert(user=user, title=title, body=review_body)
     watched_on = dt.date.today() - dt.timedelta(days=3)
     diary_entry = social.diary_entry_create(user=user, title=title, watched_on=watched_on)
+    # A year of viewings for the year in review (연말결산): one a month so far this year.
+    today = dt.date.today()
+    for month, seen in zip(range(1, today.month + 1), titles[1:12], strict=False):
+        day = dt.date(today.year, month, min(today.day, 28))
+        social.diary_entry_create(user=user, title=seen, watched_on=day, stars=3 + (month % 5) / 2)
     social.shelf_set(user=user, title_ids=[t.pk for t in titles[:4]])
     for other_user in (friend, owner):
         request = social.friend_request_send(from_user=other_user, to_user=user, message="일촌 해요!")
