@@ -26,3 +26,12 @@ if [ "${1:-}" = "dev" ]; then
   locks+=(requirements/dev-lock.txt)
 fi
 .venv/bin/python -m uv pip install -q --python .venv/bin/python "${locks[@]/#/-r}"
+
+# The year-in-review card (연말결산) draws Korean text with Debian's fonts-nanum. Best effort:
+# without it (no root, no apt) Moochu runs and the card answers 503 naming the package.
+if [ ! -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing fonts-nanum from Debian's packages (the year-in-review card's Korean font)" >&2
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum; }; } \
+    >/dev/null 2>&1 || echo "fonts-nanum could not be installed; the year-in-review card will be unavailable" >&2
+fi

@@ -121,7 +121,8 @@ def _stats(review: YearInReview) -> list[tuple[str, str]]:
     stats = []
     if review.diary_visible:
         stats.append((f"{review.titles_watched:,}", _("titles watched")))
-        stats.append((f"{review.hours:,}", _("hours")))
+        if review.runtime_known:
+            stats.append((f"{review.hours:,}", _("hours")))
     if review.ratings_visible:
         stats.append((f"{review.ratings_given:,}", _("ratings given")))
         if review.average is not None:

@@ -52,8 +52,8 @@ ROOMS_N = 5
 # Fewer titles in common than this say nothing about shared taste.
 MATE_MIN_COMMON = 3
 # Month chart geometry (SVG user units): 12 columns.
-MONTH_WIDTH, MONTH_HEIGHT, MONTH_BAR = 480, 140, 28
-SHARE_WIDTH = 180
+MONTH_WIDTH, MONTH_HEIGHT = 480, 150
+SHARE_WIDTH = 160
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -255,14 +255,16 @@ def _fill_viewings(review: YearInReview, viewings: list[Viewing], titles: dict[i
             review.minutes += title.runtime_minutes
             review.runtime_known += 1
     per_month = Counter(v.watched_on.month for v in viewings)
-    top = max(per_month.values())
-    review.busiest_month, review.busiest_month_viewings = min(
-        per_month.items(), key=lambda kv: (-kv[1], kv[0])
-    )
+    ranked = per_month.most_common(2)
+    top = ranked[0][1]
+    # A busiest month is one that stands out: more than one viewing and no tie.
+    if top > 1 and (len(ranked) == 1 or ranked[1][1] < top):
+        review.busiest_month, review.busiest_month_viewings = ranked[0]
     step = MONTH_WIDTH // 12
     for month in range(1, 13):
         n = per_month.get(month, 0)
-        height = round((MONTH_HEIGHT - 24) * n / top)
+        # Room under the columns for the month and above them for the count.
+        height = round((MONTH_HEIGHT - 20 - 22) * n / top)
         review.months.append(
             MonthBar(month=month, n=n, x=(month - 1) * step + 6, y=MONTH_HEIGHT - 20 - height, height=height)
         )

@@ -598,3 +598,7 @@ RECS_EVENTS_IP_RATE_LIMIT = env.int("MOOCHU_RECS_EVENTS_IP_RATE_LIMIT", default=
 RECS_EVENTS_RATE_WINDOW_S = 60
 RECS_EVENTS_MAX_BATCH = 100
 RECS_EVENTS_FLUSH_BATCH = 5000
+
+# The year-in-review card (apps/yearly/image.py) needs a font with Hangul; empty = look for
+# Debian's fonts-nanum or Noto CJK.
+MOOCHU_KOREAN_FONT = env("MOOCHU_KOREAN_FONT", default="")

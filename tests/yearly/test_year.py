@@ -284,3 +284,19 @@ def test_without_a_korean_font_the_card_says_what_to_install(world, client, sett
 
     assert response.status_code == 503
     assert "fonts-nanum" in response.content.decode()
+
+
+def test_no_busiest_month_when_months_tie_and_no_hours_when_no_running_time_is_known(client):
+    owner = UserFactory(nickname="고른달")
+    for month in (2, 5):
+        title = TitleFactory(runtime_minutes=None)
+        diary_entry_create(user=owner, title=title, watched_on=dt.date(YEAR, month, 1))
+
+    review = year_in_review_get(owner=owner, viewer=None, year=YEAR)
+    status, page = _page(client, owner)
+
+    assert review.busiest_month is None
+    assert review.runtime_known == 0
+    assert status == 200
+    assert "busiest" not in page
+    assert "Hours watched" not in page
