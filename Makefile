@@ -29,6 +29,7 @@ setup-dev:
 
 demo:
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_plan_prices
 
 lint:
 	$(PY) -m ruff check --fix .

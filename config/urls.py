@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("apps.movies.search_urls")),
     # Before social: its "@<nickname>/<action>/" would take "@<nickname>/year/".
     path("", include("apps.yearly.urls")),
+    path("", include("apps.planner.urls")),
     path("", include("apps.social.urls")),
     path("", include("apps.movies.urls")),
 ]

@@ -150,6 +150,7 @@ LOCAL_APPS = [
     "apps.chat",
     "apps.recs",
     "apps.yearly",
+    "apps.planner",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -109,6 +109,7 @@ PAGES: list[Page] = [
     Page("social:diary-edit", SIGNED_IN, lambda w: {"entry_id": w.diary_entry_id}, label="diary-edit"),
     Page("social:notifications", SIGNED_IN, label="notifications"),
     Page("social:picks", SIGNED_IN, label="picks"),
+    Page("planner:planner", SIGNED_IN, label="planner"),
     Page("social:account", SIGNED_IN, label="account"),
     Page("social:account-delete", SIGNED_IN, label="account-delete"),
     Page("social:account-deleted", (ANON,), label="account-deleted"),
@@ -258,11 +259,13 @@ def world_build(*, catalog: bool = True) -> World:
     from apps.movies.models import Title
     from apps.movies.search.sync import search_index_sync_all
     from apps.movies.services.demo import demo_load
+    from apps.planner.services import plan_prices_load
     from apps.social import services as social
 
     if catalog:
         demo_load(movielens=None, progress=False)
         search_index_sync_all()
+    plan_prices_load()
     User = get_user_model()
     users = {}
     for persona, nickname in NICKNAMES.items():
