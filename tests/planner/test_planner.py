@@ -199,9 +199,7 @@ def test_the_page_shows_the_months_costs_and_every_price_with_its_date_and_sourc
     assert 'href="https://example.com/plans"' in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "query", [{"months": 0}, {"months": 7}, {"months": "x"}, {"per_month": 31}]
-)
+@pytest.mark.parametrize("query", [{"months": 0}, {"months": 7}, {"months": "x"}, {"per_month": 31}])
 def test_knobs_out_of_range_are_named_and_draw_no_plan(services, client, query):
     client.force_login(UserFactory())
 
