@@ -98,8 +98,11 @@ def _month_starts(today: dt.date, months: int) -> list[dt.date]:
     return starts
 
 
-def _cheapest_prices(*, provider_ids: set[int], ads: bool) -> dict[int, PlanPrice]:
-    prices = PlanPrice.objects.filter(provider_id__in=provider_ids).select_related("provider")
+def _cheapest_prices(*, provider_ids: set[int], ads: bool, today: dt.date) -> dict[int, PlanPrice]:
+    # A row dated after today (written past the admin's check) is not a price yet.
+    prices = PlanPrice.objects.filter(provider_id__in=provider_ids, as_of__lte=today).select_related(
+        "provider"
+    )
     if not ads:
         prices = prices.filter(with_ads=False)
     cheapest: dict[int, PlanPrice] = {}
@@ -165,7 +168,7 @@ def subscription_plan_get(
         else:
             plan.not_streaming.append(title)
 
-    prices = _cheapest_prices(provider_ids=set(providers), ads=ads)
+    prices = _cheapest_prices(provider_ids=set(providers), ads=ads, today=today)
     plan.prices = sorted(prices.values(), key=lambda p: (p.provider.display_priority, p.provider_id))
     starts = _month_starts(today, months)
     for index, start in enumerate(starts):

@@ -296,3 +296,14 @@ def test_a_malformed_price_file_is_a_clear_error_and_bad_rows_are_skipped_with_r
     assert created == 1
     assert len(skipped) == 3
     assert any("future" in reason for reason in skipped)
+
+
+def test_a_price_row_dated_after_today_is_not_used(services):
+    user = UserFactory()
+    _wish(user, services["watcha"])
+    PlanPrice.objects.filter(provider=services["watcha"]).update(as_of=TODAY + dt.timedelta(days=30))
+
+    plan = subscription_plan_get(user=user, today=TODAY)
+
+    assert plan.months[0].price is None
+    assert plan.prices == []
