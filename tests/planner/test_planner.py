@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from apps.movies.models import OfferType
 from apps.planner.models import PlanPrice
@@ -231,7 +232,7 @@ def test_a_price_dated_in_the_future_or_undated_is_refused(services):
         source_url="https://example.com",
         as_of=dt.date.today() + dt.timedelta(days=1),
     )
-    with pytest.raises(ValidationError, match="future"):
+    with translation.override("en"), pytest.raises(ValidationError, match="future"):
         price.full_clean()
     price.as_of = None
     with pytest.raises(ValidationError):
@@ -291,7 +292,8 @@ def test_a_malformed_price_file_is_a_clear_error_and_bad_rows_are_skipped_with_r
         ),
         encoding="utf-8",
     )
-    created, skipped = plan_prices_load(path=rows)
+    with translation.override("en"):
+        created, skipped = plan_prices_load(path=rows)
 
     assert created == 1
     assert len(skipped) == 3
