@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from apps.planner.models import PlanPrice
 from apps.social.services.ratings import watchlist_add
+from tests.browser.contexts import browser_context
 from tests.factories import AvailabilityFactory
 from tests.factories import ProviderFactory
 from tests.factories import TitleFactory
@@ -34,15 +34,7 @@ def test_the_plan_follows_a_title_whose_offer_moves_to_another_service(asgi_serv
         title = TitleFactory(title_ko=name, title_en="")
         offers[name] = AvailabilityFactory(title=title, provider=provider)
         watchlist_add(user=person, title=title)
-    client = Client()
-    client.force_login(person)
-    context = chromium.new_context(viewport={"width": 390, "height": 844})
-    context.add_cookies(
-        [
-            {"name": "django_language", "value": "en", "url": base},
-            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base},
-        ]
-    )
+    context = browser_context(chromium, base, user=person, lang="en", width=390)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

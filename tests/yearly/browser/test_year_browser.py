@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.movies.services.catalog import title_masks_refresh
 from apps.social.services.ratings import diary_entry_create
+from tests.browser.contexts import browser_context
 from tests.factories import GenreFactory
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
@@ -33,15 +33,7 @@ def test_a_year_of_diary_entries_becomes_a_year_page_with_its_share_card(asgi_se
     title_masks_refresh(title_ids=[t.pk for t in titles.values()])
     # June stands out: a second viewing.
     diary_entry_create(user=person, title=titles[6], watched_on=dt.date(year, 6, 20), stars=5)
-    client = Client()
-    client.force_login(person)
-    context = chromium.new_context(viewport={"width": 390, "height": 844})
-    context.add_cookies(
-        [
-            {"name": "django_language", "value": "ko", "url": base},
-            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base},
-        ]
-    )
+    context = browser_context(chromium, base, user=person, lang="ko", width=390)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
