@@ -7,9 +7,9 @@ from typing import Any
 from django.test import Client
 
 
-def browser_context(browser: Any, base: str, *, user: Any = None, lang: str = "en", width: int = 1280) -> Any:
+def browser_context(browser: Any, base: str, user: Any = None, *, lang: str = "en", width: int = 1280) -> Any:
     """A Playwright context on ``base`` at ``width`` px in ``lang``, signed in as ``user`` if given."""
-    context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 844})
+    context = browser.new_context(viewport={"width": width, "height": 900})
     cookies = [{"name": "django_language", "value": lang, "url": base}]
     if user is not None:
         client = Client()

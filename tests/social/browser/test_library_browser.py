@@ -22,23 +22,13 @@ from apps.social.models import Rating
 from apps.social.models import ReviewComment
 from apps.social.models import WatchlistItem
 from apps.social.services import review_upsert
+from tests.browser.contexts import browser_context
 from tests.factories import GenreFactory
 from tests.factories import ProviderFactory
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _context(browser, base: str, user=None, lang: str = "en", width: int = 1280):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    cookies = [{"name": "django_language", "value": lang, "url": base}]
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookies.append({"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base})
-    context.add_cookies(cookies)
-    return context
 
 
 def _rate(page, form, half_stars: int) -> None:
@@ -50,7 +40,7 @@ def test_add_to_watchlist_then_see_it_on_the_watchlist_page_and_my_homepage(asgi
     base = asgi_server
     alice = UserFactory(username="alice", nickname="앨리스")
     title = TitleFactory(title_ko="살인의 추억", title_en="Memories of Murder")
-    ctx = _context(chromium, base, alice)
+    ctx = browser_context(chromium, base, alice)
     page = ctx.new_page()
     page.goto(f"{base}/titles/{title.pk}/")
     page.get_by_role("button", name="+ Watchlist").click()
@@ -72,7 +62,7 @@ def test_star_widget_one_tap_half_stars_keyboard_and_remove(asgi_server, chromiu
     base = asgi_server
     alice = UserFactory(username="alice", nickname="앨리스")
     title = TitleFactory(title_en="Mother")
-    ctx = _context(chromium, base, alice, width=390)
+    ctx = browser_context(chromium, base, alice, width=390)
     page = ctx.new_page()
     page.goto(f"{base}/titles/{title.pk}/")
     form = page.locator("#social form[data-stars-form]")
@@ -126,7 +116,7 @@ def test_logging_a_diary_entry_makes_chat_treat_the_title_as_watched(asgi_server
     title = TitleFactory(title_ko="올드보이", title_en="Oldboy")
     room = room_get_or_create_for_title(title=title)
     message_create(room_id=room.pk, author=bob, body="the twist is the hypnosis", spoiler=True)
-    ctx = _context(chromium, base, alice)
+    ctx = browser_context(chromium, base, alice)
     page = ctx.new_page()
 
     # not watched yet: the spoiler is blurred
@@ -164,7 +154,7 @@ def test_a_comment_on_a_review_reaches_its_author(asgi_server, chromium):
     bob = UserFactory(username="bob", nickname="bob")
     title = TitleFactory(title_ko="기생충", title_en="Parasite")
     review = review_upsert(user=alice, title=title, body="Stairs everywhere.")
-    a_ctx, b_ctx = _context(chromium, base, alice), _context(chromium, base, bob)
+    a_ctx, b_ctx = browser_context(chromium, base, alice), browser_context(chromium, base, bob)
     a, b = a_ctx.new_page(), b_ctx.new_page()
 
     # alice waits on her notification centre
@@ -223,7 +213,7 @@ def test_onboarding_from_sign_up_to_a_personal_picks_page(asgi_server, chromium)
 
     title_masks_refresh(title_ids=[t.pk for t in rated + thrillers])
 
-    ctx = _context(chromium, base, None, lang="en", width=390)
+    ctx = browser_context(chromium, base, None, lang="en", width=390)
     page = ctx.new_page()
     page.goto(f"{base}/accounts/signup/")
     page.fill("input[name=email]", "new@example.com")
