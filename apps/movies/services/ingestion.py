@@ -57,7 +57,7 @@ from apps.movies.lookups import any_of
 from apps.movies.matching import NameKeys
 from apps.movies.matching import name_keys
 from apps.movies.matching import names_match
-from apps.movies.matching import normalise_person
+from apps.movies.matching import person_keys
 from apps.movies.matching import years_compatible
 from apps.movies.models import MAX_MASK_BITS
 from apps.movies.models import AgeRating
@@ -441,7 +441,7 @@ class _Merger:
             for title_id, name in Credit.objects.filter(
                 any_of("title_id", chunk), role=CreditRole.DIRECTOR
             ).values_list("title_id", "person__name"):
-                directors[title_id].add(normalise_person(name))
+                directors[title_id].update(person_keys(name))
             records = SourceRecord.objects.filter(any_of("title_id", chunk))
             for title_id, source in records.values_list("title_id", "source").distinct():
                 sources[title_id].add(source)
@@ -485,7 +485,7 @@ class _Merger:
         if record.kobis_code and record.kobis_code in self.by_kobis:
             return self.by_kobis[record.kobis_code]
         # 3. Normalised names and year ± 1, never across a remake.
-        directors = {normalise_person(p.name) for p in record.people if p.role == CreditRole.DIRECTOR}
+        directors = _director_keys(record)
         seen: set[int] = set()
         matches: list[_Candidate] = []
         for key in keys.all:
@@ -529,7 +529,7 @@ class _Merger:
         candidate = _Candidate(
             title=title,
             keys=keys,
-            directors={normalise_person(p.name) for p in record.people if p.role == CreditRole.DIRECTOR},
+            directors=_director_keys(record),
             sources=set(),
             is_new=True,
         )
@@ -915,6 +915,11 @@ def _title_values(record: SourceTitle) -> dict[str, Any]:
         "overview": record.overview.strip(),
         "poster_source_url": record.poster_url.strip(),
     }
+
+
+def _director_keys(record: SourceTitle) -> set[str]:
+    """Every spelling-insensitive key of the record's directors (see matching.person_keys)."""
+    return {key for p in record.people if p.role == CreditRole.DIRECTOR for key in person_keys(p.name)}
 
 
 def _names(obj: SourceTitle | Title) -> list[str]:
