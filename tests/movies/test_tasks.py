@@ -6,6 +6,7 @@ import pytest
 from celery.exceptions import Retry
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from PIL import Image
 
 from apps.movies import tasks
@@ -48,6 +49,32 @@ def test_crawl_source_task_skips_while_the_same_source_runs(monkeypatch):
     cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "other-worker")
 
     assert tasks.crawl_source_task("lotte") is None
+    assert calls == []
+
+
+def test_redelivered_crawl_takes_over_its_own_lock_and_closes_the_lost_run(monkeypatch):
+    # given a worker died running task t-1: its lock and its "running" run are left behind
+    monkeypatch.setattr(ingestion, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
+    cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "t-1")
+    lost = CrawlRun.objects.create(source="lotte", started_at=timezone.now())
+
+    # when the broker hands t-1 out again
+    run_id = tasks.crawl_source_task.apply(args=["lotte"], task_id="t-1").get()
+
+    # then it runs, and the lost run is closed as failed
+    assert CrawlRun.objects.get(id=run_id).status == CrawlRunStatus.SUCCEEDED
+    lost.refresh_from_db()
+    assert lost.status == CrawlRunStatus.FAILED
+    assert lost.alert.startswith("interrupted")
+    assert not cache.get(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte")
+
+
+def test_crawl_held_by_another_task_id_is_skipped(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(ingestion, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
+    cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "t-1")
+
+    assert tasks.crawl_source_task.apply(args=["lotte"], task_id="t-2").get() is None
     assert calls == []
 
 

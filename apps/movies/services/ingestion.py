@@ -1105,6 +1105,7 @@ def crawl_run_execute(
     from_file: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     slack_transport: httpx.BaseTransport | None = None,
+    resumes_lost_run: bool = False,
 ) -> CrawlRun:
     """Run one source end to end and record it as a CrawlRun.
 
@@ -1112,7 +1113,11 @@ def crawl_run_execute(
     FAILED with nothing of it written, and posted to Slack when configured. Transient
     errors are re-raised after recording, so the calling task can retry.
     ``from_file`` replays a recording (an ``index.json``, see ReplayTransport).
+    ``resumes_lost_run``: the caller holds the source's lock for a crawl whose worker
+    died; the run it left "running" is closed as failed (its writes were rolled back).
     """
+    if resumes_lost_run:
+        _crawl_runs_interrupted_close(source=source)
     run = CrawlRun.objects.create(source=source, started_at=timezone.now())
     owns_client = client is None
     try:
@@ -1219,6 +1224,17 @@ def _posters_enqueue(title_ids: list[int]) -> None:
             # Eager Celery (the embedded default) runs the copy inline: its failure
             # must not fail the crawl that already committed.
             logger.warning("poster copy of title %s failed", title_id, exc_info=True)
+
+
+def _crawl_runs_interrupted_close(*, source: str) -> int:
+    """Close the runs of ``source`` a lost worker left running (call holding its lock)."""
+    message = "interrupted: the worker running it was lost; the crawl ran again"
+    return CrawlRun.objects.filter(source=source, status=CrawlRunStatus.RUNNING).update(
+        status=CrawlRunStatus.FAILED,
+        finished_at=timezone.now(),
+        errors=[{"external_id": None, "message": message, "level": "error"}],
+        alert=message,
+    )
 
 
 def _crawl_run_fail(run: CrawlRun, exc: Exception, *, slack_transport: httpx.BaseTransport | None) -> None:
