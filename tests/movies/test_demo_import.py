@@ -359,6 +359,17 @@ def test_bundled_korean_sample_is_valid_and_covers_every_provider():
     assert all(r["title_ko"] and r["genres"] for r in records)
 
 
+def test_most_bundled_korean_titles_say_where_to_watch_them():
+    # Issue #15: the demo should show where to watch most Korean titles (was 126 of 255).
+    genres = {g["slug"] for g in json.loads(GENRES_PATH.read_text())["genres"]}
+    providers = {p["slug"]: p["kind"] for p in json.loads(PROVIDERS_PATH.read_text())["providers"]}
+
+    records = korean_sample_read(path=KOREAN_SAMPLE_PATH, genre_slugs=genres, provider_kinds=providers)
+
+    with_offers = [r for r in records if r["availability"]]
+    assert len(with_offers) * 2 > len(records)
+
+
 def test_demo_load_rejects_a_registry_with_a_reused_bit(sample, tmp_path, monkeypatch):
     genres = json.loads(GENRES_PATH.read_text())
     genres["genres"][1]["bit"] = genres["genres"][0]["bit"]
