@@ -1,4 +1,4 @@
-"""Catalog tasks: thin wrappers over the ingestion services, safe to run twice."""
+"""Catalog tasks: thin wrappers over the crawl-run, poster and stats services, safe to run twice."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def crawl_source_task(self, source: str) -> int | None:
     Only transient errors (network, 429/5xx) are retried; a changed format is recorded
     as a failed run and not retried.
     """
-    from apps.movies.services.ingestion import crawl_run_execute
+    from apps.movies.services.crawl_runs import crawl_run_execute
 
     lock = f"{settings.REDIS_KEY_PREFIX}:crawl-lock:{source}"
     task_id = self.request.id or "eager"
@@ -60,7 +60,7 @@ def crawl_source_task(self, source: str) -> int | None:
 )
 def title_poster_copy_task(title_id: int) -> None:
     """Copy one poster into our storage; a poster that cannot be fetched is skipped."""
-    from apps.movies.services.ingestion import title_poster_copy
+    from apps.movies.services.posters import title_poster_copy
 
     title_poster_copy(title_id=title_id)
 

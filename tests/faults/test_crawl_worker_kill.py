@@ -29,7 +29,7 @@ from apps.movies.models import Credit
 from apps.movies.models import SourceOffer
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
-from apps.movies.services.ingestion import crawl_run_execute
+from apps.movies.services.crawl_runs import crawl_run_execute
 from tests.movies.crawlers.recordings import FIXTURES
 from tests.servers import app_server_env
 from tests.servers import broker_options

@@ -16,7 +16,8 @@ from apps.movies.crawlers.base import TransientSourceError
 from apps.movies.models import CrawlRun
 from apps.movies.models import CrawlRunStatus
 from apps.movies.models import Title
-from apps.movies.services import ingestion
+from apps.movies.services import crawl_runs
+from apps.movies.services import posters
 from tests.factories import TitleFactory
 from tests.movies.crawlers.recordings import replay_client
 
@@ -33,7 +34,7 @@ def _clear_locks():
 
 
 def test_crawl_source_task_runs_the_source_and_records_the_run(monkeypatch):
-    monkeypatch.setattr(ingestion, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
+    monkeypatch.setattr(crawl_runs, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
 
     run_id = tasks.crawl_source_task("lotte")
 
@@ -45,7 +46,7 @@ def test_crawl_source_task_runs_the_source_and_records_the_run(monkeypatch):
 
 def test_crawl_source_task_skips_while_the_same_source_runs(monkeypatch):
     calls: list[str] = []
-    monkeypatch.setattr(ingestion, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
+    monkeypatch.setattr(crawl_runs, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
     cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "other-worker")
 
     assert tasks.crawl_source_task("lotte") is None
@@ -54,7 +55,7 @@ def test_crawl_source_task_skips_while_the_same_source_runs(monkeypatch):
 
 def test_redelivered_crawl_takes_over_its_own_lock_and_closes_the_lost_run(monkeypatch):
     # given a worker died running task t-1: its lock and its "running" run are left behind
-    monkeypatch.setattr(ingestion, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
+    monkeypatch.setattr(crawl_runs, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
     cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "t-1")
     lost = CrawlRun.objects.create(source="lotte", started_at=timezone.now())
 
@@ -71,7 +72,7 @@ def test_redelivered_crawl_takes_over_its_own_lock_and_closes_the_lost_run(monke
 
 def test_crawl_held_by_another_task_id_is_skipped(monkeypatch):
     calls: list[str] = []
-    monkeypatch.setattr(ingestion, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
+    monkeypatch.setattr(crawl_runs, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
     cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "t-1")
 
     assert tasks.crawl_source_task.apply(args=["lotte"], task_id="t-2").get() is None
@@ -95,7 +96,7 @@ def test_crawl_source_task_retries_transient_errors(monkeypatch, retries):
     def busy(**kwargs):
         raise TransientSourceError("HTTP 503")
 
-    monkeypatch.setattr(ingestion, "crawl_run_execute", busy)
+    monkeypatch.setattr(crawl_runs, "crawl_run_execute", busy)
 
     with pytest.raises(Retry):
         tasks.crawl_source_task("lotte")
@@ -109,7 +110,7 @@ def test_crawl_source_task_does_not_retry_other_errors(monkeypatch, retries):
     def broken(**kwargs):
         raise CrawlError("HTTP 404")
 
-    monkeypatch.setattr(ingestion, "crawl_run_execute", broken)
+    monkeypatch.setattr(crawl_runs, "crawl_run_execute", broken)
 
     with pytest.raises(CrawlError):
         tasks.crawl_source_task("lotte")
@@ -142,7 +143,7 @@ def test_poster_task_copies_through_the_service(monkeypatch):
     gif = buffer.getvalue()
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=gif))
     monkeypatch.setattr(
-        ingestion, "PoliteClient", lambda **kwargs: PoliteClient(transport=transport, sleep=lambda s: None)
+        posters, "PoliteClient", lambda **kwargs: PoliteClient(transport=transport, sleep=lambda s: None)
     )
 
     tasks.title_poster_copy_task(title.id)
