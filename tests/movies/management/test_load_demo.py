@@ -33,7 +33,7 @@ def test_load_demo_warns_and_loads_the_sample_when_movielens_cannot_be_fetched(t
     def offline(*_args, **_kwargs):
         raise DatasetError("pip could not fetch recbole==1.2.1: network unreachable")
 
-    monkeypatch.setattr("apps.movies.management.commands.load_demo.MovieLens100K", offline)
+    monkeypatch.setattr("apps.social.management.commands.load_demo.MovieLens100K", offline)
     sample = write_sample(tmp_path / "sample.json", [sample_record(), series_record()])
 
     # when
