@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -129,3 +130,49 @@ def run_on_embedded_sqlite(script: str, *, database: Path) -> Any:
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def broker_options(prefix: str) -> dict[str, Any]:
+    """Kombu Redis options for a test's worker: keys under ``prefix`` (other checkouts share
+    Redis), and an unacknowledged message handed out again after 2 s (default: one hour)."""
+    return {
+        "global_keyprefix": prefix,
+        "visibility_timeout": 2,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
+
+
+@contextmanager
+def celery_worker(*, queue: str, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker (tests/celery_worker.py: the project's app) consuming ``queue``.
+
+    It runs in its own session, so ``os.killpg(worker.pid, SIGKILL)`` kills it with its pool
+    process, as an OOM kill or a lost machine would. Ready when it logs "ready".
+    """
+    command = [
+        sys.executable, "-m", "celery", "-A", "tests.celery_worker", "worker",
+        "--queues", queue, "--concurrency", "1", "--pool", "prefork",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "info",
+    ]  # fmt: skip
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text(errors="replace"):
+            if process.poll() is not None:
+                raise RuntimeError(f"celery worker exited with {process.returncode}:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"celery worker not ready within 60 s:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

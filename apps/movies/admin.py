@@ -18,9 +18,9 @@ from apps.movies.models import Genre
 from apps.movies.models import Provider
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
+from apps.movies.services.curation import title_merge
+from apps.movies.services.curation import title_split
 from apps.movies.services.ingestion import title_match_keys_refresh
-from apps.movies.services.ingestion import title_merge
-from apps.movies.services.ingestion import title_split
 from apps.movies.source_health import source_health_list
 from config.exceptions import ApplicationError
 

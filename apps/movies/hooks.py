@@ -1,6 +1,6 @@
 """Hooks other apps register with the catalog, so the catalog never imports them.
 
-``apps.movies`` sits below ``apps.social`` in the layering: social may call movies'
+The catalog app sits below the social app in the layering: social may call movies'
 services, never the other way round. When the catalog has news another app acts on
 (a crawl opened offers: watchlist alerts), that app registers a listener here from
 its ``AppConfig.ready``; the catalog calls whoever registered.

@@ -180,3 +180,127 @@ def normalise_person(name: str) -> str:
 def years_compatible(a: int | None, b: int | None) -> bool:
     """Within a year of each other (festival vs release, KR vs world); unknown is compatible."""
     return a is None or b is None or abs(a - b) <= 1
+
+
+# -----------------------------------------------------------------------------
+# People: one director, spelled by each source its own way
+# -----------------------------------------------------------------------------
+# KOBIS writes "봉준호" (and "BONG Joon-ho" in English), TMDB "Bong Joon Ho", a cinema
+# "Joon-ho Bong"; Revised Romanisation gives "Bong Jun-ho". Vowels carry most of that
+# variation (oo/u, eo/u/o, ae/e), consonants little, so a person's key is the consonant
+# skeleton of the name, the same for Hangul (romanised by its jamo) and Latin spellings.
+# The key only vetoes a merge (another director means a remake), so a loose key is safe.
+_INITIAL_CONSONANTS = (
+    "g",
+    "g",
+    "n",
+    "d",
+    "d",
+    "l",
+    "m",
+    "b",
+    "b",
+    "s",
+    "s",
+    "",
+    "j",
+    "j",
+    "j",
+    "g",
+    "d",
+    "b",
+    "",
+)
+_FINAL_CONSONANTS = (
+    *("", "g", "g", "g", "n", "n", "n", "d", "l", "g", "m", "b", "l", "l", "l", "l"),
+    *("m", "b", "b", "d", "d", "ng", "d", "d", "g", "d", "b", "d"),
+)
+# Surnames whose usual spellings differ from Revised Romanisation in a consonant
+# (박 Park, 이 Lee/Rhee, 류 Ryu/Yoo): every usual spelling is a key.
+_SURNAME_SPELLINGS = {
+    "박": ("park", "bak", "pak"),
+    "이": ("lee", "yi", "rhee", "i"),
+    "리": ("lee", "ri", "li"),
+    "임": ("lim", "im", "rim"),
+    "림": ("lim", "rim", "im"),
+    "류": ("ryu", "yoo", "yu", "ryoo"),
+    "유": ("yoo", "yu", "ryu"),
+    "노": ("noh", "roh", "no"),
+    "나": ("na", "ra", "rah"),
+    "허": ("heo", "hur", "huh"),
+    "우": ("woo", "u"),
+}
+# Two-syllable surnames: the rest of the name is the given name.
+_COMPOUND_SURNAMES = frozenset({"남궁", "제갈", "선우", "황보", "독고", "사공", "서문"})
+_LATIN_FOLDS = (("tch", "j"), ("ch", "j"), ("sh", "s"), ("ph", "b"))
+_LATIN_CONSONANTS = str.maketrans(
+    {"k": "g", "q": "g", "c": "g", "p": "b", "f": "b", "v": "b", "t": "d", "r": "l", "z": "j", "x": "s"}
+)
+_DROPPED = frozenset("aeiouwyh")
+_HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _skeleton_of_latin(word: str) -> str:
+    text = "".join(ch for ch in _fold(word) if "a" <= ch <= "z")
+    for old, new in _LATIN_FOLDS:
+        text = text.replace(old, new)
+    return _squeeze(text.translate(_LATIN_CONSONANTS))
+
+
+def _skeleton_of_hangul(word: str) -> str:
+    out: list[str] = []
+    for ch in word:
+        if not _HANGUL_SYLLABLE.match(ch):
+            continue
+        index = ord(ch) - 0xAC00
+        out.append(_INITIAL_CONSONANTS[index // 588] + _FINAL_CONSONANTS[index % 28])
+    return _squeeze("".join(out))
+
+
+def _squeeze(text: str) -> str:
+    """Drop vowels, w/y glides and h; fold doubled consonants ("Kyeong", "Gyung" → "gng")."""
+    out: list[str] = []
+    for ch in text:
+        if ch in _DROPPED or (out and out[-1] == ch):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _rotations(parts: list[str]) -> set[str]:
+    """Family name first or last: "Bong Joon-ho" = "Joon-ho Bong"."""
+    if len(parts) < 2:
+        return {"".join(parts)}
+    return {"".join(parts), "".join(parts[1:] + parts[:1]), "".join(parts[-1:] + parts[:-1])}
+
+
+def person_keys(name: str) -> frozenset[str]:
+    """Keys under which spellings of one person's name meet, in Hangul or Latin letters.
+
+    A Korean name without spaces is read as surname (one syllable, or two for 남궁, 제갈 …)
+    then given name. A name in other letters (Japanese, Chinese) keys on its folded form.
+    """
+    name = (name or "").strip()
+    words = [w for w in re.split(r"[\s·・]+", name) if w]
+    if not words:
+        return frozenset()
+    if _HANGUL_SYLLABLE.search(name):
+        if len(words) == 1 and len(name) >= 2:
+            cut = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
+            given = _skeleton_of_hangul(name[cut:])
+            spellings = _SURNAME_SPELLINGS.get(name[:cut])
+            surnames = (
+                {_skeleton_of_latin(s) for s in spellings} if spellings else {_skeleton_of_hangul(name[:cut])}
+            )
+            keys = {key for surname in surnames for key in _rotations([surname, given])}
+        else:
+            keys = _rotations([_skeleton_of_hangul(w) for w in words])
+    elif name.isascii() or all(_fold(w).isascii() for w in words):
+        keys = _rotations([_skeleton_of_latin(w) for w in words])
+    else:
+        keys = set()
+    keys.discard("")
+    # Too few consonants to tell people apart ("Oh Yeo"): the folded name itself.
+    if not keys or max(map(len, keys)) < 2:
+        return frozenset({normalise_person(name)})
+    return frozenset(keys)

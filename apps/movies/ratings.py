@@ -8,7 +8,7 @@ weighted (Bayesian) average adds ``C`` pseudo-ratings at the site-wide mean ``m`
 so a title needs many ratings to move far from the mean, and titles with fewer than
 ``RATING_MIN_COUNT`` ratings are not ranked at all: their stored score is 0, after every
 ranked title (the lowest possible weighted average is 0.5).
-The same damping, with the same ``C``, drives popularity in ``services/demo.py``.
+The same damping, with the same ``C``, drives popularity in ``services/popularity.py``.
 """
 
 from __future__ import annotations

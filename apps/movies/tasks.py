@@ -1,4 +1,4 @@
-"""Catalog tasks: thin wrappers over the ingestion services, safe to run twice."""
+"""Catalog tasks: thin wrappers over the crawl-run, poster and stats services, safe to run twice."""
 
 from __future__ import annotations
 
@@ -31,14 +31,22 @@ def crawl_source_task(self, source: str) -> int | None:
     Only transient errors (network, 429/5xx) are retried; a changed format is recorded
     as a failed run and not retried.
     """
-    from apps.movies.services.ingestion import crawl_run_execute
+    from apps.movies.services.crawl_runs import crawl_run_execute
 
     lock = f"{settings.REDIS_KEY_PREFIX}:crawl-lock:{source}"
-    if not cache.add(lock, self.request.id or "eager", timeout=CRAWL_LOCK_SECONDS):
-        logger.info("crawl of %s already running; skipped", source)
-        return None
+    task_id = self.request.id or "eager"
+    resumes_lost_run = False
+    if not cache.add(lock, task_id, timeout=CRAWL_LOCK_SECONDS):
+        # acks_late: a worker killed mid-run leaves the message unacknowledged, and the
+        # broker hands it out again with the same task id, while the lock still names it.
+        # That is this very crawl, resumed; anything else is another crawl, still running.
+        if self.request.id is None or cache.get(lock) != task_id:
+            logger.info("crawl of %s already running; skipped", source)
+            return None
+        logger.warning("crawl of %s resumes task %s, whose worker was lost", source, task_id)
+        resumes_lost_run = True
     try:
-        return crawl_run_execute(source=source).pk
+        return crawl_run_execute(source=source, resumes_lost_run=resumes_lost_run).pk
     finally:
         cache.delete(lock)
 
@@ -52,7 +60,7 @@ def crawl_source_task(self, source: str) -> int | None:
 )
 def title_poster_copy_task(title_id: int) -> None:
     """Copy one poster into our storage; a poster that cannot be fetched is skipped."""
-    from apps.movies.services.ingestion import title_poster_copy
+    from apps.movies.services.posters import title_poster_copy
 
     title_poster_copy(title_id=title_id)
 

@@ -128,7 +128,7 @@ def coming_soon(request: HttpRequest) -> HttpResponse:
         "new_this_week": new_on_services_list(provider_slugs=my_services) if my_services else [],
         "mine": mine,
         "has_services": bool(my_services),
-        # Watchlist alerts by e-mail: the setting lives with the user (apps.social).
+        # Watchlist alerts by e-mail: the setting lives with the user (the social app).
         "alert_email": bool(
             request.user.is_authenticated
             and getattr(getattr(request.user, "watch_alert_preference", None), "email", False)

@@ -258,9 +258,9 @@ def world_build(*, catalog: bool = True) -> World:
     from apps.chat.services import room_create
     from apps.movies.models import Title
     from apps.movies.search.sync import search_index_sync_all
-    from apps.movies.services.demo import demo_load
     from apps.planner.services import plan_prices_load
     from apps.social import services as social
+    from apps.social.services.demo import demo_load
 
     if catalog:
         demo_load(movielens=None, progress=False)

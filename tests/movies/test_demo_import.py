@@ -20,11 +20,11 @@ from apps.movies.services.demo import GENRES_PATH
 from apps.movies.services.demo import KOREAN_SAMPLE_PATH
 from apps.movies.services.demo import PROVIDERS_PATH
 from apps.movies.services.demo import DemoDataError
-from apps.movies.services.demo import demo_load
 from apps.movies.services.demo import korean_sample_read
 from apps.movies.services.demo import movielens_title_parse
-from apps.movies.services.demo import title_popularity_score
+from apps.movies.services.popularity import title_popularity_score
 from apps.social.models import Rating
+from apps.social.services.demo import demo_load
 from tests.movies.demo_fakes import T0
 from tests.movies.demo_fakes import FakeMovieLens
 from tests.movies.demo_fakes import sample_record
@@ -310,7 +310,7 @@ def test_demo_load_rolls_back_everything_when_a_late_step_fails(sample, monkeypa
     def explode(**_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("apps.movies.services.demo.title_masks_refresh", explode)
+    monkeypatch.setattr("apps.social.services.demo.title_masks_refresh", explode)
 
     with pytest.raises(RuntimeError):
         demo_load(movielens=FakeMovieLens(), sample_path=sample, snapshot=SNAPSHOT)
@@ -359,13 +359,24 @@ def test_bundled_korean_sample_is_valid_and_covers_every_provider():
     assert all(r["title_ko"] and r["genres"] for r in records)
 
 
+def test_most_bundled_korean_titles_say_where_to_watch_them():
+    # Issue #15: the demo should show where to watch most Korean titles (was 126 of 255).
+    genres = {g["slug"] for g in json.loads(GENRES_PATH.read_text())["genres"]}
+    providers = {p["slug"]: p["kind"] for p in json.loads(PROVIDERS_PATH.read_text())["providers"]}
+
+    records = korean_sample_read(path=KOREAN_SAMPLE_PATH, genre_slugs=genres, provider_kinds=providers)
+
+    with_offers = [r for r in records if r["availability"]]
+    assert len(with_offers) * 2 > len(records)
+
+
 def test_demo_load_rejects_a_registry_with_a_reused_bit(sample, tmp_path, monkeypatch):
     genres = json.loads(GENRES_PATH.read_text())
     genres["genres"][1]["bit"] = genres["genres"][0]["bit"]
     genres["genres"][2]["colour"] = "#123456"
     broken = tmp_path / "genres.json"
     broken.write_text(json.dumps(genres), encoding="utf-8")
-    monkeypatch.setattr("apps.movies.services.demo.GENRES_PATH", broken)
+    monkeypatch.setattr("apps.movies.services.demo.catalog.GENRES_PATH", broken)
 
     with pytest.raises(DemoDataError) as excinfo:
         demo_load(movielens=None, sample_path=sample, snapshot=SNAPSHOT)

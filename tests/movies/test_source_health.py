@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.movies.models import CrawlRun
 from apps.movies.models import CrawlRunStatus
 from apps.movies.models import SourceRecord
-from apps.movies.services.ingestion import crawl_run_execute
+from apps.movies.services.crawl_runs import crawl_run_execute
 from apps.movies.source_health import source_health_list
 from tests.movies.crawlers.recordings import replay_client
 

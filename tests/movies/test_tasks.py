@@ -6,6 +6,7 @@ import pytest
 from celery.exceptions import Retry
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from PIL import Image
 
 from apps.movies import tasks
@@ -15,7 +16,8 @@ from apps.movies.crawlers.base import TransientSourceError
 from apps.movies.models import CrawlRun
 from apps.movies.models import CrawlRunStatus
 from apps.movies.models import Title
-from apps.movies.services import ingestion
+from apps.movies.services import crawl_runs
+from apps.movies.services import posters
 from tests.factories import TitleFactory
 from tests.movies.crawlers.recordings import replay_client
 
@@ -32,7 +34,7 @@ def _clear_locks():
 
 
 def test_crawl_source_task_runs_the_source_and_records_the_run(monkeypatch):
-    monkeypatch.setattr(ingestion, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
+    monkeypatch.setattr(crawl_runs, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
 
     run_id = tasks.crawl_source_task("lotte")
 
@@ -44,10 +46,36 @@ def test_crawl_source_task_runs_the_source_and_records_the_run(monkeypatch):
 
 def test_crawl_source_task_skips_while_the_same_source_runs(monkeypatch):
     calls: list[str] = []
-    monkeypatch.setattr(ingestion, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
+    monkeypatch.setattr(crawl_runs, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
     cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "other-worker")
 
     assert tasks.crawl_source_task("lotte") is None
+    assert calls == []
+
+
+def test_redelivered_crawl_takes_over_its_own_lock_and_closes_the_lost_run(monkeypatch):
+    # given a worker died running task t-1: its lock and its "running" run are left behind
+    monkeypatch.setattr(crawl_runs, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
+    cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "t-1")
+    lost = CrawlRun.objects.create(source="lotte", started_at=timezone.now())
+
+    # when the broker hands t-1 out again
+    run_id = tasks.crawl_source_task.apply(args=["lotte"], task_id="t-1").get()
+
+    # then it runs, and the lost run is closed as failed
+    assert CrawlRun.objects.get(id=run_id).status == CrawlRunStatus.SUCCEEDED
+    lost.refresh_from_db()
+    assert lost.status == CrawlRunStatus.FAILED
+    assert lost.alert.startswith("interrupted")
+    assert not cache.get(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte")
+
+
+def test_crawl_held_by_another_task_id_is_skipped(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(crawl_runs, "crawl_run_execute", lambda **kwargs: calls.append(kwargs["source"]))
+    cache.add(f"{settings.REDIS_KEY_PREFIX}:crawl-lock:lotte", "t-1")
+
+    assert tasks.crawl_source_task.apply(args=["lotte"], task_id="t-2").get() is None
     assert calls == []
 
 
@@ -68,7 +96,7 @@ def test_crawl_source_task_retries_transient_errors(monkeypatch, retries):
     def busy(**kwargs):
         raise TransientSourceError("HTTP 503")
 
-    monkeypatch.setattr(ingestion, "crawl_run_execute", busy)
+    monkeypatch.setattr(crawl_runs, "crawl_run_execute", busy)
 
     with pytest.raises(Retry):
         tasks.crawl_source_task("lotte")
@@ -82,7 +110,7 @@ def test_crawl_source_task_does_not_retry_other_errors(monkeypatch, retries):
     def broken(**kwargs):
         raise CrawlError("HTTP 404")
 
-    monkeypatch.setattr(ingestion, "crawl_run_execute", broken)
+    monkeypatch.setattr(crawl_runs, "crawl_run_execute", broken)
 
     with pytest.raises(CrawlError):
         tasks.crawl_source_task("lotte")
@@ -115,7 +143,7 @@ def test_poster_task_copies_through_the_service(monkeypatch):
     gif = buffer.getvalue()
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=gif))
     monkeypatch.setattr(
-        ingestion, "PoliteClient", lambda **kwargs: PoliteClient(transport=transport, sleep=lambda s: None)
+        posters, "PoliteClient", lambda **kwargs: PoliteClient(transport=transport, sleep=lambda s: None)
     )
 
     tasks.title_poster_copy_task(title.id)

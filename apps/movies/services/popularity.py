@@ -1,7 +1,7 @@
 """Catalog numbers that stay true: title rating aggregates and popularity, one service.
 
 ``title_stats_refresh`` is the only writer of ``Title.rating_avg``, ``rating_count`` and
-``popularity``: the demo loader, each rating (apps.social calls it with the title id) and
+``popularity``: the demo loader, each rating (the social app calls it with the title id) and
 a nightly task (``title_stats_refresh_task``) all go through it, with one rounding
 (``RATING_DECIMALS``) and one formula (``title_popularity_score``).
 

@@ -10,7 +10,7 @@ from apps.movies.crawlers.kobis import KobisCrawler
 from apps.movies.models import AgeRating
 from apps.movies.models import OfferType
 from apps.movies.models import Title
-from apps.movies.services.ingestion import crawl_run_execute
+from apps.movies.services.crawl_runs import crawl_run_execute
 from tests.movies.crawlers.recordings import replay_client
 
 

@@ -18,6 +18,7 @@ from apps.social.models import Rating
 from tests.movies.demo_fakes import sample_record
 from tests.movies.demo_fakes import series_record
 from tests.movies.demo_fakes import write_sample
+from tests.servers import run_on_embedded_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_load_demo_warns_and_loads_the_sample_when_movielens_cannot_be_fetched(t
     def offline(*_args, **_kwargs):
         raise DatasetError("pip could not fetch recbole==1.2.1: network unreachable")
 
-    monkeypatch.setattr("apps.movies.management.commands.load_demo.MovieLens100K", offline)
+    monkeypatch.setattr("apps.social.management.commands.load_demo.MovieLens100K", offline)
     sample = write_sample(tmp_path / "sample.json", [sample_record(), series_record()])
 
     # when
@@ -113,3 +114,43 @@ def test_loaded_demo_titles_are_searchable_at_once(tmp_path):
     hits = search_titles(query=first.title_ko, limit=3).hits
     assert hits[0].title.pk == first.pk
     assert "0 titles (re)indexed" in _run("--skip-movielens", "--sample", str(sample))[0]
+
+
+SQLITE_DEMO_SCRIPT = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+from apps.movies.models import Availability, Title
+from apps.social.models import Rating
+from apps.social.services.demo import demo_load
+from tests.movies.demo_fakes import FakeMovieLens
+
+call_command("migrate", verbosity=0)
+demo_load(movielens=FakeMovieLens())
+again = demo_load(movielens=FakeMovieLens())
+print(json.dumps({
+    "vendor": django.db.connection.vendor,
+    "movielens_titles": Title.objects.filter(movielens_id__isnull=False).count(),
+    "sample_titles": Title.objects.filter(movielens_id__isnull=True).count(),
+    "titles_with_offers": Availability.objects.filter(ends_on=None).values("title").distinct().count(),
+    "rating_days": sorted({str(r.created_at.date()) for r in Rating.objects.all()}),
+    "ratings": Rating.objects.count(),
+    "again": again.summary(),
+}))
+"""
+
+
+@pytest.mark.slow
+def test_demo_loads_catalog_then_people_on_the_embedded_sqlite_default(tmp_path):
+    # given a fresh process on SQLite, as `make run` serves the demo, when it loads twice
+    answer = run_on_embedded_sqlite(SQLITE_DEMO_SCRIPT, database=tmp_path / "demo.sqlite3")
+
+    # then the bundled sample and the people (ratings by plain INSERTs, dates adapted) are in
+    assert answer["vendor"] == "sqlite"
+    assert answer["movielens_titles"] == 4
+    assert answer["sample_titles"] == 273
+    assert answer["titles_with_offers"] * 2 > answer["sample_titles"]
+    assert answer["ratings"] == 6
+    assert answer["rating_days"] == ["1997-12-04"]
+    assert answer["again"] == "nothing changed"

@@ -20,7 +20,7 @@ from apps.movies.models import CrawlRun
 from apps.movies.models import CrawlRunStatus
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
-from apps.movies.services.ingestion import crawl_run_execute
+from apps.movies.services.crawl_runs import crawl_run_execute
 from tests.movies.crawlers.recordings import replay_client
 
 pytestmark = pytest.mark.django_db
@@ -305,14 +305,14 @@ def test_runs_are_kept_per_source_for_the_admin(recording):
 
 def test_a_run_dying_mid_merge_leaves_nothing_and_the_retry_writes_each_title_once(monkeypatch):
     # given a worker that dies after titles and records are written, before offers
-    from apps.movies.services import ingestion
+    from apps.movies.services.ingestion import merger
 
-    original = ingestion._Merger._write_offers
+    original = merger.Merger._write_offers
 
     def die(self, *args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(ingestion._Merger, "_write_offers", die)
+    monkeypatch.setattr(merger.Merger, "_write_offers", die)
     with pytest.raises(SystemExit):
         crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
 
@@ -321,7 +321,7 @@ def test_a_run_dying_mid_merge_leaves_nothing_and_the_retry_writes_each_title_on
     assert SourceRecord.objects.count() == 0
 
     # when the task is retried
-    monkeypatch.setattr(ingestion._Merger, "_write_offers", original)
+    monkeypatch.setattr(merger.Merger, "_write_offers", original)
     run = crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
 
     # then each film is one title with one offer

@@ -18,7 +18,8 @@ from apps.movies.models import SourceRecord
 from apps.movies.models import Title
 from apps.movies.models import TitleMatchKey
 from apps.movies.raw_store import DatabaseRawPayloadStore
-from apps.movies.services import ingestion
+from apps.movies.services.ingestion import merger
+from apps.movies.services.ingestion import pipeline
 from apps.movies.services.ingestion import source_records_ingest
 from apps.movies.services.ingestion import title_match_keys_backfill
 from tests.factories import ProviderFactory
@@ -289,12 +290,10 @@ def test_genre_added_by_a_second_source_reaches_the_mask():
 
 
 def test_failure_midway_writes_nothing(monkeypatch):
-    from apps.movies.services import ingestion
-
     def boom(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ingestion, "_availabilities_upsert", boom)
+    monkeypatch.setattr(merger, "availabilities_upsert", boom)
 
     with pytest.raises(RuntimeError):
         ingest("cgv", [record("cgv", "1", offers=(offer("cgv", "now_showing"),))])
@@ -384,7 +383,7 @@ def test_run_counts_new_titles_merged_unchanged_and_failed_records_once_each():
 def test_ingestion_runs_its_bulk_statements_without_postgresql_jit(monkeypatch):
     # JIT compiled each 5,000-title statement for ~1 s that then ran in 0.1-0.3 s.
     seen: list[str] = []
-    refresh = ingestion.title_masks_refresh
+    refresh = pipeline.title_masks_refresh
 
     def spy(*, title_ids):
         with connection.cursor() as cursor:
@@ -392,7 +391,7 @@ def test_ingestion_runs_its_bulk_statements_without_postgresql_jit(monkeypatch):
             seen.append(cursor.fetchone()[0])
         return refresh(title_ids=title_ids)
 
-    monkeypatch.setattr(ingestion, "title_masks_refresh", spy)
+    monkeypatch.setattr(pipeline, "title_masks_refresh", spy)
 
     ingest("cgv", [record("cgv", "1", offers=(offer("cgv", "now_showing"),))])
 

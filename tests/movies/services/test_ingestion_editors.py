@@ -11,9 +11,9 @@ from apps.movies.models import SourceOffer
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
 from apps.movies.raw_store import DatabaseRawPayloadStore
+from apps.movies.services.curation import title_merge
+from apps.movies.services.curation import title_split
 from apps.movies.services.ingestion import source_records_ingest
-from apps.movies.services.ingestion import title_merge
-from apps.movies.services.ingestion import title_split
 from config.exceptions import ApplicationError
 from tests.factories import TitleFactory
 

@@ -6,6 +6,7 @@ from apps.movies.matching import main_title
 from apps.movies.matching import name_keys
 from apps.movies.matching import names_match
 from apps.movies.matching import normalise_title
+from apps.movies.matching import person_keys
 from apps.movies.matching import years_compatible
 
 
@@ -59,3 +60,34 @@ def test_years_within_one_are_compatible_and_unknown_is_too():
     assert years_compatible(2019, 2020)
     assert not years_compatible(2003, 2013)
     assert years_compatible(None, 2013)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Bong Joon-ho", "봉준호"),
+        ("Bong Joon Ho", "Joon-ho Bong"),
+        ("BONG Joon-ho", "Bong Jun-ho"),  # KOBIS English vs Revised Romanisation
+        ("EOM Yuna", "엄유나"),
+        ("Park Chan-wook", "박찬욱"),
+        ("Lee Chang-dong", "이창동"),
+        ("Ryoo Seung-wan", "류승완"),
+        ("Hirokazu Kore-eda", "고레에다 히로카즈"),
+        ("남궁선", "Namkoong Sun"),
+    ],
+)
+def test_spellings_of_one_person_share_a_key(a, b):
+    assert person_keys(a) & person_keys(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("봉준호", "박찬욱"),
+        ("Bong Joon-ho", "Park Chan-wook"),
+        ("김감독", "John Remake"),
+        ("이창동", "이준익"),
+    ],
+)
+def test_different_people_do_not_share_a_key(a, b):
+    assert not person_keys(a) & person_keys(b)

@@ -17,8 +17,8 @@ from apps.movies.models import OfferType
 from apps.movies.models import RawPayload
 from apps.movies.models import SourceRecord
 from apps.movies.models import Title
-from apps.movies.services.ingestion import crawl_run_execute
-from apps.movies.services.ingestion import title_poster_copy
+from apps.movies.services.crawl_runs import crawl_run_execute
+from apps.movies.services.posters import title_poster_copy
 from tests.factories import TitleFactory
 from tests.movies.crawlers.recordings import FIXTURES
 from tests.movies.crawlers.recordings import replay_client

@@ -10,8 +10,8 @@ from django.utils import translation
 
 from apps.movies.models import Availability
 from apps.movies.models import Title
-from apps.movies.services import ingestion
-from apps.movies.services.ingestion import crawl_run_execute
+from apps.movies.services import crawl_runs
+from apps.movies.services.crawl_runs import crawl_run_execute
 from apps.movies.services.ingestion import providers_ensure
 from apps.social.models import Notification
 from apps.social.models import NotificationKind
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_poster_copies(monkeypatch):
     # Posters are fetched from the network after commit; no test here may reach it.
-    monkeypatch.setattr(ingestion, "_posters_enqueue", lambda title_ids: None)
+    monkeypatch.setattr(crawl_runs, "_posters_enqueue", lambda title_ids: None)
 
 
 @pytest.fixture

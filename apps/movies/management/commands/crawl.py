@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from apps.movies.crawlers import source_names
 from apps.movies.models import CrawlRunStatus
-from apps.movies.services.ingestion import crawl_run_execute
+from apps.movies.services.crawl_runs import crawl_run_execute
 
 
 class Command(BaseCommand):

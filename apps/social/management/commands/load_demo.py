@@ -1,4 +1,7 @@
-"""``manage.py load_demo``: the demo catalog, run by ``make run`` on every start."""
+"""``manage.py load_demo``: the demo catalog and its people, run by ``make run`` on every start.
+
+It lives in apps.social because it loads people (MovieLens users and ratings) on top of the
+catalog; apps.movies knows nothing of people."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from apps.movies.datasets import MovieLens100K
 from apps.movies.search.sync import search_index_sync_all
 from apps.movies.services.demo import KOREAN_SAMPLE_PATH
 from apps.movies.services.demo import DemoDataError
-from apps.movies.services.demo import demo_load
+from apps.social.services.demo import demo_load
 
 
 class Command(BaseCommand):
