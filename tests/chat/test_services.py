@@ -18,6 +18,7 @@ from apps.chat.services import message_create
 from apps.chat.services import report_create
 from apps.chat.services import room_create
 from apps.chat.services import room_get_or_create_for_title
+from apps.chat.services import room_role_revoke
 from apps.social.models import Notification
 from apps.social.rights import rights_batch_run
 from tests.factories import UserFactory
@@ -99,6 +100,27 @@ def test_stale_moderators_are_revoked_and_active_ones_kept(alice):
     stale.refresh_from_db()
     active.refresh_from_db()
     assert (stale.role, active.role) == (MemberRole.MEMBER, MemberRole.MODERATOR)
+    assert Membership.objects.get(room=room, user=alice).role == MemberRole.OWNER
+
+
+def test_room_role_revoke_demotes_an_owner_and_leaves_the_room_ownerless(alice, bob):
+    room = room_create(owner=alice, name="방")
+    Membership.objects.create(room=room, user=bob, role=MemberRole.MEMBER)
+    room_role_revoke(room_id=room.pk, user_id=alice.pk, role=MemberRole.OWNER)
+    room.refresh_from_db()
+    assert room.owner_id is None
+    assert Membership.objects.get(room=room, user=alice).role == MemberRole.MEMBER
+    # someone else's membership is untouched
+    assert Membership.objects.get(room=room, user=bob).role == MemberRole.MEMBER
+
+
+def test_room_role_revoke_refuses_other_roles_and_changes_nothing(alice):
+    room = room_create(owner=alice, name="방")
+    with pytest.raises(ChatError) as caught:
+        room_role_revoke(room_id=room.pk, user_id=alice.pk, role=MemberRole.MEMBER)
+    assert caught.value.code == "invalid"
+    room.refresh_from_db()
+    assert room.owner_id == alice.pk
     assert Membership.objects.get(room=room, user=alice).role == MemberRole.OWNER
 
 
