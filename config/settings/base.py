@@ -181,7 +181,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Sign-up also asks for a nickname (unique under case folding and NFKC).
-ACCOUNT_SIGNUP_FORM_CLASS = "apps.social.forms_accounts.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "apps.social.forms.SignupForm"
 ACCOUNT_ADAPTER = "apps.social.adapters.AccountAdapter"
 # Mails and pages greet people by nickname, never by the generated username.
 ACCOUNT_USER_DISPLAY = "apps.social.adapters.user_display"
