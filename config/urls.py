@@ -27,7 +27,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("chat/", include("apps.chat.urls")),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("apps.movies.search_urls")),
+    path("", include("apps.movies.search.urls")),
     path("", include("apps.social.urls")),
     path("", include("apps.movies.urls")),
 ]

@@ -360,7 +360,7 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # autodiscover only finds tasks.py; task modules under other names are listed here.
-CELERY_IMPORTS = ["apps.movies.search_tasks"]
+CELERY_IMPORTS = ["apps.movies.search.tasks"]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Saleor-style dirty-flag sync; `expires` drops a run a busy worker could not start in time.
     "movies-search-index-sync": {
