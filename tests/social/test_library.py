@@ -24,6 +24,7 @@ from apps.social.services import recommendation_send
 from apps.social.services import watchlist_add
 from config.exceptions import ApplicationError
 from tests.factories import ProviderFactory
+from tests.factories import RatingFactory
 from tests.factories import TitleFactory
 from tests.social.conftest import client_for
 
@@ -208,7 +209,7 @@ def test_a_diary_entry_counts_as_watched_for_chat_spoilers(alice, title):
 
 def test_title_ids_watched_joins_ratings_and_diary(alice):
     rated, logged, neither = TitleFactory(), TitleFactory(), TitleFactory()
-    Rating.objects.create(user=alice, title=rated, half_stars=6, created_at=dt.datetime.now(dt.UTC))
+    RatingFactory(user=alice, title=rated, half_stars=6, created_at=dt.datetime.now(dt.UTC))
     diary_entry_create(user=alice, title=logged, watched_on=dt.date(2026, 1, 1))
     assert selectors.title_ids_watched(user=alice) == {rated.pk, logged.pk}
     assert selectors.title_ids_watched(user=alice, title_ids=[logged.pk, neither.pk]) == {logged.pk}

@@ -20,6 +20,7 @@ from apps.social.services import review_like_set
 from apps.social.services import review_report_create
 from apps.social.services import review_upsert
 from config.exceptions import ApplicationError
+from tests.factories import NotificationFactory
 from tests.social.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -179,9 +180,7 @@ def test_nobody_marks_someone_elses_notification(alice, bob, review):
 
 
 def test_opening_a_notification_never_redirects_off_site(alice, bob):
-    note = Notification.objects.create(
-        user=alice, actor=bob, kind="mention", text="x", url="https://evil.example/"
-    )
+    note = NotificationFactory(user=alice, actor=bob, kind="mention", text="x", url="https://evil.example/")
     response = client_for(alice).post(reverse("social:notification-open", args=[note.pk]), {"open": "1"})
     assert response["Location"] == reverse("social:notifications")
 
