@@ -117,6 +117,8 @@ async def cmd_typing(conn: ChatConsumer, content: dict[str, Any]) -> None:
     if now - conn.last_typing < TYPING_MIN_INTERVAL:
         return  # throttled: one indicator per user per 3 s is plenty
     conn.last_typing = now
+    if conn.group is None or conn.room_id is None:
+        return  # the socket is leaving
     await events.group_send(
         conn.channel_layer,
         conn.group,

@@ -77,10 +77,15 @@ def sanction_active(*, room_id: int, user_id: int, kind: str) -> Sanction | None
 
 def room_access(*, room: Room, user: User | AnonymousUser) -> RoomAccess:
     """What the user may do in the room, computed once per connection."""
-    anonymous = not user.is_authenticated
-    membership = None if anonymous else Membership.objects.filter(room=room, user=user).first()
-    ban = None if anonymous else sanction_active(room_id=room.pk, user_id=user.pk, kind=SanctionKind.BAN)
-    mute = None if anonymous else sanction_active(room_id=room.pk, user_id=user.pk, kind=SanctionKind.MUTE)
+    user_id: int | None = user.pk if user.is_authenticated else None
+    anonymous = user_id is None
+    membership = None if user_id is None else Membership.objects.filter(room=room, user_id=user_id).first()
+    ban = (
+        None if user_id is None else sanction_active(room_id=room.pk, user_id=user_id, kind=SanctionKind.BAN)
+    )
+    mute = (
+        None if user_id is None else sanction_active(room_id=room.pk, user_id=user_id, kind=SanctionKind.MUTE)
+    )
     is_staff = bool(getattr(user, "is_staff", False))
     can_moderate = is_staff or bool(membership and membership.can_moderate)
 

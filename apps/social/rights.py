@@ -86,7 +86,7 @@ def _chunks(queryset: QuerySet[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _room_rights(memberships: list[Membership]) -> list[HeldRight]:
-    area_of_role = {
+    area_of_role: dict[str, PrivilegeArea] = {
         MemberRole.MODERATOR: PrivilegeArea.CHAT_MODERATOR,
         MemberRole.OWNER: PrivilegeArea.ROOM_OWNER,
     }
