@@ -13,6 +13,7 @@ from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import OfferType
 from apps.movies.models import Title
 from apps.social import selectors
+from apps.social import selectors_library
 from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.models import WatchlistItem
@@ -275,7 +276,7 @@ def test_watchlist_sorts_by_predicted_rating_when_recs_can_predict(alice, monkey
         calls.append((user_id, sorted(title_ids)))
         return {low.pk: 2.5, high.pk: 4.5}
 
-    monkeypatch.setattr(selectors, "watchlist_predictor", lambda: fake_predictor)
+    monkeypatch.setattr(selectors_library, "watchlist_predictor", lambda: fake_predictor)
     # when
     items = selectors.watchlist_with_predictions(
         user=alice, filters=selectors.WatchlistFilters(sort="predicted")
@@ -291,7 +292,7 @@ def test_watchlist_sorts_by_predicted_rating_when_recs_can_predict(alice, monkey
 
 def test_watchlist_offers_no_predicted_sort_without_a_predictor(alice, title, monkeypatch):
     watchlist_add(user=alice, title=title)
-    monkeypatch.setattr(selectors, "watchlist_predictor", lambda: None)
+    monkeypatch.setattr(selectors_library, "watchlist_predictor", lambda: None)
     page = client_for(alice).get(reverse("social:watchlist-page") + "?sort=predicted").content.decode()
     assert 'value="predicted"' not in page
     assert 'value="added" selected' in page

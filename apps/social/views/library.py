@@ -15,7 +15,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.social import selectors
+# The library's reads (selectors_library.py), under the name every view uses.
+from apps.social import selectors_library as selectors
 from apps.social import services
 from apps.social.views.common import back
 from apps.social.views.common import diary_fields
