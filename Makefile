@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev demo lint lock messages shots
+.PHONY: run test setup setup-dev demo lint typecheck lock messages shots
 
 ## Set everything up with embedded defaults and serve Moochu on http://$(HOST):$(PORT)/
 run: setup demo
@@ -17,6 +17,7 @@ test: setup-dev
 	./scripts/services.sh
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 # Compiled translations (.mo) are committed, so setup needs no gettext.
@@ -34,6 +35,10 @@ demo:
 lint:
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+## Type-check apps/ and config/ (settings in pyproject.toml [tool.mypy])
+typecheck:
+	$(PY) -m mypy
 
 ## Re-resolve the pinned dependency locks from requirements/*.in
 lock:

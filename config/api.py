@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include
 from django.urls import path
 
-from apps.movies.search_urls import api_urlpatterns as search_api_urlpatterns
+from apps.movies.search.urls import api_urlpatterns as search_api_urlpatterns
 
 urlpatterns = [
     path("", include("apps.movies.api.urls")),

@@ -27,7 +27,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("chat/", include("apps.chat.urls")),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("apps.movies.search_urls")),
+    path("", include("apps.movies.search.urls")),
     # Before social: its "@<nickname>/<action>/" would take "@<nickname>/year/".
     path("", include("apps.yearly.urls")),
     path("", include("apps.planner.urls")),

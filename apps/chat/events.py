@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Literal
 from typing import TypedDict
 
 from asgiref.sync import async_to_sync
@@ -25,6 +27,8 @@ from config import realtime
 if TYPE_CHECKING:
     from apps.chat.models import Message
     from apps.chat.models import Room
+    from apps.chat.selectors import RoomAccess
+    from apps.chat.selectors import RoomHistory
 
 logger = logging.getLogger(__name__)
 
@@ -53,21 +57,21 @@ class MessagePayload(TypedDict):
 
 class MessageCreatedEvent(TypedDict):
     v: int
-    type: str  # "message.created"
+    type: Literal["message.created"]
     room: int
     message: MessagePayload
 
 
 class MessageUpdatedEvent(TypedDict):
     v: int
-    type: str  # "message.updated" (edit, delete, spoiler flag)
+    type: Literal["message.updated"]  # edit, delete, spoiler flag
     room: int
     message: MessagePayload
 
 
 class ReactionUpdatedEvent(TypedDict):
     v: int
-    type: str  # "reaction.updated"
+    type: Literal["reaction.updated"]
     room: int
     message_id: int
     reactions: list[dict[str, Any]]
@@ -75,7 +79,7 @@ class ReactionUpdatedEvent(TypedDict):
 
 class PresenceEvent(TypedDict):
     v: int
-    type: str  # "presence"
+    type: Literal["presence"]
     room: int
     count: int
     users: list[UserRef]
@@ -84,14 +88,14 @@ class PresenceEvent(TypedDict):
 
 class TypingEvent(TypedDict):
     v: int
-    type: str  # "typing"
+    type: Literal["typing"]
     room: int
     user: UserRef
 
 
 class MemberSanctionedEvent(TypedDict):
     v: int
-    type: str  # "member.sanctioned"
+    type: Literal["member.sanctioned"]
     room: int
     user_id: int
     action: str  # mute | ban | kick | lift
@@ -100,9 +104,51 @@ class MemberSanctionedEvent(TypedDict):
 
 class RoomUpdatedEvent(TypedDict):
     v: int
-    type: str  # "room.updated"
+    type: Literal["room.updated"]
     room: int
     slow_mode_seconds: int
+
+
+class HelloRoom(TypedDict):
+    name: str
+    kind: str
+    title_id: int | None
+    visibility: str
+    slow_mode_seconds: int
+    last_seq: int
+
+
+class HelloYou(TypedDict):
+    id: int | None
+    name: str | None
+    role: str | None
+    can_post: bool
+    can_moderate: bool
+    muted_until: str | None
+    watched: bool
+    reason: str
+
+
+class HelloPresence(TypedDict):
+    count: int
+    users: list[UserRef]
+    ts: float
+
+
+class HelloEvent(TypedDict):
+    """The first frame on a socket: the room, what the user may do, history and presence."""
+
+    v: int
+    type: Literal["hello"]
+    room: int
+    room_info: HelloRoom
+    you: HelloYou
+    messages: list[MessagePayload]
+    has_more: bool
+    reset: bool
+    resumed_from: int | None
+    presence: HelloPresence
+    heartbeat_s: int
 
 
 def user_ref(user: Any) -> UserRef:
@@ -181,7 +227,7 @@ def _send(group: str, message: dict[str, Any]) -> None:
         logger.exception("chat broadcast to %s failed", group)
 
 
-def _room_event(room_id: int, event: dict[str, Any], *, seq: int | None = None) -> dict[str, Any]:
+def _room_event(event: Mapping[str, object], *, seq: int | None = None) -> dict[str, Any]:
     layer_message: dict[str, Any] = {
         "type": realtime.CHAT_EVENT,
         "text": json.dumps(event, ensure_ascii=False),
@@ -192,41 +238,121 @@ def _room_event(room_id: int, event: dict[str, Any], *, seq: int | None = None) 
 
 
 # -----------------------------------------------------------------------------
+# The hello frame (sent by the consumer once it has joined)
+# -----------------------------------------------------------------------------
+def hello_event(
+    *,
+    access: RoomAccess,
+    user: Any,
+    history: RoomHistory,
+    last_seq: int | None,
+    online: list[int],
+    users: list[UserRef],
+    presence_ts: float,
+    heartbeat_s: int,
+) -> HelloEvent:
+    room = access.room
+    authenticated = bool(user.is_authenticated)
+    return {
+        "v": PROTOCOL_VERSION,
+        "type": "hello",
+        "room": room.pk,
+        "room_info": {
+            "name": room.name,
+            "kind": room.kind,
+            "title_id": room.title_id,
+            "visibility": room.visibility,
+            "slow_mode_seconds": room.slow_mode_seconds,
+            "last_seq": room.last_seq,
+        },
+        "you": {
+            "id": user.pk if authenticated else None,
+            "name": user.display_name if authenticated else None,
+            "role": access.role,
+            "can_post": access.can_post,
+            "can_moderate": access.can_moderate,
+            "muted_until": access.muted_until.isoformat() if access.muted_until else None,
+            "watched": access.watched,
+            "reason": access.reason,
+        },
+        "messages": history.messages,
+        "has_more": history.has_more,
+        "reset": history.reset,
+        "resumed_from": last_seq if not history.reset else None,
+        "presence": {"count": len(online), "users": users, "ts": presence_ts},
+        "heartbeat_s": heartbeat_s,
+    }
+
+
+def message_created_text(*, room_id: int, message: MessagePayload) -> str:
+    """The JSON text of a ``message.created`` frame (gap fill re-sends missed messages)."""
+    event: MessageCreatedEvent = {
+        "v": PROTOCOL_VERSION,
+        "type": "message.created",
+        "room": room_id,
+        "message": message,
+    }
+    return json.dumps(event, ensure_ascii=False)
+
+
+# -----------------------------------------------------------------------------
 # Broadcasts (call from transaction.on_commit)
 # -----------------------------------------------------------------------------
 def message_created_broadcast(*, room: Room, message: Message, mention_ids: list[int]) -> None:
     payload = message_payload(message, mention_ids=mention_ids, reactions=[])
-    event: MessageCreatedEvent = frame("message.created", room=room.pk, message=payload)  # type: ignore[assignment]
-    _send(room.group_name, _room_event(room.pk, dict(event), seq=message.seq))
+    event: MessageCreatedEvent = {
+        "v": PROTOCOL_VERSION,
+        "type": "message.created",
+        "room": room.pk,
+        "message": payload,
+    }
+    _send(room.group_name, _room_event(event, seq=message.seq))
 
 
 def message_updated_broadcast(*, message: Message) -> None:
-    event: MessageUpdatedEvent = frame(
-        "message.updated", room=message.room_id, message=message_payload(message)
-    )  # type: ignore[assignment]
-    _send(realtime.chat_room_group(message.room_id), _room_event(message.room_id, dict(event)))
+    event: MessageUpdatedEvent = {
+        "v": PROTOCOL_VERSION,
+        "type": "message.updated",
+        "room": message.room_id,
+        "message": message_payload(message),
+    }
+    _send(realtime.chat_room_group(message.room_id), _room_event(event))
 
 
 def reaction_updated_broadcast(*, message: Message, reactions: list[dict[str, Any]]) -> None:
-    event: ReactionUpdatedEvent = frame(
-        "reaction.updated", room=message.room_id, message_id=message.pk, reactions=reactions
-    )  # type: ignore[assignment]
-    _send(realtime.chat_room_group(message.room_id), _room_event(message.room_id, dict(event)))
+    event: ReactionUpdatedEvent = {
+        "v": PROTOCOL_VERSION,
+        "type": "reaction.updated",
+        "room": message.room_id,
+        "message_id": message.pk,
+        "reactions": reactions,
+    }
+    _send(realtime.chat_room_group(message.room_id), _room_event(event))
 
 
 def member_sanctioned_broadcast(*, room_id: int, user_id: int, action: str, until: str | None) -> None:
-    event: MemberSanctionedEvent = frame(
-        "member.sanctioned", room=room_id, user_id=user_id, action=action, until=until
-    )  # type: ignore[assignment]
-    layer_message = _room_event(room_id, dict(event))
+    event: MemberSanctionedEvent = {
+        "v": PROTOCOL_VERSION,
+        "type": "member.sanctioned",
+        "room": room_id,
+        "user_id": user_id,
+        "action": action,
+        "until": until,
+    }
+    layer_message = _room_event(event)
     # Consumers of the sanctioned user act on these (close the socket, disable posting).
     layer_message.update({"type": realtime.CHAT_SANCTION, "user_id": user_id, "action": action})
     _send(realtime.chat_room_group(room_id), layer_message)
 
 
 def room_updated_broadcast(*, room: Room) -> None:
-    event: RoomUpdatedEvent = frame("room.updated", room=room.pk, slow_mode_seconds=room.slow_mode_seconds)  # type: ignore[assignment]
-    _send(room.group_name, _room_event(room.pk, dict(event)))
+    event: RoomUpdatedEvent = {
+        "v": PROTOCOL_VERSION,
+        "type": "room.updated",
+        "room": room.pk,
+        "slow_mode_seconds": room.slow_mode_seconds,
+    }
+    _send(room.group_name, _room_event(event))
 
 
 def report_notify_staff(*, report_id: int, room_id: int, message_id: int) -> None:
@@ -243,12 +369,19 @@ def report_notify_staff(*, report_id: int, room_id: int, message_id: int) -> Non
 # Ephemeral events (consumers send these directly; nothing to persist)
 # -----------------------------------------------------------------------------
 def presence_layer_message(*, room_id: int, count: int, users: list[UserRef], ts: float) -> dict[str, Any]:
-    event: PresenceEvent = frame("presence", room=room_id, count=count, users=users, ts=ts)  # type: ignore[assignment]
-    return _room_event(room_id, dict(event))
+    event: PresenceEvent = {
+        "v": PROTOCOL_VERSION,
+        "type": "presence",
+        "room": room_id,
+        "count": count,
+        "users": users,
+        "ts": ts,
+    }
+    return _room_event(event)
 
 
 def typing_layer_message(*, room_id: int, user: UserRef) -> dict[str, Any]:
-    event: TypingEvent = frame("typing", room=room_id, user=user)  # type: ignore[assignment]
-    layer_message = _room_event(room_id, dict(event))
+    event: TypingEvent = {"v": PROTOCOL_VERSION, "type": "typing", "room": room_id, "user": user}
+    layer_message = _room_event(event)
     layer_message["from_user"] = user["id"]
     return layer_message

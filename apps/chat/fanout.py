@@ -19,10 +19,22 @@ from collections import deque
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Coroutine
+from collections.abc import Hashable
 from typing import Any
+from typing import Generic
 from typing import Protocol
+from typing import TypeVar
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
+
+# How long an out-of-order message waits for the one before it before we fetch the gap.
+# Overtaken messages arrive within milliseconds; a real loss waits this long, then one query
+# per process (not per socket) fetches it.
+GAP_WAIT_S = 1.0
+# At most one presence broadcast per room per process in this window.
+PRESENCE_COALESCE_S = 0.5
 
 
 class RoomMember(Protocol):
@@ -43,6 +55,9 @@ class RoomHub:
         self.setup_lock = asyncio.Lock()
         self.channel: str | None = None
         self.reader: asyncio.Task[None] | None = None
+        # Per-process work the room's sockets share: one gap read, one presence broadcast.
+        self.gap_reads: SingleFlight[list[tuple[int, str]]] = SingleFlight()
+        self.presence_broadcasts = Coalescer(PRESENCE_COALESCE_S)
 
     async def join(self, group: str, member: RoomMember) -> None:
         """Add ``member``; returns once the process is subscribed, so nothing sent after
@@ -104,6 +119,111 @@ class RoomHub:
                 await asyncio.sleep(0.5)
                 continue
             self.dispatch(event)
+
+
+class SingleFlight(Generic[T]):
+    """One call in flight per key; callers asking for the same key meanwhile share its result."""
+
+    def __init__(self) -> None:
+        self.pending: dict[Hashable, asyncio.Future[T]] = {}
+
+    async def run(self, key: Hashable, call: Callable[[], Awaitable[T]]) -> T:
+        pending = self.pending.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(call())
+            self.pending[key] = pending
+            pending.add_done_callback(lambda _: self.pending.pop(key, None))
+        # Shielded: one caller going away must not cancel the read the others wait on.
+        return await asyncio.shield(pending)
+
+
+class Coalescer:
+    """Runs an action for a key at most once per ``delay``; changes made while it runs make it
+    go round once more, so the last change is always reflected."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.pending: dict[Hashable, asyncio.Task[None]] = {}
+        self.dirty: set[Hashable] = set()
+
+    def schedule(self, key: Hashable, action: Callable[[], Awaitable[None]]) -> None:
+        pending = self.pending.get(key)
+        if pending is not None and not pending.done():
+            self.dirty.add(key)  # a change after its read started: it goes round again
+            return
+        self.pending[key] = asyncio.ensure_future(self._run(key, action))
+
+    async def _run(self, key: Hashable, action: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            await asyncio.sleep(self.delay)
+            self.dirty.discard(key)
+            await action()
+            if key not in self.dirty:
+                return
+
+
+class OrderedDelivery:
+    """Exactly once, in seq order, for one socket; gaps are filled from the database.
+
+    Events with a seq can arrive out of order (two processes committed close together) or
+    not at all (lost by the layer). An early one waits in ``buffer``; if the one before it
+    has not come within ``gap_wait_s`` the missing range is fetched (``fetch_gap`` returns
+    ``(seq, frame text)`` pairs) and delivery moves on.
+    """
+
+    def __init__(
+        self,
+        *,
+        write: Callable[[str], None],
+        fetch_gap: Callable[[int, int], Awaitable[list[tuple[int, str]]]],
+        gap_wait_s: float = GAP_WAIT_S,
+    ) -> None:
+        self.write = write
+        self.fetch_gap = fetch_gap
+        self.gap_wait_s = gap_wait_s
+        self.delivered_seq = 0
+        self.buffer: dict[int, str] = {}
+        self.gap_task: asyncio.Task[None] | None = None
+
+    def push(self, seq: int, text: str) -> None:
+        if seq <= self.delivered_seq:
+            return  # already sent (history on join, or a duplicate)
+        if seq == self.delivered_seq + 1:
+            self.delivered_seq = seq
+            self.write(text)
+            self._flush_buffer()
+            return
+        self.buffer[seq] = text
+        if self.gap_task is None or self.gap_task.done():
+            self.gap_task = asyncio.ensure_future(self._fill_gap_later())
+
+    def cancel(self) -> None:
+        if self.gap_task is not None:
+            self.gap_task.cancel()
+
+    def _flush_buffer(self) -> None:
+        while self.delivered_seq + 1 in self.buffer:
+            self.delivered_seq += 1
+            self.write(self.buffer.pop(self.delivered_seq))
+        for stale in [s for s in self.buffer if s <= self.delivered_seq]:
+            del self.buffer[stale]
+
+    async def _fill_gap_later(self) -> None:
+        await asyncio.sleep(self.gap_wait_s)
+        if not self.buffer:
+            return
+        missing_to = min(self.buffer) - 1
+        if missing_to > self.delivered_seq:
+            missed = await self.fetch_gap(self.delivered_seq, missing_to)
+            # Everything below runs without a pause, so live events cannot interleave.
+            for seq, text in missed:
+                if seq > self.delivered_seq:
+                    self.write(text)
+                    self.delivered_seq = seq
+            # A seq can be missing for good only if its transaction rolled back, which
+            # message_create never lets happen after assigning it; skip past to stay live.
+            self.delivered_seq = max(self.delivered_seq, missing_to)
+        self._flush_buffer()
 
 
 class SocketWriter:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+from typing import Literal
 
 from django.conf import settings
 
@@ -131,6 +132,51 @@ class PresenceChange:
 class RateDecision:
     allowed: bool
     retry_after: float
+
+
+# Frame budget per socket: bursts of 30, then 10/s. Past that frames are dropped with one
+# error frame; a client that keeps flooding (200 dropped) is closed.
+FRAME_BURST = 30
+FRAME_RATE = 10.0
+FLOOD_CLOSE_AFTER = 200
+
+
+class FrameBudget:
+    """One socket's inbound frame budget: a token bucket kept in the consumer, not in Redis
+    (a socket lives in one process). ``take`` says what to do with the next frame:
+    ``ok`` (handle it), ``warn`` (drop it and send one error), ``drop`` (drop it quietly)
+    or ``close`` (the client kept flooding)."""
+
+    def __init__(
+        self,
+        *,
+        burst: int = FRAME_BURST,
+        rate: float = FRAME_RATE,
+        close_after: int = FLOOD_CLOSE_AFTER,
+    ) -> None:
+        self.burst = burst
+        self.rate = rate
+        self.close_after = close_after
+        self.tokens = float(burst)
+        self.tokens_at = time.monotonic()
+        self.dropped = 0
+        self.warned = False
+
+    def take(self) -> Literal["ok", "warn", "drop", "close"]:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.tokens_at) * self.rate)
+        self.tokens_at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.warned = False
+            return "ok"
+        self.dropped += 1
+        if self.dropped >= self.close_after:
+            return "close"
+        if self.warned:
+            return "drop"
+        self.warned = True
+        return "warn"
 
 
 def _keys(room_id: int) -> list[str]:

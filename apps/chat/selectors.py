@@ -13,8 +13,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.chat.events import MessagePayload
+from apps.chat.events import UserRef
 from apps.chat.events import message_payload
 from apps.chat.models import BlockedWord
+from apps.chat.models import MemberRole
 from apps.chat.models import Membership
 from apps.chat.models import Message
 from apps.chat.models import Reaction
@@ -75,10 +77,15 @@ def sanction_active(*, room_id: int, user_id: int, kind: str) -> Sanction | None
 
 def room_access(*, room: Room, user: User | AnonymousUser) -> RoomAccess:
     """What the user may do in the room, computed once per connection."""
-    anonymous = not user.is_authenticated
-    membership = None if anonymous else Membership.objects.filter(room=room, user=user).first()
-    ban = None if anonymous else sanction_active(room_id=room.pk, user_id=user.pk, kind=SanctionKind.BAN)
-    mute = None if anonymous else sanction_active(room_id=room.pk, user_id=user.pk, kind=SanctionKind.MUTE)
+    user_id: int | None = user.pk if user.is_authenticated else None
+    anonymous = user_id is None
+    membership = None if user_id is None else Membership.objects.filter(room=room, user_id=user_id).first()
+    ban = (
+        None if user_id is None else sanction_active(room_id=room.pk, user_id=user_id, kind=SanctionKind.BAN)
+    )
+    mute = (
+        None if user_id is None else sanction_active(room_id=room.pk, user_id=user_id, kind=SanctionKind.MUTE)
+    )
     is_staff = bool(getattr(user, "is_staff", False))
     can_moderate = is_staff or bool(membership and membership.can_moderate)
 
@@ -104,6 +111,11 @@ def room_access(*, room: Room, user: User | AnonymousUser) -> RoomAccess:
         watched=title_watched_by(user=user, title_id=room.title_id),
         reason=reason,
     )
+
+
+def membership_list_privileged() -> QuerySet[Membership]:
+    """Every moderator and owner membership: the chat rights the 90-day review walks."""
+    return Membership.objects.filter(role__in=[MemberRole.MODERATOR, MemberRole.OWNER])
 
 
 def room_get(*, room_id: int) -> Room | None:
@@ -137,6 +149,35 @@ def message_list_after(
     if up_to_seq is not None:
         qs = qs.filter(seq__lte=up_to_seq)
     return [message_payload(m) for m in qs.order_by("seq")[:limit]]
+
+
+# Missed messages replayed on reconnect; past this the client gets a fresh page instead.
+RESUME_MAX = 500
+
+
+@dataclass(frozen=True)
+class RoomHistory:
+    """What a joining socket is sent: missed messages on a resume, else the latest page."""
+
+    messages: list[MessagePayload]
+    has_more: bool
+    reset: bool  # the resume was too far behind: a fresh page replaces the client's view
+    delivered_seq: int  # live events up to here are already in ``messages``
+
+
+def room_history(*, room: Room, last_seq: int | None) -> RoomHistory:
+    """Read after the socket joined the room's group, so that nothing committed after this
+    read can be missed; the consumer drops live events with ``seq <= delivered_seq``."""
+    reset = False
+    if last_seq is not None and 0 <= last_seq <= room.last_seq:
+        missed = message_list_after(room_id=room.pk, after_seq=last_seq, limit=RESUME_MAX + 1)
+        if len(missed) <= RESUME_MAX:
+            delivered = missed[-1]["seq"] if missed else last_seq
+            return RoomHistory(messages=missed, has_more=last_seq > 0, reset=False, delivered_seq=delivered)
+        reset = True
+    messages, has_more = message_page_latest(room_id=room.pk)
+    delivered = messages[-1]["seq"] if messages else 0
+    return RoomHistory(messages=messages, has_more=has_more, reset=reset, delivered_seq=delivered)
 
 
 def message_get(*, message_id: int) -> Message | None:
@@ -176,11 +217,12 @@ def unread_count(*, room_id: int, user: User) -> int:
     return max(0, last_seq - (state.last_read_seq if state else 0))
 
 
-def users_by_ids(*, user_ids: list[int]) -> list[dict[str, Any]]:
+def users_by_ids(*, user_ids: list[int]) -> list[UserRef]:
     from apps.social.models import User
 
     users = User.objects.filter(pk__in=user_ids).only("id", "nickname", "username")
-    return sorted(({"id": u.pk, "name": u.display_name} for u in users), key=lambda u: u["name"])
+    refs: list[UserRef] = [{"id": u.pk, "name": u.display_name} for u in users]
+    return sorted(refs, key=lambda u: u["name"])
 
 
 # -----------------------------------------------------------------------------

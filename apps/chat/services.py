@@ -31,8 +31,10 @@ from apps.chat.models import RoomKind
 from apps.chat.models import RoomVisibility
 from apps.chat.models import Sanction
 from apps.chat.models import SanctionKind
+from apps.chat.selectors import RoomAccess
 from apps.chat.selectors import message_get
 from apps.chat.selectors import room_access
+from apps.chat.selectors import room_get
 from apps.social.models import NotificationKind
 from apps.social.services.notifications import notification_create
 
@@ -524,26 +526,15 @@ def _sanction_target(*, room: Room, by: User, user_id: Any) -> Any:
 
 
 # -----------------------------------------------------------------------------
-# Joining (one thread hop per connect)
+# Joining
 # -----------------------------------------------------------------------------
-# Missed messages replayed on reconnect; past this the client gets a fresh page instead.
-RESUME_MAX = 500
-
-
 def room_join(
-    *,
-    user: User | AnonymousUser,
-    room_id: int | None = None,
-    title_id: int | None = None,
-    last_seq: int | None,
-    load_messages: bool = True,
-) -> dict[str, Any] | None:
-    """Everything a connecting socket needs: access, and the page or the missed messages.
-
-    Call after ``group_add`` so that nothing committed after this read can be missed; the
-    consumer drops live events with ``seq <= delivered_seq``.
-    """
-    from apps.chat import selectors
+    *, user: User | AnonymousUser, room_id: int | None = None, title_id: int | None = None
+) -> RoomAccess:
+    """Resolve the room a socket asks for (a title's room is created on first visit) and
+    authorise the user to read it. Raises ``ChatError`` with ``not_found``, ``banned`` or
+    ``invite_only``; the history comes from ``selectors.room_history`` after the socket
+    has joined the room's group."""
     from apps.movies.models import Title
 
     room: Room | None
@@ -551,30 +542,29 @@ def room_join(
         title = Title.objects.filter(pk=title_id).first()
         room = room_get_or_create_for_title(title=title) if title else None
     else:
-        room = selectors.room_get(room_id=room_id or 0)
+        room = room_get(room_id=room_id or 0)
     if room is None:
-        return None
+        raise ChatError("not_found", "No such room.")
     access = room_access(room=room, user=user)
-    state: dict[str, Any] = {
-        "access": access,
-        "room": room,
-        "messages": [],
-        "has_more": False,
-        "reset": False,
-    }
-    if not access.can_read or not load_messages:
-        return state
-    if last_seq is not None and 0 <= last_seq <= room.last_seq:
-        missed = selectors.message_list_after(room_id=room.pk, after_seq=last_seq, limit=RESUME_MAX + 1)
-        if len(missed) <= RESUME_MAX:
-            state["messages"] = missed
-            state["has_more"] = last_seq > 0
-            state["delivered_seq"] = missed[-1]["seq"] if missed else last_seq
-            return state
-        state["reset"] = True
-    state["messages"], state["has_more"] = selectors.message_page_latest(room_id=room.pk)
-    state["delivered_seq"] = state["messages"][-1]["seq"] if state["messages"] else 0
-    return state
+    if not access.can_read:
+        if access.banned:
+            raise ChatError(access.reason, "You are banned from this room.")
+        raise ChatError(access.reason, "This room is invite only.")
+    return access
+
+
+# -----------------------------------------------------------------------------
+# Rights review (apps/social/rights.py: the 90-day batch)
+# -----------------------------------------------------------------------------
+def room_role_revoke(*, room_id: int, user_id: int, role: str) -> None:
+    """Take a moderator's or owner's role away: they stay a member. An owner's room stays
+    (rooms never disappear); it just has no owner until staff assign one. Call inside the
+    batch's transaction; a role already gone is left as it is."""
+    if role not in (MemberRole.MODERATOR, MemberRole.OWNER):
+        raise ChatError("invalid", f"Only moderator and owner roles can be revoked, not {role!r}.")
+    Membership.objects.filter(user_id=user_id, room_id=room_id, role=role).update(role=MemberRole.MEMBER)
+    if role == MemberRole.OWNER:
+        Room.objects.filter(pk=room_id, owner_id=user_id).update(owner=None)
 
 
 # -----------------------------------------------------------------------------

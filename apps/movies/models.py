@@ -10,16 +10,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.models import TimeStampedModel
+
 # Bits of the denormalised masks below. 63 usable bits in a signed bigint.
 MAX_MASK_BITS = 63
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class MediaType(models.TextChoices):
@@ -126,6 +120,8 @@ class Provider(models.Model):
 
 
 class Title(TimeStampedModel):
+    # No index here: nothing lists titles by when we first stored them.
+    created_at = models.DateTimeField(auto_now_add=True)
     media_type = models.CharField(max_length=5, choices=MediaType.choices, default=MediaType.MOVIE)
     title_ko = models.CharField(max_length=300, blank=True)
     title_original = models.CharField(max_length=300, blank=True)
@@ -247,6 +243,7 @@ class Credit(models.Model):
 
 
 class Availability(TimeStampedModel):
+    created_at = models.DateTimeField(auto_now_add=True)  # no index, as for Title
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="availabilities")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="availabilities")
     offer_type = models.CharField(max_length=12, choices=OfferType.choices)

@@ -1,11 +1,16 @@
-"""Forms of the social pages (validation of shape only; rules live in the services)."""
+"""Forms of the social pages and sign-up (validation of shape only; rules live in the services)."""
 
 from __future__ import annotations
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.social.models import User
 from apps.social.models import Visibility
+from apps.social.services.accounts import nickname_validate
+from apps.social.services.accounts import user_nickname_set
+from config.exceptions import ApplicationError
 
 
 class ProfileForm(forms.Form):
@@ -36,4 +41,23 @@ class BoardPostForm(forms.Form):
     body = forms.CharField(
         label=_("Why watch it"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
     )
-    # Titles come from the search-as-you-type picker (views._picked_titles), not from this form.
+    # Titles come from the search-as-you-type picker (views.common.picked_titles), not from this form.
+
+
+# allauth extends its sign-up form with this one (ACCOUNT_SIGNUP_FORM_CLASS).
+class SignupForm(forms.Form):
+    nickname = forms.CharField(
+        label=_("Nickname"),
+        max_length=40,
+        help_text=_("2–20 letters (Korean welcome), digits, '_' or '.'"),
+    )
+
+    def clean_nickname(self) -> str:
+        try:
+            display, _key = nickname_validate(self.cleaned_data["nickname"])
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return display
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        user_nickname_set(user=user, nickname=self.cleaned_data["nickname"])

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.models import TimeStampedModel
+
 
 class User(AbstractUser):
     # Shown everywhere and used in /@nickname; Korean allowed. Stored NFC-normalised,
@@ -70,14 +72,6 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     FRIENDS = "friends", _("Friends only")
     PRIVATE = "private", _("Private")
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 # -----------------------------------------------------------------------------
@@ -178,7 +172,7 @@ class DiaryEntry(models.Model):
         return self.half_stars / 2 if self.half_stars else None
 
 
-class Review(TimeStamped):
+class Review(TimeStampedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
     title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="reviews")
     body = models.TextField(max_length=5000)
@@ -195,7 +189,7 @@ class Review(TimeStamped):
         return f"review of {self.title} by {self.user}"
 
 
-class ReviewComment(TimeStamped):
+class ReviewComment(TimeStampedModel):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # A reply answers a top-level comment (one level deep, like most review sites).
@@ -277,7 +271,7 @@ class ShelfItem(models.Model):
 # -----------------------------------------------------------------------------
 # Guestbook
 # -----------------------------------------------------------------------------
-class GuestbookEntry(TimeStamped):
+class GuestbookEntry(TimeStampedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guestbook")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.CharField(max_length=1000)
@@ -321,7 +315,7 @@ class FriendRequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class FriendRequest(TimeStamped):
+class FriendRequest(TimeStampedModel):
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="friend_requests_sent"
     )
@@ -392,7 +386,7 @@ class RecommendationStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
-class Recommendation(TimeStamped):
+class Recommendation(TimeStampedModel):
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations_sent"
     )
@@ -499,7 +493,7 @@ class Activity(models.Model):
 # -----------------------------------------------------------------------------
 # Recommendation board
 # -----------------------------------------------------------------------------
-class BoardPost(TimeStamped):
+class BoardPost(TimeStampedModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_posts")
     heading = models.CharField(max_length=120)
     body = models.TextField(max_length=10000)
@@ -517,7 +511,7 @@ class BoardPost(TimeStamped):
         return self.heading
 
 
-class BoardComment(TimeStamped):
+class BoardComment(TimeStampedModel):
     post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.CharField(max_length=1000)

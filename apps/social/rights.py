@@ -35,7 +35,8 @@ from rest_framework.authtoken.models import Token
 
 from apps.chat.models import MemberRole
 from apps.chat.models import Membership
-from apps.chat.models import Room
+from apps.chat.selectors import membership_list_privileged
+from apps.chat.services import room_role_revoke
 from apps.social.models import PrivilegeAccess
 from apps.social.models import PrivilegeArea
 from apps.social.models import RightRevocation
@@ -85,7 +86,7 @@ def _chunks(queryset: QuerySet[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _room_rights(memberships: list[Membership]) -> list[HeldRight]:
-    area_of_role = {
+    area_of_role: dict[str, PrivilegeArea] = {
         MemberRole.MODERATOR: PrivilegeArea.CHAT_MODERATOR,
         MemberRole.OWNER: PrivilegeArea.ROOM_OWNER,
     }
@@ -128,7 +129,7 @@ def _token_rights(tokens: list[Token]) -> list[HeldRight]:
 
 
 def _sources() -> list[tuple[str, QuerySet[Any], Callable[[list[Any]], list[HeldRight]]]]:
-    room_roles = Membership.objects.filter(role__in=[MemberRole.MODERATOR, MemberRole.OWNER])
+    room_roles = membership_list_privileged()
     staff = get_user_model().objects.filter(Q(is_staff=True) | Q(is_superuser=True))
     return [
         ("room roles", room_roles, _room_rights),
@@ -197,13 +198,9 @@ def privileges_record(*, now: datetime, chunk_size: int | None = None) -> Record
 # Step 2: revoke stale rights, all or nothing
 # -----------------------------------------------------------------------------
 def _revoke_room_role(record: PrivilegeAccess) -> None:
+    # Chat owns its rows: the chat service demotes (and unowns the room of an owner).
     role = MemberRole.MODERATOR if record.area == PrivilegeArea.CHAT_MODERATOR else MemberRole.OWNER
-    Membership.objects.filter(user_id=record.user_id, room_id=int(record.scope), role=role).update(
-        role=MemberRole.MEMBER
-    )
-    if record.area == PrivilegeArea.ROOM_OWNER:
-        # The room stays (rooms never disappear); it just has no owner until staff assign one.
-        Room.objects.filter(pk=int(record.scope), owner_id=record.user_id).update(owner=None)
+    room_role_revoke(room_id=int(record.scope), user_id=record.user_id, role=role)
 
 
 def _revoke_staff(record: PrivilegeAccess) -> None:

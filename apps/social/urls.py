@@ -6,7 +6,6 @@ from django.urls import path
 
 from apps.recs import views as recs_views
 from apps.social import views
-from apps.social import views_account
 
 app_name = "social"
 urlpatterns = [
@@ -35,10 +34,10 @@ urlpatterns = [
     path("me/guestbook/<int:entry_id>/delete/", views.guestbook_delete_view, name="guestbook-delete"),
     path("me/notifications/read/", views.notifications_read_view, name="notifications-read"),
     # My account: addresses, password, connected accounts, export, deletion
-    path("me/account/", views_account.account_settings, name="account"),
-    path("me/account/export.<str:fmt>", views_account.account_export, name="account-export"),
-    path("me/account/delete/", views_account.account_delete_view, name="account-delete"),
-    path("me/account/deleted/", views_account.account_deleted, name="account-deleted"),
+    path("me/account/", views.account_settings, name="account"),
+    path("me/account/export.<str:fmt>", views.account_export, name="account-export"),
+    path("me/account/delete/", views.account_delete_view, name="account-delete"),
+    path("me/account/deleted/", views.account_deleted, name="account-deleted"),
     path("me/watch-alerts/", views.watch_alert_preference_view, name="watch-alert-preference"),
     path("inbox/", views.inbox, name="inbox"),
     path(

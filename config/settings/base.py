@@ -183,7 +183,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Sign-up also asks for a nickname (unique under case folding and NFKC).
-ACCOUNT_SIGNUP_FORM_CLASS = "apps.social.forms_accounts.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "apps.social.forms.SignupForm"
 ACCOUNT_ADAPTER = "apps.social.adapters.AccountAdapter"
 # Mails and pages greet people by nickname, never by the generated username.
 ACCOUNT_USER_DISPLAY = "apps.social.adapters.user_display"
@@ -362,7 +362,7 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # autodiscover only finds tasks.py; task modules under other names are listed here.
-CELERY_IMPORTS = ["apps.movies.search_tasks"]
+CELERY_IMPORTS = ["apps.movies.search.tasks"]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Saleor-style dirty-flag sync; `expires` drops a run a busy worker could not start in time.
     "movies-search-index-sync": {

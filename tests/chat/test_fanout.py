@@ -10,9 +10,13 @@ import pytest
 from channels.layers import InMemoryChannelLayer
 
 from apps.chat import events
+from apps.chat.fanout import Coalescer
+from apps.chat.fanout import OrderedDelivery
 from apps.chat.fanout import RoomHub
+from apps.chat.fanout import SingleFlight
 from apps.chat.fanout import SocketWriter
 from apps.chat.fanout import start_eagerly
+from apps.chat.presence import FrameBudget
 from tests.chat.conftest import ChatClient
 from tests.chat.test_consumers import make_messages
 from tests.chat.test_consumers import room_path
@@ -189,3 +193,86 @@ async def test_a_stalled_socket_is_closed_with_4009_while_the_room_keeps_flowing
     got = [json.loads(f["text"])["message"]["seq"] for f in frames if "message.created" in f.get("text", "")]
     assert got == sorted(got)
     assert len(got) < 6
+
+
+# -----------------------------------------------------------------------------
+# The small per-socket and per-process machines the consumer composes
+# -----------------------------------------------------------------------------
+async def test_ordered_delivery_holds_an_early_message_until_the_one_before_it_arrives():
+    written: list[str] = []
+
+    async def no_gap(after: int, up_to: int) -> list[tuple[int, str]]:
+        raise AssertionError("the gap closed by itself; nothing should be fetched")
+
+    ordered = OrderedDelivery(write=written.append, fetch_gap=no_gap, gap_wait_s=0.05)
+    ordered.delivered_seq = 1
+    ordered.push(3, "three")
+    ordered.push(1, "one again")  # already delivered: dropped
+    assert written == []
+    ordered.push(2, "two")
+    assert written == ["two", "three"]
+    assert ordered.delivered_seq == 3
+    await asyncio.sleep(0.1)  # the gap timer finds nothing left to fetch
+    assert written == ["two", "three"]
+
+
+async def test_ordered_delivery_fetches_a_lost_message_once_then_moves_on():
+    written: list[str] = []
+    fetched: list[tuple[int, int]] = []
+
+    async def fetch_gap(after: int, up_to: int) -> list[tuple[int, str]]:
+        fetched.append((after, up_to))
+        return [(2, "two from db")]  # seq 3 rolled back: skipped, not waited for forever
+
+    ordered = OrderedDelivery(write=written.append, fetch_gap=fetch_gap, gap_wait_s=0.01)
+    ordered.delivered_seq = 1
+    ordered.push(4, "four")
+    ordered.push(5, "five")
+    await asyncio.sleep(0.1)
+    assert fetched == [(1, 3)]
+    assert written == ["two from db", "four", "five"]
+    assert ordered.delivered_seq == 5
+
+
+async def test_single_flight_shares_one_call_between_concurrent_callers():
+    calls = 0
+
+    async def read() -> int:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        return 42
+
+    flight: SingleFlight[int] = SingleFlight()
+    results = await asyncio.gather(*(flight.run("gap", read) for _ in range(5)))
+    assert results == [42] * 5
+    assert calls == 1
+    assert flight.pending == {}  # forgotten once done: a later gap reads again
+    assert await flight.run("gap", read) == 42
+    assert calls == 2
+
+
+async def test_coalescer_runs_once_per_window_and_again_for_a_change_during_the_run():
+    runs: list[int] = []
+    coalescer = Coalescer(0.02)
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    async def action() -> None:
+        runs.append(len(runs))
+        started.set()
+        await release.wait()
+
+    for _ in range(10):
+        coalescer.schedule("room", action)
+    await started.wait()
+    coalescer.schedule("room", action)  # a change while the first run reads
+    release.set()
+    await asyncio.sleep(0.1)
+    assert runs == [0, 1]
+
+
+async def test_frame_budget_allows_a_burst_then_warns_once_then_closes_a_flooder():
+    budget = FrameBudget(burst=3, rate=0.0001, close_after=4)
+    verdicts = [budget.take() for _ in range(7)]
+    assert verdicts == ["ok", "ok", "ok", "warn", "drop", "drop", "close"]

@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from apps.chat.exceptions import ChatError
-from apps.chat.models import BlockedWord
 from apps.chat.models import MemberRole
 from apps.chat.models import Membership
 from apps.chat.models import Message
@@ -18,8 +17,11 @@ from apps.chat.services import message_create
 from apps.chat.services import report_create
 from apps.chat.services import room_create
 from apps.chat.services import room_get_or_create_for_title
+from apps.chat.services import room_role_revoke
 from apps.social.models import Notification
 from apps.social.rights import rights_batch_run
+from tests.factories import BlockedWordFactory
+from tests.factories import MembershipFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +47,7 @@ def test_message_create_assigns_increasing_seq_and_broadcasts_only_after_commit(
 
 
 def test_refused_message_saves_and_broadcasts_nothing(room, alice, django_capture_on_commit_callbacks):
-    BlockedWord.objects.create(room=room, word="스포일러범")
+    BlockedWordFactory(room=room, word="스포일러범")
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ChatError) as exc:
         message_create(room_id=room.pk, author=alice, body="난 스포일러범 이다")
     assert exc.value.code == "blocked_word"
@@ -86,19 +88,40 @@ def test_user_room_makes_its_creator_owner(alice):
 
 def test_stale_moderators_are_revoked_and_active_ones_kept(alice):
     room = room_create(owner=alice, name="방")
-    stale = Membership.objects.create(
+    stale = MembershipFactory(
         room=room,
         user=UserFactory(),
         role=MemberRole.MODERATOR,
         rights_last_used_at=timezone.now() - timedelta(days=100),
     )
-    active = Membership.objects.create(
+    active = MembershipFactory(
         room=room, user=UserFactory(), role=MemberRole.MODERATOR, rights_last_used_at=timezone.now()
     )
     rights_batch_run(now=timezone.now())  # the daily inactive-rights batch
     stale.refresh_from_db()
     active.refresh_from_db()
     assert (stale.role, active.role) == (MemberRole.MEMBER, MemberRole.MODERATOR)
+    assert Membership.objects.get(room=room, user=alice).role == MemberRole.OWNER
+
+
+def test_room_role_revoke_demotes_an_owner_and_leaves_the_room_ownerless(alice, bob):
+    room = room_create(owner=alice, name="방")
+    MembershipFactory(room=room, user=bob, role=MemberRole.MEMBER)
+    room_role_revoke(room_id=room.pk, user_id=alice.pk, role=MemberRole.OWNER)
+    room.refresh_from_db()
+    assert room.owner_id is None
+    assert Membership.objects.get(room=room, user=alice).role == MemberRole.MEMBER
+    # someone else's membership is untouched
+    assert Membership.objects.get(room=room, user=bob).role == MemberRole.MEMBER
+
+
+def test_room_role_revoke_refuses_other_roles_and_changes_nothing(alice):
+    room = room_create(owner=alice, name="방")
+    with pytest.raises(ChatError) as caught:
+        room_role_revoke(room_id=room.pk, user_id=alice.pk, role=MemberRole.MEMBER)
+    assert caught.value.code == "invalid"
+    room.refresh_from_db()
+    assert room.owner_id == alice.pk
     assert Membership.objects.get(room=room, user=alice).role == MemberRole.OWNER
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from apps.movies.models import Credit
 from apps.movies.models import CreditRole
-from apps.movies.models import Person
 from apps.movies.selectors import title_similar
 from apps.movies.services.catalog import title_masks_refresh
 from apps.movies.similarity import title_language
 from apps.movies.similarity import title_similar_ids
+from tests.factories import CreditFactory
 from tests.factories import GenreFactory
+from tests.factories import PersonFactory
 from tests.factories import TitleFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,9 +102,9 @@ def test_korean_titles_of_the_same_era_come_before_popular_foreign_family_films(
 
 
 def test_shared_director_lifts_a_title(zombie_catalog):
-    director = Person.objects.create(name="필감성")
-    Credit.objects.create(title=zombie_catalog["좀비딸"], person=director, role=CreditRole.DIRECTOR)
-    Credit.objects.create(title=zombie_catalog["기생충"], person=director, role=CreditRole.DIRECTOR)
+    director = PersonFactory(name="필감성")
+    CreditFactory(title=zombie_catalog["좀비딸"], person=director, role=CreditRole.DIRECTOR)
+    CreditFactory(title=zombie_catalog["기생충"], person=director, role=CreditRole.DIRECTOR)
 
     ranked = _names(zombie_catalog, title_similar_ids(title=zombie_catalog["좀비딸"]))
 

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.movies.models import CrawlRun
 from apps.movies.models import CrawlRunStatus
 from apps.movies.models import SourceRecord
 from apps.movies.services.crawl_runs import crawl_run_execute
 from apps.movies.source_health import source_health_list
+from tests.factories import CrawlRunFactory
 from tests.movies.crawlers.recordings import replay_client
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_source_health_lists_every_source_with_its_last_run_and_freshness():
     # given two megabox runs, the newest failed
     crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
-    failed = CrawlRun.objects.create(
+    failed = CrawlRunFactory(
         source="megabox",
         status=CrawlRunStatus.FAILED,
         started_at=timezone.now() + datetime.timedelta(minutes=1),

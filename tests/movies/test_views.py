@@ -10,6 +10,8 @@ from django.test import Client
 from apps.movies.models import OfferType
 from apps.movies.services.preferences import SESSION_MY_SERVICES_KEY
 from tests.factories import AvailabilityFactory
+from tests.factories import CreditFactory
+from tests.factories import PersonFactory
 from tests.factories import UserFactory
 from tests.movies.catalog_data import SmallCatalog
 from tests.movies.catalog_data import small_catalog_create
@@ -177,16 +179,10 @@ def test_my_services_save_refuses_offsite_next(client, catalog):
 
 
 def test_title_page_shows_details_offers_people_and_similar(client, catalog):
-    from apps.movies.models import Credit
-    from apps.movies.models import Person
 
     _english(client)
-    Credit.objects.create(
-        title=catalog.parasite, person=Person.objects.create(name="봉준호"), role="director"
-    )
-    Credit.objects.create(
-        title=catalog.parasite, person=Person.objects.create(name="송강호"), role="cast", character="기택"
-    )
+    CreditFactory(title=catalog.parasite, person=PersonFactory(name="봉준호"), role="director")
+    CreditFactory(title=catalog.parasite, person=PersonFactory(name="송강호"), role="cast", character="기택")
     AvailabilityFactory(
         title=catalog.parasite,
         provider=catalog.cgv,

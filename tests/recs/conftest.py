@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from apps.recs import buffer
 from apps.recs.services import serving
-from apps.social.models import Rating
+from tests.factories import CreditFactory
 from tests.factories import GenreFactory
+from tests.factories import PersonFactory
+from tests.factories import RatingFactory
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
 
@@ -61,7 +63,7 @@ def taste_world(db):
             users[cluster].append(user)
             for k, title in enumerate(titles):
                 if (u + k) % 4 != 0:  # each fan skipped a quarter of their cluster
-                    Rating.objects.create(
+                    RatingFactory(
                         user=user, title=title, half_stars=8, created_at=start + dt.timedelta(seconds=30 * k)
                     )
     return {"horror": horror_titles, "romance": romance_titles, "users": users, "genres": (horror, romance)}
@@ -71,9 +73,7 @@ def taste_world(db):
 def mixed_world(db):
     """A catalog like the demo's: well-rated 'Hollywood' titles in two taste clusters that the
     collaborative model knows, and Korean titles nobody has rated (people and genres only)."""
-    from apps.movies.models import Credit
     from apps.movies.models import CreditRole
-    from apps.movies.models import Person
     from apps.movies.services.catalog import title_masks_refresh
 
     action = GenreFactory(slug="action", name_en="Action", name_ko="액션")
@@ -87,9 +87,9 @@ def mixed_world(db):
     ]
     for k, title in enumerate(hollywood):
         title.genres.add(action if k < 15 else drama)
-    bong = Person.objects.create(name="봉준호", name_en="Bong Joon-ho")
-    song = Person.objects.create(name="송강호", name_en="Song Kang-ho")
-    park = Person.objects.create(name="박찬욱", name_en="Park Chan-wook")
+    bong = PersonFactory(name="봉준호", name_en="Bong Joon-ho")
+    song = PersonFactory(name="송강호", name_en="Song Kang-ho")
+    park = PersonFactory(name="박찬욱", name_en="Park Chan-wook")
     korean = {}
     specs = [
         ("살인의 추억", bong, song, crime),
@@ -104,9 +104,9 @@ def mixed_world(db):
     for name, director, actor, genre in specs:
         title = TitleFactory(title_ko=name, title_en="", title_original="", year=2005, popularity=1.0)
         title.genres.add(genre)
-        Credit.objects.create(title=title, person=director, role=CreditRole.DIRECTOR)
+        CreditFactory(title=title, person=director, role=CreditRole.DIRECTOR)
         if actor is not None:
-            Credit.objects.create(title=title, person=actor, role=CreditRole.CAST, order=0)
+            CreditFactory(title=title, person=actor, role=CreditRole.CAST, order=0)
         korean[name] = title
     title_masks_refresh(title_ids=[t.id for t in hollywood + list(korean.values())])
     start = timezone.now() - dt.timedelta(days=3)
@@ -120,7 +120,7 @@ def mixed_world(db):
                 continue
             liked = (k < 15) == fan_of_action
             half_stars = 8 + (u + k) % 3 if liked else 3 + (u * k) % 3
-            Rating.objects.create(
+            RatingFactory(
                 user=user, title=title, half_stars=half_stars, created_at=start + dt.timedelta(seconds=40 * k)
             )
     return {"hollywood": hollywood, "korean": korean, "raters": raters, "genres": (action, drama, crime)}

@@ -20,6 +20,7 @@ from apps.recs.services.serving import rating_model_active_load
 from apps.recs.services.training import recs_model_train
 from apps.social.models import Rating
 from apps.social.services.ratings import rating_set
+from tests.factories import ModelArtifactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def test_an_artifact_in_an_older_format_is_refused_with_a_logged_reason_and_the_
     serving = model_active_load()
     assert serving is not None
     ModelArtifact.objects.update(is_active=False)
-    old = ModelArtifact.objects.create(
+    old = ModelArtifactFactory(
         as_of=dt.date(2026, 11, 25),
         payload=b"old",
         format_version=1,

@@ -9,7 +9,6 @@ from django.utils.translation import gettext
 from apps.movies.models import AgeRating
 from apps.movies.services.catalog import title_masks_refresh
 from apps.recs import buffer
-from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.selectors import recs_for_user
 from apps.recs.selectors import recs_friends_who_would_like
@@ -18,12 +17,14 @@ from apps.recs.selectors import recs_similar_titles
 from apps.recs.selectors import recs_taste_match
 from apps.recs.services.serving import user_history
 from apps.recs.services.training import recs_model_train
-from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.services import friend_request_accept
 from apps.social.services import friend_request_send
 from tests.factories import AvailabilityFactory
+from tests.factories import DiaryEntryFactory
+from tests.factories import EventFactory
 from tests.factories import ProviderFactory
+from tests.factories import RatingFactory
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
 from tests.servers import run_on_embedded_sqlite
@@ -72,7 +73,7 @@ def test_rated_and_dismissed_titles_are_never_recommended(taste_world):
     recs_model_train(as_of=dt.date(2026, 11, 24))
     fan = taste_world["users"]["horror"][0]
     first = recs_for_user(user=fan, limit=3)[0].title
-    Event.objects.create(
+    EventFactory(
         kind=EventKind.REC_DISMISS,
         user=fan,
         title=first,
@@ -91,7 +92,7 @@ def test_a_new_rating_changes_the_list_right_away(taste_world, django_capture_on
     before = [p.title.id for p in recs_for_user(user=fan, limit=5)]
     # when: they rate the top pick
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        Rating.objects.create(user=fan, title_id=before[0], half_stars=9, created_at=timezone.now())
+        RatingFactory(user=fan, title_id=before[0], half_stars=9, created_at=timezone.now())
     # then: the refresh task ran on commit and Redis already holds the new list
     assert len(callbacks) == 1
     after = [p.title.id for p in recs_for_user(user=fan, limit=5)]
@@ -118,7 +119,7 @@ def test_cold_start_user_with_five_ratings_gets_their_cluster(taste_world):
     recs_model_train(as_of=dt.date(2026, 11, 24))
     newcomer = UserFactory()
     for title in taste_world["horror"][:5]:
-        Rating.objects.create(user=newcomer, title=title, half_stars=9, created_at=timezone.now())
+        RatingFactory(user=newcomer, title=title, half_stars=9, created_at=timezone.now())
     picks = recs_for_user(user=newcomer, limit=3)
     assert {p.title for p in picks} <= set(taste_world["horror"][5:])
 
@@ -189,7 +190,7 @@ def test_a_title_friends_rated_highly_is_explained_as_popular_with_friends(taste
     friend = taste_world["users"]["horror"][0]
     _make_friends(newcomer, friend)
     loved = taste_world["romance"][3]
-    Rating.objects.create(user=friend, title=loved, half_stars=9, created_at=timezone.now())
+    RatingFactory(user=friend, title=loved, half_stars=9, created_at=timezone.now())
     # when
     picks = {p.title.id: p for p in recs_for_user(user=newcomer, limit=16)}
     # then: that pick carries the friends reason; titles only strangers rated stay "popular"
@@ -228,8 +229,8 @@ def test_redis_picks_drop_titles_rated_or_dismissed_since_precompute(taste_world
     fan = taste_world["users"]["horror"][0]
     before = [p.title.id for p in recs_for_user(user=fan, limit=4)]
     # when: they rate the first pick and dismiss the second, with no refresh of the cached list
-    Rating.objects.create(user=fan, title_id=before[0], half_stars=6, created_at=timezone.now())
-    Event.objects.create(
+    RatingFactory(user=fan, title_id=before[0], half_stars=6, created_at=timezone.now())
+    EventFactory(
         user=fan,
         title_id=before[1],
         kind=EventKind.REC_DISMISS,
@@ -251,7 +252,7 @@ def test_a_title_logged_in_the_diary_is_seen_and_never_picked(taste_world, djang
     fan = taste_world["users"]["horror"][0]
     before = [p.title.id for p in recs_for_user(user=fan, limit=3)]
     # when: they log the first pick in their diary, without rating it
-    DiaryEntry.objects.create(user=fan, title_id=before[0], watched_on=dt.date(2026, 11, 30))
+    DiaryEntryFactory(user=fan, title_id=before[0], watched_on=dt.date(2026, 11, 30))
     # then: the cached list drops it in the same single query (the seen flag reads the diary) ...
     similar = any(p.reason == "similar" for p in recs_for_user(user=fan, limit=2))
     with django_assert_num_queries(1 + similar):
@@ -280,7 +281,7 @@ def test_redis_picks_on_my_services_respect_age_and_new_dismissals_in_one_query(
     AvailabilityFactory(title=elsewhere, provider=other)
     title_masks_refresh(title_ids=[on_netflix.id, adults_only.id, dismissed.id, elsewhere.id])
     type(adults_only).objects.filter(id=adults_only.id).update(age_rating=AgeRating.AGE_18)
-    Event.objects.create(
+    EventFactory(
         user=fan,
         title=dismissed,
         kind=EventKind.REC_DISMISS,
@@ -316,7 +317,7 @@ def test_trending_ranks_the_week_and_is_kept_for_a_minute():
     quiet, busy = TitleFactory(popularity=999), TitleFactory(popularity=1)
     before = selectors.recs_trending(limit=2)
     for _ in range(3):
-        Rating.objects.create(user=UserFactory(), title=busy, half_stars=8, created_at=timezone.now())
+        RatingFactory(user=UserFactory(), title=busy, half_stars=8, created_at=timezone.now())
 
     kept = selectors.recs_trending(limit=2)
     cache.expire(cache.timer() + selectors.TRENDING_TTL_SECONDS - 1)

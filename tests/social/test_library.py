@@ -13,6 +13,7 @@ from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import OfferType
 from apps.movies.models import Title
 from apps.social import selectors
+from apps.social import selectors_library
 from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.models import WatchlistItem
@@ -24,6 +25,7 @@ from apps.social.services import recommendation_send
 from apps.social.services import watchlist_add
 from config.exceptions import ApplicationError
 from tests.factories import ProviderFactory
+from tests.factories import RatingFactory
 from tests.factories import TitleFactory
 from tests.social.conftest import client_for
 
@@ -208,7 +210,7 @@ def test_a_diary_entry_counts_as_watched_for_chat_spoilers(alice, title):
 
 def test_title_ids_watched_joins_ratings_and_diary(alice):
     rated, logged, neither = TitleFactory(), TitleFactory(), TitleFactory()
-    Rating.objects.create(user=alice, title=rated, half_stars=6, created_at=dt.datetime.now(dt.UTC))
+    RatingFactory(user=alice, title=rated, half_stars=6, created_at=dt.datetime.now(dt.UTC))
     diary_entry_create(user=alice, title=logged, watched_on=dt.date(2026, 1, 1))
     assert selectors.title_ids_watched(user=alice) == {rated.pk, logged.pk}
     assert selectors.title_ids_watched(user=alice, title_ids=[logged.pk, neither.pk]) == {logged.pk}
@@ -274,7 +276,7 @@ def test_watchlist_sorts_by_predicted_rating_when_recs_can_predict(alice, monkey
         calls.append((user_id, sorted(title_ids)))
         return {low.pk: 2.5, high.pk: 4.5}
 
-    monkeypatch.setattr(selectors, "watchlist_predictor", lambda: fake_predictor)
+    monkeypatch.setattr(selectors_library, "watchlist_predictor", lambda: fake_predictor)
     # when
     items = selectors.watchlist_with_predictions(
         user=alice, filters=selectors.WatchlistFilters(sort="predicted")
@@ -290,7 +292,7 @@ def test_watchlist_sorts_by_predicted_rating_when_recs_can_predict(alice, monkey
 
 def test_watchlist_offers_no_predicted_sort_without_a_predictor(alice, title, monkeypatch):
     watchlist_add(user=alice, title=title)
-    monkeypatch.setattr(selectors, "watchlist_predictor", lambda: None)
+    monkeypatch.setattr(selectors_library, "watchlist_predictor", lambda: None)
     page = client_for(alice).get(reverse("social:watchlist-page") + "?sort=predicted").content.decode()
     assert 'value="predicted"' not in page
     assert 'value="added" selected' in page

@@ -20,6 +20,7 @@ from apps.social.services import review_like_set
 from apps.social.services import review_report_create
 from apps.social.services import review_upsert
 from config.exceptions import ApplicationError
+from tests.factories import NotificationFactory
 from tests.social.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -179,9 +180,7 @@ def test_nobody_marks_someone_elses_notification(alice, bob, review):
 
 
 def test_opening_a_notification_never_redirects_off_site(alice, bob):
-    note = Notification.objects.create(
-        user=alice, actor=bob, kind="mention", text="x", url="https://evil.example/"
-    )
+    note = NotificationFactory(user=alice, actor=bob, kind="mention", text="x", url="https://evil.example/")
     response = client_for(alice).post(reverse("social:notification-open", args=[note.pk]), {"open": "1"})
     assert response["Location"] == reverse("social:notifications")
 
@@ -205,3 +204,23 @@ def test_comment_api_replies_and_answers_a_deleted_review_with_the_error_shape(a
     assert gone.status_code == 400
     assert gone.json()["extra"] == {"review_id": review_id}
     assert not ReviewComment.objects.exists()
+
+
+@pytest.mark.parametrize("route", ["social:review-reply", "social:review-comment"])
+def test_commenting_on_a_review_hidden_from_me_is_404_and_writes_nothing(alice, bob, review, route):
+    profile_update(user=alice, data={"visibility_ratings": "private"})
+    response = client_for(bob).post(reverse(route, args=[review.pk]), {"body": "몰래 댓글"})
+    assert response.status_code == 404
+    assert not ReviewComment.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_a_comment_from_the_title_page_returns_there_and_one_from_the_review_page_returns_there(bob, review):
+    from_title = client_for(bob).post(reverse("social:review-comment", args=[review.pk]), {"body": "좋아요"})
+    assert from_title.url == reverse("social:title", args=[review.title_id])
+    first = ReviewComment.objects.get()
+    from_review = client_for(bob).post(
+        reverse("social:review-reply", args=[review.pk]), {"body": "답글", "parent_id": str(first.pk)}
+    )
+    assert from_review.url == reverse("social:review-detail", args=[review.pk])
+    assert ReviewComment.objects.filter(parent=first).count() == 1

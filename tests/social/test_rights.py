@@ -22,6 +22,8 @@ from apps.social import rights
 from apps.social.models import PrivilegeAccess
 from apps.social.models import PrivilegeArea
 from apps.social.models import RightRevocation
+from tests.factories import MembershipFactory
+from tests.factories import RoomFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +35,10 @@ RECENTLY = NOW - datetime.timedelta(days=10)
 
 def _room_role(*, role: str, last_used: datetime.datetime | None, created: datetime.datetime = LONG_AGO):
     user = UserFactory()
-    room = Room.objects.create(
+    room = RoomFactory(
         kind=RoomKind.USER, name=f"watch night {user.pk}", owner=user if role == "owner" else None
     )
-    membership = Membership.objects.create(room=room, user=user, role=role, rights_last_used_at=last_used)
+    membership = MembershipFactory(room=room, user=user, role=role, rights_last_used_at=last_used)
     Membership.objects.filter(pk=membership.pk).update(created_at=created)
     return user, room, membership
 

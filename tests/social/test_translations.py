@@ -18,7 +18,9 @@ from apps.social.services import guestbook_entry_create
 from apps.social.services.recommendations import recommendation_send
 from config.asgi import application
 from tests.factories import GenreFactory
+from tests.factories import NotificationFactory
 from tests.factories import ProviderFactory
+from tests.factories import ReviewFactory
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
 from tests.social.conftest import client_for
@@ -85,13 +87,13 @@ def test_notification_html_marks_the_name_and_the_title_and_escapes_them(friends
 
 
 def test_notification_html_of_an_old_notification_is_its_escaped_text(bob):
-    old = Notification.objects.create(user=bob, kind="mention", text="<b>legacy</b>")
+    old = NotificationFactory(user=bob, kind="mention", text="<b>legacy</b>")
 
     assert old.display_html == "&lt;b&gt;legacy&lt;/b&gt;"
 
 
 def test_notifications_stored_before_params_existed_keep_their_text(bob):
-    old = Notification.objects.create(user=bob, kind="mention", text="legacy words")
+    old = NotificationFactory(user=bob, kind="mention", text="legacy words")
 
     with translation.override("ko"):
         assert old.display_text == "legacy words"
@@ -164,13 +166,12 @@ def test_genre_and_provider_names_follow_the_language():
 
 
 def test_review_like_and_comment_notifications_read_in_the_readers_language(friends):
-    from apps.social.models import Review
     from apps.social.services.ratings import review_comment_create
     from apps.social.services.ratings import review_like_set
 
     alice, bob = friends
     title = TitleFactory(title_ko="살인의 추억", title_en="Memories of Murder", title_original="살인의 추억")
-    review = Review.objects.create(user=bob, title=title, body="걸작")
+    review = ReviewFactory(user=bob, title=title, body="걸작")
     with translation.override("ko"):  # written while alice browsed in Korean
         review_like_set(user=alice, review=review, liked=True)
         review_comment_create(user=alice, review_id=review.pk, body="동감")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from apps.movies.models import Credit
 from apps.movies.models import CreditRole
-from apps.movies.models import Person
 from apps.movies.models import Title
 from apps.movies.search.indexing import title_search_fields_refresh
+from tests.factories import CreditFactory
 from tests.factories import GenreFactory
+from tests.factories import PersonFactory
 from tests.factories import TitleFactory
 
 CATALOG = [
@@ -46,9 +46,9 @@ def make_catalog() -> dict[str, Title]:
         title = TitleFactory(title_ko=title_ko, title_en=title_en, year=year, popularity=popularity)
         title.genres.set([genres[slug] for slug in genre_slugs])
         titles[title_en] = title
-    bong = Person.objects.create(name="봉준호", name_en="Bong Joon-ho")
+    bong = PersonFactory(name="봉준호", name_en="Bong Joon-ho")
     for name in ("Parasite", "Memories of Murder", "The Host"):
-        Credit.objects.create(title=titles[name], person=bong, role=CreditRole.DIRECTOR)
+        CreditFactory(title=titles[name], person=bong, role=CreditRole.DIRECTOR)
     title_search_fields_refresh(title_ids=[t.id for t in titles.values()])
     return titles
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from apps.movies.models import Credit
 from apps.movies.models import CreditRole
 from apps.movies.models import Person
 from apps.movies.search import text
@@ -16,6 +15,8 @@ from apps.movies.search.indexing import title_search_fields_refresh
 from apps.movies.search.postgres import PostgresSearchBackend
 from apps.movies.search.query import search_query_prepare
 from apps.movies.search.sqlite import SqliteSearchBackend
+from tests.factories import CreditFactory
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +65,12 @@ def test_query_has_a_roman_key_only_for_latin_text():
 def korean_names_only(catalog):
     """People with Hangul names only, as the Korean sources deliver them."""
     Person.objects.filter(name="봉준호").update(name_en="")
-    song = Person.objects.create(name="송강호")
-    park = Person.objects.create(name="박찬욱")
+    song = PersonFactory(name="송강호")
+    park = PersonFactory(name="박찬욱")
     for name in ("Parasite", "Memories of Murder", "The Host"):
-        Credit.objects.create(title=catalog[name], person=song, role=CreditRole.CAST, order=1)
-    Credit.objects.create(title=catalog["Oldboy"], person=park, role=CreditRole.DIRECTOR)
-    Credit.objects.create(title=catalog["Decision to Leave"], person=park, role=CreditRole.DIRECTOR)
+        CreditFactory(title=catalog[name], person=song, role=CreditRole.CAST, order=1)
+    CreditFactory(title=catalog["Oldboy"], person=park, role=CreditRole.DIRECTOR)
+    CreditFactory(title=catalog["Decision to Leave"], person=park, role=CreditRole.DIRECTOR)
     title_search_fields_refresh(title_ids=[t.id for t in catalog.values()])
     return catalog
 

@@ -12,7 +12,7 @@ import django
 django.setup()
 from django.core.management import call_command
 from apps.movies.search import search_titles, suggest_titles
-from apps.movies.search_tasks import movies_search_index_sync_task
+from apps.movies.search.tasks import movies_search_index_sync_task
 from apps.movies.models import Title
 
 call_command("migrate", verbosity=0)

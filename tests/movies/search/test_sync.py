@@ -11,7 +11,7 @@ from apps.movies.models import Title
 from apps.movies.search import search_titles
 from apps.movies.search.sync import search_index_rebuild
 from apps.movies.search.sync import title_search_index_sync
-from apps.movies.search_tasks import movies_search_index_sync_task
+from apps.movies.search.tasks import movies_search_index_sync_task
 from tests.factories import TitleFactory
 from tests.movies.search.es_responder import bulk_ok
 from tests.movies.search.es_responder import start_responder
@@ -130,7 +130,7 @@ def test_search_command_reindexes(capsys):
 
 
 def test_nightly_rebuild_task_is_scheduled_and_swaps_in_a_fresh_index(settings):
-    from apps.movies.search_tasks import movies_search_index_rebuild_task
+    from apps.movies.search.tasks import movies_search_index_rebuild_task
 
     entry = settings.CELERY_BEAT_SCHEDULE["movies-search-index-rebuild"]
     assert entry["task"] == movies_search_index_rebuild_task.name
@@ -150,3 +150,19 @@ def test_nightly_rebuild_task_is_scheduled_and_swaps_in_a_fresh_index(settings):
         assert responder.requests_to("POST", "/_aliases")
     finally:
         stop()
+
+
+def test_search_tasks_keep_their_old_names_so_stored_schedules_and_queued_tasks_still_run():
+    # The module moved into apps/movies/search/; django-celery-beat rows and queued
+    # messages name tasks by their old dotted path.
+    from django.conf import settings
+
+    from apps.movies.search.tasks import movies_search_index_rebuild_task
+    from apps.movies.search.tasks import movies_search_index_sync_task
+
+    names = {movies_search_index_sync_task.name, movies_search_index_rebuild_task.name}
+    assert names == {
+        "apps.movies.search_tasks.movies_search_index_sync_task",
+        "apps.movies.search_tasks.movies_search_index_rebuild_task",
+    }
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} >= names

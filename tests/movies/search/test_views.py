@@ -89,7 +89,7 @@ def test_search_page_rejects_overlong_query_with_message(client, catalog):
 
 
 def test_search_page_paginates(client, catalog, monkeypatch):
-    from apps.movies import search_views
+    from apps.movies.search import views as search_views
 
     monkeypatch.setattr(search_views, "PAGE_SIZE", 1)
     first = client.get("/search/", {"q": "어벤져스"}).content.decode()

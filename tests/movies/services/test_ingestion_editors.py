@@ -15,6 +15,7 @@ from apps.movies.services.curation import title_merge
 from apps.movies.services.curation import title_split
 from apps.movies.services.ingestion import source_records_ingest
 from config.exceptions import ApplicationError
+from tests.factories import CrawlRunFactory
 from tests.factories import TitleFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_split_refuses_taking_every_record_of_a_title():
 def test_admin_lists_crawl_runs_and_merges_from_the_title_changelist(admin_client):
     from django.utils import timezone
 
-    CrawlRun.objects.create(source="cgv", started_at=timezone.now(), errors=[{"message": "빈 제목"}])
+    CrawlRunFactory(source="cgv", started_at=timezone.now(), errors=[{"message": "빈 제목"}])
     a, b = TitleFactory(title_ko="기생충"), TitleFactory(title_ko="기생충 ")
 
     assert admin_client.get("/admin/movies/crawlrun/").status_code == 200

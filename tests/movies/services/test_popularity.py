@@ -10,10 +10,10 @@ from apps.movies import tasks
 from apps.movies.models import Title
 from apps.movies.services.popularity import RATING_DECIMALS
 from apps.movies.services.popularity import title_stats_refresh
-from apps.social.models import WatchlistItem
 from apps.social.services import rating_set
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
+from tests.factories import WatchlistItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_watchlist_adds_and_box_office_raise_popularity_on_refresh():
     wanted = TitleFactory(popularity=0.0, release_date=datetime.date(2024, 1, 1))
     hit = TitleFactory(popularity=0.0, release_date=datetime.date(2024, 1, 1), box_office_audience=10_000_000)
     for _ in range(5):
-        WatchlistItem.objects.create(user=UserFactory(), title=wanted)
+        WatchlistItemFactory(user=UserFactory(), title=wanted)
 
     title_stats_refresh(title_ids=[quiet.id, wanted.id, hit.id], reference=datetime.date(2025, 1, 1))
 

@@ -264,3 +264,33 @@ def test_onboarding_from_sign_up_to_a_personal_picks_page(asgi_server, chromium)
     page.reload()
     assert dismissed not in page.locator(".lib-card .card__title").all_inner_texts()
     ctx.close()
+
+
+def test_the_title_picker_chooses_by_keyboard_and_says_when_nothing_matches(asgi_server, chromium):
+    # The picker and the header search share one combobox (static/js/combobox.js).
+    from tests.movies.search.conftest import make_catalog
+
+    make_catalog()
+    alice = UserFactory(username="alice", nickname="앨리스")
+    ctx = _context(chromium, asgi_server, alice, lang="ko")
+    page = ctx.new_page()
+    page.goto(f"{asgi_server}/me/diary/")
+    box = page.locator("#diary-q")
+    box.fill("부산")
+    option = page.locator(".picker__list [role=option]").first
+    expect(option).to_contain_text("부산행")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    box.press("Enter")  # picks the highlighted title; never submits the half-filled form
+    chip = page.locator("[data-picker-chosen] li")
+    expect(chip).to_have_count(1)
+    expect(chip).to_contain_text("부산행")
+    expect(box).to_have_value("")
+    assert page.url.endswith("/me/diary/")
+    # nothing matches: the list says so instead of vanishing
+    box.fill("zzqxv")
+    expect(page.locator(".picker__list [aria-disabled=true]")).to_be_visible()
+    box.press("Escape")
+    expect(page.locator(".picker__list")).to_be_hidden()
+    ctx.close()

@@ -16,12 +16,12 @@ from apps.movies.services.ingestion import providers_ensure
 from apps.social.models import Notification
 from apps.social.models import NotificationKind
 from apps.social.models import WatchAlert
-from apps.social.models import WatchlistItem
 from apps.social.services import watch_alerts as watch_alerts_module
 from apps.social.services.watch_alerts import watch_alert_preference_set
 from apps.social.services.watch_alerts import watch_alerts_create
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
+from tests.factories import WatchlistItemFactory
 from tests.movies.crawlers.recordings import replay_client
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def live(monkeypatch):
 
 def _watcher(title: Title, *services: str, email: bool = False):
     user = UserFactory()
-    WatchlistItem.objects.create(user=user, title=title)
+    WatchlistItemFactory(user=user, title=title)
     ids = providers_ensure(slugs=services)
     user.my_services.set(ids.values())
     if email:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.movies import search_views
+from apps.movies.search import views as search_views
 
 app_name = "search"
 urlpatterns = [

@@ -9,8 +9,12 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+# Task names stay those of the module's old home (apps/movies/search_tasks.py): the beat
+# schedule is stored in the database (django-celery-beat) and queued messages carry the name.
+_OLD_MODULE = "apps.movies.search_tasks"
 
-@shared_task
+
+@shared_task(name=f"{_OLD_MODULE}.movies_search_index_sync_task")
 def movies_search_index_sync_task() -> None:
     """One bounded batch of dirty titles; re-enqueues itself while batches come back full."""
     from apps.movies.search.sync import title_search_index_sync
@@ -22,7 +26,7 @@ def movies_search_index_sync_task() -> None:
         movies_search_index_sync_task.delay()
 
 
-@shared_task
+@shared_task(name=f"{_OLD_MODULE}.movies_search_index_rebuild_task")
 def movies_search_index_rebuild_task() -> None:
     """Nightly: refresh every title's search keys and swap in a fresh Elasticsearch index.
 

@@ -1,0 +1,162 @@
+"""Mini-homepages (/@nickname), the guestbook, surfing, and editing my page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.social import selectors
+from apps.social import services
+from apps.social.forms import AvatarForm
+from apps.social.forms import GuestbookForm
+from apps.social.forms import ProfileForm
+from apps.social.views.common import home_url
+from apps.social.views.common import homepage_of
+from apps.social.views.common import service_post
+from apps.social.views.common import user_by_nickname
+from config.bad_input import MAX_QUERY_INT
+from config.bad_input import query_int
+from config.exceptions import ApplicationError
+
+
+def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
+    owner = user_by_nickname(nickname)
+    if not request.user.is_authenticated and not request.session.session_key:
+        request.session.save()  # an anonymous visitor needs a session to be counted once a day
+    services.visit_record(owner=owner, viewer=request.user, session_key=request.session.session_key)
+    # Bounded: an offset past any guestbook is an empty page, never a bigint overflow.
+    offset = query_int(request, "gb", maximum=MAX_QUERY_INT)
+    page = selectors.homepage_get(owner=owner, viewer=request.user, guestbook_offset=offset)
+    return render(
+        request,
+        "social/homepage.html",
+        {
+            "page": page,
+            "owner": owner,
+            "guestbook_form": GuestbookForm(),
+            "gb_next": offset + selectors.GUESTBOOK_PAGE
+            if offset + selectors.GUESTBOOK_PAGE < page.guestbook_count
+            else None,
+            "gb_prev": max(0, offset - selectors.GUESTBOOK_PAGE) if offset else None,
+        },
+    )
+
+
+@service_post(homepage_of)
+def guestbook_create_view(request: HttpRequest, nickname: str) -> str:
+    owner = user_by_nickname(nickname)
+    form = GuestbookForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError(_("Write a message of at most 1000 characters."))
+    services.guestbook_entry_create(owner=owner, author=request.user, **form.cleaned_data)
+    return _("Thanks for visiting!")
+
+
+def _my_home(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return home_url(request.user)
+
+
+@service_post(_my_home)
+def guestbook_reply_view(request: HttpRequest, entry_id: int) -> str:
+    services.guestbook_entry_reply(owner=request.user, entry_id=entry_id, reply=request.POST.get("reply", ""))
+    return _("Reply posted.")
+
+
+@service_post(_my_home)
+def guestbook_delete_view(request: HttpRequest, entry_id: int) -> str:
+    services.guestbook_entry_delete(user=request.user, entry_id=entry_id)
+    return _("Entry deleted.")
+
+
+def surf(request: HttpRequest, nickname: str) -> HttpResponse:
+    """파도타기: jump to a random friend of this page's owner."""
+    owner = user_by_nickname(nickname)
+    viewer = request.user if request.user.is_authenticated else None
+    rel = selectors.relationship_between(viewer=viewer, owner=owner)
+    profile = services.profile_get_or_create(user=owner)
+    friend = None
+    if selectors.visible_sections(owner=owner, profile=profile, rel=rel)["friends"]:
+        friend = selectors.random_friend_of(user=owner, exclude_id=viewer.pk if viewer else None)
+    if friend is None:
+        messages.info(request, _("No friends to surf to from here."))
+        return redirect(home_url(owner))
+    return redirect(home_url(friend))
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = services.profile_get_or_create(user=request.user)
+    initial = {
+        "nickname": request.user.nickname or "",
+        "mood": profile.mood,
+        "intro": profile.intro,
+        **{f"visibility_{s}": getattr(profile, f"visibility_{s}") for s in services.homepage.SECTIONS},
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    avatar_form = AvatarForm()
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            # Nickname and the rest in one transaction: a taken nickname saves nothing.
+            with transaction.atomic():
+                if data["nickname"] != request.user.nickname:
+                    services.user_nickname_set(user=request.user, nickname=data["nickname"])
+                data.pop("nickname")
+                services.profile_update(user=request.user, data=data)
+        except ApplicationError as exc:
+            request.user.refresh_from_db(fields=["nickname"])
+            form.add_error(
+                exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message
+            )
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect(home_url(request.user))
+    return render(request, "social/profile_edit.html", {"form": form, "avatar_form": avatar_form})
+
+
+@login_required
+@require_POST
+def avatar_upload(request: HttpRequest) -> HttpResponse:
+    form = AvatarForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a picture to upload."))
+    else:
+        try:
+            services.user_avatar_set(user=request.user, upload=form.cleaned_data["avatar"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Profile photo updated."))
+    return redirect("social:profile-edit")
+
+
+@login_required
+def shelf_edit(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = []
+        for key in ("t1", "t2", "t3", "t4", "t5"):
+            raw = request.POST.get(key, "").strip()
+            if raw:
+                if not raw.isdigit():
+                    messages.error(request, _("Use title numbers."))
+                    return redirect("social:shelf-edit")
+                ids.append(int(raw))
+        try:
+            services.shelf_set(user=request.user, title_ids=ids)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("social:shelf-edit")
+        messages.success(request, _("Life movies saved."))
+        return redirect(home_url(request.user))
+    shelf = list(request.user.shelf.select_related("title"))
+    rated = request.user.ratings.select_related("title").order_by("-half_stars", "-created_at")[:30]
+    return render(request, "social/shelf_edit.html", {"shelf": shelf, "rated": rated})
