@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.movies.search_urls")),
     path("", include("apps.social.urls")),
+    path("", include("apps.lists.urls")),
     path("", include("apps.movies.urls")),
 ]
 if settings.DEBUG:
