@@ -115,9 +115,13 @@ def list_new(request: HttpRequest) -> HttpResponse:
 def _detail(
     request: HttpRequest, user_list: UserList, access: selectors.ListAccess, *, shared: bool
 ) -> HttpResponse:
-    page_obj = Paginator(selectors.list_entries(user_list=user_list), ENTRY_PAGE).get_page(
-        query_int(request, "page", default=1, minimum=1, maximum=MAX_QUERY_INT)
-    )
+    paginator = Paginator(selectors.list_entries(user_list=user_list), ENTRY_PAGE)
+    # "?page=last" is where a title just added (appended at the end) shows.
+    if request.GET.get("page") == "last":
+        number = paginator.num_pages
+    else:
+        number = query_int(request, "page", default=1, minimum=1, maximum=MAX_QUERY_INT)
+    page_obj = paginator.get_page(number)
     return render(
         request,
         "lists/detail.html",
