@@ -154,15 +154,23 @@ def lists_of_owner_visible(*, owner: User, viewer: User | AnonymousUser | None) 
     return _with_counts(lists_visible(viewer=viewer).filter(owner_id=owner.pk)).order_by("-updated_at", "-id")
 
 
-def list_search(
-    *, query: str, viewer: User | AnonymousUser | None, limit: int = SEARCH_LIMIT
-) -> list[UserList]:
+def lists_popular(*, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
+    return _with_counts(lists_visible(viewer=viewer)).order_by("-like_count", "-updated_at", "-id")
+
+
+def lists_matching(*, query: str, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
     """Lists whose name or description contains ``query``, most liked first, visible ones only."""
     query = query.strip()
     if not query:
-        return []
+        return UserList.objects.none()
     qs = lists_visible(viewer=viewer).filter(Q(name__icontains=query) | Q(description__icontains=query))
-    return list(_with_counts(qs).order_by("-like_count", "-updated_at", "-id")[:limit])
+    return _with_counts(qs).order_by("-like_count", "-updated_at", "-id")
+
+
+def list_search(
+    *, query: str, viewer: User | AnonymousUser | None, limit: int = SEARCH_LIMIT
+) -> list[UserList]:
+    return list(lists_matching(query=query, viewer=viewer)[:limit])
 
 
 def list_entries(*, user_list: UserList) -> QuerySet[ListEntry]:
