@@ -24,6 +24,7 @@ from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.models import User
 from apps.social.models import Visibility
+from apps.social.selectors import user_get_by_nickname
 
 # Positions are 0-based in the API (1-based on the pages, as people count).
 POSITION_MAX = 2**31 - 1
@@ -116,9 +117,12 @@ class ListListApi(APIView):
         query = filters.validated_data.get("q", "").strip()
         nickname = filters.validated_data.get("owner", "").strip()
         if nickname:
-            from apps.social.api.common import user_or_404
-
-            qs = selectors.lists_of_owner_visible(owner=user_or_404(nickname), viewer=request.user)
+            # An unknown owner has no lists: an empty page, like any filter that matches nothing.
+            owner = user_get_by_nickname(nickname=nickname)
+            if owner is None:
+                qs = UserList.objects.none()
+            else:
+                qs = selectors.lists_of_owner_visible(owner=owner, viewer=request.user)
             if query:
                 qs = qs.filter(name__icontains=query)
         elif query:
