@@ -30,7 +30,7 @@ from apps.social.selectors import user_get_by_nickname
 POSITION_MAX = 2**31 - 1
 
 
-class ListOutputSerializer(serializers.Serializer):
+class UserListOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -42,7 +42,7 @@ class ListOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ListDetailOutputSerializer(ListOutputSerializer):
+class UserListDetailOutputSerializer(UserListOutputSerializer):
     can_edit = serializers.BooleanField()
     is_owner = serializers.BooleanField()
     liked = serializers.BooleanField()
@@ -51,13 +51,13 @@ class ListDetailOutputSerializer(ListOutputSerializer):
     share_token = serializers.CharField(allow_blank=True)
 
 
-class ListInputSerializer(serializers.Serializer):
+class UserListInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=NAME_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
     visibility = serializers.ChoiceField(Visibility.choices, default=Visibility.PUBLIC)
 
 
-class EntryOutputSerializer(serializers.Serializer):
+class ListEntryOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
     title = TitleBriefSerializer()
@@ -66,7 +66,7 @@ class EntryOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ActivityOutputSerializer(serializers.Serializer):
+class ListActivityOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     actor = UserBriefSerializer(allow_null=True)
     verb = serializers.CharField()
@@ -94,7 +94,7 @@ def _detail(user_list: UserList, access: selectors.ListAccess) -> dict[str, obje
     user_list.following = access.following  # type: ignore[attr-defined]
     if not access.can_edit:
         user_list.share_token = ""
-    return ListDetailOutputSerializer(user_list).data
+    return UserListDetailOutputSerializer(user_list).data
 
 
 # -----------------------------------------------------------------------------
@@ -110,7 +110,7 @@ class ListListApi(APIView):
         q = serializers.CharField(required=False, max_length=200, allow_blank=True)
         owner = serializers.CharField(required=False, max_length=40, allow_blank=True)
 
-    @extend_schema(parameters=[FilterSerializer], responses=ListOutputSerializer(many=True))
+    @extend_schema(parameters=[FilterSerializer], responses=UserListOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -129,7 +129,7 @@ class ListListApi(APIView):
             qs = selectors.lists_matching(query=query, viewer=request.user)
         else:
             qs = selectors.lists_popular(viewer=request.user)
-        return paginated(request=request, view=self, queryset=qs, serializer_class=ListOutputSerializer)
+        return paginated(request=request, view=self, queryset=qs, serializer_class=UserListOutputSerializer)
 
 
 class ListMineApi(APIView):
@@ -138,18 +138,18 @@ class ListMineApi(APIView):
     pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=ListOutputSerializer(many=True))
+    @extend_schema(responses=UserListOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         qs = selectors.lists_for_user(user=request.user)
-        return paginated(request=request, view=self, queryset=qs, serializer_class=ListOutputSerializer)
+        return paginated(request=request, view=self, queryset=qs, serializer_class=UserListOutputSerializer)
 
 
 class ListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ListInputSerializer, responses={201: ListDetailOutputSerializer})
+    @extend_schema(request=UserListInputSerializer, responses={201: UserListDetailOutputSerializer})
     def post(self, request: Request) -> Response:
-        data = ListInputSerializer(data=request.data)
+        data = UserListInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user_list = services.list_create(owner=request.user, **data.validated_data)
         access = selectors.list_access(user_list=user_list, viewer=request.user)
@@ -159,7 +159,7 @@ class ListCreateApi(APIView):
 class ListDetailApi(APIView):
     permission_classes = []
 
-    @extend_schema(responses=ListDetailOutputSerializer)
+    @extend_schema(responses=UserListDetailOutputSerializer)
     def get(self, request: Request, list_id: int) -> Response:
         user_list, access = _visible(request, list_id)
         return Response(_detail(user_list, access))
@@ -170,7 +170,7 @@ class ListSharedApi(APIView):
 
     permission_classes = []
 
-    @extend_schema(responses=ListDetailOutputSerializer)
+    @extend_schema(responses=UserListDetailOutputSerializer)
     def get(self, request: Request, token: str) -> Response:
         user_list = selectors.list_get_by_token(token=token)
         if user_list is None:
@@ -182,9 +182,9 @@ class ListSharedApi(APIView):
 class ListUpdateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ListInputSerializer, responses=ListDetailOutputSerializer)
+    @extend_schema(request=UserListInputSerializer, responses=UserListDetailOutputSerializer)
     def put(self, request: Request, list_id: int) -> Response:
-        data = ListInputSerializer(data=request.data)
+        data = UserListInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user_list = services.list_update(user=request.user, list_id=list_id, **data.validated_data)
         return Response(_detail(user_list, selectors.list_access(user_list=user_list, viewer=request.user)))
@@ -202,7 +202,7 @@ class ListDeleteApi(APIView):
 class ListShareResetApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=ListDetailOutputSerializer)
+    @extend_schema(request=None, responses=UserListDetailOutputSerializer)
     def post(self, request: Request, list_id: int) -> Response:
         user_list = services.list_share_token_reset(user=request.user, list_id=list_id)
         return Response(_detail(user_list, selectors.list_access(user_list=user_list, viewer=request.user)))
@@ -215,11 +215,11 @@ class ListEntryListApi(APIView):
     pagination_class = Pagination
     permission_classes = []
 
-    @extend_schema(responses=EntryOutputSerializer(many=True))
+    @extend_schema(responses=ListEntryOutputSerializer(many=True))
     def get(self, request: Request, list_id: int) -> Response:
         user_list, _access = _visible(request, list_id)
         qs = selectors.list_entries(user_list=user_list)
-        return paginated(request=request, view=self, queryset=qs, serializer_class=EntryOutputSerializer)
+        return paginated(request=request, view=self, queryset=qs, serializer_class=ListEntryOutputSerializer)
 
 
 class ListEntryAddApi(APIView):
@@ -229,12 +229,12 @@ class ListEntryAddApi(APIView):
         title_id = serializers.IntegerField(min_value=1, max_value=POSITION_MAX)
         note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, default="", trim_whitespace=False)
 
-    @extend_schema(request=InputSerializer, responses={201: EntryOutputSerializer})
+    @extend_schema(request=InputSerializer, responses={201: ListEntryOutputSerializer})
     def post(self, request: Request, list_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.list_entry_add(user=request.user, list_id=list_id, **data.validated_data)
-        return Response(EntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(ListEntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
 class ListEntryMoveApi(APIView):
@@ -245,12 +245,12 @@ class ListEntryMoveApi(APIView):
         # Where the caller last saw the entry: a move based on a stale view is refused (400).
         expected_position = serializers.IntegerField(min_value=0, max_value=POSITION_MAX)
 
-    @extend_schema(request=InputSerializer, responses=EntryOutputSerializer)
+    @extend_schema(request=InputSerializer, responses=ListEntryOutputSerializer)
     def post(self, request: Request, entry_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.list_entry_move(user=request.user, entry_id=entry_id, **data.validated_data)
-        return Response(EntryOutputSerializer(entry).data)
+        return Response(ListEntryOutputSerializer(entry).data)
 
 
 class ListEntryNoteApi(APIView):
@@ -259,12 +259,12 @@ class ListEntryNoteApi(APIView):
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, trim_whitespace=False)
 
-    @extend_schema(request=InputSerializer, responses=EntryOutputSerializer)
+    @extend_schema(request=InputSerializer, responses=ListEntryOutputSerializer)
     def post(self, request: Request, entry_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.list_entry_note_set(user=request.user, entry_id=entry_id, **data.validated_data)
-        return Response(EntryOutputSerializer(entry).data)
+        return Response(ListEntryOutputSerializer(entry).data)
 
 
 class ListEntryRemoveApi(APIView):
@@ -283,11 +283,13 @@ class ListActivityListApi(APIView):
     pagination_class = Pagination
     permission_classes = []
 
-    @extend_schema(responses=ActivityOutputSerializer(many=True))
+    @extend_schema(responses=ListActivityOutputSerializer(many=True))
     def get(self, request: Request, list_id: int) -> Response:
         user_list, _access = _visible(request, list_id)
         qs = selectors.list_activity(user_list=user_list)
-        return paginated(request=request, view=self, queryset=qs, serializer_class=ActivityOutputSerializer)
+        return paginated(
+            request=request, view=self, queryset=qs, serializer_class=ListActivityOutputSerializer
+        )
 
 
 class ListCollaboratorListApi(APIView):
