@@ -38,6 +38,8 @@ class UserList(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("list")
+        verbose_name_plural = _("lists")
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "-updated_at"], name="list_owner_recent"),
@@ -62,6 +64,8 @@ class ListEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
         ordering = ["list", "position"]
         constraints = [
             models.UniqueConstraint(fields=["list", "title"], name="list_entry_title_unique"),
@@ -85,6 +89,8 @@ class ListCollaborator(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("list collaborator")
+        verbose_name_plural = _("list collaborators")
         constraints = [models.UniqueConstraint(fields=["list", "user"], name="list_collaborator_unique")]
 
     def __str__(self) -> str:
@@ -97,6 +103,8 @@ class ListLike(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("list like")
+        verbose_name_plural = _("list likes")
         constraints = [models.UniqueConstraint(fields=["list", "user"], name="list_like_unique")]
 
     def __str__(self) -> str:
@@ -111,6 +119,8 @@ class ListFollow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("list follow")
+        verbose_name_plural = _("list follows")
         constraints = [models.UniqueConstraint(fields=["list", "user"], name="list_follow_unique")]
 
     def __str__(self) -> str:
@@ -144,6 +154,8 @@ class ListActivity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("list activity")
+        verbose_name_plural = _("list activities")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["list", "-created_at", "-id"], name="list_activity_recent")]
 
