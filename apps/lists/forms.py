@@ -22,5 +22,7 @@ class ListForm(forms.Form):
         label=_("Who can see it"),
         choices=Visibility.choices,
         initial=Visibility.PUBLIC,
-        help_text=_("Friends only: your 일촌. Collaborators you invite can always see it."),
+        help_text=_(
+            "Friends only: the people you are friends with. Collaborators you invite can always see it."
+        ),
     )

@@ -328,7 +328,7 @@ def list_collaborator_invite(*, user: User, list_id: int, invitee: User) -> List
         raise ApplicationError(_("You already own this list."))
     if not are_friends(a_id=user.pk, b_id=invitee.pk):
         raise ApplicationError(
-            _("Only your 일촌 can be invited to edit a list."),
+            _("Only your friends can be invited to edit a list."),
             {"user_id": invitee.pk, "reason": "not_friend"},
         )
     if ListCollaborator.objects.filter(list_id=user_list.pk).count() >= MAX_COLLABORATORS:

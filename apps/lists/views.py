@@ -268,7 +268,7 @@ def collaborator_invite_view(request: HttpRequest, list_id: int) -> str:
     raw = request.POST.get("user_id", "")
     invitee = User.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
     if invitee is None:
-        raise ApplicationError(_("Choose one of your 일촌."), {"field": "user_id"})
+        raise ApplicationError(_("Choose one of your friends."), {"field": "user_id"})
     services.list_collaborator_invite(user=request.user, list_id=list_id, invitee=invitee)
     return _("Invited %(name)s.") % {"name": invitee.display_name}
 
