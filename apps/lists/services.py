@@ -34,6 +34,7 @@ from apps.social.notification_text import title_names
 from apps.social.services.common import like_set
 from apps.social.services.friends import are_friends
 from apps.social.services.notifications import notification_create
+from apps.social.templatetags.social_tags import title_name
 from config.exceptions import ApplicationError
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ def list_entry_add(*, user: User, list_id: int, title_id: int, note: str = "") -
         raise ApplicationError(_("No such title."), {"title_id": title_id})
     if ListEntry.objects.filter(list_id=user_list.pk, title_id=title_id).exists():
         raise ApplicationError(
-            _("%(title)s is already in this list.") % {"title": title.display_title},
+            _("%(title)s is already in this list.") % {"title": title_name(title)},
             {"title_id": title_id, "reason": "duplicate"},
         )
     count = ListEntry.objects.filter(list_id=user_list.pk).count()
@@ -223,7 +224,7 @@ def list_entry_add(*, user: User, list_id: int, title_id: int, note: str = "") -
             )
     except IntegrityError as exc:  # pragma: no cover (the list lock makes this unreachable)
         raise ApplicationError(
-            _("%(title)s is already in this list.") % {"title": title.display_title}
+            _("%(title)s is already in this list.") % {"title": title_name(title)}
         ) from exc
     _log(user_list=user_list, actor=user, verb=ListVerb.ADDED, title=title, position=count + 1)
     _touch(user_list)
@@ -238,7 +239,7 @@ def _followers_tell(*, user_list: UserList, actor: User, title: Title) -> None:
         .select_related("user")
         .order_by("id")[:FOLLOWER_NOTIFY_MAX]
     )
-    names = {"actor": actor.display_name, "title": title.display_title, "list": user_list.name}
+    names = {"actor": actor.display_name, "title": title_name(title), "list": user_list.name}
     for follow in followers:
         # Only followers who may still see the list (a list made private, an unfriending).
         if not list_access(user_list=user_list, viewer=follow.user).can_view:

@@ -24,6 +24,7 @@ from apps.lists.forms import ListForm
 from apps.lists.models import ListEntry
 from apps.lists.models import UserList
 from apps.social.models import User
+from apps.social.templatetags.social_tags import title_name
 from apps.social.views import service_post
 from config.bad_input import MAX_QUERY_INT
 from config.bad_input import query_int
@@ -221,7 +222,7 @@ def entry_add_view(request: HttpRequest, list_id: int) -> str:
         title_id=_picked_title_id(request),
         note=request.POST.get("note", ""),
     )
-    return _("Added %(title)s.") % {"title": entry.title.display_title}
+    return _("Added %(title)s.") % {"title": title_name(entry.title)}
 
 
 @service_post(_from_entry)

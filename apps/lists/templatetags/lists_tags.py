@@ -26,3 +26,11 @@ def homepage_lists(context: dict[str, Any], owner: Any) -> dict[str, Any]:
 def search_lists(context: dict[str, Any], query: str) -> dict[str, Any]:
     lists = selectors.list_search(query=query or "", viewer=context["request"].user, limit=SEARCH_LISTS)
     return {"lists": lists, "query": query}
+
+
+@register.filter
+def reader_title(title: Any) -> str:
+    """A title's name in the page's language; a dash for a title since deleted (kept in the log)."""
+    from apps.social.templatetags.social_tags import title_name
+
+    return title_name(title) if title is not None else "—"
