@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("apps.yearly.urls")),
     path("", include("apps.planner.urls")),
     path("", include("apps.social.urls")),
+    path("", include("apps.lists.urls")),
     path("", include("apps.movies.urls")),
 ]
 if settings.DEBUG:

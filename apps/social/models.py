@@ -421,6 +421,10 @@ class NotificationKind(models.TextChoices):
     REVIEW_LIKE = "review_like", _("Like on my review")
     REVIEW_COMMENT = "review_comment", _("Comment on my review")
     COMMENT_REPLY = "comment_reply", _("Reply to my comment")
+    # Lists (apps/lists)
+    LIST_INVITE = "list_invite", _("Invitation to edit a list")
+    LIST_LIKE = "list_like", _("Like on my list")
+    LIST_ADD = "list_add", _("Title added to a list I follow")
 
 
 class Notification(models.Model):

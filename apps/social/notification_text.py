@@ -77,7 +77,16 @@ def notification_text(*, kind: str, params: dict[str, Any] | None, fallback: str
         return _("%(actor)s accepted your friend request") % {"actor": actor}
     if kind == "guestbook":
         return _("%(actor)s wrote in your guestbook") % {"actor": actor}
+    if kind == "list_invite":
+        return _("%(actor)s invited you to edit the list %(list)s") % {
+            "actor": actor,
+            "list": params.get("list", ""),
+        }
+    if kind == "list_like":
+        return _("%(actor)s liked your list %(list)s") % {"actor": actor, "list": params.get("list", "")}
     named = {"actor": actor, "title": _title_for_reader(params)}
+    if kind == "list_add":
+        return _("%(actor)s added %(title)s to the list %(list)s") % {**named, "list": params.get("list", "")}
     if kind == "review_like":
         return _("%(actor)s liked your review of %(title)s") % named
     if kind == "review_comment":

@@ -149,6 +149,7 @@ LOCAL_APPS = [
     "apps.social",
     "apps.chat",
     "apps.recs",
+    "apps.lists",
     "apps.yearly",
     "apps.planner",
 ]

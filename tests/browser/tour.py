@@ -44,6 +44,8 @@ class World:
     nicknames: dict[str, str]
     search_query: str
     users: dict[str, Any] = field(default_factory=dict, repr=False)
+    list_id: int = 0
+    list_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,15 @@ PAGES: list[Page] = [
         label="board-post-hidden",
     ),
     Page("social:board-edit", SIGNED_IN, lambda w: {"post_id": w.post_id}, label="board-edit"),
+    # Lists (the user's public list, co-edited by the owner persona, a 일촌)
+    Page("lists:mine", SIGNED_IN, label="lists-mine"),
+    Page("lists:new", SIGNED_IN, label="list-new"),
+    Page("lists:search", EVERYONE, query=lambda w: urlencode({"q": "영화"}), label="lists-search"),
+    Page("lists:detail", (ANON, USER, OWNER), lambda w: {"list_id": w.list_id}, label="list"),
+    Page("lists:shared", (ANON,), lambda w: {"token": w.list_token}, label="list-shared"),
+    Page("lists:edit", SIGNED_IN, lambda w: {"list_id": w.list_id}, label="list-edit"),
+    Page("lists:collaborators", (USER, OWNER), lambda w: {"list_id": w.list_id}, label="list-collaborators"),
+    Page("lists:activity", EVERYONE, lambda w: {"list_id": w.list_id}, label="list-activity"),
     # Chat
     Page("chat:room_list", EVERYONE, label="chat", main=True),
     Page("chat:room", (ANON, USER, OWNER), lambda w: {"room_id": w.room_id}, label="chat-room"),
@@ -209,6 +220,16 @@ NOT_PAGES: dict[str, str] = {
     "socialaccount_login_error": "shown only after a failed provider login",
     "socialaccount_signup": "shown only mid provider sign-up",
     "api-schema": "machine-readable schema",
+    "lists:entry-add": "POST",
+    "lists:entry-move": "POST: reorders (the list page's up/down, drag and 'move to #')",
+    "lists:entry-note": "POST",
+    "lists:entry-remove": "POST",
+    "lists:like": "POST",
+    "lists:follow": "POST",
+    "lists:invite": "POST",
+    "lists:collaborator-remove": "POST",
+    "lists:share-reset": "POST",
+    "lists:delete": "POST",
 }
 # OAuth provider hops (redirects to Kakao, Naver, Google, OIDC) are not pages either.
 NOT_PAGE_SUFFIXES = ("_login", "_callback", "_login_by_token")
@@ -256,6 +277,7 @@ def world_build(*, catalog: bool = True) -> World:
 
     from apps.chat.services import message_create
     from apps.chat.services import room_create
+    from apps.lists import services as lists
     from apps.movies.models import Title
     from apps.movies.search.sync import search_index_sync_all
     from apps.planner.services import plan_prices_load
@@ -322,6 +344,28 @@ def world_build(*, catalog: bool = True) -> World:
     room = room_create(owner=owner, name="금요일 밤 영화 모임", topic="이번 주는 스릴러")
     for author, body in ((owner, "다들 어서 오세요"), (user, "안녕하세요!"), (owner, "8시에 시작해요")):
         message_create(room_id=room.pk, author=author, body=body)
+
+    # A list the user co-edits with a 일촌 (the owner persona): notes, a move, the activity log.
+    movie_night = lists.list_create(
+        owner=user,
+        name="금요일 영화의 밤",
+        description="같이 볼 영화를 모아요. 팝콘 필수!",
+        visibility="public",
+    )
+    lists.list_collaborator_invite(user=user, list_id=movie_night.pk, invitee=owner)
+    notes = [
+        "첫 영화는 이걸로",
+        "",
+        "자막 버전으로 봐요",
+        "A long note to check wrapping: " + "재밌어요 " * 12,
+    ]
+    for index, listed in enumerate(titles[:8]):
+        editor = owner if index % 2 else user
+        lists.list_entry_add(user=editor, list_id=movie_night.pk, title_id=listed.pk, note=notes[index % 4])
+    first = movie_night.entries.get(position=0)
+    lists.list_entry_move(user=owner, entry_id=first.pk, position=2, expected_position=0)
+    lists.list_like_set(user=friend, list_id=movie_night.pk, liked=True)
+    lists.list_create(owner=user, name="혼자 보는 영화", visibility="private")
     return World(
         title_id=title.pk,
         other_title_id=other.pk,
@@ -333,6 +377,8 @@ def world_build(*, catalog: bool = True) -> World:
         nicknames={persona: users[persona].nickname for persona in (USER, OWNER, STAFF)},
         search_query=title.title_ko[:2],
         users=users,
+        list_id=movie_night.pk,
+        list_token=movie_night.share_token,
     )
 
 

@@ -1,0 +1,206 @@
+"""Reads for lists. Who may see a list follows the mini-homepage's rules (apps/social):
+public to everyone, 일촌-only to the owner's 일촌, private to the owner; invited collaborators
+(still 일촌 of the owner) always see it; a block either way hides it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import QuerySet
+
+from apps.lists.models import ListActivity
+from apps.lists.models import ListCollaborator
+from apps.lists.models import ListEntry
+from apps.lists.models import ListFollow
+from apps.lists.models import ListLike
+from apps.lists.models import UserList
+from apps.social.models import Block
+from apps.social.models import Friendship
+from apps.social.models import User
+from apps.social.models import Visibility
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+SEARCH_LIMIT = 50
+
+
+def _viewer(user: User | AnonymousUser | None) -> User | None:
+    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ListAccess:
+    can_view: bool = False
+    can_edit: bool = False
+    is_owner: bool = False
+    is_collaborator: bool = False
+    liked: bool = False
+    following: bool = False
+
+
+def _blocked_either_way(viewer_ref: int) -> Q:
+    return Q(owner_id__in=Block.objects.filter(blocked_id=viewer_ref).values("blocker_id")) | Q(
+        owner_id__in=Block.objects.filter(blocker_id=viewer_ref).values("blocked_id")
+    )
+
+
+def _active_collaborators(viewer_id: int) -> QuerySet[ListCollaborator]:
+    # An invitation counts while the two are still 일촌: unfriending ends co-editing too.
+    return ListCollaborator.objects.filter(user_id=viewer_id).filter(
+        Exists(Friendship.objects.filter(user_id=OuterRef("list__owner_id"), friend_id=viewer_id))
+    )
+
+
+def lists_visible(*, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
+    """Every list ``viewer`` may open, in one query (no per-list checks)."""
+    viewer = _viewer(viewer)
+    if viewer is None:
+        return UserList.objects.filter(visibility=Visibility.PUBLIC)
+    friends_of_viewer = Friendship.objects.filter(user_id=viewer.pk).values("friend_id")
+    return UserList.objects.filter(
+        Q(owner_id=viewer.pk)
+        | Q(pk__in=_active_collaborators(viewer.pk).values("list_id"))
+        | (
+            (
+                Q(visibility=Visibility.PUBLIC)
+                | Q(visibility=Visibility.FRIENDS, owner_id__in=friends_of_viewer)
+            )
+            & ~_blocked_either_way(viewer.pk)
+        )
+    )
+
+
+def list_access(*, user_list: UserList, viewer: User | AnonymousUser | None, token: str = "") -> ListAccess:
+    """What ``viewer`` may do with ``user_list``, in one query.
+
+    ``token``: the list's share link. It lets whoever holds it read a public or 일촌-only list
+    (the owner chose to pass it on) but never a private one, and never across a block.
+    """
+    viewer = _viewer(viewer)
+    if viewer is None:
+        can_view = user_list.visibility == Visibility.PUBLIC or (
+            bool(token) and token == user_list.share_token and user_list.visibility != Visibility.PRIVATE
+        )
+        return ListAccess(can_view=can_view)
+    if viewer.pk == user_list.owner_id:
+        return ListAccess(can_view=True, can_edit=True, is_owner=True)
+    row = (
+        UserList.objects.filter(pk=user_list.pk)
+        .annotate(
+            is_friend=Exists(Friendship.objects.filter(user_id=user_list.owner_id, friend_id=viewer.pk)),
+            invited=Exists(ListCollaborator.objects.filter(list_id=user_list.pk, user_id=viewer.pk)),
+            blocked=Exists(
+                Block.objects.filter(
+                    Q(blocker_id=user_list.owner_id, blocked_id=viewer.pk)
+                    | Q(blocker_id=viewer.pk, blocked_id=user_list.owner_id)
+                )
+            ),
+            liked=Exists(ListLike.objects.filter(list_id=user_list.pk, user_id=viewer.pk)),
+            following=Exists(ListFollow.objects.filter(list_id=user_list.pk, user_id=viewer.pk)),
+        )
+        .values("is_friend", "invited", "blocked", "liked", "following")
+        .get()
+    )
+    if row["blocked"]:
+        return ListAccess()
+    collaborator = row["invited"] and row["is_friend"]
+    by_token = bool(token) and token == user_list.share_token and user_list.visibility != Visibility.PRIVATE
+    can_view = (
+        collaborator
+        or by_token
+        or user_list.visibility == Visibility.PUBLIC
+        or (user_list.visibility == Visibility.FRIENDS and row["is_friend"])
+    )
+    return ListAccess(
+        can_view=can_view,
+        can_edit=collaborator,
+        is_collaborator=collaborator,
+        liked=row["liked"] and can_view,
+        following=row["following"] and can_view,
+    )
+
+
+def list_get(*, list_id: int) -> UserList | None:
+    return UserList.objects.select_related("owner").filter(pk=list_id).first()
+
+
+def list_get_by_token(*, token: str) -> UserList | None:
+    if not token or len(token) > 64:
+        return None
+    return UserList.objects.select_related("owner").filter(share_token=token).first()
+
+
+def _with_counts(qs: QuerySet[UserList]) -> QuerySet[UserList]:
+    return qs.select_related("owner").annotate(entry_count=Count("entries", distinct=True))
+
+
+def lists_for_user(*, user: User) -> QuerySet[UserList]:
+    """My lists: the ones I own and the ones I was invited to co-edit."""
+    return _with_counts(
+        UserList.objects.filter(
+            Q(owner_id=user.pk) | Q(pk__in=_active_collaborators(user.pk).values("list_id"))
+        )
+    ).order_by("-updated_at", "-id")
+
+
+def lists_of_owner_visible(*, owner: User, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
+    """An owner's lists as ``viewer`` may see them (the mini-homepage section)."""
+    return _with_counts(lists_visible(viewer=viewer).filter(owner_id=owner.pk)).order_by("-updated_at", "-id")
+
+
+def lists_popular(*, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
+    return _with_counts(lists_visible(viewer=viewer)).order_by("-like_count", "-updated_at", "-id")
+
+
+def lists_matching(*, query: str, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
+    """Lists whose name or description contains ``query``, most liked first, visible ones only."""
+    query = query.strip()
+    if not query:
+        return UserList.objects.none()
+    qs = lists_visible(viewer=viewer).filter(Q(name__icontains=query) | Q(description__icontains=query))
+    return _with_counts(qs).order_by("-like_count", "-updated_at", "-id")
+
+
+def list_search(
+    *, query: str, viewer: User | AnonymousUser | None, limit: int = SEARCH_LIMIT
+) -> list[UserList]:
+    return list(lists_matching(query=query, viewer=viewer)[:limit])
+
+
+def list_entries(*, user_list: UserList) -> QuerySet[ListEntry]:
+    return (
+        ListEntry.objects.filter(list_id=user_list.pk)
+        .select_related("title", "added_by")
+        .order_by("position")
+    )
+
+
+def list_activity(*, user_list: UserList) -> QuerySet[ListActivity]:
+    return (
+        ListActivity.objects.filter(list_id=user_list.pk)
+        .select_related("actor", "title", "target_user")
+        .order_by("-created_at", "-id")
+    )
+
+
+def list_collaborators(*, user_list: UserList) -> list[User]:
+    return list(
+        User.objects.filter(
+            pk__in=ListCollaborator.objects.filter(list_id=user_list.pk).values("user_id")
+        ).order_by("nickname")
+    )
+
+
+def list_invite_candidates(*, user_list: UserList) -> list[User]:
+    """The owner's 일촌 not yet invited: the only people who may be invited."""
+    return list(
+        User.objects.filter(pk__in=Friendship.objects.filter(user_id=user_list.owner_id).values("friend_id"))
+        .exclude(pk__in=ListCollaborator.objects.filter(list_id=user_list.pk).values("user_id"))
+        .order_by("nickname")
+    )

@@ -1,0 +1,12 @@
+"""List browser tests: headless Chromium against the served ASGI app (the social tests' fixture)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.social.conftest import asgi_server  # noqa: F401 (the fixture, shared)
+
+
+@pytest.fixture
+def chromium(browser):
+    return browser

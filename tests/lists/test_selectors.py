@@ -1,0 +1,94 @@
+"""Who sees a list: owner, 일촌, stranger, anonymous, collaborator, share-link holder, blocked."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from apps.lists import selectors
+from apps.lists import services
+from apps.social.models import Block
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three(owner):
+    return {
+        visibility: services.list_create(owner=owner, name=f"{visibility} list", visibility=visibility)
+        for visibility in ("public", "friends", "private")
+    }
+
+
+def _seen(viewer, three) -> set[str]:
+    return {
+        name for name, lst in three.items() if selectors.list_access(user_list=lst, viewer=viewer).can_view
+    }
+
+
+def _listed(viewer, owner) -> set[str]:
+    return {lst.visibility for lst in selectors.lists_of_owner_visible(owner=owner, viewer=viewer)}
+
+
+def test_visibility_for_owner_friend_stranger_and_anonymous(three, owner, friend, stranger):
+    expected = {
+        owner: {"public", "friends", "private"},
+        friend: {"public", "friends"},
+        stranger: {"public"},
+        AnonymousUser(): {"public"},
+    }
+    for viewer, seen in expected.items():
+        # the per-list check and the one-query listing agree
+        assert _seen(viewer, three) == seen
+        assert _listed(viewer, owner) == seen
+
+
+def test_collaborator_sees_and_edits_a_private_list(three, owner, friend):
+    services.list_collaborator_invite(user=owner, list_id=three["private"].pk, invitee=friend)
+    access = selectors.list_access(user_list=three["private"], viewer=friend)
+    assert access.can_view
+    assert access.can_edit
+    assert not access.is_owner
+    assert three["private"] in selectors.lists_for_user(user=friend)
+
+
+def test_share_link_opens_public_and_friends_lists_but_never_private(three, stranger):
+    for name, lst in three.items():
+        for viewer in (stranger, AnonymousUser()):
+            access = selectors.list_access(user_list=lst, viewer=viewer, token=lst.share_token)
+            assert access.can_view == (name != "private")
+            assert not access.can_edit
+    wrong = selectors.list_access(user_list=three["friends"], viewer=stranger, token="not-the-token")
+    assert not wrong.can_view
+
+
+def test_a_block_hides_even_public_lists(three, owner, stranger):
+    Block.objects.create(blocker=owner, blocked=stranger)
+    assert _seen(stranger, three) == set()
+    assert _listed(stranger, owner) == set()
+    token = three["public"].share_token
+    assert not selectors.list_access(user_list=three["public"], viewer=stranger, token=token).can_view
+
+
+def test_search_finds_visible_lists_by_name(three, owner, stranger):
+    services.list_create(owner=UserFactory(), name="호러 마라톤", visibility="public")
+    assert [lst.name for lst in selectors.list_search(query="호러", viewer=stranger)] == ["호러 마라톤"]
+    assert {lst.name for lst in selectors.list_search(query="list", viewer=stranger)} == {"public list"}
+    assert {lst.name for lst in selectors.list_search(query="list", viewer=owner)} == {
+        "public list",
+        "friends list",
+        "private list",
+    }
+    assert selectors.list_search(query="   ", viewer=owner) == []
+
+
+def test_list_access_is_one_query(three, friend, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        selectors.list_access(user_list=three["friends"], viewer=friend)
+
+
+def test_lists_of_owner_is_one_query(three, owner, friend, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = list(selectors.lists_of_owner_visible(owner=owner, viewer=friend))
+    assert all(row.entry_count == 0 for row in rows)
