@@ -25,7 +25,7 @@ from apps.lists.models import ListEntry
 from apps.lists.models import UserList
 from apps.social.models import User
 from apps.social.templatetags.social_tags import title_name
-from apps.social.views import service_post
+from apps.social.views.common import service_post
 from config.bad_input import MAX_QUERY_INT
 from config.bad_input import query_int
 from config.exceptions import ApplicationError
