@@ -149,6 +149,7 @@ LOCAL_APPS = [
     "apps.social",
     "apps.chat",
     "apps.recs",
+    "apps.imports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
