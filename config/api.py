@@ -13,4 +13,5 @@ urlpatterns = [
     path("social/", include("apps.social.api.urls")),
     path("", include("apps.chat.api.urls")),
     path("", include("apps.recs.api.urls")),
+    path("", include("apps.imports.api.urls")),
 ]

@@ -264,7 +264,7 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch:
         _write(
             to_write[Kind.REVIEW], lambda rs: social.reviews_import(user=user, items=[_review(r) for r in rs])
         )
-        ImportRow.objects.bulk_update(rows, ["outcome", "outcome_note"], batch_size=500)
+        _outcomes_save(rows)
         _links_remember(batch, [row for kind_rows in to_write.values() for row in kind_rows])
         batch.status = BatchStatus.APPLIED
         batch.applied_at = timezone.now()
@@ -298,6 +298,18 @@ def _write(rows: list[ImportRow], service: Callable[[list[ImportRow]], list[Item
     for row, result in zip(rows, service(rows), strict=True):
         row.outcome = result.outcome.value
         row.outcome_note = result.error[:300]
+
+
+def _outcomes_save(rows: Sequence[ImportRow]) -> None:
+    # One UPDATE per distinct outcome (a handful), not bulk_update's CASE per row: that took
+    # ~1 s per 500 rows on a loaded machine.
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in rows:
+        groups[(row.outcome, row.outcome_note)].append(row.pk)
+    for (outcome, note), ids in groups.items():
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            ImportRow.objects.filter(id__in=chunk).update(outcome=outcome, outcome_note=note)
 
 
 def _links_remember(batch: ImportBatch, rows: Sequence[ImportRow]) -> None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -89,6 +92,7 @@ def ratings_import(*, user: User, items: Sequence[RatingItem]) -> list[ItemResul
         list(Title.objects.select_for_update().filter(id__in=title_ids[start : start + BATCH]).values("id"))
     existing = {r.title_id: r for r in Rating.objects.filter(user=user, title_id__in=title_ids)}
     outcome: dict[int, Outcome] = {}
+    now = timezone.now()
     new: list[Rating] = []
     changed: list[Rating] = []
     for title_id, item in last.items():
@@ -105,13 +109,13 @@ def ratings_import(*, user: User, items: Sequence[RatingItem]) -> list[ItemResul
             outcome[title_id] = Outcome.CREATED
         elif rating.half_stars != item.half_stars:
             rating.half_stars = item.half_stars
-            rating.updated_at = timezone.now()
+            rating.updated_at = now
             changed.append(rating)
             outcome[title_id] = Outcome.UPDATED
         else:
             outcome[title_id] = Outcome.UNCHANGED
     Rating.objects.bulk_create(new, batch_size=BATCH)
-    Rating.objects.bulk_update(changed, ["half_stars", "updated_at"], batch_size=BATCH)
+    _update_grouped(Rating, changed, lambda r: {"half_stars": r.half_stars, "updated_at": r.updated_at})
     touched = [r.title_id for r in (*new, *changed)]
     if touched:
         _title_rating_refresh_many(title_ids=touched)
@@ -120,6 +124,19 @@ def ratings_import(*, user: User, items: Sequence[RatingItem]) -> list[ItemResul
         post_save.send(sender=Rating, instance=sample, created=bool(new))
         transaction.on_commit(lambda: _after_rating_change(user.pk))
     return [_result_for(item, last, outcome) for item in items]
+
+
+def _update_grouped(
+    model: type[Model], objs: Sequence[Model], values: Callable[[Any], dict[str, Any]]
+) -> None:
+    """One UPDATE per distinct set of values (ten star values at most), where bulk_update
+    writes a CASE per row: ~1 s per 500 rows on a loaded machine."""
+    groups: dict[tuple[tuple[str, Any], ...], list[int]] = defaultdict(list)
+    for obj in objs:
+        groups[tuple(sorted(values(obj).items()))].append(obj.pk)
+    for key, ids in groups.items():
+        for start in range(0, len(ids), BATCH * 10):
+            model._default_manager.filter(pk__in=ids[start : start + BATCH * 10]).update(**dict(key))
 
 
 def _result_for(item: RatingItem, last: dict[int, RatingItem], outcome: dict[int, Outcome]) -> ItemResult:
@@ -187,7 +204,7 @@ def diary_entries_import(*, user: User, items: Sequence[DiaryItem]) -> list[Item
         )
         results.append(ItemResult(Outcome.CREATED))
     DiaryEntry.objects.bulk_create(new, batch_size=BATCH)
-    DiaryEntry.objects.bulk_update(changed, ["rewatch", "half_stars"], batch_size=BATCH)
+    _update_grouped(DiaryEntry, changed, lambda e: {"rewatch": e.rewatch, "half_stars": e.half_stars})
     watched = {entry.title_id for entry in new}
     if watched:
         # Watching it crosses it off the watchlist, as diary_entry_create does.
