@@ -41,3 +41,12 @@ def catalog(db) -> dict[str, object]:
     }
     title_match_keys_refresh(title_ids=[t.pk for t in titles.values()])
     return titles
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (pages pick their language per request anyway)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

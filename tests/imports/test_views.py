@@ -123,7 +123,9 @@ def test_an_upload_over_50_mb_is_refused_on_its_declared_length(logged_in_client
         follow=True,
     )
 
-    assert "50 MB" in response.content.decode()
+    [message] = list(response.context["messages"])
+    assert message.level_tag == "error"
+    assert "50" in message.message
     assert not ImportBatch.objects.exists()
 
 
