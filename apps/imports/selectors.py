@@ -67,17 +67,21 @@ def titles_find(*, wanted: Iterable[Wanted]) -> dict[Wanted, Found]:
             "source", "external_id", "title_id"
         ):
             links[(source, external_id)] = title_id
-    by_name: list[tuple[Wanted, NameKeys]] = []
+    # Diary lines each carry their own URI, so many rows share one (name, year): match it once.
+    by_name: dict[tuple[str, int | None, str], NameKeys] = {}
+    name_of: dict[Wanted, tuple[str, int | None, str]] = {}
     for w in wanted:
         linked = links.get((w.source, w.external_id)) if w.external_id else None
         if linked is not None:
             result[w] = Found((linked,), by_link=True)
         elif w.name:
-            by_name.append((w, name_keys([w.name])))
+            key = name_of[w] = (w.name, w.year, w.media_type)
+            if key not in by_name:
+                by_name[key] = name_keys([w.name])
         else:
             result[w] = Found(())
 
-    all_keys = sorted({key for _w, keys in by_name for key in keys.all})
+    all_keys = sorted({key for keys in by_name.values() for key in keys.all})
     title_ids: dict[str, set[int]] = defaultdict(set)
     for chunk in _chunks(all_keys):
         for key, title_id in TitleMatchKey.objects.filter(key__in=chunk).values_list("key", "title_id"):
@@ -90,7 +94,8 @@ def titles_find(*, wanted: Iterable[Wanted]) -> dict[Wanted, Found]:
             titles[title.id] = title
     title_keys: dict[int, NameKeys] = {}
 
-    for w, keys in by_name:
+    found: dict[tuple[str, int | None, str], Found] = {}
+    for (name, year, media_type), keys in by_name.items():
         scored: list[tuple[tuple[int, int, float], int]] = []
         seen: set[int] = set()
         for key in keys.all:
@@ -99,28 +104,31 @@ def titles_find(*, wanted: Iterable[Wanted]) -> dict[Wanted, Found]:
                 if title_id in seen or title is None:
                     continue
                 seen.add(title_id)
-                if w.media_type and title.media_type != w.media_type:
+                if media_type and title.media_type != media_type:
                     continue
-                if not years_compatible(w.year, title.year):
+                if not years_compatible(year, title.year):
                     continue
                 if title_id not in title_keys:
                     names = [n for n in (title.title_ko, title.title_original, title.title_en) if n]
                     title_keys[title_id] = name_keys(names)
                 if not names_match(keys, title_keys[title_id]):
                     continue
-                year_gap = abs(title.year - w.year) if title.year and w.year else 0
+                year_gap = abs(title.year - year) if title.year and year else 0
                 exact = 0 if keys.full & title_keys[title_id].full else 1
                 scored.append(((year_gap, exact, -title.popularity), title_id))
         scored.sort()
+        best = [title_id for score, title_id in scored if score[:2] == scored[0][0][:2]] if scored else []
         if not scored:
-            result[w] = Found(())
-            continue
-        best = [title_id for score, title_id in scored if score[:2] == scored[0][0][:2]]
+            found[(name, year, media_type)] = Found(())
         # A year tells a remake from its original; without one, two same-named films stay a choice.
-        if len(best) == 1 and (w.year is not None or len(scored) == 1):
-            result[w] = Found((best[0],))
+        elif len(best) == 1 and (year is not None or len(scored) == 1):
+            found[(name, year, media_type)] = Found((best[0],))
         else:
-            result[w] = Found(tuple(title_id for _score, title_id in scored[:MAX_CANDIDATES]))
+            found[(name, year, media_type)] = Found(
+                tuple(title_id for _score, title_id in scored[:MAX_CANDIDATES])
+            )
+    for w, key in name_of.items():
+        result[w] = found[key]
     return result
 
 

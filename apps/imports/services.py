@@ -30,6 +30,7 @@ from apps.imports.parsing import parse_upload
 from apps.imports.selectors import Wanted
 from apps.imports.selectors import titles_find
 from apps.movies.models import Title
+from apps.movies.services.ingestion import title_match_keys_backfill
 from apps.social import services as social
 from apps.social.services.history import DiaryItem
 from apps.social.services.history import ItemResult
@@ -94,6 +95,9 @@ def import_batch_read(*, batch_id: int, data: bytes | None = None) -> ImportBatc
         if not parsed:
             raise ImportFileError(_("The file has no rows to import."))
         ImportBatch.objects.filter(pk=batch_id).update(source=source, progress_total=len(parsed))
+        # Titles added outside ingestion (the demo catalog, an admin add) have no match keys
+        # until the next crawl; give them theirs, as a crawl run does first.
+        title_match_keys_backfill()
         for start in range(0, len(parsed), MATCH_STEP):
             _rows_match_and_store(batch, parsed[start : start + MATCH_STEP])
             ImportBatch.objects.filter(pk=batch_id).update(progress_done=min(start + MATCH_STEP, len(parsed)))

@@ -205,3 +205,15 @@ def test_review_too_long_fails_alone_and_the_rest_is_written(
     assert "too long" in review_row.outcome_note
     assert not Review.objects.filter(user=user).exists()
     assert Rating.objects.filter(user=user).exists()
+
+
+def test_titles_without_match_keys_get_them_before_matching(user, db, django_capture_on_commit_callbacks):
+    # given: a title added outside ingestion (as the demo catalog or an admin add does)
+    from tests.factories import TitleFactory
+
+    title = TitleFactory(title_ko="기생충", title_en="Parasite", year=2019)
+    assert not title.match_keys.exists()
+
+    batch = _upload(user, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
+
+    assert _rows(batch, kind="rating")[0].title_id == title.pk
