@@ -146,7 +146,7 @@ def import_run(user, data: bytes, *, choose: bool) -> tuple[float, float, dict[s
                 import_row_choose(user=user, row_id=row.pk, title_id=row.candidate_ids[0])
         choose_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    if os.environ.get("BENCH_PROFILE"):
+    if os.environ.get("BENCH_PROFILE") == "apply":
         import cProfile
         import pstats
 
@@ -193,7 +193,17 @@ def main() -> None:
         log(f"  {first}")
         before = snapshot(user.pk)
         log("re-import:")
-        again_s, _choose, again, _ = import_run(user, data, choose=False)
+        if os.environ.get("BENCH_PROFILE") == "reimport":
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            again_s, _choose, again, _ = import_run(user, data, choose=False)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        else:
+            again_s, _choose, again, _ = import_run(user, data, choose=False)
         log(f"  {again}")
         changed_tables = int(before != snapshot(user.pk))
         connections.close_all()

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.imports.parsing import message_text
+
 
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -42,7 +44,8 @@ class ImportBatch(models.Model):
     # The upload until it is read; emptied afterwards (the rows hold everything it said).
     upload = models.FileField(upload_to="imports/", blank=True)
     status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
-    error = models.TextField(blank=True)
+    # Why it could not be read: {"msgid", "params"}, translated when shown (parsing.message_text).
+    error = models.JSONField(default=dict, blank=True)
     # Rows read and matched (or applied) so far, for the progress bar.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
@@ -55,6 +58,10 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
+
+    @property
+    def error_text(self) -> str:
+        return message_text(self.error) if self.error else ""
 
     @property
     def is_running(self) -> bool:
@@ -81,6 +88,8 @@ class ImportRow(models.Model):
     title = models.ForeignKey(
         "movies.Title", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Matched by an external id a person confirmed before (TitleLink), not by name.
+    by_link = models.BooleanField(default=False)
     # The person's choice: skip a matched row, or leave an ambiguous one out.
     skip = models.BooleanField(default=False)
     outcome = models.CharField(
@@ -104,6 +113,10 @@ class ImportRow(models.Model):
     @property
     def stars(self) -> float | None:
         return self.half_stars / 2 if self.half_stars else None
+
+    @property
+    def problem_texts(self) -> list[str]:
+        return [message_text(problem) for problem in self.problems]
 
 
 class TitleLink(models.Model):

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 from decimal import InvalidOperation
+from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # A ZIP's CSVs uncompressed: Letterboxd's own exports are a few MB; this stops a ZIP bomb.
@@ -44,12 +46,36 @@ class Kind:
     REVIEW = "review"
 
 
+# A message kept untranslated (its msgid and parameters) and translated when shown: the task
+# that reads a file runs in no person's language, and the page may be opened in either.
+Message = dict[str, Any]
+
+
+def _msg(msgid: str, params: dict[str, Any] | None = None) -> Message:
+    return {"msgid": msgid, "params": params or {}}
+
+
+def message_text(message: Message | str) -> str:
+    """A stored message in the active language (a plain string is shown as it is)."""
+    if isinstance(message, str):
+        return message
+    params = dict(message.get("params") or {})
+    if "label" in params:
+        params["label"] = gettext(params["label"])
+    text = gettext(message["msgid"])
+    return text % params if params else text
+
+
 class ImportFileError(Exception):
     """The upload as a whole is not an export this importer reads."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Message) -> None:
+        super().__init__(message["msgid"])
+        self.detail = message
+
+    @property
+    def message(self) -> str:
+        return message_text(self.detail)
 
 
 @dataclass
@@ -68,7 +94,7 @@ class ParsedRow:
     day: dt.date | None = None
     rewatch: bool = False
     body: str = ""
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
 
 _LETTERBOXD_BASE = {"Date", "Name", "Year", "Letterboxd URI"}
@@ -80,7 +106,7 @@ _CONST = re.compile(r"^tt\d{5,10}$")
 def parse_upload(*, name: str, data: bytes) -> tuple[str, list[ParsedRow]]:
     """The export's source and its rows, in file order. Raises ImportFileError for other shapes."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(_("The file is larger than 50 MB; an export is a few MB at most."))
+        raise ImportFileError(_msg(N_("The file is larger than 50 MB; an export is a few MB at most.")))
     if data[:4] == b"PK\x03\x04":
         return Source.LETTERBOXD, _parse_zip(data)
     text = _decode(data, name)
@@ -93,18 +119,21 @@ def parse_upload(*, name: str, data: bytes) -> tuple[str, list[ParsedRow]]:
     return Source.LETTERBOXD, list(_letterboxd_rows(text, name, kind))
 
 
-def _wrong_shape(name: str) -> str:
-    return _(
-        "“%(name)s” is not a Letterboxd or IMDb export. Upload Letterboxd's export ZIP (or one of "
-        "its %(files)s) or IMDb's ratings.csv."
-    ) % {"name": name, "files": EXPECTED_FILES}
+def _wrong_shape(name: str) -> Message:
+    return _msg(
+        N_(
+            "“%(name)s” is not a Letterboxd or IMDb export. Upload Letterboxd's export ZIP (or one of "
+            "its %(files)s) or IMDb's ratings.csv."
+        ),
+        {"name": name, "files": EXPECTED_FILES},
+    )
 
 
 def _parse_zip(data: bytes) -> list[ParsedRow]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise ImportFileError(_("The ZIP file is damaged; download the export again.")) from exc
+        raise ImportFileError(_msg(N_("The ZIP file is damaged; download the export again."))) from exc
     wanted = {"ratings.csv": Kind.RATING, "diary.csv": Kind.DIARY, "watchlist.csv": Kind.WATCHLIST}
     wanted["reviews.csv"] = Kind.REVIEW
     members = [
@@ -115,11 +144,13 @@ def _parse_zip(data: bytes) -> list[ParsedRow]:
     ]
     if not members:
         raise ImportFileError(
-            _("The ZIP has none of Letterboxd's %(files)s; is it Letterboxd's data export?")
-            % {"files": EXPECTED_FILES}
+            _msg(
+                N_("The ZIP has none of Letterboxd's %(files)s; is it Letterboxd's data export?"),
+                {"files": EXPECTED_FILES},
+            )
         )
     if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("The ZIP unpacks to more than 100 MB; an export is a few MB at most."))
+        raise ImportFileError(_msg(N_("The ZIP unpacks to more than 100 MB; an export is a few MB at most.")))
     rows: list[ParsedRow] = []
     order = list(wanted)
     for info in sorted(members, key=lambda i: order.index(i.filename.lower())):
@@ -138,7 +169,7 @@ def _decode(data: bytes, name: str) -> str:
         # utf-8-sig drops the byte-order mark Excel and some exports put first.
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(_("“%(name)s” is not a UTF-8 text file.") % {"name": name}) from exc
+        raise ImportFileError(_msg(N_("“%(name)s” is not a UTF-8 text file."), {"name": name})) from exc
 
 
 def _header(text: str) -> set[str]:
@@ -189,16 +220,16 @@ def _letterboxd_rows(text: str, file: str, kind: str) -> Iterator[ParsedRow]:
             )
         if kind in (Kind.DIARY, Kind.REVIEW):
             watched = record.get("Watched Date", "").strip() or record.get("Date", "").strip()
-            row.day = _date(watched, _("watched date"), row.problems)
+            row.day = _date(watched, N_("watched date"), row.problems)
             row.rewatch = record.get("Rewatch", "").strip().lower() == "yes"
         else:
-            row.day = _date(record.get("Date", "").strip(), _("date"), row.problems, required=False)
+            row.day = _date(record.get("Date", "").strip(), N_("date"), row.problems, required=False)
         if kind == Kind.REVIEW:
             row.body = record.get("Review", "").strip()
             if not row.body:
-                row.problems.append(_("The review is empty."))
+                row.problems.append(_msg(N_("The review is empty.")))
         if not row.name:
-            row.problems.append(_("The row has no film name."))
+            row.problems.append(_msg(N_("The row has no film name.")))
         yield row
 
 
@@ -215,63 +246,67 @@ def _imdb_rows(text: str, file: str) -> Iterator[ParsedRow]:
             media_type="tv" if record.get("Title Type", "").strip() in _IMDB_TV else "movie",
         )
         if not _CONST.match(const):
-            row.problems.append(_("“%(value)s” is not an IMDb id (tt…).") % {"value": const})
+            row.problems.append(_msg(N_("“%(value)s” is not an IMDb id (tt…)."), {"value": const}))
         row.year = _year(record.get("Year", ""), row.problems)
         row.half_stars = _imdb_stars(record.get("Your Rating", ""), row.problems)
-        row.day = _date(record.get("Date Rated", "").strip(), _("date rated"), row.problems, required=False)
+        row.day = _date(record.get("Date Rated", "").strip(), N_("date rated"), row.problems, required=False)
         if not row.name:
-            row.problems.append(_("The row has no title."))
+            row.problems.append(_msg(N_("The row has no title.")))
         yield row
 
 
-def _year(value: str, problems: list[str]) -> int | None:
+def _year(value: str, problems: list[Message]) -> int | None:
     value = value.strip()
     if not value:
         return None
     if value.isdigit() and 1870 <= int(value) <= 2100:
         return int(value)
-    problems.append(_("“%(value)s” is not a year.") % {"value": value})
+    problems.append(_msg(N_("“%(value)s” is not a year."), {"value": value}))
     return None
 
 
-def _letterboxd_stars(value: str, problems: list[str], *, required: bool) -> int | None:
+def _letterboxd_stars(value: str, problems: list[Message], *, required: bool) -> int | None:
     value = value.strip()
     if not value:
         if required:
-            problems.append(_("The rating is empty."))
+            problems.append(_msg(N_("The rating is empty.")))
         return None
     try:
         doubled = Decimal(value) * 2
     except InvalidOperation:
         doubled = Decimal("NaN")
     if not doubled.is_finite() or doubled != doubled.to_integral_value() or not 1 <= doubled <= 10:
-        problems.append(_("Rating “%(value)s” is not 0.5–5 stars in half steps.") % {"value": value})
+        problems.append(_msg(N_("Rating “%(value)s” is not 0.5–5 stars in half steps."), {"value": value}))
         return None
     return int(doubled)
 
 
-def _imdb_stars(value: str, problems: list[str]) -> int | None:
+def _imdb_stars(value: str, problems: list[Message]) -> int | None:
     value = value.strip()
     # IMDb's 1–10 maps onto Moochu's ten half-stars: 7/10 is ★3.5.
     if value.isdigit() and 1 <= int(value) <= 10:
         return int(value)
-    problems.append(_("Rating “%(value)s” is not 1–10.") % {"value": value})
+    problems.append(_msg(N_("Rating “%(value)s” is not 1–10."), {"value": value}))
     return None
 
 
-def _date(value: str, label: str, problems: list[str], *, required: bool = True) -> dt.date | None:
+def _date(value: str, label: str, problems: list[Message], *, required: bool = True) -> dt.date | None:
     if not value:
         if required:
-            problems.append(_("The %(label)s is empty.") % {"label": label})
+            problems.append(_msg(N_("The %(label)s is empty."), {"label": label}))
         return None
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
         problems.append(
-            _("The %(label)s “%(value)s” is not a date (YYYY-MM-DD).") % {"label": label, "value": value}
+            _msg(
+                N_("The %(label)s “%(value)s” is not a date (YYYY-MM-DD)."), {"label": label, "value": value}
+            )
         )
         return None
     if day.year < 1870 or day > dt.date.today() + dt.timedelta(days=1):
-        problems.append(_("The %(label)s %(value)s is out of range.") % {"label": label, "value": value})
+        problems.append(
+            _msg(N_("The %(label)s %(value)s is out of range."), {"label": label, "value": value})
+        )
         return None
     return day

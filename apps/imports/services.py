@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.imports.models import BatchStatus
 from apps.imports.models import ImportBatch
@@ -25,6 +26,7 @@ from apps.imports.models import TitleLink
 from apps.imports.parsing import MAX_UPLOAD_BYTES
 from apps.imports.parsing import ImportFileError
 from apps.imports.parsing import Kind
+from apps.imports.parsing import Message
 from apps.imports.parsing import ParsedRow
 from apps.imports.parsing import parse_upload
 from apps.imports.selectors import Wanted
@@ -93,7 +95,7 @@ def import_batch_read(*, batch_id: int, data: bytes | None = None) -> ImportBatc
                 data = handle.read(MAX_UPLOAD_BYTES + 1)
         source, parsed = parse_upload(name=batch.filename, data=data)
         if not parsed:
-            raise ImportFileError(_("The file has no rows to import."))
+            raise ImportFileError({"msgid": gettext_noop("The file has no rows to import."), "params": {}})
         ImportBatch.objects.filter(pk=batch_id).update(source=source, progress_total=len(parsed))
         # Titles added outside ingestion (the demo catalog, an admin add) have no match keys
         # until the next crawl; give them theirs, as a crawl run does first.
@@ -102,10 +104,12 @@ def import_batch_read(*, batch_id: int, data: bytes | None = None) -> ImportBatc
             _rows_match_and_store(batch, parsed[start : start + MATCH_STEP])
             ImportBatch.objects.filter(pk=batch_id).update(progress_done=min(start + MATCH_STEP, len(parsed)))
     except ImportFileError as exc:
-        _batch_fail(batch, exc.message)
+        _batch_fail(batch, exc.detail)
     except Exception:
         logger.exception("import batch %s could not be read", batch_id)
-        _batch_fail(batch, _("The file could not be read. Nothing was imported."))
+        _batch_fail(
+            batch, {"msgid": gettext_noop("The file could not be read. Nothing was imported."), "params": {}}
+        )
     else:
         ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.REVIEW)
         _upload_discard(batch)
@@ -113,7 +117,7 @@ def import_batch_read(*, batch_id: int, data: bytes | None = None) -> ImportBatc
     return batch
 
 
-def _batch_fail(batch: ImportBatch, message: str) -> None:
+def _batch_fail(batch: ImportBatch, message: Message) -> None:
     batch.rows.all().delete()
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, error=message, progress_done=0)
     _upload_discard(batch)
@@ -158,15 +162,16 @@ def _rows_match_and_store(batch: ImportBatch, parsed: Sequence[ParsedRow]) -> No
         if row.problems:
             item.status = RowStatus.INVALID
         else:
-            ids = found[_wanted(row)].title_ids
+            match = found[_wanted(row)]
+            ids = match.title_ids
             if len(ids) == 1:
-                item.status, item.title_id = RowStatus.MATCHED, ids[0]
+                item.status, item.title_id, item.by_link = RowStatus.MATCHED, ids[0], match.by_link
             elif ids:
                 item.status, item.candidate_ids = RowStatus.AMBIGUOUS, list(ids)
             else:
                 item.status = RowStatus.UNMATCHED
         rows.append(item)
-    ImportRow.objects.bulk_create(rows, batch_size=500)
+    ImportRow.objects.bulk_create(rows, batch_size=1000)
 
 
 def _reviewable(*, user: User, row_id: int) -> ImportRow:
@@ -321,7 +326,8 @@ def _links_remember(batch: ImportBatch, rows: Sequence[ImportRow]) -> None:
     links = {
         (batch.source, row.external_id): row.title_id
         for row in rows
-        if row.external_id and row.title_id and row.outcome != RowOutcome.FAILED
+        # A row found by its link already has one: a re-import inserts nothing.
+        if row.external_id and row.title_id and not row.by_link and row.outcome != RowOutcome.FAILED
     }
     TitleLink.objects.bulk_create(
         [

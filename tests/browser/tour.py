@@ -346,7 +346,9 @@ def _import_batch_build(user: Any, titles: list[Any]) -> Any:
     lines.append("2024-02-02,Too Many Stars,2001,https://boxd.it/zz02,7")
     upload = SimpleUploadedFile("ratings.csv", "\n".join(lines).encode())
     batch = import_batch_create(user=user, upload=upload)
-    return import_batch_read(batch_id=batch.pk)
+    batch = import_batch_read(batch_id=batch.pk)
+    assert batch.status == "review", f"the tour's import was not read: {batch.error}"
+    return batch
 
 
 def _email_verified(user: Any) -> None:

@@ -12,6 +12,7 @@ from apps.imports.parsing import MAX_UPLOAD_BYTES
 from apps.imports.parsing import ImportFileError
 from apps.imports.parsing import Kind
 from apps.imports.parsing import Source
+from apps.imports.parsing import message_text
 from apps.imports.parsing import parse_upload
 from tests.imports.conftest import imdb_csv
 from tests.imports.conftest import letterboxd_zip
@@ -47,10 +48,10 @@ def test_out_of_range_rating_and_malformed_date_are_kept_with_their_problem():
 
     burning_rating = next(r for r in rows if r.kind == Kind.RATING and r.name == "Burning")
     assert burning_rating.half_stars is None
-    assert "0.5–5" in burning_rating.problems[0]
+    assert "0.5–5" in message_text(burning_rating.problems[0])
     burning_diary = next(r for r in rows if r.kind == Kind.DIARY and r.name == "Burning")
     assert burning_diary.day is None
-    assert "2024-13-45" in burning_diary.problems[0]
+    assert "2024-13-45" in message_text(burning_diary.problems[0])
 
 
 def test_bom_crlf_and_unknown_columns_read_like_the_plain_file():
@@ -75,7 +76,7 @@ def test_imdb_ratings_map_ten_points_to_half_stars_and_flag_out_of_range():
     assert [(r.external_id, r.half_stars) for r in rows[:2]] == [("tt6751668", 9), ("tt7923710", 6)]
     assert rows[0].media_type == "movie"
     assert rows[2].half_stars is None
-    assert "1–10" in rows[2].problems[0]
+    assert "1–10" in message_text(rows[2].problems[0])
 
 
 def test_a_file_of_another_shape_names_the_expected_files():
@@ -107,3 +108,16 @@ def test_non_utf8_and_damaged_zip_are_refused_clearly():
 def test_more_than_50_mb_is_refused():
     with pytest.raises(ImportFileError, match="50 MB"):
         parse_upload(name="big.csv", data=b"x" * (MAX_UPLOAD_BYTES + 1))
+
+
+def test_problems_are_kept_untranslated_and_shown_in_the_language_of_the_page():
+    from django.utils import translation
+
+    _source, rows = parse_upload(name="ratings.csv", data=imdb_csv())
+    problem = rows[2].problems[0]
+
+    assert problem == {"msgid": "Rating “%(value)s” is not 1–10.", "params": {"value": "11"}}
+    with translation.override("ko"):
+        assert message_text(problem) == "평점 “11”은(는) 1–10 사이가 아니에요."
+    with translation.override("en"):
+        assert message_text(problem) == "Rating “11” is not 1–10."

@@ -176,7 +176,7 @@ def test_a_file_of_another_shape_fails_the_batch_with_the_reason_and_keeps_no_ro
     )
 
     assert batch.status == BatchStatus.FAILED
-    assert "ratings.csv, diary.csv, watchlist.csv, reviews.csv" in batch.error
+    assert "ratings.csv, diary.csv, watchlist.csv, reviews.csv" in batch.error_text
     assert not batch.rows.exists()
     with pytest.raises(ApplicationError, match="not ready"):
         import_batch_apply_request(user=user, batch_id=batch.pk)

@@ -38,7 +38,7 @@ class ImportBatchDetailApi(APIView):
             "status": batch.status,
             "source": batch.source,
             "filename": batch.filename,
-            "error": batch.error,
+            "error": batch.error_text,
             "progress_done": batch.progress_done,
             "progress_total": batch.progress_total,
             "counts": counts,

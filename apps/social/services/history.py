@@ -85,19 +85,26 @@ def ratings_import(*, user: User, items: Sequence[RatingItem]) -> list[ItemResul
         if not 1 <= item.half_stars <= 10:
             raise ApplicationError("half_stars must be 1–10", {"title_id": item.title_id})
     last: dict[int, RatingItem] = {item.title_id: item for item in items}
-    title_ids = sorted(last)
-    # The same row locks rating_set takes, in id order, so the aggregates stay exact under
-    # concurrent raters and two imports cannot deadlock.
+    stored = dict(
+        Rating.objects.filter(user=user, title_id__in=list(last)).values_list("title_id", "half_stars")
+    )
+    # Only titles whose rating changes are locked (a re-import locks none): the same row locks
+    # rating_set takes, in id order, so aggregates stay exact and two imports cannot deadlock.
+    title_ids = sorted(t for t, item in last.items() if stored.get(t) != item.half_stars)
     for start in range(0, len(title_ids), BATCH):
         list(Title.objects.select_for_update().filter(id__in=title_ids[start : start + BATCH]).values("id"))
+    # Read again under the locks: the person may have rated one of them meanwhile.
     existing = {r.title_id: r for r in Rating.objects.filter(user=user, title_id__in=title_ids)}
+    to_write = set(title_ids)
     outcome: dict[int, Outcome] = {}
     now = timezone.now()
     new: list[Rating] = []
     changed: list[Rating] = []
     for title_id, item in last.items():
         rating = existing.get(title_id)
-        if rating is None:
+        if title_id not in to_write:
+            outcome[title_id] = Outcome.UNCHANGED
+        elif rating is None:
             new.append(
                 Rating(
                     user=user,
