@@ -201,7 +201,7 @@ def main() -> None:
             profiler.enable()
             again_s, _choose, again, _ = import_run(user, data, choose=False)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
         else:
             again_s, _choose, again, _ = import_run(user, data, choose=False)
         log(f"  {again}")

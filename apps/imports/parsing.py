@@ -26,7 +26,7 @@ from decimal import InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # A ZIP's CSVs uncompressed: Letterboxd's own exports are a few MB; this stops a ZIP bomb.
@@ -106,7 +106,9 @@ _CONST = re.compile(r"^tt\d{5,10}$")
 def parse_upload(*, name: str, data: bytes) -> tuple[str, list[ParsedRow]]:
     """The export's source and its rows, in file order. Raises ImportFileError for other shapes."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(_msg(N_("The file is larger than 50 MB; an export is a few MB at most.")))
+        raise ImportFileError(
+            _msg(gettext_noop("The file is larger than 50 MB; an export is a few MB at most."))
+        )
     if data[:4] == b"PK\x03\x04":
         return Source.LETTERBOXD, _parse_zip(data)
     text = _decode(data, name)
@@ -121,7 +123,7 @@ def parse_upload(*, name: str, data: bytes) -> tuple[str, list[ParsedRow]]:
 
 def _wrong_shape(name: str) -> Message:
     return _msg(
-        N_(
+        gettext_noop(
             "“%(name)s” is not a Letterboxd or IMDb export. Upload Letterboxd's export ZIP (or one of "
             "its %(files)s) or IMDb's ratings.csv."
         ),
@@ -133,7 +135,9 @@ def _parse_zip(data: bytes) -> list[ParsedRow]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise ImportFileError(_msg(N_("The ZIP file is damaged; download the export again."))) from exc
+        raise ImportFileError(
+            _msg(gettext_noop("The ZIP file is damaged; download the export again."))
+        ) from exc
     wanted = {"ratings.csv": Kind.RATING, "diary.csv": Kind.DIARY, "watchlist.csv": Kind.WATCHLIST}
     wanted["reviews.csv"] = Kind.REVIEW
     members = [
@@ -145,12 +149,14 @@ def _parse_zip(data: bytes) -> list[ParsedRow]:
     if not members:
         raise ImportFileError(
             _msg(
-                N_("The ZIP has none of Letterboxd's %(files)s; is it Letterboxd's data export?"),
+                gettext_noop("The ZIP has none of Letterboxd's %(files)s; is it Letterboxd's data export?"),
                 {"files": EXPECTED_FILES},
             )
         )
     if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_msg(N_("The ZIP unpacks to more than 100 MB; an export is a few MB at most.")))
+        raise ImportFileError(
+            _msg(gettext_noop("The ZIP unpacks to more than 100 MB; an export is a few MB at most."))
+        )
     rows: list[ParsedRow] = []
     order = list(wanted)
     for info in sorted(members, key=lambda i: order.index(i.filename.lower())):
@@ -169,7 +175,9 @@ def _decode(data: bytes, name: str) -> str:
         # utf-8-sig drops the byte-order mark Excel and some exports put first.
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(_msg(N_("“%(name)s” is not a UTF-8 text file."), {"name": name})) from exc
+        raise ImportFileError(
+            _msg(gettext_noop("“%(name)s” is not a UTF-8 text file."), {"name": name})
+        ) from exc
 
 
 def _header(text: str) -> set[str]:
@@ -220,16 +228,18 @@ def _letterboxd_rows(text: str, file: str, kind: str) -> Iterator[ParsedRow]:
             )
         if kind in (Kind.DIARY, Kind.REVIEW):
             watched = record.get("Watched Date", "").strip() or record.get("Date", "").strip()
-            row.day = _date(watched, N_("watched date"), row.problems)
+            row.day = _date(watched, gettext_noop("watched date"), row.problems)
             row.rewatch = record.get("Rewatch", "").strip().lower() == "yes"
         else:
-            row.day = _date(record.get("Date", "").strip(), N_("date"), row.problems, required=False)
+            row.day = _date(
+                record.get("Date", "").strip(), gettext_noop("date"), row.problems, required=False
+            )
         if kind == Kind.REVIEW:
             row.body = record.get("Review", "").strip()
             if not row.body:
-                row.problems.append(_msg(N_("The review is empty.")))
+                row.problems.append(_msg(gettext_noop("The review is empty.")))
         if not row.name:
-            row.problems.append(_msg(N_("The row has no film name.")))
+            row.problems.append(_msg(gettext_noop("The row has no film name.")))
         yield row
 
 
@@ -246,12 +256,14 @@ def _imdb_rows(text: str, file: str) -> Iterator[ParsedRow]:
             media_type="tv" if record.get("Title Type", "").strip() in _IMDB_TV else "movie",
         )
         if not _CONST.match(const):
-            row.problems.append(_msg(N_("“%(value)s” is not an IMDb id (tt…)."), {"value": const}))
+            row.problems.append(_msg(gettext_noop("“%(value)s” is not an IMDb id (tt…)."), {"value": const}))
         row.year = _year(record.get("Year", ""), row.problems)
         row.half_stars = _imdb_stars(record.get("Your Rating", ""), row.problems)
-        row.day = _date(record.get("Date Rated", "").strip(), N_("date rated"), row.problems, required=False)
+        row.day = _date(
+            record.get("Date Rated", "").strip(), gettext_noop("date rated"), row.problems, required=False
+        )
         if not row.name:
-            row.problems.append(_msg(N_("The row has no title.")))
+            row.problems.append(_msg(gettext_noop("The row has no title.")))
         yield row
 
 
@@ -261,7 +273,7 @@ def _year(value: str, problems: list[Message]) -> int | None:
         return None
     if value.isdigit() and 1870 <= int(value) <= 2100:
         return int(value)
-    problems.append(_msg(N_("“%(value)s” is not a year."), {"value": value}))
+    problems.append(_msg(gettext_noop("“%(value)s” is not a year."), {"value": value}))
     return None
 
 
@@ -269,14 +281,16 @@ def _letterboxd_stars(value: str, problems: list[Message], *, required: bool) ->
     value = value.strip()
     if not value:
         if required:
-            problems.append(_msg(N_("The rating is empty.")))
+            problems.append(_msg(gettext_noop("The rating is empty.")))
         return None
     try:
         doubled = Decimal(value) * 2
     except InvalidOperation:
         doubled = Decimal("NaN")
     if not doubled.is_finite() or doubled != doubled.to_integral_value() or not 1 <= doubled <= 10:
-        problems.append(_msg(N_("Rating “%(value)s” is not 0.5–5 stars in half steps."), {"value": value}))
+        problems.append(
+            _msg(gettext_noop("Rating “%(value)s” is not 0.5–5 stars in half steps."), {"value": value})
+        )
         return None
     return int(doubled)
 
@@ -286,27 +300,28 @@ def _imdb_stars(value: str, problems: list[Message]) -> int | None:
     # IMDb's 1–10 maps onto Moochu's ten half-stars: 7/10 is ★3.5.
     if value.isdigit() and 1 <= int(value) <= 10:
         return int(value)
-    problems.append(_msg(N_("Rating “%(value)s” is not 1–10."), {"value": value}))
+    problems.append(_msg(gettext_noop("Rating “%(value)s” is not 1–10."), {"value": value}))
     return None
 
 
 def _date(value: str, label: str, problems: list[Message], *, required: bool = True) -> dt.date | None:
     if not value:
         if required:
-            problems.append(_msg(N_("The %(label)s is empty."), {"label": label}))
+            problems.append(_msg(gettext_noop("The %(label)s is empty."), {"label": label}))
         return None
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
         problems.append(
             _msg(
-                N_("The %(label)s “%(value)s” is not a date (YYYY-MM-DD)."), {"label": label, "value": value}
+                gettext_noop("The %(label)s “%(value)s” is not a date (YYYY-MM-DD)."),
+                {"label": label, "value": value},
             )
         )
         return None
     if day.year < 1870 or day > dt.date.today() + dt.timedelta(days=1):
         problems.append(
-            _msg(N_("The %(label)s %(value)s is out of range."), {"label": label, "value": value})
+            _msg(gettext_noop("The %(label)s %(value)s is out of range."), {"label": label, "value": value})
         )
         return None
     return day

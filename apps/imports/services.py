@@ -32,6 +32,7 @@ from apps.imports.parsing import parse_upload
 from apps.imports.selectors import Wanted
 from apps.imports.selectors import titles_find
 from apps.movies.models import Title
+from apps.movies.services.ingestion import _bulk_insert
 from apps.movies.services.ingestion import title_match_keys_backfill
 from apps.social import services as social
 from apps.social.services.history import DiaryItem
@@ -171,7 +172,8 @@ def _rows_match_and_store(batch: ImportBatch, parsed: Sequence[ParsedRow]) -> No
             else:
                 item.status = RowStatus.UNMATCHED
         rows.append(item)
-    ImportRow.objects.bulk_create(rows, batch_size=1000)
+    # COPY on PostgreSQL: bulk_create's 10,000-row INSERTs took ~10 s (profiled) of a 16 s read.
+    _bulk_insert(ImportRow, rows)
 
 
 def _reviewable(*, user: User, row_id: int) -> ImportRow:

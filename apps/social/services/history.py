@@ -23,6 +23,9 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from apps.movies.models import Title
+
+# The catalog's COPY-based writer (its one bulk toolkit; see apps.movies.services.ingestion).
+from apps.movies.services.ingestion import _bulk_insert
 from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.models import WatchlistItem
@@ -121,7 +124,7 @@ def ratings_import(*, user: User, items: Sequence[RatingItem]) -> list[ItemResul
             outcome[title_id] = Outcome.UPDATED
         else:
             outcome[title_id] = Outcome.UNCHANGED
-    Rating.objects.bulk_create(new, batch_size=BATCH)
+    _bulk_insert(Rating, new)
     _update_grouped(Rating, changed, lambda r: {"half_stars": r.half_stars, "updated_at": r.updated_at})
     touched = [r.title_id for r in (*new, *changed)]
     if touched:
@@ -210,7 +213,7 @@ def diary_entries_import(*, user: User, items: Sequence[DiaryItem]) -> list[Item
             )
         )
         results.append(ItemResult(Outcome.CREATED))
-    DiaryEntry.objects.bulk_create(new, batch_size=BATCH)
+    _bulk_insert(DiaryEntry, new)
     _update_grouped(DiaryEntry, changed, lambda e: {"rewatch": e.rewatch, "half_stars": e.half_stars})
     watched = {entry.title_id for entry in new}
     if watched:
@@ -236,7 +239,7 @@ def watchlist_import(*, user: User, title_ids: Sequence[int]) -> list[ItemResult
         present.add(title_id)
         new.append(WatchlistItem(user=user, title_id=title_id))
         results.append(ItemResult(Outcome.CREATED))
-    WatchlistItem.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+    _bulk_insert(WatchlistItem, new, ignore_conflicts=True)
     return results
 
 
