@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("apps.chat.api.urls")),
     path("", include("apps.recs.api.urls")),
     path("lists/", include("apps.lists.api.urls")),
+    path("", include("apps.imports.api.urls")),
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("chat/", include("apps.chat.urls")),
+    path("", include("apps.imports.urls")),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.movies.search.urls")),
     # Before social: its "@<nickname>/<action>/" would take "@<nickname>/year/".

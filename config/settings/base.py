@@ -152,6 +152,7 @@ LOCAL_APPS = [
     "apps.lists",
     "apps.yearly",
     "apps.planner",
+    "apps.imports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -43,6 +43,7 @@ class World:
     diary_entry_id: int
     nicknames: dict[str, str]
     search_query: str
+    import_batch_id: int = 0
     users: dict[str, Any] = field(default_factory=dict, repr=False)
     list_id: int = 0
     list_token: str = ""
@@ -158,6 +159,9 @@ PAGES: list[Page] = [
     Page("account_email", SIGNED_IN, label="account-email"),
     Page("account_change_password", SIGNED_IN, label="password-change"),
     Page("socialaccount_connections", SIGNED_IN, label="social-connections"),
+    # Import my history (#19): the upload page, and a batch waiting for review.
+    Page("imports:home", SIGNED_IN, label="import"),
+    Page("imports:detail", SIGNED_IN, lambda w: {"batch_id": w.import_batch_id}, label="import-review"),
     # API docs
     # Swagger UI nests its operation controls in a button (its own markup, not ours).
     Page("api-docs", (ANON,), label="api-docs", axe_skip=("nested-interactive",), ready=".opblock"),
@@ -176,6 +180,9 @@ NOT_PAGES: dict[str, str] = {
     "social:account-export": "a file download (JSON/CSV), not a page",
     "social:watch-alert-preference": "POST: watch-alert e-mail on/off",
     "social:diary-log": "POST: logs a viewing",
+    "imports:row-choose": "POST: chooses an import row's title",
+    "imports:row-skip": "POST: leaves an import row out",
+    "imports:apply": "POST: applies an import",
     "social:diary-delete": "POST",
     "social:review-reply": "POST",
     "social:review-edit": "POST: edits a review (the form is on the review page)",
@@ -366,6 +373,7 @@ def world_build(*, catalog: bool = True) -> World:
     lists.list_entry_move(user=owner, entry_id=first.pk, position=2, expected_position=0)
     lists.list_like_set(user=friend, list_id=movie_night.pk, liked=True)
     lists.list_create(owner=user, name="혼자 보는 영화", visibility="private")
+    import_batch = _import_batch_build(user, titles)
     return World(
         title_id=title.pk,
         other_title_id=other.pk,
@@ -376,10 +384,33 @@ def world_build(*, catalog: bool = True) -> World:
         diary_entry_id=diary_entry.pk,
         nicknames={persona: users[persona].nickname for persona in (USER, OWNER, STAFF)},
         search_query=title.title_ko[:2],
+        import_batch_id=import_batch.pk,
         users=users,
         list_id=movie_night.pk,
         list_token=movie_night.share_token,
     )
+
+
+def _import_batch_build(user: Any, titles: list[Any]) -> Any:
+    """A Letterboxd ratings.csv read and waiting for review: matched rows, one film the catalog
+    lacks and one with an out-of-range rating."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.imports.services import import_batch_create
+    from apps.imports.services import import_batch_read
+
+    lines = ["Date,Name,Year,Letterboxd URI,Rating"]
+    for index, t in enumerate(titles[:3]):
+        lines.append(
+            f"2024-01-0{index + 1},{t.title_en or t.title_ko},{t.year or ''},https://boxd.it/t{index},4"
+        )
+    lines.append("2024-02-01,A Film Nobody Catalogued,2001,https://boxd.it/zz01,3")
+    lines.append("2024-02-02,Too Many Stars,2001,https://boxd.it/zz02,7")
+    upload = SimpleUploadedFile("ratings.csv", "\n".join(lines).encode())
+    batch = import_batch_create(user=user, upload=upload)
+    batch = import_batch_read(batch_id=batch.pk)
+    assert batch.status == "review", f"the tour's import was not read: {batch.error}"
+    return batch
 
 
 def _email_verified(user: Any) -> None:

@@ -103,6 +103,8 @@ def title_stats_refresh(
 ) -> int:
     """Recompute ``rating_avg``, ``rating_count`` and ``popularity`` of the given titles (all
     when None), writing only rows that changed. Returns how many changed."""
+    from apps.movies.services.ingestion import _bulk_update  # ingestion imports the catalog's services
+
     reference = reference or timezone.localdate()
     if title_ids is None:
         ids = list(Title.objects.order_by("id").values_list("id", flat=True))
@@ -162,6 +164,8 @@ def title_stats_refresh(
                 title.updated_at = now
                 updates.append(title)
         with transaction.atomic():
-            Title.objects.bulk_update(updates, fields, batch_size=1000)
+            # The catalog's one fast bulk writer (COPY + UPDATE … FROM on PostgreSQL): Django's
+            # bulk_update built a CASE per row and field, ~15 s for an import's 4,000 titles.
+            _bulk_update(Title, updates, fields)
         changed += len(updates)
     return changed

@@ -22,6 +22,10 @@ from apps.social.services.friends import friend_request_accept
 from apps.social.services.friends import friend_request_decline
 from apps.social.services.friends import friend_request_send
 from apps.social.services.friends import friend_request_withdraw
+from apps.social.services.history import diary_entries_import
+from apps.social.services.history import ratings_import
+from apps.social.services.history import reviews_import
+from apps.social.services.history import watchlist_import
 from apps.social.services.homepage import guestbook_entry_create
 from apps.social.services.homepage import guestbook_entry_delete
 from apps.social.services.homepage import guestbook_entry_reply
@@ -63,6 +67,7 @@ __all__ = [
     "board_post_moderate",
     "board_post_update",
     "board_view_record",
+    "diary_entries_import",
     "diary_entry_create",
     "diary_entry_delete",
     "diary_entry_update",
@@ -86,6 +91,7 @@ __all__ = [
     "profile_update",
     "rating_delete",
     "rating_set",
+    "ratings_import",
     "recommendation_accept",
     "recommendation_dismiss",
     "recommendation_send",
@@ -95,11 +101,13 @@ __all__ = [
     "review_like_set",
     "review_report_create",
     "review_upsert",
+    "reviews_import",
     "shelf_set",
     "user_avatar_set",
     "user_nickname_set",
     "visit_record",
     "visits_flush",
     "watchlist_add",
+    "watchlist_import",
     "watchlist_remove",
 ]

@@ -1,0 +1,152 @@
+"""Import pages: upload, progress, review (matched / choose / not found / problems), result.
+
+Every POST calls one service and comes back with a message, as apps.social's ``service_post``
+does (that helper lives in a module being split elsewhere, so this app keeps its own copy of
+the three lines that matter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.imports import selectors
+from apps.imports import services
+from apps.imports.models import BatchStatus
+from apps.imports.models import ImportBatch
+from apps.imports.models import RowStatus
+from apps.imports.parsing import MAX_UPLOAD_BYTES
+from config.exceptions import ApplicationError
+
+ROWS_PAGE = 50
+# Multipart framing around a 50 MB file; a body longer than this cannot hold an allowed file.
+UPLOAD_SLACK = 64 * 1024
+TABS = (RowStatus.AMBIGUOUS, RowStatus.UNMATCHED, RowStatus.INVALID, RowStatus.MATCHED)
+
+
+def _batch_url(batch_id: int, **query: str) -> str:
+    url = reverse("imports:detail", kwargs={"batch_id": batch_id})
+    return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else url
+
+
+def _post_then_back(view: Callable[..., str | None]) -> Callable[..., HttpResponse]:
+    """Signed-in POST; an ApplicationError becomes an error message; back to the batch page."""
+
+    @wraps(view)
+    @login_required
+    @require_POST
+    def wrapper(request: HttpRequest, batch_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            result = view(request, batch_id, *args, **kwargs)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            if result:
+                messages.success(request, result)
+        show = request.POST.get("show", "")
+        page = request.POST.get("page", "")
+        query = {k: v for k, v in (("show", show), ("page", page)) if v and v.isalnum()}
+        return redirect(_batch_url(batch_id, **query))
+
+    return wrapper
+
+
+@login_required
+def import_home(request: HttpRequest) -> HttpResponse:
+    """The upload form and my earlier imports; POST takes an upload."""
+    if request.method == "POST":
+        # Refused on the declared length, before Django reads (and spools) the body.
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > MAX_UPLOAD_BYTES + UPLOAD_SLACK:
+            messages.error(request, _("The file is larger than 50 MB; an export is a few MB at most."))
+            return redirect("imports:home")
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file to import."))
+            return redirect("imports:home")
+        try:
+            batch = services.import_batch_create(user=request.user, upload=upload)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("imports:home")
+        return redirect(_batch_url(batch.pk))
+    batches = selectors.import_batches_for_user(user=request.user)[:20]
+    return render(request, "imports/home.html", {"batches": batches})
+
+
+def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
+    batch = selectors.import_batch_get_for_user(user=request.user, batch_id=batch_id)
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@login_required
+def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    context: dict[str, Any] = {"batch": batch}
+    if batch.status in (BatchStatus.REVIEW, BatchStatus.APPLIED):
+        counts = selectors.import_row_counts(batch=batch)
+        show = request.GET.get("show", "")
+        if show not in TABS:
+            show = next((s for s in TABS if counts.get(s)), RowStatus.MATCHED)
+        page_obj = Paginator(selectors.import_rows_by_status(batch=batch, status=show), ROWS_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context.update(
+            counts=counts,
+            show=show,
+            page_obj=page_obj,
+            tabs=[(s, RowStatus(s).label, counts.get(s, 0)) for s in TABS],
+            undecided=batch.rows.filter(status=RowStatus.AMBIGUOUS, title__isnull=True, skip=False).count(),
+        )
+        context["outcomes"] = {
+            name: counts.get(f"outcome:{name}", 0)
+            for name in ("created", "updated", "unchanged", "skipped", "failed")
+        }
+        if show == RowStatus.AMBIGUOUS:
+            candidates = selectors.import_candidates(rows=page_obj.object_list)
+            for row in page_obj.object_list:
+                row.candidate_titles = [candidates[i] for i in row.candidate_ids if i in candidates]
+    return render(request, "imports/detail.html", context)
+
+
+@_post_then_back
+def import_row_choose(request: HttpRequest, batch_id: int, row_id: int) -> str:
+    choice = request.POST.get("title_id") or (request.POST.getlist("title_ids") or [""])[-1]
+    if choice == "skip":
+        services.import_row_choose(user=request.user, row_id=row_id, title_id=None)
+        return _("Left out of the import.")
+    if not choice.isdigit():
+        raise ApplicationError(_("Choose a title from the suggestions."))
+    services.import_row_choose(user=request.user, row_id=row_id, title_id=int(choice))
+    return _("Title chosen.")
+
+
+@_post_then_back
+def import_row_skip(request: HttpRequest, batch_id: int, row_id: int) -> str:
+    skip = request.POST.get("skip") == "1"
+    services.import_row_skip_set(user=request.user, row_id=row_id, skip=skip)
+    return _("Left out of the import.") if skip else _("Back in the import.")
+
+
+@_post_then_back
+def import_apply(request: HttpRequest, batch_id: int) -> str:
+    batch = services.import_batch_apply_request(user=request.user, batch_id=batch_id)
+    batch.refresh_from_db()
+    if batch.status == BatchStatus.APPLIED:
+        return _("Imported.")
+    return _("Importing… this page shows the result when it is done.")
