@@ -83,12 +83,14 @@ def titles_find(*, wanted: Iterable[Wanted]) -> dict[Wanted, Found]:
 
     all_keys = sorted({key for keys in by_name.values() for key in keys.all})
     title_ids: dict[str, set[int]] = defaultdict(set)
-    for chunk in _chunks(all_keys):
-        for key, title_id in TitleMatchKey.objects.filter(key__in=chunk).values_list("key", "title_id"):
-            title_ids[key].add(title_id)
+    for key_chunk in _chunks(all_keys):
+        for match_key, title_id in TitleMatchKey.objects.filter(key__in=key_chunk).values_list(
+            "key", "title_id"
+        ):
+            title_ids[match_key].add(title_id)
     titles: dict[int, Title] = {}
-    for chunk in _chunks(sorted({i for group in title_ids.values() for i in group})):
-        for title in Title.objects.filter(id__in=chunk).only(
+    for id_chunk in _chunks(sorted({i for group in title_ids.values() for i in group})):
+        for title in Title.objects.filter(id__in=id_chunk).only(
             "id", "media_type", "year", "title_ko", "title_en", "title_original", "popularity"
         ):
             titles[title.id] = title
@@ -98,24 +100,26 @@ def titles_find(*, wanted: Iterable[Wanted]) -> dict[Wanted, Found]:
     for (name, year, media_type), keys in by_name.items():
         scored: list[tuple[tuple[int, int, float], int]] = []
         seen: set[int] = set()
-        for key in keys.all:
-            for title_id in title_ids.get(key, ()):
-                title = titles.get(title_id)
-                if title_id in seen or title is None:
+        for match_key in keys.all:
+            for title_id in title_ids.get(match_key, ()):
+                candidate = titles.get(title_id)
+                if title_id in seen or candidate is None:
                     continue
                 seen.add(title_id)
-                if media_type and title.media_type != media_type:
+                if media_type and candidate.media_type != media_type:
                     continue
-                if not years_compatible(year, title.year):
+                if not years_compatible(year, candidate.year):
                     continue
                 if title_id not in title_keys:
-                    names = [n for n in (title.title_ko, title.title_original, title.title_en) if n]
+                    names = [
+                        n for n in (candidate.title_ko, candidate.title_original, candidate.title_en) if n
+                    ]
                     title_keys[title_id] = name_keys(names)
                 if not names_match(keys, title_keys[title_id]):
                     continue
-                year_gap = abs(title.year - year) if title.year and year else 0
+                year_gap = abs(candidate.year - year) if candidate.year and year else 0
                 exact = 0 if keys.full & title_keys[title_id].full else 1
-                scored.append(((year_gap, exact, -title.popularity), title_id))
+                scored.append(((year_gap, exact, -candidate.popularity), title_id))
         scored.sort()
         best = [title_id for score, title_id in scored if score[:2] == scored[0][0][:2]] if scored else []
         if not scored:

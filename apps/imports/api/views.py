@@ -20,7 +20,8 @@ class ImportBatchDetailApi(APIView):
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         status = serializers.CharField()
-        source = serializers.CharField()
+        # The stubs type Field.source (the attribute a field reads); this field is the batch's source.
+        source = serializers.CharField()  # type: ignore[assignment]
         filename = serializers.CharField()
         error = serializers.CharField()
         progress_done = serializers.IntegerField()

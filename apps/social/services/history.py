@@ -25,7 +25,7 @@ from django.utils import timezone
 from apps.movies.models import Title
 
 # The catalog's COPY-based writer (its one bulk toolkit; see apps.movies.services.ingestion).
-from apps.movies.services.ingestion import _bulk_insert
+from apps.movies.services.bulk import bulk_insert
 from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.models import WatchlistItem
@@ -124,7 +124,7 @@ def ratings_import(*, user: User, items: Sequence[RatingItem]) -> list[ItemResul
             outcome[title_id] = Outcome.UPDATED
         else:
             outcome[title_id] = Outcome.UNCHANGED
-    _bulk_insert(Rating, new)
+    bulk_insert(Rating, new)
     _update_grouped(Rating, changed, lambda r: {"half_stars": r.half_stars, "updated_at": r.updated_at})
     touched = [r.title_id for r in (*new, *changed)]
     if touched:
@@ -213,7 +213,7 @@ def diary_entries_import(*, user: User, items: Sequence[DiaryItem]) -> list[Item
             )
         )
         results.append(ItemResult(Outcome.CREATED))
-    _bulk_insert(DiaryEntry, new)
+    bulk_insert(DiaryEntry, new)
     _update_grouped(DiaryEntry, changed, lambda e: {"rewatch": e.rewatch, "half_stars": e.half_stars})
     watched = {entry.title_id for entry in new}
     if watched:
@@ -239,7 +239,7 @@ def watchlist_import(*, user: User, title_ids: Sequence[int]) -> list[ItemResult
         present.add(title_id)
         new.append(WatchlistItem(user=user, title_id=title_id))
         results.append(ItemResult(Outcome.CREATED))
-    _bulk_insert(WatchlistItem, new, ignore_conflicts=True)
+    bulk_insert(WatchlistItem, new, ignore_conflicts=True)
     return results
 
 
