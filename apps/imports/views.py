@@ -121,9 +121,9 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
             candidates = selectors.import_candidates(rows=page_obj.object_list)
             for row in page_obj.object_list:
                 # A per-page annotation the template reads beside the row's own fields.
-                setattr(
-                    row, "candidate_titles", [candidates[i] for i in row.candidate_ids if i in candidates]
-                )
+                row.candidate_titles = [  # type: ignore[attr-defined]
+                    candidates[i] for i in row.candidate_ids if i in candidates
+                ]
     return render(request, "imports/detail.html", context)
 
 

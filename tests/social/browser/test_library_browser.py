@@ -272,7 +272,7 @@ def test_the_title_picker_chooses_by_keyboard_and_says_when_nothing_matches(asgi
 
     make_catalog()
     alice = UserFactory(username="alice", nickname="앨리스")
-    ctx = _context(chromium, asgi_server, alice, lang="ko")
+    ctx = browser_context(chromium, asgi_server, alice, lang="ko")
     page = ctx.new_page()
     page.goto(f"{asgi_server}/me/diary/")
     box = page.locator("#diary-q")
