@@ -32,6 +32,7 @@ from apps.social.services.common import like_set
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.notifications import notification_create
 from config.exceptions import ApplicationError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -97,7 +98,7 @@ def rating_delete(*, user: User, title: Title) -> None:
     Title.objects.select_for_update().only("id").get(pk=title.pk)
     deleted, _count = Rating.objects.filter(user=user, title=title).delete()
     if not deleted:
-        raise ApplicationError(_("You have not rated this title."))
+        raise NotFoundError(_("You have not rated this title."))
     _title_rating_refresh(title_id=title.pk)
     Activity.objects.filter(actor=user, title=title, verb=ActivityVerb.RATED).delete()
     transaction.on_commit(lambda: _after_rating_change(user.pk))
@@ -170,7 +171,7 @@ def diary_entry_update(
     """Change one of my diary entries (date, rating, rewatch mark, note)."""
     entry = DiaryEntry.objects.select_for_update().filter(user=user, pk=entry_id).first()
     if entry is None:
-        raise ApplicationError(_("No such diary entry."), {"entry_id": entry_id})
+        raise NotFoundError(_("No such diary entry."), {"entry_id": entry_id})
     entry.watched_on = _watch_date(watched_on)
     entry.rewatch = rewatch
     entry.half_stars = _half_stars(stars) if stars not in (None, "") else None
@@ -191,7 +192,7 @@ def diary_entry_update(
 def diary_entry_delete(*, user: User, entry_id: int) -> None:
     deleted, _count = DiaryEntry.objects.filter(user=user, pk=entry_id).delete()
     if not deleted:
-        raise ApplicationError(_("No such diary entry."), {"entry_id": entry_id})
+        raise NotFoundError(_("No such diary entry."), {"entry_id": entry_id})
 
 
 @transaction.atomic
@@ -216,7 +217,7 @@ def review_upsert(*, user: User, title: Title, body: str, has_spoilers: bool = F
 def review_delete(*, user: User, review_id: int) -> None:
     review = Review.objects.filter(pk=review_id).first()
     if review is None or (review.user_id != user.pk and not user.is_staff):
-        raise ApplicationError(_("You can only delete your own review."), {"review_id": review_id})
+        raise NotFoundError(_("You can only delete your own review."), {"review_id": review_id})
     Activity.objects.filter(verb=ActivityVerb.REVIEWED, target_id=review.pk).delete()
     review.delete()
 
@@ -281,7 +282,7 @@ def review_comment_delete(*, user: User, comment_id: int) -> None:
     comment = ReviewComment.objects.select_related("review").filter(pk=comment_id).first()
     allowed = comment is not None and (user.pk in (comment.user_id, comment.review.user_id) or user.is_staff)
     if not allowed:
-        raise ApplicationError(_("You cannot delete this comment."), {"comment_id": comment_id})
+        raise NotFoundError(_("You cannot delete this comment."), {"comment_id": comment_id})
     # Replies go with their comment: count them all out of the review's total.
     removed = 1 + comment.replies.count()
     Review.objects.filter(pk=comment.review_id).update(comment_count=F("comment_count") - removed)

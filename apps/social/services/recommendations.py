@@ -22,6 +22,8 @@ from apps.social.services.friends import blocked_between
 from apps.social.services.notifications import notification_create
 from apps.social.services.ratings import watchlist_add
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.movies.models import Title
@@ -91,9 +93,9 @@ def _pending_for_receiver(*, user: User, recommendation_id: int) -> Recommendati
         .first()
     )
     if rec is None:
-        raise ApplicationError("No such recommendation.", {"recommendation_id": recommendation_id})
+        raise NotFoundError("No such recommendation.", {"recommendation_id": recommendation_id})
     if rec.status != RecommendationStatus.PENDING:
-        raise ApplicationError(f"This recommendation was already {rec.status}.")
+        raise ConflictError(f"This recommendation was already {rec.status}.")
     return rec
 
 
