@@ -41,7 +41,7 @@ def _titles_check(title_ids: list[int]) -> list[int]:
     found = set(Title.objects.filter(pk__in=title_ids).values_list("pk", flat=True))
     missing = [pk for pk in title_ids if pk not in found]
     if missing:
-        raise ApplicationError(
+        raise NotFoundError(
             _("Some of these titles do not exist: pick them from the suggestions."), {"title_ids": missing}
         )
     return title_ids

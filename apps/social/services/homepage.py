@@ -79,7 +79,7 @@ def shelf_set(*, user: User, title_ids: list[int]) -> list[ShelfItem]:
     found = set(Title.objects.filter(pk__in=title_ids).values_list("pk", flat=True))
     missing = [pk for pk in title_ids if pk not in found]
     if missing:
-        raise ApplicationError("Unknown titles.", {"title_ids": missing})
+        raise NotFoundError("Unknown titles.", {"title_ids": missing})
     before = set(ShelfItem.objects.filter(user=user).values_list("title_id", flat=True))
     ShelfItem.objects.filter(user=user).delete()
     items = ShelfItem.objects.bulk_create(

@@ -32,6 +32,7 @@ from apps.social.services.common import like_set
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.notifications import notification_create
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
 from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def watchlist_remove(*, user: User, title: Title) -> None:
 def _watch_date(watched_on: dt.date | None) -> dt.date:
     watched_on = watched_on or timezone.localdate()
     if watched_on > timezone.localdate() + dt.timedelta(days=1):
-        raise ApplicationError(_("The watch date cannot be in the future."), {"field": "watched_on"})
+        # 409, not 400: a well-formed date that only the calendar refuses (no schema can say "today").
+        raise ConflictError(_("The watch date cannot be in the future."), {"field": "watched_on"})
     if watched_on.year < 1870:
         raise ApplicationError(_("Enter a real watch date."), {"field": "watched_on"})
     return watched_on
@@ -238,14 +240,12 @@ def review_comment_create(
     """
     review = Review.objects.select_for_update().select_related("title").filter(pk=review_id).first()
     if review is None:
-        raise ApplicationError(_("This review has been deleted."), {"review_id": review_id})
+        raise NotFoundError(_("This review has been deleted."), {"review_id": review_id})
     parent = None
     if parent_id is not None:
         parent = ReviewComment.objects.filter(pk=parent_id, review_id=review.pk).first()
         if parent is None:
-            raise ApplicationError(
-                _("The comment you replied to has been deleted."), {"parent_id": parent_id}
-            )
+            raise NotFoundError(_("The comment you replied to has been deleted."), {"parent_id": parent_id})
         parent = parent if parent.parent_id is None else parent.parent  # replies stay one level deep
     body = clean_text(body, field="comment", max_length=COMMENT_MAX)
     rate_limit_hit(action="comment", user_id=user.pk)
