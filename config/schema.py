@@ -72,6 +72,9 @@ class MoochuAutoSchema(AutoSchema):
         result.update(getattr(serializer, "schema_extra", {}))
         for name, schema in result.get("properties", {}).items():
             field = serializer.fields.get(name)
+            pattern = getattr(field, "json_schema_pattern", None)
+            if pattern is not None:  # a rule only the field can spell (nicknames)
+                schema["pattern"] = pattern()
             if getattr(field, "unique_items", False):
                 schema["uniqueItems"] = True
             if isinstance(field, serializers.ListField) and schema.get("type") == "array":

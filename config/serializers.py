@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -12,6 +13,29 @@ from rest_framework import serializers
 MAX_UNKNOWN_REPORTED = 10
 # Django's CSRF form field: a browser form posting to the API sends it beside the fields.
 CSRF_FORM_FIELD = "csrfmiddlewaretoken"
+
+
+# JSON types each field takes in a JSON body (DRF would also take "5" for 5, 5 for "5",
+# "true" for true): the document shows one type, and a client sending another has a bug.
+_JSON_TYPES: tuple[tuple[type[serializers.Field], tuple[type, ...]], ...] = (
+    (serializers.BooleanField, (bool,)),
+    (serializers.CharField, (str,)),
+    (serializers.ChoiceField, (str,)),
+    (serializers.IntegerField, (int,)),
+    (serializers.FloatField, (int, float)),
+    (serializers.DecimalField, (int, float)),
+    (serializers.ListField, (list,)),
+)
+
+
+def _json_type_ok(field: serializers.Field, value: Any) -> bool:
+    if value is None:
+        return True  # allow_null decides
+    for field_class, types in _JSON_TYPES:
+        if isinstance(field, field_class):
+            wrong_bool = isinstance(value, bool) and bool not in types
+            return isinstance(value, types) and not wrong_bool
+    return True
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -27,4 +51,13 @@ class StrictInputSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {key: [_("Unknown field.")] for key in unknown[:MAX_UNKNOWN_REPORTED]}
                 )
+        if isinstance(data, Mapping) and not isinstance(data, QueryDict):
+            # A form's values are all text; a JSON body's carry their type.
+            mistyped = [
+                name
+                for name, field in self.fields.items()
+                if name in data and not _json_type_ok(field, data[name])
+            ]
+            if mistyped:
+                raise serializers.ValidationError({name: [_("Wrong type.")] for name in mistyped})
         return super().to_internal_value(data)

@@ -16,6 +16,8 @@ from rest_framework.views import APIView
 from apps.movies.models import Title
 from apps.social.models import User
 from apps.social.selectors import user_get_by_nickname
+from apps.social.services.accounts import NICKNAME_MAX
+from apps.social.services.accounts import nickname_json_pattern
 from config.bad_input import MAX_QUERY_INT
 
 
@@ -44,6 +46,15 @@ class StarsField(serializers.DecimalField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_digits=2, decimal_places=1, **kwargs)
+
+
+class NicknameField(serializers.CharField):
+    """A nickname; its document pattern is the service's rule (see ``nickname_json_pattern``)."""
+
+    json_schema_pattern = staticmethod(nickname_json_pattern)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_length=2, max_length=NICKNAME_MAX, **kwargs)
 
 
 @extend_schema_field({"type": "string", "format": "binary"})

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from apps.movies.models import Title
 from apps.social import selectors
 from apps.social import services
+from apps.social.api.common import NicknameField
 from apps.social.api.common import Pagination
 from apps.social.api.common import StarsField
 from apps.social.api.common import TitleBriefSerializer
@@ -93,7 +94,7 @@ class ProfileUpdateApi(APIView):
     class InputSerializer(StrictInputSerializer):
         mood = serializers.CharField(required=False, allow_blank=True, max_length=30)
         intro = serializers.CharField(required=False, allow_blank=True, max_length=120)
-        nickname = serializers.CharField(required=False, max_length=40)
+        nickname = NicknameField(required=False)
         visibility_ratings = serializers.ChoiceField(Visibility.choices, required=False)
         visibility_shelf = serializers.ChoiceField(Visibility.choices, required=False)
         visibility_taste = serializers.ChoiceField(Visibility.choices, required=False)

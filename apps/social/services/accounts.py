@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import sys
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -33,11 +35,42 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
 # Letters of any script (Hangul included), digits, underscore and period; 2–20 characters.
-NICKNAME_RE = re.compile(r"^[\w.]{2,20}$")
+NICKNAME_RE = re.compile(r"^[\w.]{2,20}$")  # 20: NICKNAME_MAX
 AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 AVATAR_MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 AVATAR_SIDE = 512
 ONBOARDING_MIN_TITLES = 5
+
+
+NICKNAME_MAX = 20
+
+
+@functools.cache
+def nickname_json_pattern() -> str:
+    """``NICKNAME_RE`` as a JSON Schema pattern, for the API document.
+
+    Python's ``\\w`` is every script's letters and digits, which JSON Schema's ``\\w`` (ASCII)
+    is not, so the class is spelled out from the Unicode database this Python has: the
+    characters whose display form and uniqueness key both pass ``NICKNAME_RE`` on their own.
+    Built once per process, when the schema is (about 3 s).
+    """
+    word = re.compile(r"[\w.]")
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if not word.match(char):
+            continue
+        display, key = nickname_normalise(char)
+        if display != char or len(key) != 1 or not word.match(key):
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    spelled = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+    return f"^[{spelled}]{{2,{NICKNAME_MAX}}}$"
 
 
 def nickname_skeleton(display: str) -> str:
