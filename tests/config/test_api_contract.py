@@ -318,3 +318,15 @@ def test_nicknames_are_documented_as_the_service_checks_them(openapi: dict[str, 
     for name in ["0", "two words", "semi;colon", "x" * 21, "a-b"]:
         assert not pattern.match(name), name
         assert not NICKNAME_RE.match(name), name
+
+
+def test_an_event_at_an_impossible_time_is_its_own_400_not_a_500(client: Client, clean_cache) -> None:
+    title = TitleFactory()
+    events = [_event(title.pk, occurred_at="2024-01-01T12:99:00Z"), _event(title.pk)]
+
+    response = _json(client, "post", "/api/events/", {"events": events})
+
+    assert response.status_code == 400
+    body = _error_shape(response)
+    assert body["extra"]["accepted"] == 1
+    assert body["extra"]["rejected"][0]["errors"] == {"occurred_at": "an ISO 8601 timestamp is required"}

@@ -54,7 +54,10 @@ def _validate(raw: dict[str, Any], now: dt.datetime) -> tuple[dict[str, Any] | N
     if not isinstance(title_id, int) or isinstance(title_id, bool) or not 0 < title_id <= MAX_QUERY_INT:
         errors["title_id"] = "a positive integer title id is required"
     occurred = raw.get("occurred_at")
-    occurred_at = parse_datetime(occurred) if isinstance(occurred, str) else None
+    try:
+        occurred_at = parse_datetime(occurred) if isinstance(occurred, str) else None
+    except ValueError:  # well formed but impossible ("12:99"): parse_datetime raises
+        occurred_at = None
     if occurred_at is None:
         errors["occurred_at"] = "an ISO 8601 timestamp is required"
     else:
