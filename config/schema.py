@@ -65,8 +65,8 @@ class MoochuAutoSchema(AutoSchema):
         result = super()._map_basic_serializer(serializer, direction)
         if direction != "request":
             return result
-        # DRF ignores fields it does not know; saying they are not part of the request keeps
-        # clients (and schemathesis) from sending text no field would check.
+        # A request object takes only its fields: the API refuses others with a 400
+        # (config/serializers.StrictInputSerializer; events: the ingest service).
         result["additionalProperties"] = False
         # Rules across fields ("value is required when kind is rate"), as JSON Schema.
         result.update(getattr(serializer, "schema_extra", {}))
