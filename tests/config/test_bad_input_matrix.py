@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # Raw URL escapes: a NUL, a lone UTF-16 surrogate as (invalid) UTF-8, a bigint overflow,
 # an over-long value, a negative, a bare percent sign.
 QUERY_VALUES = ["%00", "%ED%A0%80", "9" * 30, "x" * 9000, "-1", "%", "%FF%FE"]
-PAGES = ["/", "/titles/", "/search/", "/board/", "/coming-soon/", "/api/titles/", "/api/search/"]
+PAGES = ["/", "/titles/{title}/", "/search/", "/board/", "/coming-soon/", "/api/titles/", "/api/search/"]
 PAGE_PARAMS = ["q", "page", "genre", "sort", "gb", "limit", "offset", "mine"]
 PATHS = [
     "/@%00/",

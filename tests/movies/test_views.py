@@ -272,7 +272,7 @@ def test_sort_options_read_as_orders_in_korean(client):
 
 def test_catalog_page_says_it_ignored_a_junk_mine_value_and_still_lists_titles(client, catalog):
     # The API answers 400 for it; the page, as for any value it does not understand, says so.
-    response = client.get("/titles/", {"mine": "maybe"})
+    response = client.get("/", {"mine": "maybe"})
 
     assert response.status_code == 200
     content = response.content.decode()
