@@ -23,7 +23,8 @@ _JSON_TYPES: tuple[tuple[type[serializers.Field], tuple[type, ...]], ...] = (
     (serializers.ChoiceField, (str,)),
     (serializers.IntegerField, (int,)),
     (serializers.FloatField, (int, float)),
-    (serializers.DecimalField, (int, float)),
+    # DRF writes decimals as strings, so clients send them back as "4.5": both are fine.
+    (serializers.DecimalField, (int, float, str)),
     (serializers.ListField, (list,)),
 )
 

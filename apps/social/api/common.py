@@ -37,9 +37,13 @@ class TitleBriefSerializer(serializers.Serializer):
 
 
 HALF_STARS = [step / 2 for step in range(1, 11)]
+# The same values as text ("4.5", and "4" or "4.0" for whole stars), as clients long sent them.
+HALF_STARS_TEXT = sorted({f"{value:g}" for value in HALF_STARS} | {f"{value:.1f}" for value in HALF_STARS})
 
 
-@extend_schema_field({"type": "number", "enum": HALF_STARS})
+@extend_schema_field(
+    {"oneOf": [{"type": "number", "enum": HALF_STARS}, {"type": "string", "enum": HALF_STARS_TEXT}]}
+)
 class StarsField(serializers.DecimalField):
     """A rating: 0.5 to 5 stars in half-star steps, documented as exactly those values (the
     service refuses anything else)."""
