@@ -35,6 +35,25 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+class NotFoundError(ApplicationError):
+    """The object a request names does not exist for this caller (or is not theirs to touch,
+    which must look the same): 404, so a well-formed request for a missing id is not a 400."""
+
+    status_code = 404
+
+
+class ForbiddenError(ApplicationError):
+    """The caller is signed in but may not do this (a member, not a moderator): 403."""
+
+    status_code = 403
+
+
+class ConflictError(ApplicationError):
+    """The request is well formed but the object's state refuses it (already accepted): 409."""
+
+    status_code = 409
+
+
 def _unavailable_payload() -> dict[str, Any]:
     return {
         "message": _("Moochu is briefly unavailable. Try again in a few seconds."),

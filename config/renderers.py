@@ -22,4 +22,9 @@ class ORJSONRenderer(JSONRenderer):
     ) -> bytes:
         if data is None:
             return b""
-        return orjson.dumps(data, default=_drf_encoder.default, option=orjson.OPT_NON_STR_KEYS)
+        try:
+            return orjson.dumps(data, default=_drf_encoder.default, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:
+            # orjson stops at 64-bit integers; an error echoing a huge id from the URL
+            # ("/reviews/220899205828378296320/") is still a 404, not a 500.
+            return super().render(data, accepted_media_type, renderer_context)

@@ -6,6 +6,8 @@ from typing import Any
 
 from config.exceptions import ApplicationError
 
+_STATUS_BY_CODE = {"not_found": 404, "forbidden": 403}
+
 
 class ChatError(ApplicationError):
     """A business rule said no; ``code`` is stable and documented in docs/chat-protocol.md."""
@@ -13,6 +15,8 @@ class ChatError(ApplicationError):
     def __init__(self, code: str, message: str, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message, extra)
         self.code = code
+        # Over the REST API a missing or off-limits object is not "bad input" (docs/chat-protocol.md).
+        self.status_code = _STATUS_BY_CODE.get(code, 400)
 
 
 class RateLimited(ChatError):

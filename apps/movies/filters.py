@@ -24,6 +24,10 @@ from apps.movies.selectors import CatalogVocabulary
 YEAR_MIN = 1870
 YEAR_MAX = 2100
 TRUE_VALUES = frozenset({"1", "true", "on", "yes"})
+# ``mine`` is a switch: anything else is a mistake to report, not "off".
+MINE_VALUES = TRUE_VALUES | {"0", "false", "off", "no"}
+# Parameters whose values name rows (not a fixed set): unknown ones are "not found".
+NAMED_VALUES = frozenset({"genre", "provider"})
 # Nobody picks more values than this by hand; past it a query string is noise.
 MAX_VALUES_PER_PARAM = 64
 # Unknown values are echoed back (escaped) so people see what was ignored; keep them short.
@@ -86,7 +90,9 @@ def catalog_query_parse(
     match = choose("match", _values(params, "match")[:1], MATCHES)
     providers = choose("provider", _values(params, "provider"), list(vocabulary.provider_by_slug))
     mine_value = _single(params, "mine")
-    mine = mine_value is not None and mine_value.lower() in TRUE_VALUES
+    mine = mine_value in TRUE_VALUES
+    if mine_value is not None and mine_value not in MINE_VALUES:
+        problems["mine"] = {"unknown": [_echo(mine_value)], "valid": sorted(MINE_VALUES)}
     if mine:
         providers = list(dict.fromkeys([*providers, *my_services]))
     offers = choose("offer", _values(params, "offer"), OFFER_TYPES)

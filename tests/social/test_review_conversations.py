@@ -201,7 +201,7 @@ def test_comment_api_replies_and_answers_a_deleted_review_with_the_error_shape(a
         {"body": "늦음"},
         content_type="application/json",
     )
-    assert gone.status_code == 400
+    assert gone.status_code == 404
     assert gone.json()["extra"] == {"review_id": review_id}
     assert not ReviewComment.objects.exists()
 

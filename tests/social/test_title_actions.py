@@ -99,7 +99,7 @@ def test_review_api_flow_with_comments_and_likes(alice, bob, title):
     listing = Client().get(reverse("social-api:review-list", args=[title.pk])).json()
     assert listing["results"][0]["comment_count"] == 1
     # bob cannot delete alice's review
-    assert b.delete(reverse("social-api:review-delete", args=[review["id"]])).status_code == 400
+    assert b.delete(reverse("social-api:review-delete", args=[review["id"]])).status_code == 404
     assert Review.objects.count() == 1
 
 

@@ -22,6 +22,7 @@ from apps.chat.selectors import room_list_for_user
 from apps.chat.services import report_create
 from apps.chat.services import room_create
 from apps.chat.services import room_invite
+from config.serializers import StrictInputSerializer
 
 
 class RoomListApi(APIView):
@@ -49,7 +50,7 @@ class RoomListApi(APIView):
 class RoomCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         name = serializers.CharField(max_length=100)
         topic = serializers.CharField(max_length=300, required=False, default="")
         visibility = serializers.ChoiceField(choices=RoomVisibility.choices, default=RoomVisibility.PUBLIC)
@@ -73,7 +74,7 @@ class RoomCreateApi(APIView):
 class RoomInviteApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         user_id = serializers.IntegerField()
 
     @extend_schema(
@@ -132,7 +133,7 @@ class RoomMessagesApi(APIView):
 class MessageReportApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         reason = serializers.CharField(max_length=500)
 
     @extend_schema(

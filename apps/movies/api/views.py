@@ -20,6 +20,9 @@ from apps.movies.api.serializers import provider_to_json
 from apps.movies.api.serializers import title_row_to_json
 from apps.movies.cards import poster_url_of
 from apps.movies.cards import title_url_template
+from apps.movies.filters import MINE_VALUES
+from apps.movies.filters import NAMED_VALUES
+from apps.movies.filters import TRUE_VALUES
 from apps.movies.filters import catalog_query_parse
 from apps.movies.models import AgeRating
 from apps.movies.models import MediaType
@@ -34,6 +37,7 @@ from apps.movies.selectors import title_list
 from apps.movies.selectors import title_similar
 from apps.movies.selectors import title_where_to_watch
 from config.exceptions import ApplicationError
+from config.exceptions import NotFoundError
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):
@@ -52,6 +56,7 @@ class TitleListApi(APIView):
     """The catalog, filtered and sorted, one page at a time (no total count)."""
 
     content_negotiation_class = FirstRendererNegotiation
+    names_objects_in_query = True  # genre= and provider= slugs: 404 when they name nothing
 
     class FilterSerializer(serializers.Serializer):
         """Documents the query parameters; ``catalog_query_parse`` validates them."""
@@ -66,7 +71,11 @@ class TitleListApi(APIView):
         provider = serializers.ListField(
             child=serializers.CharField(), required=False, help_text="Provider slugs (any of them)."
         )
-        mine = serializers.BooleanField(required=False, help_text="Add the caller's own services.")
+        mine = serializers.ChoiceField(
+            choices=sorted(MINE_VALUES),
+            required=False,
+            help_text="Add the caller's own services (1/true/on/yes).",
+        )
         offer = serializers.ListField(
             child=serializers.ChoiceField(choices=OfferType.choices), required=False
         )
@@ -106,20 +115,24 @@ class TitleListApi(APIView):
         summary="List titles",
         description=(
             "Filters combine with AND; values within genre/provider/offer/age combine with OR "
-            "(genres with AND when match=all). Unknown values answer 400 naming the valid ones."
+            "(genres with AND when match=all). A value outside a documented set answers 400, a "
+            "genre or provider slug that names nothing 404, each naming the valid ones."
         ),
     )
     def get(self, request: Request) -> Response:
         vocabulary = catalog_vocabulary()
         params = request.query_params
-        mine = params.get("mine", "").lower() in {"1", "true", "on", "yes"}
+        mine = params.get("mine") in TRUE_VALUES
         parsed = catalog_query_parse(
             params=params,
             vocabulary=vocabulary,
             my_services=my_services_slugs(user=request.user, session=request.session) if mine else (),
         )
-        if parsed.problems:
+        if parsed.problems.keys() - NAMED_VALUES:
             raise ApplicationError("Unknown filter values.", extra={"fields": parsed.problems})
+        if parsed.problems:
+            # Well-formed slugs naming no genre or provider: the things named are not found.
+            raise NotFoundError("Unknown filter values.", extra={"fields": parsed.problems})
         page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
         detail_url = title_url_template("movies-api:title-detail")
         return Response(
@@ -266,7 +279,7 @@ class ProviderListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         providers = catalog_vocabulary().providers
-        kind = request.query_params.get("kind")
+        kind = request.query_params.get("kind") or None  # "?kind=" means no filter, as documented
         if kind is not None:
             kinds = sorted({provider.kind for provider in providers} | {"ott", "cinema"})
             if kind not in kinds:

@@ -5,6 +5,7 @@ Only ``apps/movies/search/elastic.py`` imports the Elasticsearch client.
 
 from apps.movies.search.base import SearchBackendUnavailable
 from apps.movies.search.indexing import title_search_fields_refresh
+from apps.movies.search.query import SearchQueryEmpty
 from apps.movies.search.query import SearchQueryError
 from apps.movies.search.service import SearchHit
 from apps.movies.search.service import SearchResults
@@ -15,6 +16,7 @@ from apps.movies.search.service import suggest_titles
 __all__ = [
     "SearchBackendUnavailable",
     "SearchHit",
+    "SearchQueryEmpty",
     "SearchQueryError",
     "SearchResults",
     "get_search_backend",

@@ -76,6 +76,10 @@ class SearchQueryError(ApplicationError):
     """The query cannot be searched (empty or too long)."""
 
 
+class SearchQueryEmpty(SearchQueryError):
+    """The query holds no letter or digit to search for ("!!", "　")."""
+
+
 @dataclass(frozen=True)
 class PreparedQuery:
     raw: str
@@ -136,7 +140,7 @@ def search_query_prepare(*, raw: str) -> PreparedQuery:
         )
     words = text.normalize_words(cleaned)
     if not words:
-        raise SearchQueryError("Type a title, a person or a few words to search for.", {"query": cleaned})
+        raise SearchQueryEmpty("Type a title, a person or a few words to search for.", {"query": cleaned})
     compact_key = words.replace(" ", "")
     content_words = [word for word in words.split() if word not in TRIGRAM_STOP_WORDS]
     return PreparedQuery(

@@ -18,7 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.movies.search import SearchQueryEmpty
 from apps.movies.search import SearchQueryError
+from apps.movies.search import SearchResults
 from apps.movies.search import search_titles
 from apps.movies.search import suggest_titles
 from apps.movies.search.query import MAX_QUERY_LENGTH
@@ -86,7 +88,7 @@ class TitleSearchApi(APIView):
     permission_classes = [AllowAny]
 
     class FilterSerializer(serializers.Serializer):
-        q = serializers.CharField(max_length=MAX_QUERY_LENGTH * 4, trim_whitespace=False)
+        q = serializers.CharField(max_length=MAX_QUERY_LENGTH, trim_whitespace=False)
         limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
         offset = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
 
@@ -102,11 +104,16 @@ class TitleSearchApi(APIView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        results = search_titles(
-            query=filters.validated_data["q"],
-            limit=filters.validated_data["limit"],
-            offset=filters.validated_data["offset"],
-        )
+        try:
+            results = search_titles(
+                query=filters.validated_data["q"],
+                limit=filters.validated_data["limit"],
+                offset=filters.validated_data["offset"],
+            )
+        except SearchQueryEmpty:
+            # Any text within the length is a valid query (as documented); one with nothing
+            # to search for ("!!", a half-typed symbol) simply finds nothing.
+            results = _no_results(filters.validated_data["q"])
         return Response(self.OutputSerializer(results).data)
 
 
@@ -116,7 +123,7 @@ class TitleSuggestApi(APIView):
     permission_classes = [AllowAny]
 
     class FilterSerializer(serializers.Serializer):
-        q = serializers.CharField(max_length=MAX_QUERY_LENGTH * 4, trim_whitespace=False)
+        q = serializers.CharField(max_length=MAX_QUERY_LENGTH, trim_whitespace=False)
         limit = serializers.IntegerField(min_value=1, max_value=20, default=SUGGEST_LIMIT)
 
     @extend_schema_serializer(component_name="TitleSuggestions")
@@ -128,5 +135,12 @@ class TitleSuggestApi(APIView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        results = suggest_titles(query=filters.validated_data["q"], limit=filters.validated_data["limit"])
+        try:
+            results = suggest_titles(query=filters.validated_data["q"], limit=filters.validated_data["limit"])
+        except SearchQueryEmpty:
+            results = _no_results(filters.validated_data["q"])
         return Response(self.OutputSerializer(results).data)
+
+
+def _no_results(query: str) -> SearchResults:
+    return SearchResults(query=query, hits=[], backend="none")

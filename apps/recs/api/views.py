@@ -12,6 +12,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -21,7 +22,13 @@ from rest_framework.views import APIView
 from apps.movies.models import AgeRating
 from apps.movies.models import Title
 from apps.recs import selectors
+from apps.recs.models import EventKind
+from apps.recs.services.events import FUTURE_TIMESTAMP
+from apps.recs.services.events import MAX_DWELL_MS
+from apps.recs.services.events import UNKNOWN_TITLE
 from apps.recs.services.events import event_batch_ingest
+from config.bad_input import MAX_QUERY_INT
+from config.serializers import StrictInputSerializer
 
 
 class BeaconSessionAuthentication(SessionAuthentication):
@@ -38,18 +45,59 @@ class BeaconSessionAuthentication(SessionAuthentication):
         super().enforce_csrf(request)
 
 
+class EventSerializer(serializers.Serializer):
+    """One behaviour event as ``event_batch_ingest`` accepts it (documentation only)."""
+
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    title_id = serializers.IntegerField(min_value=1, max_value=MAX_QUERY_INT)
+    occurred_at = serializers.DateTimeField()
+    dwell_ms = serializers.IntegerField(min_value=0, max_value=MAX_DWELL_MS, required=False, allow_null=True)
+    position = serializers.IntegerField(min_value=0, max_value=9_999, required=False, allow_null=True)
+    value = serializers.IntegerField(
+        min_value=1, max_value=10, required=False, allow_null=True, help_text="Half stars; required for rate."
+    )
+    list_name = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="Cut to 40."
+    )
+    query = serializers.CharField(required=False, allow_blank=True, allow_null=True, help_text="Cut to 200.")
+    event_id = serializers.UUIDField(required=False, allow_null=True)
+
+    schema_extra = {
+        "anyOf": [
+            {"properties": {"kind": {"not": {"enum": [EventKind.RATE.value]}}}},
+            {"required": ["value"], "properties": {"value": {"type": "integer"}}},
+        ]
+    }
+
+
+def _event_status(errors: dict[str, str]) -> int:
+    refused_by_state = {"title_id": UNKNOWN_TITLE, "occurred_at": FUTURE_TIMESTAMP}
+    return 409 if all(refused_by_state.get(key) == value for key, value in errors.items()) else 400
+
+
 class EventBatchCreateApi(APIView):
     authentication_classes = [BeaconSessionAuthentication]
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    # A batch of objects: JSON only (a form cannot carry one).
+    parser_classes = [JSONParser]
+
+    class InputSerializer(StrictInputSerializer):
+        # Each event is checked on its own by the service, so one bad event never sinks the
+        # batch; EventSerializer only documents the shape the service accepts.
         events = serializers.ListField(
             child=serializers.JSONField(), allow_empty=False, max_length=settings.RECS_EVENTS_MAX_BATCH
         )
-        csrf = serializers.CharField(required=False)
+        csrf = serializers.CharField(required=False, allow_blank=True)  # "" is no token
+
+    class DocumentedInputSerializer(serializers.Serializer):
+        events = serializers.ListField(
+            child=EventSerializer(), min_length=1, max_length=settings.RECS_EVENTS_MAX_BATCH
+        )
+        csrf = serializers.CharField(required=False, allow_blank=True)
 
     @extend_schema(
-        request=InputSerializer,
+        request=DocumentedInputSerializer,
         responses={
             202: inline_serializer(
                 "EventBatchAccepted",
@@ -72,11 +120,14 @@ class EventBatchCreateApi(APIView):
         )
         body: dict[str, Any] = {"accepted": result.accepted, "rate_limited": result.rate_limited}
         if result.errors:
-            rejected = [{**e, "status": 400} for e in result.errors]
+            rejected = [{**e, "status": _event_status(e["errors"])} for e in result.errors]
             message = f"{len(rejected)} of {len(serializer.validated_data['events'])} events rejected"
+            # 400 when an event breaks the documented shape; events that are well formed but
+            # name an unknown title or a time in the future (no schema can say "now") conflict
+            # with the server's state instead: 409.
+            batch_status = 400 if any(r["status"] == 400 for r in rejected) else 409
             return Response(
-                {"message": message, "extra": {**body, "rejected": rejected}},
-                status=status.HTTP_400_BAD_REQUEST,
+                {"message": message, "extra": {**body, "rejected": rejected}}, status=batch_status
             )
         if result.rate_limited and not result.accepted:
             return Response(

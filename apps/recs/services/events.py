@@ -20,12 +20,16 @@ from apps.movies.models import Title
 from apps.recs import buffer
 from apps.recs.models import Event
 from apps.recs.models import EventKind
+from config.bad_input import MAX_QUERY_INT
 
 logger = logging.getLogger(__name__)
 
 # Clocks drift: accept events up to this far ahead of the server before calling them future.
 CLOCK_SKEW = dt.timedelta(minutes=2)
 MAX_DWELL_MS = 24 * 3600 * 1000
+# Refusals of well-formed events (the API answers them 409, not 400).
+UNKNOWN_TITLE = "unknown title"
+FUTURE_TIMESTAMP = "timestamp is in the future"
 
 
 @dataclass
@@ -35,23 +39,32 @@ class IngestResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
+# Every key an event may carry; any other is reported rather than dropped unread.
+EVENT_KEYS = frozenset(
+    {"kind", "title_id", "occurred_at", "dwell_ms", "position", "value", "list_name", "query", "event_id"}
+)
+
+
 def _validate(raw: dict[str, Any], now: dt.datetime) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {str(key)[:40]: "unknown field" for key in list(raw.keys() - EVENT_KEYS)[:10]}
     kind = raw.get("kind")
     if kind not in EventKind.values:
         errors["kind"] = f"unknown kind {kind!r}"
     title_id = raw.get("title_id")
-    if not isinstance(title_id, int) or isinstance(title_id, bool) or title_id <= 0:
+    if not isinstance(title_id, int) or isinstance(title_id, bool) or not 0 < title_id <= MAX_QUERY_INT:
         errors["title_id"] = "a positive integer title id is required"
     occurred = raw.get("occurred_at")
-    occurred_at = parse_datetime(occurred) if isinstance(occurred, str) else None
+    try:
+        occurred_at = parse_datetime(occurred) if isinstance(occurred, str) else None
+    except ValueError:  # well formed but impossible ("12:99"): parse_datetime raises
+        occurred_at = None
     if occurred_at is None:
         errors["occurred_at"] = "an ISO 8601 timestamp is required"
     else:
         if timezone.is_naive(occurred_at):
             occurred_at = timezone.make_aware(occurred_at, dt.UTC)
         if occurred_at > now + CLOCK_SKEW:
-            errors["occurred_at"] = "timestamp is in the future"
+            errors["occurred_at"] = FUTURE_TIMESTAMP
     dwell = raw.get("dwell_ms")
     if dwell is not None and (not isinstance(dwell, int) or isinstance(dwell, bool) or dwell < 0):
         errors["dwell_ms"] = "dwell time must be a non-negative integer of milliseconds"
@@ -61,8 +74,12 @@ def _validate(raw: dict[str, Any], now: dt.datetime) -> tuple[dict[str, Any] | N
     if position is not None and (not isinstance(position, int) or not 0 <= position < 10_000):
         errors["position"] = "position must be an integer from 0"
     value = raw.get("value")
-    if kind == EventKind.RATE and (not isinstance(value, int) or not 1 <= value <= 10):
+    value_ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10
+    if (kind == EventKind.RATE or value is not None) and not value_ok:
         errors["value"] = "a rating needs a value of 1–10 half stars"
+    for name in ("list_name", "query"):
+        if raw.get(name) is not None and not isinstance(raw[name], str):
+            errors[name] = f"{name} must be text"
     event_id = raw.get("event_id")
     try:
         event_uuid = uuid.UUID(str(event_id)) if event_id is not None else uuid.uuid4()
@@ -112,7 +129,7 @@ def event_batch_ingest(
     checked: list[dict[str, Any]] = []
     for index, clean in valid:
         if clean["title_id"] not in known:
-            result.errors.append({"index": index, "errors": {"title_id": "unknown title"}})
+            result.errors.append({"index": index, "errors": {"title_id": UNKNOWN_TITLE}})
         else:
             checked.append(clean)
 

@@ -19,6 +19,8 @@ from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.models import BoardPost
+from apps.social.services.board import MAX_TITLES
+from config.serializers import StrictInputSerializer
 
 
 class BoardPostOutputSerializer(serializers.Serializer):
@@ -34,10 +36,11 @@ class BoardPostOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class BoardPostInputSerializer(serializers.Serializer):
-    heading = serializers.CharField(allow_blank=True, max_length=1000)
-    body = serializers.CharField(allow_blank=True, max_length=20000)
-    title_ids = serializers.ListField(child=serializers.IntegerField(), max_length=50)
+class BoardPostInputSerializer(StrictInputSerializer):
+    # Blank is refused by the service (clean_text): say so here, for the document.
+    heading = serializers.CharField(max_length=120)
+    body = serializers.CharField(max_length=10000)
+    title_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=MAX_TITLES)
 
 
 def _visible_post(request: Request, post_id: int) -> BoardPost:
@@ -108,7 +111,7 @@ class BoardPostDeleteApi(APIView):
 class BoardPostModerateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         hidden = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses=BoardPostOutputSerializer)
@@ -142,7 +145,7 @@ class BoardCommentListApi(APIView):
 class BoardCommentCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         body = serializers.CharField(allow_blank=True, max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=BoardCommentOutputSerializer)
@@ -167,7 +170,7 @@ class BoardCommentDeleteApi(APIView):
 class BoardLikeApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         liked = serializers.BooleanField()
 
     class OutputSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -15,6 +16,8 @@ from rest_framework.views import APIView
 from apps.movies.models import Title
 from apps.social.models import User
 from apps.social.selectors import user_get_by_nickname
+from apps.social.services.accounts import NICKNAME_MAX
+from apps.social.services.accounts import nickname_json_pattern
 from config.bad_input import MAX_QUERY_INT
 
 
@@ -33,6 +36,52 @@ class TitleBriefSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True)
 
 
+HALF_STARS = [step / 2 for step in range(1, 11)]
+# The same values as text ("4.5", and "4" or "4.0" for whole stars), as clients long sent them.
+HALF_STARS_TEXT = sorted({f"{value:g}" for value in HALF_STARS} | {f"{value:.1f}" for value in HALF_STARS})
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "number", "enum": HALF_STARS}, {"type": "string", "enum": HALF_STARS_TEXT}]}
+)
+class StarsField(serializers.DecimalField):
+    """A rating: 0.5 to 5 stars in half-star steps, documented as exactly those values (the
+    service refuses anything else)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=2, decimal_places=1, **kwargs)
+
+
+class NicknameField(serializers.CharField):
+    """A nickname; its document pattern is the service's rule (see ``nickname_json_pattern``)."""
+
+    json_schema_pattern = staticmethod(nickname_json_pattern)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_length=2, max_length=NICKNAME_MAX, **kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file sent as a multipart part (drf-spectacular would document a URL)."""
+
+
+class UniqueIntegerListField(serializers.ListField):
+    """Ids that may each appear once; the document says so (``uniqueItems``, added by
+    config/schema.py for any field with ``unique_items``)."""
+
+    unique_items = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.IntegerField(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[int]:
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise serializers.ValidationError("Each id may appear only once.")
+        return values
+
+
 class Pagination(LimitOffsetPagination):
     """Views that answer through ``paginated()`` name it as their ``pagination_class``, so the
     OpenAPI document shows the envelope ({count, next, previous, results})."""
@@ -48,6 +97,14 @@ class Pagination(LimitOffsetPagination):
     def get_limit(self, request: Request) -> int | None:
         self._require_whole_number(request, self.limit_query_param)
         return super().get_limit(request)
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        # As read above: whole numbers from 0; a limit past max_limit is cut to it (limit=0
+        # means the default), an offset past everything is an empty page.
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 0
+        return parameters
 
     @staticmethod
     def _require_whole_number(request: Request, name: str) -> None:

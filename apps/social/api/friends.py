@@ -21,7 +21,10 @@ from apps.social.api.common import paginated
 from apps.social.api.common import title_or_404
 from apps.social.api.common import user_or_404
 from apps.social.models import User
+from apps.social.services.recommendations import MAX_RECEIVERS
+from apps.social.services.recommendations import NOTE_MAX
 from config.exceptions import ApplicationError
+from config.serializers import StrictInputSerializer
 
 
 class UserSearchApi(APIView):
@@ -76,7 +79,7 @@ class FriendRequestListApi(APIView):
 class FriendRequestCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         user_id = serializers.IntegerField()
         message = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
@@ -130,7 +133,7 @@ class FriendRemoveApi(APIView):
 class FollowSetApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         following = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses={204: None})
@@ -212,10 +215,13 @@ class RecommendationOutputSerializer(serializers.Serializer):
 class RecommendationSendApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         title_id = serializers.IntegerField()
-        receiver_ids = serializers.ListField(child=serializers.IntegerField(), max_length=100)
-        note = serializers.CharField(allow_blank=True, max_length=2000)
+        # The service's limits (blank notes are refused), stated for the document.
+        receiver_ids = serializers.ListField(
+            child=serializers.IntegerField(), min_length=1, max_length=MAX_RECEIVERS
+        )
+        note = serializers.CharField(max_length=NOTE_MAX)
 
     @extend_schema(request=InputSerializer, responses=RecommendationOutputSerializer(many=True))
     def post(self, request: Request) -> Response:
@@ -305,7 +311,7 @@ class NotificationListApi(APIView):
 class NotificationReadApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True)
 
     class OutputSerializer(serializers.Serializer):

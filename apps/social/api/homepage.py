@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiRequest
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework import status
@@ -14,15 +15,23 @@ from rest_framework.views import APIView
 from apps.movies.models import Title
 from apps.social import selectors
 from apps.social import services
+from apps.social.api.common import NicknameField
 from apps.social.api.common import Pagination
+from apps.social.api.common import StarsField
 from apps.social.api.common import TitleBriefSerializer
+from apps.social.api.common import UniqueIntegerListField
+from apps.social.api.common import UploadField
 from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.api.common import user_or_404
+from apps.social.models import ShelfItem
 from apps.social.models import Visibility
+from apps.social.services.accounts import AVATAR_MEDIA_TYPES
+from apps.social.services.accounts import ONBOARDING_MIN_TITLES
 from apps.social.services.homepage import section_visible
 from config.exceptions import ApplicationError
+from config.serializers import StrictInputSerializer
 
 
 class BarSerializer(serializers.Serializer):
@@ -82,10 +91,10 @@ class ProfileUpdateApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         mood = serializers.CharField(required=False, allow_blank=True, max_length=30)
         intro = serializers.CharField(required=False, allow_blank=True, max_length=120)
-        nickname = serializers.CharField(required=False, max_length=40)
+        nickname = NicknameField(required=False)
         visibility_ratings = serializers.ChoiceField(Visibility.choices, required=False)
         visibility_shelf = serializers.ChoiceField(Visibility.choices, required=False)
         visibility_taste = serializers.ChoiceField(Visibility.choices, required=False)
@@ -121,10 +130,19 @@ class AvatarSetApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
 
-    class InputSerializer(serializers.Serializer):
-        avatar = serializers.FileField()
+    class InputSerializer(StrictInputSerializer):
+        avatar = UploadField()
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses=UserBriefSerializer)
+    @extend_schema(
+        request={
+            "multipart/form-data": OpenApiRequest(
+                InputSerializer,
+                # A picture, not any file: the service opens it with Pillow and refuses the rest.
+                encoding={"avatar": {"contentType": ", ".join(AVATAR_MEDIA_TYPES)}},
+            )
+        },
+        responses=UserBriefSerializer,
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -135,8 +153,9 @@ class AvatarSetApi(APIView):
 class ShelfSetApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
-        title_ids = serializers.ListField(child=serializers.IntegerField(), max_length=10)
+    class InputSerializer(StrictInputSerializer):
+        # The service's rules, stated here too: at most MAX_ITEMS titles, each once.
+        title_ids = UniqueIntegerListField(max_length=ShelfItem.MAX_ITEMS)
 
     @extend_schema(request=InputSerializer, responses={200: TitleBriefSerializer(many=True)})
     def put(self, request: Request) -> Response:
@@ -174,7 +193,7 @@ class GuestbookListApi(APIView):
 class GuestbookCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         body = serializers.CharField(allow_blank=True, max_length=5000)
         is_secret = serializers.BooleanField(default=False)
 
@@ -190,7 +209,7 @@ class GuestbookCreateApi(APIView):
 class GuestbookReplyApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         reply = serializers.CharField(allow_blank=True, max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=GuestbookEntryOutputSerializer)
@@ -218,30 +237,48 @@ class OnboardingGridApi(APIView):
         return Response(TitleBriefSerializer(selectors.onboarding_grid(), many=True).data)
 
 
+class OnboardingRatingInputSerializer(StrictInputSerializer):
+    title_id = serializers.IntegerField()
+    stars = StarsField()
+
+
 class OnboardingCompleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class RatingInput(serializers.Serializer):
-        title_id = serializers.IntegerField()
-        stars = serializers.DecimalField(max_digits=2, decimal_places=1)
-
-    class InputSerializer(serializers.Serializer):
-        genre_ids = serializers.ListField(child=serializers.IntegerField())
+    class InputSerializer(StrictInputSerializer):
+        genre_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
         provider_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-        ratings = serializers.ListField(child=serializers.DictField(), required=False, default=list)
-        watchlist_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+        ratings = OnboardingRatingInputSerializer(many=True, required=False, default=list)
+        watchlist_ids = UniqueIntegerListField(required=False, default=list)
 
-    @extend_schema(request=InputSerializer, responses={204: None})
+        # The service wants five distinct titles, rated or marked, in all; JSON Schema cannot
+        # count a union, so the document states the two plain ways to get there.
+        schema_extra = {
+            "anyOf": [
+                {"required": ["ratings"], "properties": {"ratings": {"minItems": ONBOARDING_MIN_TITLES}}},
+                {
+                    "required": ["watchlist_ids"],
+                    "properties": {"watchlist_ids": {"minItems": ONBOARDING_MIN_TITLES}},
+                },
+            ]
+        }
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={204: None},
+        description=(
+            f"At least {ONBOARDING_MIN_TITLES} distinct titles, rated or marked, in all; "
+            "ids that name nothing answer 404."
+        ),
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ratings = self.RatingInput(data=data.validated_data["ratings"], many=True)
-        ratings.is_valid(raise_exception=True)
         services.onboarding_complete(
             user=request.user,
             genre_ids=data.validated_data["genre_ids"],
             provider_ids=data.validated_data["provider_ids"],
-            ratings={r["title_id"]: r["stars"] for r in ratings.validated_data},
+            ratings={r["title_id"]: r["stars"] for r in data.validated_data["ratings"]},
             watchlist_ids=data.validated_data["watchlist_ids"],
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

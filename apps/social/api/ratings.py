@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from apps.social import selectors
 from apps.social import services
 from apps.social.api.common import Pagination
+from apps.social.api.common import StarsField
 from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
@@ -23,6 +24,7 @@ from apps.social.api.common import title_or_404
 from apps.social.models import DiaryEntry
 from apps.social.models import Review
 from apps.social.models import WatchlistItem
+from config.serializers import StrictInputSerializer
 
 
 class RatingOutputSerializer(serializers.Serializer):
@@ -35,8 +37,8 @@ class RatingOutputSerializer(serializers.Serializer):
 class RatingSetApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
-        stars = serializers.DecimalField(max_digits=2, decimal_places=1)
+    class InputSerializer(StrictInputSerializer):
+        stars = StarsField()
 
     @extend_schema(request=InputSerializer, responses=RatingOutputSerializer)
     def put(self, request: Request, title_id: int) -> Response:
@@ -111,14 +113,12 @@ class DiaryListApi(APIView):
 class DiaryCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         title_id = serializers.IntegerField()
         watched_on = serializers.DateField(required=False)
         rewatch = serializers.BooleanField(required=False, allow_null=True, default=None)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
-        stars = serializers.DecimalField(
-            max_digits=2, decimal_places=1, required=False, allow_null=True, default=None
-        )
+        stars = StarsField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses=DiaryOutputSerializer)
     def post(self, request: Request) -> Response:
@@ -168,7 +168,7 @@ class ReviewListApi(APIView):
 class ReviewUpsertApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         body = serializers.CharField(max_length=5000, allow_blank=True)
         has_spoilers = serializers.BooleanField(default=False)
 
@@ -216,7 +216,7 @@ class ReviewCommentListApi(APIView):
 class ReviewCommentCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         body = serializers.CharField(max_length=1000, allow_blank=True)
         parent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -246,7 +246,7 @@ class ReviewCommentDeleteApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LikeInputSerializer(serializers.Serializer):
+class LikeInputSerializer(StrictInputSerializer):
     liked = serializers.BooleanField()
 
 

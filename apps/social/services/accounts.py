@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import sys
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -26,15 +28,49 @@ from apps.social.services.homepage import profile_get_or_create
 from apps.social.services.ratings import rating_set
 from apps.social.services.ratings import watchlist_add
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
 # Letters of any script (Hangul included), digits, underscore and period; 2–20 characters.
-NICKNAME_RE = re.compile(r"^[\w.]{2,20}$")
+NICKNAME_RE = re.compile(r"^[\w.]{2,20}$")  # 20: NICKNAME_MAX
 AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+AVATAR_MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 AVATAR_SIDE = 512
 ONBOARDING_MIN_TITLES = 5
+
+
+NICKNAME_MAX = 20
+
+
+@functools.cache
+def nickname_json_pattern() -> str:
+    """``NICKNAME_RE`` as a JSON Schema pattern, for the API document.
+
+    Python's ``\\w`` is every script's letters and digits, which JSON Schema's ``\\w`` (ASCII)
+    is not, so the class is spelled out from the Unicode database this Python has: the
+    characters whose display form and uniqueness key both pass ``NICKNAME_RE`` on their own.
+    Built once per process, when the schema is (about 3 s).
+    """
+    word = re.compile(r"[\w.]")
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if not word.match(char):
+            continue
+        display, key = nickname_normalise(char)
+        if display != char or len(key) != 1 or not word.match(key):
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    spelled = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+    return f"^[{spelled}]{{2,{NICKNAME_MAX}}}$"
 
 
 def nickname_skeleton(display: str) -> str:
@@ -70,7 +106,7 @@ def nickname_validate(value: str, *, user: User | None = None) -> tuple[str, str
             "Nicknames are 2–20 letters, digits, '_' or '.', without spaces.", {"field": "nickname"}
         )
     if nickname_taken(display=display, exclude_user=user):
-        raise ApplicationError("This nickname is taken.", {"field": "nickname"})
+        raise ConflictError("This nickname is taken.", {"field": "nickname"})
     return display, key
 
 
@@ -86,7 +122,7 @@ def user_nickname_set(*, user: User, nickname: str) -> User:
             user.nickname = display
             user.save(update_fields=["nickname"])
     except IntegrityError as exc:  # lost a race for the same nickname
-        raise ApplicationError("This nickname is taken.", {"field": "nickname"}) from exc
+        raise ConflictError("This nickname is taken.", {"field": "nickname"}) from exc
     return user
 
 
@@ -140,20 +176,21 @@ def onboarding_complete(
 ) -> User:
     """Cold start: favourite genres, my services, and at least five rated or marked titles."""
     marked = set(ratings) | set(watchlist_ids)
+    if not genre_ids:
+        raise ApplicationError("Pick at least one favourite genre.", {"field": "genre_ids"})
+    # What names nothing (404) is reported before what is too few (400).
+    genres = list(Genre.objects.filter(pk__in=genre_ids))
+    providers = list(Provider.objects.filter(pk__in=provider_ids))
+    if len(genres) != len(set(genre_ids)) or len(providers) != len(set(provider_ids)):
+        raise NotFoundError("Unknown genre or service.", {"field": "genre_ids"})
+    titles = Title.objects.in_bulk(list(marked))
+    if len(titles) != len(marked):
+        raise NotFoundError("Unknown titles.", {"title_ids": sorted(marked - set(titles))})
     if len(marked) < ONBOARDING_MIN_TITLES:
         raise ApplicationError(
             f"Rate or mark at least {ONBOARDING_MIN_TITLES} titles ({len(marked)} so far).",
             {"field": "titles", "count": len(marked)},
         )
-    if not genre_ids:
-        raise ApplicationError("Pick at least one favourite genre.", {"field": "genre_ids"})
-    genres = list(Genre.objects.filter(pk__in=genre_ids))
-    providers = list(Provider.objects.filter(pk__in=provider_ids))
-    if len(genres) != len(set(genre_ids)) or len(providers) != len(set(provider_ids)):
-        raise ApplicationError("Unknown genre or service.", {"field": "genre_ids"})
-    titles = Title.objects.in_bulk(list(marked))
-    if len(titles) != len(marked):
-        raise ApplicationError("Unknown titles.", {"title_ids": sorted(marked - set(titles))})
     user.favourite_genres.set(genres)
     user.my_services.set(providers)
     for title_id, stars in ratings.items():

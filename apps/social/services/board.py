@@ -21,6 +21,8 @@ from apps.social.services.common import like_set
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.common import seoul_today
 from config.exceptions import ApplicationError
+from config.exceptions import ForbiddenError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -39,7 +41,7 @@ def _titles_check(title_ids: list[int]) -> list[int]:
     found = set(Title.objects.filter(pk__in=title_ids).values_list("pk", flat=True))
     missing = [pk for pk in title_ids if pk not in found]
     if missing:
-        raise ApplicationError(
+        raise NotFoundError(
             _("Some of these titles do not exist: pick them from the suggestions."), {"title_ids": missing}
         )
     return title_ids
@@ -64,7 +66,7 @@ def board_post_create(*, author: User, heading: str, body: str, title_ids: list[
 def _own_post(*, user: User, post_id: int) -> BoardPost:
     post = BoardPost.objects.select_for_update().filter(pk=post_id).first()
     if post is None or post.author_id != user.pk:
-        raise ApplicationError(_("You can only change your own posts."), {"post_id": post_id})
+        raise NotFoundError(_("You can only change your own posts."), {"post_id": post_id})
     return post
 
 
@@ -86,17 +88,17 @@ def board_post_update(
 def board_post_delete(*, user: User, post_id: int) -> None:
     post = BoardPost.objects.filter(pk=post_id).first()
     if post is None or (post.author_id != user.pk and not user.is_staff):
-        raise ApplicationError(_("You can only delete your own posts."), {"post_id": post_id})
+        raise NotFoundError(_("You can only delete your own posts."), {"post_id": post_id})
     Activity.objects.filter(verb=ActivityVerb.POSTED, target_id=post.pk).delete()
     post.delete()
 
 
 def board_post_moderate(*, user: User, post_id: int, hidden: bool) -> BoardPost:
     if not user.is_staff:
-        raise ApplicationError("Only staff can moderate posts.")
+        raise ForbiddenError("Only staff can moderate posts.")
     post = BoardPost.objects.filter(pk=post_id).first()
     if post is None:
-        raise ApplicationError("No such post.", {"post_id": post_id})
+        raise NotFoundError("No such post.", {"post_id": post_id})
     post.is_hidden = hidden
     post.save(update_fields=["is_hidden", "updated_at"])
     return post
@@ -115,7 +117,7 @@ def board_comment_create(*, user: User, post: BoardPost, body: str) -> BoardComm
 def board_comment_delete(*, user: User, comment_id: int) -> None:
     comment = BoardComment.objects.filter(pk=comment_id).first()
     if comment is None or (comment.author_id != user.pk and not user.is_staff):
-        raise ApplicationError("You can only delete your own comments.", {"comment_id": comment_id})
+        raise NotFoundError("You can only delete your own comments.", {"comment_id": comment_id})
     BoardPost.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
     comment.delete()
 

@@ -22,6 +22,7 @@ from apps.social.services.common import clean_text
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.notifications import notification_create
 from config.exceptions import ApplicationError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -93,7 +94,7 @@ def _pending_request_for(*, request_id: int, user: User, as_receiver: bool) -> F
     lookup = {"to_user": user} if as_receiver else {"from_user": user}
     request = FriendRequest.objects.select_for_update().filter(pk=request_id, **lookup).first()
     if request is None:
-        raise ApplicationError("No such friend request.", {"request_id": request_id})
+        raise NotFoundError("No such friend request.", {"request_id": request_id})
     if request.status == FriendRequestStatus.WITHDRAWN:
         raise ApplicationError("This friend request was withdrawn.", {"request_id": request_id})
     if request.status != FriendRequestStatus.PENDING:

@@ -28,6 +28,7 @@ from apps.social.services.friends import blocked_between
 from apps.social.services.notifications import notification_create
 from apps.social.visitors import visitor_store
 from config.exceptions import ApplicationError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -78,7 +79,7 @@ def shelf_set(*, user: User, title_ids: list[int]) -> list[ShelfItem]:
     found = set(Title.objects.filter(pk__in=title_ids).values_list("pk", flat=True))
     missing = [pk for pk in title_ids if pk not in found]
     if missing:
-        raise ApplicationError("Unknown titles.", {"title_ids": missing})
+        raise NotFoundError("Unknown titles.", {"title_ids": missing})
     before = set(ShelfItem.objects.filter(user=user).values_list("title_id", flat=True))
     ShelfItem.objects.filter(user=user).delete()
     items = ShelfItem.objects.bulk_create(
@@ -133,7 +134,7 @@ def guestbook_entry_create(
 def guestbook_entry_reply(*, owner: User, entry_id: int, reply: str) -> GuestbookEntry:
     entry = GuestbookEntry.objects.filter(pk=entry_id, owner=owner).first()
     if entry is None:
-        raise ApplicationError("No such entry in your guestbook.", {"entry_id": entry_id})
+        raise NotFoundError("No such entry in your guestbook.", {"entry_id": entry_id})
     entry.reply = clean_text(reply, field="reply", max_length=GUESTBOOK_MAX)
     entry.replied_at = timezone.now()
     entry.save(update_fields=["reply", "replied_at", "updated_at"])
@@ -146,7 +147,7 @@ def guestbook_entry_delete(*, user: User, entry_id: int) -> None:
         GuestbookEntry.objects.filter(pk=entry_id).filter(Q(owner_id=user.pk) | Q(author_id=user.pk)).delete()
     )
     if not deleted:
-        raise ApplicationError("No such entry, or it is not yours to delete.", {"entry_id": entry_id})
+        raise NotFoundError("No such entry, or it is not yours to delete.", {"entry_id": entry_id})
 
 
 def visit_record(*, owner: User, viewer: User | None, session_key: str | None) -> bool:

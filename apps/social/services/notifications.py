@@ -12,7 +12,7 @@ from apps.social.events import NotificationCreateEvent
 from apps.social.events import notification_broadcast
 from apps.social.models import Notification
 from config import realtime
-from config.exceptions import ApplicationError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -69,7 +69,7 @@ def notification_mark_read(*, user: User, notification_id: int, read: bool = Tru
     """Mark one of my notifications read (or unread again)."""
     notification = Notification.objects.filter(user=user, pk=notification_id).first()
     if notification is None:
-        raise ApplicationError(_("No such notification."), {"notification_id": notification_id})
+        raise NotFoundError(_("No such notification."), {"notification_id": notification_id})
     if notification.is_read != read:
         notification.is_read = read
         notification.save(update_fields=["is_read"])

@@ -32,6 +32,8 @@ from apps.social.services.common import like_set
 from apps.social.services.common import rate_limit_hit
 from apps.social.services.notifications import notification_create
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -97,7 +99,7 @@ def rating_delete(*, user: User, title: Title) -> None:
     Title.objects.select_for_update().only("id").get(pk=title.pk)
     deleted, _count = Rating.objects.filter(user=user, title=title).delete()
     if not deleted:
-        raise ApplicationError(_("You have not rated this title."))
+        raise NotFoundError(_("You have not rated this title."))
     _title_rating_refresh(title_id=title.pk)
     Activity.objects.filter(actor=user, title=title, verb=ActivityVerb.RATED).delete()
     transaction.on_commit(lambda: _after_rating_change(user.pk))
@@ -115,7 +117,8 @@ def watchlist_remove(*, user: User, title: Title) -> None:
 def _watch_date(watched_on: dt.date | None) -> dt.date:
     watched_on = watched_on or timezone.localdate()
     if watched_on > timezone.localdate() + dt.timedelta(days=1):
-        raise ApplicationError(_("The watch date cannot be in the future."), {"field": "watched_on"})
+        # 409, not 400: a well-formed date that only the calendar refuses (no schema can say "today").
+        raise ConflictError(_("The watch date cannot be in the future."), {"field": "watched_on"})
     if watched_on.year < 1870:
         raise ApplicationError(_("Enter a real watch date."), {"field": "watched_on"})
     return watched_on
@@ -170,7 +173,7 @@ def diary_entry_update(
     """Change one of my diary entries (date, rating, rewatch mark, note)."""
     entry = DiaryEntry.objects.select_for_update().filter(user=user, pk=entry_id).first()
     if entry is None:
-        raise ApplicationError(_("No such diary entry."), {"entry_id": entry_id})
+        raise NotFoundError(_("No such diary entry."), {"entry_id": entry_id})
     entry.watched_on = _watch_date(watched_on)
     entry.rewatch = rewatch
     entry.half_stars = _half_stars(stars) if stars not in (None, "") else None
@@ -191,7 +194,7 @@ def diary_entry_update(
 def diary_entry_delete(*, user: User, entry_id: int) -> None:
     deleted, _count = DiaryEntry.objects.filter(user=user, pk=entry_id).delete()
     if not deleted:
-        raise ApplicationError(_("No such diary entry."), {"entry_id": entry_id})
+        raise NotFoundError(_("No such diary entry."), {"entry_id": entry_id})
 
 
 @transaction.atomic
@@ -216,7 +219,7 @@ def review_upsert(*, user: User, title: Title, body: str, has_spoilers: bool = F
 def review_delete(*, user: User, review_id: int) -> None:
     review = Review.objects.filter(pk=review_id).first()
     if review is None or (review.user_id != user.pk and not user.is_staff):
-        raise ApplicationError(_("You can only delete your own review."), {"review_id": review_id})
+        raise NotFoundError(_("You can only delete your own review."), {"review_id": review_id})
     Activity.objects.filter(verb=ActivityVerb.REVIEWED, target_id=review.pk).delete()
     review.delete()
 
@@ -237,14 +240,12 @@ def review_comment_create(
     """
     review = Review.objects.select_for_update().select_related("title").filter(pk=review_id).first()
     if review is None:
-        raise ApplicationError(_("This review has been deleted."), {"review_id": review_id})
+        raise NotFoundError(_("This review has been deleted."), {"review_id": review_id})
     parent = None
     if parent_id is not None:
         parent = ReviewComment.objects.filter(pk=parent_id, review_id=review.pk).first()
         if parent is None:
-            raise ApplicationError(
-                _("The comment you replied to has been deleted."), {"parent_id": parent_id}
-            )
+            raise NotFoundError(_("The comment you replied to has been deleted."), {"parent_id": parent_id})
         parent = parent if parent.parent_id is None else parent.parent  # replies stay one level deep
     body = clean_text(body, field="comment", max_length=COMMENT_MAX)
     rate_limit_hit(action="comment", user_id=user.pk)
@@ -281,7 +282,7 @@ def review_comment_delete(*, user: User, comment_id: int) -> None:
     comment = ReviewComment.objects.select_related("review").filter(pk=comment_id).first()
     allowed = comment is not None and (user.pk in (comment.user_id, comment.review.user_id) or user.is_staff)
     if not allowed:
-        raise ApplicationError(_("You cannot delete this comment."), {"comment_id": comment_id})
+        raise NotFoundError(_("You cannot delete this comment."), {"comment_id": comment_id})
     # Replies go with their comment: count them all out of the review's total.
     removed = 1 + comment.replies.count()
     Review.objects.filter(pk=comment.review_id).update(comment_count=F("comment_count") - removed)

@@ -22,6 +22,9 @@ from apps.social.services.friends import blocked_between
 from apps.social.services.notifications import notification_create
 from apps.social.services.ratings import watchlist_add
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
+from config.exceptions import ForbiddenError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.movies.models import Title
@@ -42,25 +45,25 @@ def recommendation_send(
     if len(receiver_ids) > MAX_RECEIVERS:
         raise ApplicationError(f"At most {MAX_RECEIVERS} friends at once.", {"field": "receiver_ids"})
     if sender.pk in receiver_ids:
-        raise ApplicationError("You cannot recommend a title to yourself.", {"field": "receiver_ids"})
+        raise ForbiddenError("You cannot recommend a title to yourself.", {"field": "receiver_ids"})
     receivers = {u.pk: u for u in User.objects.filter(pk__in=receiver_ids)}
     friends = set(
         Friendship.objects.filter(user=sender, friend_id__in=receiver_ids).values_list("friend_id", flat=True)
     )
     for receiver_id in receiver_ids:
         if receiver_id not in receivers:
-            raise ApplicationError("Unknown user.", {"receiver_id": receiver_id})
+            raise NotFoundError("Unknown user.", {"receiver_id": receiver_id})
         if blocked_between(a_id=sender.pk, b_id=receiver_id):
-            raise ApplicationError("You cannot recommend to this user.", {"receiver_id": receiver_id})
+            raise ForbiddenError("You cannot recommend to this user.", {"receiver_id": receiver_id})
         if receiver_id not in friends:
-            raise ApplicationError("You can only recommend titles to friends.", {"receiver_id": receiver_id})
+            raise ForbiddenError("You can only recommend titles to friends.", {"receiver_id": receiver_id})
     already = set(
         Recommendation.objects.filter(sender=sender, title=title, receiver_id__in=receiver_ids).values_list(
             "receiver_id", flat=True
         )
     )
     if already:
-        raise ApplicationError(
+        raise ConflictError(
             "You already recommended this title to some of them.", {"receiver_ids": sorted(already)}
         )
     for _ in receiver_ids:
@@ -91,9 +94,9 @@ def _pending_for_receiver(*, user: User, recommendation_id: int) -> Recommendati
         .first()
     )
     if rec is None:
-        raise ApplicationError("No such recommendation.", {"recommendation_id": recommendation_id})
+        raise NotFoundError("No such recommendation.", {"recommendation_id": recommendation_id})
     if rec.status != RecommendationStatus.PENDING:
-        raise ApplicationError(f"This recommendation was already {rec.status}.")
+        raise ConflictError(f"This recommendation was already {rec.status}.")
     return rec
 
 
