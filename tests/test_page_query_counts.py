@@ -165,3 +165,27 @@ def test_signed_in_pages_read_the_session_from_the_cache():
         client.get("/coming-soon/")
 
     assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]
+
+
+def test_title_page_signed_in_ranks_similar_titles_once():
+    # given: a signed-in person with a friend, so the recommend dialog (which ranks similar
+    # titles for its match %) renders beside the similar-titles row
+    user = UserFactory()
+    friend = UserFactory()
+    request = friend_request_send(from_user=friend, to_user=user, message="")
+    friend_request_accept(user=user, request_id=request.pk)
+    title, *_ = _titles(8, rated_by=user)
+    client = _signed_in(user)
+    client.get(f"/titles/{title.pk}/")
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/titles/{title.pk}/").status_code == 200
+
+    # then: the ranking's own query (the people credited on the title) ran once, not per section
+    ranking = [
+        q for q in captured.captured_queries if q["sql"].startswith('SELECT "movies_credit"."person_id" AS')
+    ]
+    assert len(ranking) == 1
+    # 40 on the demo data before the ranking was shared by the row and the dialog.
+    assert len(captured) <= 30
