@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.movies.selectors import catalog_vocabulary_clear
+from apps.movies.services.catalog import title_masks_refresh
 from apps.recs.selectors import recs_trending_clear
 from apps.social.services import friend_request_accept
 from apps.social.services import friend_request_send
@@ -189,3 +190,24 @@ def test_title_page_signed_in_ranks_similar_titles_once():
     assert len(ranking) == 1
     # 40 on the demo data before the ranking was shared by the row and the dialog.
     assert len(captured) <= 30
+
+
+def test_the_similar_ranking_is_shared_between_requests_and_never_shows_a_deleted_title(fragment_cache):
+    # given: a title page rendered once, its similar-titles ranking cached
+    title, first, second = _titles(3)
+    title_masks_refresh(title_ids=[title.pk, first.pk, second.pk])
+    client = Client()
+    page = client.get(f"/titles/{title.pk}/").text
+    assert f'href="/titles/{first.pk}/"' in page
+
+    # when: the page is opened again, after one of the similar titles was deleted
+    second.delete()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/titles/{title.pk}/").text
+
+    # then: the ranking was not recomputed, and the card of the deleted title is gone
+    assert not [
+        q for q in captured.captured_queries if q["sql"].startswith('SELECT "movies_credit"."person_id" AS')
+    ]
+    assert f'href="/titles/{first.pk}/"' in page
+    assert f'href="/titles/{second.pk}/"' not in page
