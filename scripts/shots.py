@@ -4,16 +4,19 @@ Uses the page tour's list (tests/browser/tour.py), so a page added there is phot
 Builds a fresh SQLite database under var/shots/ with the tour's world (the demo's Korean
 catalog, a user with ratings, reviews, friends and a guestbook, a chat room, board posts),
 serves it with uvicorn as ``make run`` would (embedded defaults, the same CSP), and writes
-``var/shots/<page>-<persona>-<width>-<lang>.png`` (full page) with Debian's Chromium.
+``var/shots/<page>-<persona>-<width>-<lang>.png`` (full page, dark: the default theme) and
+``…-<lang>-light.png`` (the OS asking for light) with Debian's Chromium.
 
-    .venv/bin/python scripts/shots.py                 # every page
+    .venv/bin/python scripts/shots.py                 # every page, both themes
     .venv/bin/python scripts/shots.py front chat-room # only pages whose label is given
+    .venv/bin/python scripts/shots.py --scheme light front
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import socket
 import subprocess
@@ -103,7 +106,9 @@ def served(env: dict[str, str]):
         log.close()
 
 
-def shoot(base: str, world, cookies: dict[str, dict[str, str]], labels: set[str]) -> int:
+def shoot(
+    base: str, world, cookies: dict[str, dict[str, str]], labels: set[str], schemes: tuple[str, ...]
+) -> int:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.tour import ANON
@@ -122,26 +127,27 @@ def shoot(base: str, world, cookies: dict[str, dict[str, str]], labels: set[str]
             mine = [page for page, who in chosen if who == persona]
             if not mine:
                 continue
-            for width, (w, h) in WIDTHS.items():
-                for lang in LANGUAGES:
-                    context = browser.new_context(
-                        viewport={"width": w, "height": h},
-                        locale="ko-KR" if lang == "ko" else "en-US",
-                        reduced_motion="reduce",
-                    )
-                    jar = [{"name": "django_language", "value": lang, "url": base}]
-                    if persona != ANON:
-                        jar.append({**cookies[persona], "url": base})
-                    context.add_cookies(jar)
-                    tab = context.new_page()
-                    for page in mine:
-                        tab.goto(base + page.url(world), wait_until="load")
-                        if page.ready:
-                            tab.locator(page.ready).first.wait_for(timeout=15_000)
-                        path = OUT / f"{page.slug}-{persona}-{width}-{lang}.png"
-                        tab.screenshot(path=str(path), full_page=True)
-                        taken += 1
-                    context.close()
+            for (width, (w, h)), lang, scheme in itertools.product(WIDTHS.items(), LANGUAGES, schemes):
+                context = browser.new_context(
+                    viewport={"width": w, "height": h},
+                    locale="ko-KR" if lang == "ko" else "en-US",
+                    reduced_motion="reduce",
+                    color_scheme=scheme,
+                )
+                jar = [{"name": "django_language", "value": lang, "url": base}]
+                if persona != ANON:
+                    jar.append({**cookies[persona], "url": base})
+                context.add_cookies(jar)
+                tab = context.new_page()
+                for page in mine:
+                    tab.goto(base + page.url(world), wait_until="load")
+                    if page.ready:
+                        tab.locator(page.ready).first.wait_for(timeout=15_000)
+                    suffix = "" if scheme == "dark" else f"-{scheme}"
+                    path = OUT / f"{page.slug}-{persona}-{width}-{lang}{suffix}.png"
+                    tab.screenshot(path=str(path), full_page=True)
+                    taken += 1
+                context.close()
         browser.close()
     return taken
 
@@ -149,6 +155,9 @@ def shoot(base: str, world, cookies: dict[str, dict[str, str]], labels: set[str]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", nargs="*", help="page labels (e.g. front homepage); default: all")
+    parser.add_argument(
+        "--scheme", choices=("dark", "light", "both"), default="both", help="theme(s) to shoot"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     env = _environment()
@@ -160,7 +169,8 @@ def main() -> None:
     world, cookies = world_prepare()
     with served(env) as base:
         began = time.perf_counter()
-        taken = shoot(base, world, cookies, set(args.labels))
+        schemes = ("dark", "light") if args.scheme == "both" else (args.scheme,)
+        taken = shoot(base, world, cookies, set(args.labels), schemes)
     print(f"{taken} screenshots in {OUT} ({time.perf_counter() - began:.0f}s)")
 
 

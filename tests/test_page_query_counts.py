@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.movies.selectors import catalog_vocabulary_clear
+from apps.movies.services.catalog import title_masks_refresh
 from apps.recs.selectors import recs_trending_clear
 from apps.social.services import friend_request_accept
 from apps.social.services import friend_request_send
@@ -165,3 +166,48 @@ def test_signed_in_pages_read_the_session_from_the_cache():
         client.get("/coming-soon/")
 
     assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]
+
+
+def test_title_page_signed_in_ranks_similar_titles_once():
+    # given: a signed-in person with a friend, so the recommend dialog (which ranks similar
+    # titles for its match %) renders beside the similar-titles row
+    user = UserFactory()
+    friend = UserFactory()
+    request = friend_request_send(from_user=friend, to_user=user, message="")
+    friend_request_accept(user=user, request_id=request.pk)
+    title, *_ = _titles(8, rated_by=user)
+    client = _signed_in(user)
+    client.get(f"/titles/{title.pk}/")
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/titles/{title.pk}/").status_code == 200
+
+    # then: the ranking's own query (the people credited on the title) ran once, not per section
+    ranking = [
+        q for q in captured.captured_queries if q["sql"].startswith('SELECT "movies_credit"."person_id" AS')
+    ]
+    assert len(ranking) == 1
+    # 40 on the demo data before the ranking was shared by the row and the dialog.
+    assert len(captured) <= 30
+
+
+def test_the_similar_ranking_is_shared_between_requests_and_never_shows_a_deleted_title(fragment_cache):
+    # given: a title page rendered once, its similar-titles ranking cached
+    title, first, second = _titles(3)
+    title_masks_refresh(title_ids=[title.pk, first.pk, second.pk])
+    client = Client()
+    page = client.get(f"/titles/{title.pk}/").text
+    assert f'href="/titles/{first.pk}/"' in page
+
+    # when: the page is opened again, after one of the similar titles was deleted
+    second.delete()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/titles/{title.pk}/").text
+
+    # then: the ranking was not recomputed, and the card of the deleted title is gone
+    assert not [
+        q for q in captured.captured_queries if q["sql"].startswith('SELECT "movies_credit"."person_id" AS')
+    ]
+    assert f'href="/titles/{first.pk}/"' in page
+    assert f'href="/titles/{second.pk}/"' not in page

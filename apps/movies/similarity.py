@@ -20,6 +20,7 @@ import math
 from typing import TYPE_CHECKING
 from typing import Any
 
+from django.core.cache import caches
 from django.db.models import F
 from django.db.models import Q
 
@@ -101,10 +102,45 @@ def _neighbours(title_id: int) -> list[int]:
         return []
 
 
+# Where the full ranking is kept on the Title instance a request passes around.
+_RANKED_ATTR = "_similar_ids_ranked"
+
+
 def title_similar_ids(*, title: Title, limit: int = 12) -> list[int]:
-    """The ``limit`` most similar titles' ids, best first."""
+    """The ``limit`` most similar titles' ids, best first.
+
+    The title page asks twice for the same instance (the "similar titles" row and the
+    recommend dialog's match %, 7 queries each). The ranking is deterministic, so it is
+    computed once per instance and sliced: the second ask costs no query, and nothing
+    outlives the request that loaded the instance.
+    """
+    ranked = title.__dict__.get(_RANKED_ATTR)
+    if ranked is None:
+        ranked = _ranked_ids_cached(title_id=title.pk)
+        title.__dict__[_RANKED_ATTR] = ranked
+    return ranked[:limit]
+
+
+# The ranking is the same for everyone: shared between requests for a while (7 queries,
+# ~40 ms of a ~130 ms title page under load). Only *which* titles are listed can be that
+# old: callers read the cards themselves fresh (names, ratings, posters), and an id whose
+# title is gone finds no card. A retrained recs model reaches the ranking within the TTL.
+RANKING_TTL_S = 10 * 60
+
+
+def _ranked_ids_cached(*, title_id: int) -> list[int]:
+    cache = caches["fragments"]
+    key = f"similar:ranked:{title_id}"
+    ranked = cache.get(key)
+    if ranked is None:
+        ranked = _ranked_ids(title_id=title_id)
+        cache.set(key, ranked, RANKING_TTL_S)
+    return ranked
+
+
+def _ranked_ids(*, title_id: int) -> list[int]:
     # The stored row, not the instance: masks are maintained in bulk and may be newer.
-    title = Title.objects.only(*COLUMNS, *COLUMNS_EXTRA).get(pk=title.pk)
+    title = Title.objects.only(*COLUMNS, *COLUMNS_EXTRA).get(pk=title_id)
     mask = title.genre_mask
     language = title_language(
         title_original=title.title_original, title_ko=title.title_ko, movielens_id=title.movielens_id
@@ -164,4 +200,4 @@ def title_similar_ids(*, title: Title, limit: int = 12) -> list[int]:
         return value
 
     ranked = sorted(rows.values(), key=lambda row: (-score(row), -row["popularity"], row["id"]))
-    return [row["id"] for row in ranked[:limit]]
+    return [row["id"] for row in ranked]

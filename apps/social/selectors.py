@@ -48,6 +48,8 @@ from apps.social.services.common import seoul_today
 from apps.social.services.homepage import SECTIONS
 from apps.social.services.homepage import profile_get_or_create
 from apps.social.services.ratings import taste_cache_key
+from apps.social.unread_cache import unread_cached
+from apps.social.unread_cache import unread_store
 from apps.social.visitors import visitor_store
 
 if TYPE_CHECKING:
@@ -477,7 +479,14 @@ def feed_for_user(*, user: User) -> QuerySet[Activity]:
 
 
 def notifications_unread_count(*, user: User) -> int:
-    return Notification.objects.filter(user=user, is_read=False).count()
+    """The header badge: from the cache when no write happened since it was counted
+    (apps/social/unread_cache.py), else one COUNT, remembered."""
+    cached, version = unread_cached(user_id=user.pk)
+    if cached is not None:
+        return cached
+    count = Notification.objects.filter(user=user, is_read=False).count()
+    unread_store(user_id=user.pk, version=version, count=count)
+    return count
 
 
 def notifications_recent(*, user: User) -> QuerySet[Notification]:

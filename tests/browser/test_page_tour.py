@@ -42,6 +42,7 @@ from tests.browser.tour import LANGUAGES
 from tests.browser.tour import NOT_PAGE_SUFFIXES
 from tests.browser.tour import NOT_PAGES
 from tests.browser.tour import PAGES
+from tests.browser.tour import SCHEMES
 from tests.browser.tour import WIDTHS
 from tests.browser.tour import Page
 from tests.browser.tour import World
@@ -51,7 +52,11 @@ from tests.browser.tour import visits
 from tests.browser.tour import world_build
 
 MODE = os.environ.get("MOOCHU_TOUR", "full")
-COMBOS = [("mobile", "en")] if MODE == "fast" else [(w, lang) for w in WIDTHS for lang in LANGUAGES]
+COMBOS = (
+    [("mobile", "en", "dark"), ("mobile", "ko", "light")]
+    if MODE == "fast"
+    else [(w, lang, scheme) for w in WIDTHS for lang in LANGUAGES for scheme in SCHEMES]
+)
 SERIOUS = {"serious", "critical"}
 
 # Runs before any page script: records CSP violations (inline styles are reported while the
@@ -180,19 +185,20 @@ def _in_a_thread(function: Any, *args: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def tabs(tour_world, browser) -> Iterator[dict[tuple[str, str, str], Tab]]:
+def tabs(tour_world, browser) -> Iterator[dict[tuple[str, str, str, str], Tab]]:
     world, base_url = tour_world
-    opened: dict[tuple[str, str, str], Tab] = {}
+    opened: dict[tuple[str, str, str, str], Tab] = {}
 
     class Tabs(dict):
-        def __missing__(self, key: tuple[str, str, str]) -> Tab:
-            persona, width, lang = key
+        def __missing__(self, key: tuple[str, str, str, str]) -> Tab:
+            persona, width, lang, scheme = key
             w, h = WIDTHS[width]
             context = browser.new_context(
                 base_url=base_url,
                 viewport={"width": w, "height": h},
                 locale="ko-KR" if lang == "ko" else "en-US",
                 reduced_motion="reduce",
+                color_scheme=scheme,
             )
             cookies = [{"name": "django_language", "value": lang, "url": base_url}]
             if persona != ANON:
@@ -258,8 +264,8 @@ def test_page_tour(tabs, tour_world, tour_page: Page, persona: str):
     url = tour_page.url(world)
 
     failures = []
-    for width, lang in COMBOS:
-        problems = _visit(tabs[(persona, width, lang)], url, lang, tour_page)
-        failures += [f"[{persona} {width} {lang}] {problem}" for problem in problems]
+    for width, lang, scheme in COMBOS:
+        problems = _visit(tabs[(persona, width, lang, scheme)], url, lang, tour_page)
+        failures += [f"[{persona} {width} {lang} {scheme}] {problem}" for problem in problems]
 
     assert failures == [], f"{url}:\n" + "\n".join(failures)

@@ -28,6 +28,9 @@ PERSONAS = (ANON, USER, OWNER, STAFF)
 
 WIDTHS = {"desktop": (1280, 800), "mobile": (390, 844)}
 LANGUAGES = ("ko", "en")
+# Dark is the default theme; the light one applies when the OS asks (prefers-color-scheme).
+# Headless Chromium asks for light unless told, so every check names its scheme.
+SCHEMES = ("dark", "light")
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.social.events import NotificationCreateEvent
 from apps.social.events import notification_broadcast
 from apps.social.models import Notification
+from apps.social.unread_cache import unread_forget
 from config import realtime
 from config.exceptions import NotFoundError
 
@@ -39,6 +40,7 @@ def notification_create(
     )
 
     def _send() -> None:
+        unread_forget(user_ids=[user.pk])
         unread = Notification.objects.filter(user_id=user.pk, is_read=False).count()
         event: NotificationCreateEvent = {
             "type": realtime.NOTIFY_MESSAGE,
@@ -62,7 +64,10 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(user=user, is_read=False)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(is_read=True)
+    updated = qs.update(is_read=True)
+    if updated:
+        transaction.on_commit(lambda: unread_forget(user_ids=[user.pk]))
+    return updated
 
 
 def notification_mark_read(*, user: User, notification_id: int, read: bool = True) -> Notification:
@@ -73,4 +78,5 @@ def notification_mark_read(*, user: User, notification_id: int, read: bool = Tru
     if notification.is_read != read:
         notification.is_read = read
         notification.save(update_fields=["is_read"])
+        transaction.on_commit(lambda: unread_forget(user_ids=[user.pk]))
     return notification

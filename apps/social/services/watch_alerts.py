@@ -38,6 +38,7 @@ from apps.social.models import WatchAlert
 from apps.social.models import WatchAlertPreference
 from apps.social.models import WatchlistItem
 from apps.social.notification_text import title_names
+from apps.social.unread_cache import unread_forget
 from config import realtime
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ def watch_alerts_create(*, availability_ids: list[int]) -> list[NewAlert]:
             created += _alerts_insert(ids[start : start + BATCH])
         if created:
             notifications = _notifications_write(created)
+            # Badge counts first, so a page loaded after the live event shows the same count.
+            transaction.on_commit(lambda: unread_forget(user_ids=[n.user_id for n in notifications]))
             transaction.on_commit(lambda: _broadcast(notifications))
             emails = [a.alert_id for a in created]
             transaction.on_commit(lambda: watch_alert_emails_send(alert_ids=emails))
