@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import cachetools
 import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.db.models import Q
@@ -33,13 +35,21 @@ from apps.movies.models import Credit
 from apps.movies.models import CreditRole
 from apps.movies.models import Provider
 from apps.movies.models import Title
+from apps.movies.selectors import MAX_PAGE
+from apps.movies.selectors import PREDICTED_SORT
+from apps.movies.selectors import SORTS
+from apps.movies.selectors import CatalogFilters
+from apps.movies.selectors import CatalogPage
 from apps.movies.selectors import catalog_vocabulary
+from apps.movies.selectors import title_list_ids
+from apps.movies.selectors import title_rows
 from apps.recs import buffer
 from apps.recs.ml.rating import stars_display
 from apps.recs.ml.runtime import REASON_LIKED
 from apps.recs.ml.runtime import REASON_SIMILAR
 from apps.recs.models import Event
 from apps.recs.models import EventKind
+from apps.recs.services.serving import model_active_key
 from apps.recs.services.serving import model_active_load
 from apps.recs.services.serving import rating_model_active_load
 from apps.recs.services.serving import user_history
@@ -47,6 +57,7 @@ from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.selectors import friend_ids_for_user
 from apps.social.selectors import friend_ids_query
+from config.exceptions import ApplicationError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -671,21 +682,106 @@ def _predict_raw(rated: dict[int, float], title_ids: list[int]) -> dict[int, flo
     history = [(recs.position(t), s) for t, s in rated.items() if recs.position(t) is not None]
     if not targets or not history:
         return raw
-    column = {p: k for k, (p, _) in enumerate(history)}
     stars = np.array([s for _, s in history])
-    resid = stars - stars.mean()
-    rows = recs.content[[p for p, _ in targets]]
-    for k, (_position, title_id) in enumerate(targets):
-        lo, hi = rows.indptr[k], rows.indptr[k + 1]
-        hits = [
-            (column[j], v) for j, v in zip(rows.indices[lo:hi], rows.data[lo:hi], strict=True) if j in column
-        ]
-        if hits:
-            weights = np.array([v for _, v in hits])
-            raw[title_id] += float(weights @ resid[[c for c, _ in hits]]) / (
-                float(weights.sum()) + CONTENT_SHRINK
-            )
+    # One sparse product for every target at once (a whole catalog when sorting by 예상 별점):
+    # each target's content neighbours among the rated titles, weighting their residuals.
+    near = recs.content[[p for p, _ in targets]][:, [p for p, _ in history]].tocsr()
+    weight = np.asarray(near.sum(axis=1)).ravel()
+    shift = near @ (stars - stars.mean())
+    for k in np.flatnonzero(np.diff(near.indptr)).tolist():
+        raw[targets[k][1]] += float(shift[k]) / (float(weight[k]) + CONTENT_SHRINK)
     return raw
+
+
+# -- the catalog in 예상 별점 order (예상 별점순) -------------------------------------------------
+# A person's predictions for the catalog are kept this long. The key holds the serving model's
+# version and a digest of the person's ratings, so a new or changed rating (what fold-in reads)
+# or a retrain starts afresh: nothing needs deleting.
+PREDICTED_SORT_TTL_S = 3600
+
+
+def predicted_sort_blocker(*, user_id: int | None) -> str | None:
+    """Why this person cannot sort the catalog by 예상 별점 (a sentence to show), or None."""
+    if not user_id:
+        return _("Sign in and rate at least %(count)d titles to sort by predicted rating.") % {
+            "count": PREDICTION_MIN_RATINGS
+        }
+    have = Rating.objects.filter(user_id=user_id).count()
+    if have < PREDICTION_MIN_RATINGS:
+        return _(
+            "Sorting by predicted rating needs at least %(count)d of your ratings; you have %(have)d."
+        ) % {"count": PREDICTION_MIN_RATINGS, "have": have}
+    return None
+
+
+def catalog_page_by_predicted(
+    *, user_id: int | None, filters: CatalogFilters, page: int = 1, page_size: int = 24
+) -> CatalogPage:
+    """One page of the filtered catalog, highest predicted stars first (raw predictions, so the
+    half stars shown never go up down the list); ties and the titles the person already rated
+    (no prediction) keep the catalog's popularity order, so pages are stable.
+
+    Raises ApplicationError for an anonymous visitor or a person with too few ratings.
+    """
+    blocker = predicted_sort_blocker(user_id=user_id)
+    if blocker is not None or user_id is None:
+        raise ApplicationError(
+            blocker or "",
+            extra={"fields": {"sort": {"unavailable": [PREDICTED_SORT], "valid": list(SORTS)}}},
+        )
+    if page < 1 or page > MAX_PAGE:
+        return CatalogPage(rows=[], page=page, page_size=page_size, has_next=False)
+    ids = title_list_ids(filters=filters)
+    predicted = _catalog_predictions(user_id, _rated_stars(user_id), ids)
+    scores = np.array([predicted.get(i, -np.inf) for i in ids], dtype=np.float64)
+    order = np.argsort(-scores, kind="stable")  # stable: ids arrive in popularity order
+    start = (page - 1) * page_size
+    chosen = [ids[k] for k in order[start : start + page_size + 1].tolist()]
+    return CatalogPage(
+        rows=title_rows(title_ids=chosen[:page_size]),
+        page=page,
+        page_size=page_size,
+        has_next=len(chosen) > page_size,
+    )
+
+
+def _catalog_predictions(user_id: int, rated: dict[int, float], title_ids: list[int]) -> dict[int, float]:
+    """Raw predictions for these titles (rated ones left out), cached per person, model and
+    ratings; only titles not cached yet go through the model, in one vectorised call."""
+    version = model_active_key()
+    if version is None:
+        return {}
+    digest = hashlib.blake2b(repr(sorted(rated.items())).encode(), digest_size=8).hexdigest()
+    key = f"recs:predicted:{user_id}:{version}:{digest}"
+    known: dict[int, float] = {}
+    cached = cache.get(key)
+    if cached is not None:
+        ids, values = cached
+        known = dict(
+            zip(
+                np.frombuffer(ids, dtype=np.int64).tolist(),
+                np.frombuffer(values, dtype=np.float64).tolist(),
+                strict=True,
+            )
+        )
+    missing = [t for t in title_ids if t not in known and t not in rated]
+    if missing:
+        try:
+            fresh = _predict_raw(rated, missing)
+        except Exception:
+            logger.exception("recs: catalog predictions failed; popularity order")
+            return known
+        if fresh:
+            known.update(fresh)
+            cache.set(
+                key,
+                (
+                    np.fromiter(known, dtype=np.int64, count=len(known)).tobytes(),
+                    np.fromiter(known.values(), dtype=np.float64, count=len(known)).tobytes(),
+                ),
+                PREDICTED_SORT_TTL_S,
+            )
+    return known
 
 
 @dataclass(frozen=True)
