@@ -9,7 +9,6 @@ empty database or a missing model.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import logging
 import threading
@@ -22,9 +21,16 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db.models import BigIntegerField
+from django.db.models import BooleanField
 from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import ExpressionWrapper
+from django.db.models import F
+from django.db.models import OuterRef
 from django.db.models import Q
+from django.db.models import Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,7 +39,6 @@ from apps.movies.models import AgeRating
 from apps.movies.models import Availability
 from apps.movies.models import Credit
 from apps.movies.models import CreditRole
-from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.movies.selectors import MAX_PAGE
 from apps.movies.selectors import PREDICTED_SORT
@@ -41,6 +46,9 @@ from apps.movies.selectors import SORTS
 from apps.movies.selectors import CatalogFilters
 from apps.movies.selectors import CatalogPage
 from apps.movies.selectors import catalog_vocabulary
+from apps.movies.selectors import title_card_values
+from apps.movies.selectors import title_cards
+from apps.movies.selectors import title_from_card
 from apps.movies.selectors import title_list_ids
 from apps.movies.selectors import title_rows
 from apps.recs import buffer
@@ -63,24 +71,6 @@ if TYPE_CHECKING:
     from apps.social.models import User
 
 logger = logging.getLogger(__name__)
-# What a recommendation card needs; skipping overview and timestamps halves the load time.
-# In the model's field order: Title.from_db() maps a partial row by that order.
-_CARD_FIELDS = (
-    "id",
-    "media_type",
-    "title_ko",
-    "title_en",
-    "title_original",
-    "year",
-    "age_rating",
-    "poster",
-    "popularity",
-    # The card shows the average: without these, two deferred loads per card (N+1).
-    "rating_avg",
-    "rating_count",
-    "genre_mask",
-    "provider_mask",
-)
 _AGE_ORDER = [AgeRating.ALL, AgeRating.AGE_12, AgeRating.AGE_15, AgeRating.AGE_18]
 
 
@@ -123,7 +113,7 @@ def _filtered_titles(
     ids: list[int], *, user: User | None, only_my_services: bool, max_age_rating: str | None
 ) -> dict[int, Title]:
     allowed = _allowed_ids(ids, user=user, only_my_services=only_my_services, max_age_rating=max_age_rating)
-    return Title.objects.only(*_CARD_FIELDS).in_bulk(allowed)
+    return title_cards(title_ids=allowed)
 
 
 def _allowed_ids(
@@ -143,59 +133,32 @@ def _allowed_ids(
 
 # -- one query for the cards ---------------------------------------------------------------
 # The Redis path used to take three queries (titles seen since the list was computed, the
-# person's services, the cards), each costing more in ORM query building than in the
-# database. Now one hand-written statement returns every candidate's card fields with two
-# flags, and the filters run in Python on them.
-_AGE_AT = _CARD_FIELDS.index("age_rating")
-_SEEN_AT = len(_CARD_FIELDS)  # rated, logged in the diary or dismissed by the person
-_MINE_AT = _SEEN_AT + 1  # on one of the person's services (when asked)
-# Candidate lists are padded to a multiple of this, so a handful of statement texts serve
-# every request (PostgreSQL can then reuse their plans).
-_IDS_BUCKET = 32
-CardRow = tuple[Any, ...]  # _CARD_FIELDS' values, then the seen and my-services flags
-
-
-@functools.lru_cache(maxsize=64)
-def _card_rows_sql(n_ids: int, only_my_services: bool) -> str:
-    """SELECT of the card fields and flags for ``n_ids`` titles.
-
-    Parameters: person id (ratings), person id and the dismiss kind (events), person id (diary),
-    person id (services, only when asked), then the title ids. Table names come from the models' metadata.
-    """
-    q = connection.ops.quote_name
-    title, rating, event = Title._meta, Rating._meta.db_table, Event._meta.db_table
-    diary = DiaryEntry._meta.db_table
-    services = get_user_model().my_services.through._meta.db_table
-    columns = ", ".join(f"t.{q(title.get_field(name).column)}" for name in _CARD_FIELDS)
-    seen = (
-        f"EXISTS (SELECT 1 FROM {q(rating)} r WHERE r.user_id = %s AND r.title_id = t.id)"  # noqa: S608 - names from _meta
-        f" OR EXISTS (SELECT 1 FROM {q(event)} e WHERE e.user_id = %s AND e.kind = %s AND e.title_id = t.id)"
-        f" OR EXISTS (SELECT 1 FROM {q(diary)} d WHERE d.user_id = %s AND d.title_id = t.id)"
-    )
-    mine = "NULL"
-    if only_my_services:
-        mine = (
-            f"EXISTS (SELECT 1 FROM {q(services)} s JOIN {q(Provider._meta.db_table)} p"  # noqa: S608
-            " ON p.id = s.provider_id WHERE s.user_id = %s"
-            " AND (t.provider_mask & (CAST(1 AS BIGINT) << p.bit)) <> 0)"
-        )
-    ids = ", ".join(["%s"] * n_ids)
-    return f"SELECT {columns}, ({seen}), {mine} FROM {q(title.db_table)} t WHERE t.id IN ({ids})"  # noqa: S608
+# person's services, the cards). Now the catalog's card read returns every candidate's card
+# columns with two flags computed beside them, and the filters run in Python on those.
+CardRow = dict[str, Any]  # the catalog's card columns, then "seen" and (when asked) "mine"
 
 
 def _card_rows(title_ids: set[int], *, user_id: int | None, only_my_services: bool) -> dict[int, CardRow]:
-    """Card fields and flags of these titles, by id, in one query; deleted titles are absent."""
-    if not title_ids:
-        return {}
-    ids = sorted(title_ids)
-    ids += [ids[-1]] * (-len(ids) % _IDS_BUCKET)
+    """Card columns and flags of these titles, by id, in one query; deleted titles are absent.
+
+    ``seen``: rated, logged in the diary or dismissed by the person. ``mine``: on one of
+    their services (only when asked).
+    """
     who = user_id or 0  # anonymous: nobody has id 0, so nothing counts as seen
-    params: list[Any] = [who, who, EventKind.REC_DISMISS.value, who]
+    title = OuterRef("pk")
+    seen = (
+        Q(Exists(Rating.objects.filter(user_id=who, title_id=title)))
+        | Q(Exists(Event.objects.filter(user_id=who, kind=EventKind.REC_DISMISS, title_id=title)))
+        | Q(Exists(DiaryEntry.objects.filter(user_id=who, title_id=title)))
+    )
+    flags: dict[str, Any] = {"seen": ExpressionWrapper(seen, output_field=BooleanField())}
     if only_my_services:
-        params.append(who)
-    with connection.cursor() as cursor:
-        cursor.execute(_card_rows_sql(len(ids), only_my_services), [*params, *ids])
-        return {row[0]: row for row in cursor.fetchall()}
+        # CAST: the driver sends a bare 1 as a smallint, and 1::smallint << 40 is 0.
+        bit = Cast(Value(1), output_field=BigIntegerField()).bitleftshift(F("provider__bit"))
+        services = get_user_model().my_services.through.objects.filter(user_id=who)
+        hit = ExpressionWrapper(OuterRef("provider_mask").bitand(bit), output_field=BigIntegerField())
+        flags["mine"] = Exists(services.alias(hit=hit).exclude(hit=0))
+    return title_card_values(title_ids=title_ids, flags=flags)
 
 
 def _wanted(picks: list[tuple[int, float, str, int]]) -> set[int]:
@@ -224,19 +187,16 @@ def _allowed_cards(
         row = rows.get(pick[0])
         if row is None:  # deleted since the list was computed
             continue
-        if row[_SEEN_AT]:
+        if row["seen"]:
             continue
-        if allowed_ages is not None and row[_AGE_AT] not in allowed_ages:
+        if allowed_ages is not None and row["age_rating"] not in allowed_ages:
             continue
-        if mine_only and not row[_MINE_AT]:
+        if mine_only and not row["mine"]:
             continue
         shown.append(pick)
         if len(shown) == limit:
             break
-    names, alias = list(_CARD_FIELDS), connection.alias
-    titles = {
-        tid: Title.from_db(alias, names, list(rows[tid][:_SEEN_AT])) for tid in _wanted(shown) if tid in rows
-    }
+    titles = {tid: title_from_card(rows[tid]) for tid in _wanted(shown) if tid in rows}
     return shown, titles
 
 
@@ -369,7 +329,7 @@ def recs_for_user(
             source = "redis"
             picks = cached if only_my_services else cached[:window]
             rows = _card_rows(_wanted(picks), user_id=user.id, only_my_services=only_my_services)
-            exclude = {p[0] for p in picks if p[0] in rows and rows[p[0]][_SEEN_AT]}
+            exclude = {p[0] for p in picks if p[0] in rows and rows[p[0]]["seen"]}
             if len(picks) - len(exclude) < limit:
                 history, dismissed = user_history(user_id=user.id)
                 exclude = set(history) | dismissed
@@ -811,7 +771,7 @@ def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy
     if raw is None:
         return None
     pairs = parts["because"] if parts is not None else _content_because(rated, title_id)
-    titles = Title.objects.only(*_CARD_FIELDS).in_bulk([t for t, _ in pairs])  # type: ignore[union-attr]
+    titles = title_cards(title_ids=[t for t, _ in pairs])  # type: ignore[union-attr]
     because = [(titles[t], s) for t, s in pairs if t in titles]  # type: ignore[union-attr]
     return PredictionWhy(
         stars=stars_display(raw),
