@@ -173,6 +173,7 @@ def test_the_catalog_page_sorts_by_predicted_stars_for_a_person_with_enough_rati
     settings.CATALOG_PAGE_SIZE = 10
     api_ids = [row["id"] for row in logged_in_client.get(f"{API}?sort=predicted").json()["results"]]
 
+    logged_in_client.cookies["django_language"] = "en"
     page = logged_in_client.get(reverse("movies:catalog"), {"sort": "predicted"}).content.decode()
 
     options = _options(page)
@@ -182,9 +183,13 @@ def test_the_catalog_page_sorts_by_predicted_stars_for_a_person_with_enough_rati
     shown = [int(i) for i in re.findall(r'href="/titles/(\d+)/"', grid)]
     assert list(dict.fromkeys(shown))[:10] == api_ids
     assert 'data-testid="predicted-sort-hint"' not in page
+    # the person asked for their own order: it leads the page, under its own heading
+    assert "By your predicted rating" in page
+    assert 'class="home-rows"' not in page
 
 
 def test_the_catalog_page_disables_the_predicted_order_and_says_why(trained, client):
+    client.cookies["django_language"] = "en"
     page = client.get(reverse("movies:catalog")).content.decode()
 
     assert "disabled" in _options(page)["predicted"]
@@ -195,6 +200,7 @@ def test_the_catalog_page_disables_the_predicted_order_and_says_why(trained, cli
 def test_a_link_to_the_predicted_order_without_enough_ratings_falls_back_to_popularity_and_says_so(
     trained, client
 ):
+    client.cookies["django_language"] = "en"
     popular = client.get(reverse("movies:catalog")).content.decode()
 
     page = client.get(reverse("movies:catalog"), {"sort": "predicted"}).content.decode()
