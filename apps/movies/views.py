@@ -41,6 +41,7 @@ from apps.movies.services import my_services_set
 from apps.recs.selectors import catalog_page_by_predicted
 from apps.recs.selectors import predicted_ratings_for_user
 from apps.recs.selectors import predicted_sort_blocker
+from apps.recs.selectors import rated_stars_for_user
 
 
 @require_GET
@@ -51,7 +52,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
     parsed = catalog_query_parse(params=request.GET, vocabulary=vocabulary, my_services=my_services)
     # 예상 별점순 needs a signed-in person with enough ratings: otherwise the option is shown
     # disabled with the reason, and a link asking for it falls back to popularity and says so.
-    predicted_blocker = predicted_sort_blocker(user_id=request.user.id)
+    # The person's ratings, read once for the sort control, the order and the cards' 예상 별점.
+    rated = rated_stars_for_user(user_id=request.user.id) if request.user.is_authenticated else {}
+    predicted_blocker = predicted_sort_blocker(user_id=request.user.id, rated=rated)
     predicted_refused = parsed.filters.sort == PREDICTED_SORT and predicted_blocker is not None
     if predicted_refused:
         parsed.filters = replace(parsed.filters, sort=DEFAULT_SORT)
@@ -61,6 +64,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
             filters=parsed.filters,
             page=parsed.page,
             page_size=settings.CATALOG_PAGE_SIZE,
+            rated=rated,
         )
     else:
         page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
@@ -108,7 +112,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "query_base": urlencode(filter_params),
         # 예상 별점 for the page's cards: one batched call.
         "predicted_stars": predicted_ratings_for_user(
-            user_id=request.user.id, title_ids=[row["id"] for row in page.rows]
+            user_id=request.user.id, title_ids=[row["id"] for row in page.rows], rated=rated
         ),
     }
     return render(request, "movies/catalog.html", context)

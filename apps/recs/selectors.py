@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
@@ -597,11 +598,19 @@ def recs_taste_match(*, user_a: User, user_b: User) -> float | None:
 PREDICTION_MIN_RATINGS = 5
 
 
+def rated_stars_for_user(*, user_id: int) -> dict[int, float]:
+    """The person's ratings as title id → stars, in one query. A page that needs several of the
+    prediction reads below reads them once and passes them as ``rated``."""
+    return _rated_stars(user_id)
+
+
 def _rated_stars(user_id: int) -> dict[int, float]:
     return {t: h / 2 for t, h in Rating.objects.filter(user_id=user_id).values_list("title_id", "half_stars")}
 
 
-def predicted_ratings_for_user(*, user_id: int | None, title_ids: list[int]) -> dict[int, float]:
+def predicted_ratings_for_user(
+    *, user_id: int | None, title_ids: list[int], rated: Mapping[int, float] | None = None
+) -> dict[int, float]:
     """Predicted stars for these titles (½–5 in half stars), in one query and one model call.
 
     Empty for an anonymous visitor, a person with fewer than ``PREDICTION_MIN_RATINGS``
@@ -609,7 +618,7 @@ def predicted_ratings_for_user(*, user_id: int | None, title_ids: list[int]) -> 
     """
     if not user_id or not title_ids:
         return {}
-    rated = _rated_stars(user_id)
+    rated = dict(rated) if rated is not None else _rated_stars(user_id)
     if len(rated) < PREDICTION_MIN_RATINGS:
         return {}
     try:
@@ -660,13 +669,14 @@ def _predict_raw(rated: dict[int, float], title_ids: list[int]) -> dict[int, flo
 PREDICTED_SORT_TTL_S = 3600
 
 
-def predicted_sort_blocker(*, user_id: int | None) -> str | None:
-    """Why this person cannot sort the catalog by 예상 별점 (a sentence to show), or None."""
+def predicted_sort_blocker(*, user_id: int | None, rated: Mapping[int, float] | None = None) -> str | None:
+    """Why this person cannot sort the catalog by 예상 별점 (a sentence to show), or None.
+    ``rated``: their ratings when already read (``rated_stars_for_user``), else one count."""
     if not user_id:
         return _("Sign in and rate at least %(count)d titles to sort by predicted rating.") % {
             "count": PREDICTION_MIN_RATINGS
         }
-    have = Rating.objects.filter(user_id=user_id).count()
+    have = len(rated) if rated is not None else Rating.objects.filter(user_id=user_id).count()
     if have < PREDICTION_MIN_RATINGS:
         return _(
             "Sorting by predicted rating needs at least %(count)d of your ratings; you have %(have)d."
@@ -675,7 +685,12 @@ def predicted_sort_blocker(*, user_id: int | None) -> str | None:
 
 
 def catalog_page_by_predicted(
-    *, user_id: int | None, filters: CatalogFilters, page: int = 1, page_size: int = 24
+    *,
+    user_id: int | None,
+    filters: CatalogFilters,
+    page: int = 1,
+    page_size: int = 24,
+    rated: Mapping[int, float] | None = None,
 ) -> CatalogPage:
     """One page of the filtered catalog, highest predicted stars first (raw predictions, so the
     half stars shown never go up down the list); ties and the titles the person already rated
@@ -683,7 +698,8 @@ def catalog_page_by_predicted(
 
     Raises ApplicationError for an anonymous visitor or a person with too few ratings.
     """
-    blocker = predicted_sort_blocker(user_id=user_id)
+    rated = dict(rated) if rated is not None else (_rated_stars(user_id) if user_id else {})
+    blocker = predicted_sort_blocker(user_id=user_id, rated=rated)
     if blocker is not None or user_id is None:
         raise ApplicationError(
             blocker or "",
@@ -692,7 +708,7 @@ def catalog_page_by_predicted(
     if page < 1 or page > MAX_PAGE:
         return CatalogPage(rows=[], page=page, page_size=page_size, has_next=False)
     ids = title_list_ids(filters=filters)
-    predicted = _catalog_predictions(user_id, _rated_stars(user_id), ids)
+    predicted = _catalog_predictions(user_id, rated, ids)
     scores = np.array([predicted.get(i, -np.inf) for i in ids], dtype=np.float64)
     order = np.argsort(-scores, kind="stable")  # stable: ids arrive in popularity order
     start = (page - 1) * page_size
