@@ -126,6 +126,7 @@ def test_predictions_for_the_catalog_are_one_model_call_then_cached_until_a_new_
 
 
 def test_an_anonymous_caller_asking_for_the_predicted_order_gets_a_clear_400(client, trained):
+    client.cookies["django_language"] = "en"
     response = client.get(f"{API}?sort=predicted")
 
     assert response.status_code == 400
@@ -142,12 +143,13 @@ def test_a_person_with_too_few_ratings_gets_a_400_saying_how_many_they_have(trai
     for title in trained["hollywood"][:4]:
         rating_set(user=person, title=title, stars=4)
     client.force_login(person)
+    client.cookies["django_language"] = "ko"
 
     response = client.get(f"{API}?sort=predicted")
 
     assert response.status_code == 400
     body = response.json()
-    assert "you have 4" in body["message"]
+    assert body["message"] == "예상 별점순은 평가가 5개 이상 있어야 볼 수 있어요. 지금 4개 평가했어요."
     assert body["extra"]["fields"]["sort"]["unavailable"] == ["predicted"]
 
 
