@@ -297,28 +297,8 @@ def title_rows(*, title_ids: Sequence[int]) -> list[dict[str, Any]]:
     return [_list_row(rows[i], vocabulary) for i in title_ids if i in rows]
 
 
-# Id lists are padded to a multiple of this (repeating the last id), so a handful of
-# statement texts serve every request and PostgreSQL can reuse their plans.
-_IDS_BUCKET = 32
 # ``Title.from_db`` maps a partial row by the model's field order.
 _CARD_ATTNAMES = [f.attname for f in Title._meta.concrete_fields if f.attname in LIST_COLUMNS]
-
-
-def title_card_values(
-    *, title_ids: Collection[int], flags: Mapping[str, Any] | None = None
-) -> dict[int, dict[str, Any]]:
-    """The card columns (``LIST_COLUMNS``) of these titles by id, in one query, with any
-    ``flags`` (name → boolean expression over the title row, e.g. "the person rated it") that
-    the caller needs beside them; deleted titles are absent. Build a card's ``Title`` with
-    ``title_from_card`` only for what is shown."""
-    if not title_ids:
-        return {}
-    ids = sorted(title_ids)
-    ids += [ids[-1]] * (-len(ids) % _IDS_BUCKET)
-    qs = Title.objects.filter(pk__in=ids).order_by()
-    if flags:
-        qs = qs.annotate(**flags)
-    return {row["id"]: row for row in qs.values(*LIST_COLUMNS, *(flags or {}))}
 
 
 def title_from_card(row: Mapping[str, Any]) -> Title:
