@@ -208,6 +208,7 @@ def test_a_link_to_the_predicted_order_without_enough_ratings_falls_back_to_popu
     page = client.get(reverse("movies:catalog"), {"sort": "predicted"}).content.decode()
 
     assert 'data-testid="predicted-sort-refused"' in page
+    assert 'class="home-rows"' not in page  # the reason is the first thing under the heading
     assert "sorted by popularity instead" in page
     assert "selected" in _options(page)["popularity"]
     grid = lambda html: re.findall(r'href="/titles/(\d+)/"', html[html.index('<ol class="grid">') :])  # noqa: E731
