@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from apps.recs import selectors
 from apps.recs.selectors import PREDICTION_MIN_RATINGS
@@ -18,6 +20,14 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 API = "/api/titles/"
+
+
+@pytest.fixture(autouse=True)
+def site_language_restored():
+    """These tests ask in English; a request leaves its language active in the thread, and
+    later modules read the site's default (Korean)."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
