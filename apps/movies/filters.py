@@ -17,6 +17,7 @@ from apps.movies.models import MediaType
 from apps.movies.models import OfferType
 from apps.movies.selectors import DEFAULT_SORT
 from apps.movies.selectors import MAX_PAGE
+from apps.movies.selectors import PREDICTED_SORT
 from apps.movies.selectors import SORTS
 from apps.movies.selectors import CatalogFilters
 from apps.movies.selectors import CatalogVocabulary
@@ -36,7 +37,7 @@ ECHO_LIMIT = 40
 MEDIA_TYPES = tuple(MediaType.values)
 OFFER_TYPES = tuple(OfferType.values)
 AGE_RATINGS = tuple(AgeRating.values)
-SORT_KEYS = tuple(SORTS)
+SORT_KEYS = (*SORTS, PREDICTED_SORT)
 MATCHES = ("any", "all")
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime
 import functools
 import threading
+from collections.abc import Collection
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
@@ -59,6 +62,9 @@ SORTS: dict[str, tuple[Any, ...]] = {
     ),
 }
 DEFAULT_SORT = "popularity"
+# 예상 별점순: the person's predicted stars, which the database does not hold. The recommender
+# ranks the filtered ids (apps/recs/selectors.catalog_page_by_predicted); not an ORDER BY.
+PREDICTED_SORT = "predicted"
 # Deep offsets cost a scan of every skipped row; nobody pages this far by hand.
 MAX_PAGE = 500
 
@@ -272,6 +278,39 @@ def title_list(*, filters: CatalogFilters, page: int = 1, page_size: int = 24) -
     return CatalogPage(rows=rows, page=page, page_size=page_size, has_next=has_next)
 
 
+def title_list_ids(*, filters: CatalogFilters) -> list[int]:
+    """Every id of the filtered catalog, most popular first (ties by id), in one query.
+
+    The candidates of an order computed outside the database (예상 별점순); ``filters.sort``
+    is ignored.
+    """
+    filters = replace(filters, sort=DEFAULT_SORT)
+    qs = title_list_queryset(filters=filters, vocabulary=catalog_vocabulary())
+    return list(qs.values_list("id", flat=True))
+
+
+def title_rows(*, title_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Card rows (as ``title_list`` returns them) of these titles in the given order, in one
+    query; deleted titles are left out. The one card read: the catalog and recs both use it."""
+    vocabulary = catalog_vocabulary()
+    rows = {row["id"]: row for row in Title.objects.filter(pk__in=title_ids).values(*LIST_COLUMNS)}
+    return [_list_row(rows[i], vocabulary) for i in title_ids if i in rows]
+
+
+# ``Title.from_db`` maps a partial row by the model's field order.
+_CARD_ATTNAMES = [f.attname for f in Title._meta.concrete_fields if f.attname in LIST_COLUMNS]
+
+
+def title_from_card(row: Mapping[str, Any]) -> Title:
+    """A ``Title`` holding a card row's columns (the others deferred), built without a query."""
+    return Title.from_db(connection.alias, _CARD_ATTNAMES, [row[name] for name in _CARD_ATTNAMES])
+
+
+def title_cards(*, title_ids: Collection[int]) -> dict[int, Title]:
+    """Card ``Title``s (``LIST_COLUMNS`` loaded, nothing else) by id, in one query."""
+    return Title.objects.only(*LIST_COLUMNS).in_bulk(list(title_ids))
+
+
 def _list_row(row: dict[str, Any], vocabulary: CatalogVocabulary) -> dict[str, Any]:
     row["genres"] = vocabulary.genre_slugs_of(row.pop("genre_mask"))
     row["providers"] = vocabulary.provider_slugs_of(row.pop("provider_mask"))
@@ -329,10 +368,7 @@ def title_similar(*, title: Title, limit: int = 12) -> list[dict[str, Any]]:
     apps/movies/similarity.py), best first."""
     from apps.movies.similarity import title_similar_ids
 
-    ids = title_similar_ids(title=title, limit=limit)
-    vocabulary = catalog_vocabulary()
-    rows = {row["id"]: row for row in Title.objects.filter(pk__in=ids).values(*LIST_COLUMNS)}
-    return [_list_row(rows[i], vocabulary) for i in ids if i in rows]
+    return title_rows(title_ids=title_similar_ids(title=title, limit=limit))
 
 
 # -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from apps.movies.models import OfferType
 from apps.movies.models import Title
 from apps.movies.posters import poster_etag
 from apps.movies.posters import poster_svg
+from apps.movies.selectors import DEFAULT_SORT
+from apps.movies.selectors import PREDICTED_SORT
 from apps.movies.selectors import SORTS
 from apps.movies.selectors import catalog_vocabulary
 from apps.movies.selectors import coming_soon_list
@@ -35,7 +38,10 @@ from apps.movies.selectors import title_list
 from apps.movies.selectors import title_similar
 from apps.movies.selectors import title_where_to_watch
 from apps.movies.services import my_services_set
+from apps.recs.selectors import catalog_page_by_predicted
 from apps.recs.selectors import predicted_ratings_for_user
+from apps.recs.selectors import predicted_sort_blocker
+from apps.recs.selectors import rated_stars_for_user
 
 
 @require_GET
@@ -44,7 +50,24 @@ def catalog(request: HttpRequest) -> HttpResponse:
     vocabulary = catalog_vocabulary()
     my_services = my_services_slugs(user=request.user, session=request.session)
     parsed = catalog_query_parse(params=request.GET, vocabulary=vocabulary, my_services=my_services)
-    page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
+    # 예상 별점순 needs a signed-in person with enough ratings: otherwise the option is shown
+    # disabled with the reason, and a link asking for it falls back to popularity and says so.
+    # The person's ratings, read once for the sort control, the order and the cards' 예상 별점.
+    rated = rated_stars_for_user(user_id=request.user.id) if request.user.is_authenticated else {}
+    predicted_blocker = predicted_sort_blocker(user_id=request.user.id, rated=rated)
+    predicted_refused = parsed.filters.sort == PREDICTED_SORT and predicted_blocker is not None
+    if predicted_refused:
+        parsed.filters = replace(parsed.filters, sort=DEFAULT_SORT)
+    if parsed.filters.sort == PREDICTED_SORT:
+        page = catalog_page_by_predicted(
+            user_id=request.user.id,
+            filters=parsed.filters,
+            page=parsed.page,
+            page_size=settings.CATALOG_PAGE_SIZE,
+            rated=rated,
+        )
+    else:
+        page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
     korean = is_korean()
     filter_params = catalog_query_params(
         filters=parsed.filters, my_services=parsed.my_services, mine=my_services
@@ -81,13 +104,15 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "age_ratings": [
             (value, label, value in parsed.filters.age_ratings) for value, label in AgeRating.choices
         ],
-        "sorts": list(SORTS),
+        "sorts": [*SORTS, PREDICTED_SORT],
+        "predicted_blocker": predicted_blocker,
+        "predicted_refused": predicted_refused,
         "filter_params": filter_params,
         # Pager links rebuild the query from what was understood: clean, shareable URLs.
         "query_base": urlencode(filter_params),
         # 예상 별점 for the page's cards: one batched call.
         "predicted_stars": predicted_ratings_for_user(
-            user_id=request.user.id, title_ids=[row["id"] for row in page.rows]
+            user_id=request.user.id, title_ids=[row["id"] for row in page.rows], rated=rated
         ),
     }
     return render(request, "movies/catalog.html", context)

@@ -89,6 +89,8 @@ SIGNED_IN = (USER,)
 PAGES: list[Page] = [
     # Catalog
     Page("movies:catalog", EVERYONE, label="front", main=True),
+    # 예상 별점순: ranked for a person with ratings; a visitor gets popularity and the reason.
+    Page("movies:catalog", EVERYONE, query=lambda w: "sort=predicted", label="catalog-predicted"),
     Page("movies:title-detail", EVERYONE, lambda w: {"title_id": w.title_id}, label="title", main=True),
     Page("movies:coming-soon", EVERYONE, label="coming-soon", main=True),
     Page(

@@ -28,6 +28,7 @@ from apps.movies.models import AgeRating
 from apps.movies.models import MediaType
 from apps.movies.models import OfferType
 from apps.movies.models import Title
+from apps.movies.selectors import PREDICTED_SORT
 from apps.movies.selectors import SORTS
 from apps.movies.selectors import catalog_vocabulary
 from apps.movies.selectors import my_services_slugs
@@ -36,6 +37,8 @@ from apps.movies.selectors import title_get
 from apps.movies.selectors import title_list
 from apps.movies.selectors import title_similar
 from apps.movies.selectors import title_where_to_watch
+from apps.recs.selectors import PREDICTION_MIN_RATINGS
+from apps.recs.selectors import catalog_page_by_predicted
 from config.exceptions import ApplicationError
 from config.exceptions import NotFoundError
 
@@ -82,7 +85,15 @@ class TitleListApi(APIView):
         year_min = serializers.IntegerField(required=False, min_value=1870, max_value=2100)
         year_max = serializers.IntegerField(required=False, min_value=1870, max_value=2100)
         age = serializers.ListField(child=serializers.ChoiceField(choices=AgeRating.choices), required=False)
-        sort = serializers.ChoiceField(choices=list(SORTS), required=False, help_text="Default: popularity.")
+        sort = serializers.ChoiceField(
+            choices=[*SORTS, PREDICTED_SORT],
+            required=False,
+            help_text=(
+                "Default: popularity. `predicted` (예상 별점순): the caller's predicted stars, highest "
+                "first; titles they rated come last. Only for a signed-in caller with at least "
+                f"{PREDICTION_MIN_RATINGS} ratings: otherwise 400 with `extra.fields.sort.unavailable`."
+            ),
+        )
         page = serializers.IntegerField(required=False, min_value=1, help_text="Past the end: empty page.")
 
     class OutputSerializer(serializers.Serializer):
@@ -116,7 +127,9 @@ class TitleListApi(APIView):
         description=(
             "Filters combine with AND; values within genre/provider/offer/age combine with OR "
             "(genres with AND when match=all). A value outside a documented set answers 400, a "
-            "genre or provider slug that names nothing 404, each naming the valid ones."
+            "genre or provider slug that names nothing 404, each naming the valid ones. "
+            "sort=predicted orders by the caller's 예상 별점 and answers 400 for an anonymous caller "
+            f"or one with fewer than {PREDICTION_MIN_RATINGS} ratings."
         ),
     )
     def get(self, request: Request) -> Response:
@@ -133,7 +146,16 @@ class TitleListApi(APIView):
         if parsed.problems:
             # Well-formed slugs naming no genre or provider: the things named are not found.
             raise NotFoundError("Unknown filter values.", extra={"fields": parsed.problems})
-        page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
+        if parsed.filters.sort == PREDICTED_SORT:
+            # Answers 400 (ApplicationError) for an anonymous caller or too few ratings.
+            page = catalog_page_by_predicted(
+                user_id=request.user.id,
+                filters=parsed.filters,
+                page=parsed.page,
+                page_size=settings.CATALOG_PAGE_SIZE,
+            )
+        else:
+            page = title_list(filters=parsed.filters, page=parsed.page, page_size=settings.CATALOG_PAGE_SIZE)
         detail_url = title_url_template("movies-api:title-detail")
         return Response(
             {

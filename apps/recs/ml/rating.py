@@ -34,6 +34,8 @@ from apps.recs.ml.collaborative import one_blas_thread
 # Bumped when the artifact layout changes: serving refuses other versions (and says why).
 RATING_FORMAT_VERSION = 1
 MIN_STARS = 0.5
+# Targets per block of one person's prediction (see ``predict_for_history``).
+PREDICT_BLOCK = 1024
 MAX_STARS = 5.0
 
 
@@ -77,6 +79,11 @@ class RatingModel:
 
     def __post_init__(self) -> None:
         self._pos = {int(t): i for i, t in enumerate(self.item_ids.tolist())}
+        # Stored as float32 (half the artifact); served in float64 so a call does no casting:
+        # mixed-precision products cost a third of a 24-title prediction.
+        self._q64 = np.asarray(self.q, dtype=np.float64)
+        self._y64 = np.asarray(self.y, dtype=np.float64)
+        self._nb_data = np.asarray(self.neighbours.data, dtype=np.float64)
 
     # -- serving --------------------------------------------------------------------------
 
@@ -98,7 +105,14 @@ class RatingModel:
         found = target_pos >= 0
         t = np.where(found, target_pos, 0)
         with one_blas_thread():
-            feats = self.person_features(j, r, t)
+            # A whole catalog at once (예상 별점순) in blocks: the targets × rated similarity
+            # matrix of 10,000 titles and a 700-rating history would be 56 MB.
+            feats = np.vstack(
+                [
+                    self.person_features(j, r, t[k : k + PREDICT_BLOCK])
+                    for k in range(0, len(t), PREDICT_BLOCK)
+                ]
+            )
         pred = feats @ self.blend_weights
         person_base = feats[:, 1] - self.item_bias_knn[t]
         pred = np.where(found, pred, person_base)
@@ -133,28 +147,32 @@ class RatingModel:
         return _features(base, knn, mf, n_neigh, np.full(len(t), float(len(j))))
 
     def _similarities(self, t: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Dense targets × rated similarities, read from the targets' sparse rows only (scipy's
-        two-axis fancy indexing built two intermediate matrices and cost most of a call)."""
-        rows = self.neighbours[t]
-        column = np.full(self.neighbours.shape[1], -1, dtype=np.int64)
+        """Dense targets × rated similarities, read straight from the CSR arrays of the targets'
+        rows (scipy's row indexing built a new matrix and cost half of a 24-title call)."""
+        n = self.neighbours
+        starts, ends = n.indptr[t], n.indptr[t + 1]
+        lengths = ends - starts
+        # Positions of every stored entry of the target rows, without a Python loop.
+        flat = np.arange(int(lengths.sum())) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        column = np.full(n.shape[1], -1, dtype=np.int64)
         column[j] = np.arange(len(j))
         out = np.zeros((len(t), len(j)))
-        hit = column[rows.indices]
+        hit = column[n.indices[flat]]
         keep = hit >= 0
-        row_of = np.repeat(np.arange(len(t)), np.diff(rows.indptr))
-        out[row_of[keep], hit[keep]] = rows.data[keep]
+        row_of = np.repeat(np.arange(len(t)), lengths)
+        out[row_of[keep], hit[keep]] = self._nb_data[flat[keep]]
         return out
 
     def _fold_in_predict(self, j: np.ndarray, r: np.ndarray, t: np.ndarray) -> np.ndarray:
         """b_i + b_u + q_tᵀ(p_u + implicit) with (b_u, p_u) solved for this person alone."""
         p = self.params
-        implicit = self.y[j].sum(axis=0) / np.sqrt(len(j))
-        target = r - self.mu - self.item_bias_mf[j] - self.q[j] @ implicit
-        x = np.hstack([np.ones((len(j), 1)), self.q[j]])
+        implicit = self._y64[j].sum(axis=0) / np.sqrt(len(j))
+        target = r - self.mu - self.item_bias_mf[j] - self._q64[j] @ implicit
+        x = np.hstack([np.ones((len(j), 1)), self._q64[j]])
         reg = np.full(x.shape[1], p.mf_reg)
         reg[0] = p.mf_bias_reg
         w = np.linalg.solve(x.T @ x + np.diag(reg), x.T @ target)
-        return self.item_bias_mf[t] + w[0] + self.q[t] @ (w[1:] + implicit)
+        return self.item_bias_mf[t] + w[0] + self._q64[t] @ (w[1:] + implicit)
 
     # -- serialisation --------------------------------------------------------------------
 
@@ -352,15 +370,19 @@ def _svdpp_fit(
     u, i, r = u[order], i[order], r[order]
     mu = float(r.mean())
     dim = p.mf_dim
-    counts = np.bincount(u, minlength=nu).astype(np.float64)
-    errors = sp.csr_matrix((np.ones(len(r)), (u, i)), shape=(nu, ni))
+    f32 = np.float32
+    counts = np.bincount(u, minlength=nu)
+    # The objective runs in float32 (half the memory traffic of its 80K × dim gathers, which
+    # dominate a step); L-BFGS keeps its vectors and the loss in float64.
+    errors = sp.csr_matrix((np.ones(len(r), dtype=f32), (u, i)), shape=(nu, ni))
     errors.sort_indices()
     # Where each rating lands in the transposed matrix's data (both stay fixed in shape).
     positions = sp.csr_matrix((np.arange(1, len(r) + 1, dtype=np.float64), (u, i)), shape=(nu, ni)).T.tocsr()
-    errors_t = positions.copy()
+    errors_t = positions.astype(f32)
     to_t = (positions.data - 1).astype(np.int64)
-    norm = sp.csr_matrix((1 / np.sqrt(counts[u]), (u, i)), shape=(nu, ni))
+    norm = sp.csr_matrix(((1 / np.sqrt(counts[u])).astype(f32), (u, i)), shape=(nu, ni))
     norm_t = norm.T.tocsr()
+    r32 = (r - mu).astype(f32)
     sizes = np.cumsum([0, nu, ni, nu * dim, ni * dim, ni * dim])
 
     def unpack(x: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -373,14 +395,18 @@ def _svdpp_fit(
         )
 
     def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
-        bu, bi, pu, qi, yi = unpack(x)
+        bu, bi, pu, qi, yi = unpack(x.astype(f32))
         z = pu + norm @ yi
-        e = mu + bu[u] + bi[i] + np.einsum("ij,ij->i", z[u], qi[i]) - r
+        # Rows are sorted by person: repeating z per person beats a fancy-indexed gather.
+        e = bu[u] + bi[i] + np.einsum("ij,ij->i", np.repeat(z, counts, axis=0), qi.take(i, axis=0)) - r32
         errors.data = e
         errors_t.data = e[to_t]
         gz = errors @ qi
-        loss = 0.5 * (e @ e) + 0.5 * p.mf_reg * ((pu * pu).sum() + (qi * qi).sum() + (yi * yi).sum())
-        loss += 0.5 * p.mf_bias_reg * (bu @ bu + bi @ bi)
+        e64 = e.astype(np.float64)
+        loss = 0.5 * float(e64 @ e64) + 0.5 * p.mf_reg * float(
+            np.vdot(pu, pu) + np.vdot(qi, qi) + np.vdot(yi, yi)
+        )
+        loss += 0.5 * p.mf_bias_reg * float(bu @ bu + bi @ bi)
         grad = np.concatenate(
             [
                 np.bincount(u, e, nu) + p.mf_bias_reg * bu,
@@ -390,7 +416,7 @@ def _svdpp_fit(
                 (norm_t @ gz + p.mf_reg * yi).ravel(),
             ]
         )
-        return loss, grad
+        return loss, grad.astype(np.float64)
 
     if start is None:
         rng = np.random.default_rng(p.seed)

@@ -107,6 +107,11 @@ def rating_model_active_load() -> RatingModel | None:
     return loaded[1] if loaded else None
 
 
+def model_active_key() -> str | None:
+    """The serving artifact's version ("id:trained_at"), for caches that must not outlive it."""
+    return _loaded["key"] if _artifact_load() is not None else None  # type: ignore[return-value]
+
+
 def user_history(*, user_id: int) -> tuple[dict[int, float], set[int]]:
     """(positive history as title → strength, titles never to recommend again)."""
     history: dict[int, float] = {}

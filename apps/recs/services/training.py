@@ -203,7 +203,12 @@ def recs_model_build(
         [p for _, p in sorted(Title.objects.values_list("id", "popularity"))], dtype=np.float32
     )
     # Interactions rank titles; the catalog's own popularity breaks ties and covers an empty log.
-    popularity = counts + 1e-3 * catalog_pop / max(float(catalog_pop.max(initial=0.0)), 1.0)
+    # Scaled into [0, 1e-3] from its own range so it can only break ties: divided by the maximum
+    # alone, a catalog whose figures are negative (tests' factories after 1,000 titles) gave
+    # each title up to minus several ratings' worth and reordered the picks.
+    low = float(catalog_pop.min(initial=0.0))
+    spread = max(float(catalog_pop.max(initial=0.0)) - low, 1.0)
+    popularity = counts + 1e-3 * (catalog_pop - low) / spread
     model = RecModel(
         title_ids=title_ids, item_item=item_item, content=content, popularity=popularity, factors=factors
     )

@@ -73,7 +73,7 @@ def test_title_list_api_next_and_previous_links(client, catalog, settings):
         ("genre=drama,noir", "genre", ["comedy", "drama", "horror"]),
         ("provider=hulu", "provider", ["netflix", "watcha", "cgv"]),
         ("type=anime", "type", ["movie", "tv"]),
-        ("sort=random", "sort", ["popularity", "newest", "rating", "title"]),
+        ("sort=random", "sort", ["popularity", "newest", "rating", "title", "predicted"]),
         ("offer=gift", "offer", ["stream", "rent", "buy", "now_showing", "coming_soon", "free", "ads"]),
         ("age=21", "age", ["ALL", "12", "15", "18", "UNKNOWN"]),
         ("match=some", "match", ["any", "all"]),
