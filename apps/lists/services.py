@@ -226,9 +226,7 @@ def list_entry_add(*, user: User, list_id: int, title_id: int, note: str = "") -
                 list=user_list, title=title, position=count, note=note, added_by=user
             )
     except IntegrityError as exc:  # pragma: no cover (the list lock makes this unreachable)
-        raise ConflictError(
-            _("%(title)s is already in this list.") % {"title": title_name(title)}
-        ) from exc
+        raise ConflictError(_("%(title)s is already in this list.") % {"title": title_name(title)}) from exc
     _log(user_list=user_list, actor=user, verb=ListVerb.ADDED, title=title, position=count + 1)
     _touch(user_list)
     _followers_tell(user_list=user_list, actor=user, title=title)
