@@ -40,6 +40,8 @@ from apps.social.services.history import ItemResult
 from apps.social.services.history import RatingItem
 from apps.social.services.history import ReviewItem
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -179,9 +181,9 @@ def _rows_match_and_store(batch: ImportBatch, parsed: Sequence[ParsedRow]) -> No
 def _reviewable(*, user: User, row_id: int) -> ImportRow:
     row = ImportRow.objects.select_related("batch").filter(pk=row_id, batch__user=user).first()
     if row is None:
-        raise ApplicationError(_("No such import row."), {"row_id": row_id})
+        raise NotFoundError(_("No such import row."), {"row_id": row_id})
     if row.batch.status != BatchStatus.REVIEW:
-        raise ApplicationError(_("This import is not waiting for review any more."), {"row_id": row_id})
+        raise ConflictError(_("This import is not waiting for review any more."), {"row_id": row_id})
     return row
 
 
@@ -195,12 +197,12 @@ def import_row_choose(*, user: User, row_id: int, title_id: int | None) -> int:
     """
     row = _reviewable(user=user, row_id=row_id)
     if row.status not in (RowStatus.AMBIGUOUS, RowStatus.UNMATCHED):
-        raise ApplicationError(_("Only a row without a sure match takes a choice."), {"row_id": row_id})
+        raise ConflictError(_("Only a row without a sure match takes a choice."), {"row_id": row_id})
     if title_id is not None:
         if row.status == RowStatus.AMBIGUOUS and title_id not in row.candidate_ids:
-            raise ApplicationError(_("Choose one of the offered titles."), {"title_id": title_id})
+            raise ConflictError(_("Choose one of the offered titles."), {"title_id": title_id})
         if not Title.objects.filter(pk=title_id).exists():
-            raise ApplicationError(_("No such title."), {"title_id": title_id})
+            raise NotFoundError(_("No such title."), {"title_id": title_id})
     same_film = ImportRow.objects.filter(
         batch=row.batch,
         status=row.status,
@@ -215,7 +217,7 @@ def import_row_skip_set(*, user: User, row_id: int, skip: bool) -> ImportRow:
     """Leave a matched row out of the import, or take it back in."""
     row = _reviewable(user=user, row_id=row_id)
     if row.status != RowStatus.MATCHED:
-        raise ApplicationError(_("Only a matched row can be skipped this way."), {"row_id": row_id})
+        raise ConflictError(_("Only a matched row can be skipped this way."), {"row_id": row_id})
     row.skip = skip
     row.save(update_fields=["skip"])
     return row
@@ -226,11 +228,11 @@ def import_batch_apply_request(*, user: User, batch_id: int) -> ImportBatch:
     """The person has reviewed the rows: queue the writing."""
     batch = ImportBatch.objects.select_for_update().filter(pk=batch_id, user=user).first()
     if batch is None:
-        raise ApplicationError(_("No such import."), {"batch_id": batch_id})
+        raise NotFoundError(_("No such import."), {"batch_id": batch_id})
     if batch.status == BatchStatus.APPLIED:
-        raise ApplicationError(_("This import has already been applied."), {"batch_id": batch_id})
+        raise ConflictError(_("This import has already been applied."), {"batch_id": batch_id})
     if batch.status != BatchStatus.REVIEW:
-        raise ApplicationError(_("This import is not ready to apply."), {"batch_id": batch_id})
+        raise ConflictError(_("This import is not ready to apply."), {"batch_id": batch_id})
     batch.status = BatchStatus.APPLYING
     batch.save(update_fields=["status"])
     transaction.on_commit(lambda: _enqueue_apply(batch.pk))

@@ -36,6 +36,9 @@ from apps.social.services.friends import are_friends
 from apps.social.services.notifications import notification_create
 from apps.social.templatetags.social_tags import title_name
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
+from config.exceptions import ForbiddenError
+from config.exceptions import NotFoundError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -82,8 +85,8 @@ def _list_params(user_list: UserList) -> dict[str, str]:
     return {"list": user_list.name}
 
 
-def _not_found(list_id: int) -> ApplicationError:
-    return ApplicationError(_("No such list."), {"list_id": list_id})
+def _not_found(list_id: int) -> NotFoundError:
+    return NotFoundError(_("No such list."), {"list_id": list_id})
 
 
 def _list_for_edit(*, user: User, list_id: int, owner_only: bool = False) -> UserList:
@@ -99,7 +102,7 @@ def _list_for_edit(*, user: User, list_id: int, owner_only: bool = False) -> Use
     if not access.can_view:
         raise _not_found(list_id)
     if not access.can_edit or (owner_only and not access.is_owner):
-        raise ApplicationError(
+        raise ForbiddenError(
             _("Only the owner can do that.") if owner_only else _("You cannot edit this list."),
             {"list_id": list_id},
         )
@@ -109,12 +112,12 @@ def _list_for_edit(*, user: User, list_id: int, owner_only: bool = False) -> Use
 def _entry_for_edit(*, user: User, entry_id: int) -> tuple[UserList, ListEntry]:
     list_id = ListEntry.objects.filter(pk=entry_id).values_list("list_id", flat=True).first()
     if list_id is None:
-        raise ApplicationError(_("No such entry: the list may have changed."), {"entry_id": entry_id})
+        raise NotFoundError(_("No such entry: the list may have changed."), {"entry_id": entry_id})
     user_list = _list_for_edit(user=user, list_id=list_id)
     # Read again under the list lock: another editor may have removed or moved it meanwhile.
     entry = ListEntry.objects.select_related("title").filter(pk=entry_id, list_id=list_id).first()
     if entry is None:
-        raise ApplicationError(_("No such entry: the list may have changed."), {"entry_id": entry_id})
+        raise NotFoundError(_("No such entry: the list may have changed."), {"entry_id": entry_id})
     return user_list, entry
 
 
@@ -206,15 +209,15 @@ def list_entry_add(*, user: User, list_id: int, title_id: int, note: str = "") -
     note = _text(note, field="note", label=_("Note"), max_length=NOTE_MAX, required=False)
     title = Title.objects.filter(pk=title_id).first()
     if title is None:
-        raise ApplicationError(_("No such title."), {"title_id": title_id})
+        raise NotFoundError(_("No such title."), {"title_id": title_id})
     if ListEntry.objects.filter(list_id=user_list.pk, title_id=title_id).exists():
-        raise ApplicationError(
+        raise ConflictError(
             _("%(title)s is already in this list.") % {"title": title_name(title)},
             {"title_id": title_id, "reason": "duplicate"},
         )
     count = ListEntry.objects.filter(list_id=user_list.pk).count()
     if count >= MAX_ENTRIES:
-        raise ApplicationError(
+        raise ConflictError(
             _("A list holds at most %(max)d titles.") % {"max": MAX_ENTRIES}, {"max_entries": MAX_ENTRIES}
         )
     try:
@@ -223,9 +226,7 @@ def list_entry_add(*, user: User, list_id: int, title_id: int, note: str = "") -
                 list=user_list, title=title, position=count, note=note, added_by=user
             )
     except IntegrityError as exc:  # pragma: no cover (the list lock makes this unreachable)
-        raise ApplicationError(
-            _("%(title)s is already in this list.") % {"title": title_name(title)}
-        ) from exc
+        raise ConflictError(_("%(title)s is already in this list.") % {"title": title_name(title)}) from exc
     _log(user_list=user_list, actor=user, verb=ListVerb.ADDED, title=title, position=count + 1)
     _touch(user_list)
     _followers_tell(user_list=user_list, actor=user, title=title)
@@ -273,13 +274,14 @@ def list_entry_move(*, user: User, entry_id: int, position: int, expected_positi
     """
     user_list, entry = _entry_for_edit(user=user, entry_id=entry_id)
     if entry.position != expected_position:
-        raise ApplicationError(
+        raise ConflictError(
             _("The list changed since you loaded it: reload and try again."),
             {"entry_id": entry_id, "position": entry.position, "reason": "stale"},
         )
     count = ListEntry.objects.filter(list_id=user_list.pk).count()
     if not 0 <= position < count:
-        raise ApplicationError(
+        # The list's length decides, not the request's form: 409, like a stale position.
+        raise ConflictError(
             _("Position must be between 1 and %(n)d.") % {"n": count},
             {"position": position, "count": count},
         )
@@ -326,14 +328,14 @@ def list_collaborator_invite(*, user: User, list_id: int, invitee: User) -> List
     """The owner invites one of their 일촌 to co-edit."""
     user_list = _list_for_edit(user=user, list_id=list_id, owner_only=True)
     if invitee.pk == user.pk:
-        raise ApplicationError(_("You already own this list."))
+        raise ConflictError(_("You already own this list."), {"user_id": invitee.pk, "reason": "owner"})
     if not are_friends(a_id=user.pk, b_id=invitee.pk):
-        raise ApplicationError(
+        raise ConflictError(
             _("Only your friends can be invited to edit a list."),
             {"user_id": invitee.pk, "reason": "not_friend"},
         )
     if ListCollaborator.objects.filter(list_id=user_list.pk).count() >= MAX_COLLABORATORS:
-        raise ApplicationError(
+        raise ConflictError(
             _("A list has at most %(max)d collaborators.") % {"max": MAX_COLLABORATORS},
             {"max_collaborators": MAX_COLLABORATORS},
         )
@@ -358,17 +360,18 @@ def list_collaborator_invite(*, user: User, list_id: int, invitee: User) -> List
 def list_collaborator_remove(*, user: User, list_id: int, collaborator_id: int) -> None:
     """The owner removes a collaborator, or a collaborator leaves."""
     user_list = UserList.objects.select_for_update().filter(pk=list_id).first()
-    if user_list is None:
+    # A list the user may not see answers as missing, so its existence does not leak.
+    if user_list is None or not list_access(user_list=user_list, viewer=user).can_view:
         raise _not_found(list_id)
     if user.pk not in (user_list.owner_id, collaborator_id):
-        raise ApplicationError(_("Only the owner can do that."), {"list_id": list_id})
+        raise ForbiddenError(_("Only the owner can do that."), {"list_id": list_id})
     row = (
         ListCollaborator.objects.select_related("user")
         .filter(list_id=list_id, user_id=collaborator_id)
         .first()
     )
     if row is None:
-        raise ApplicationError(_("That person is not a collaborator."), {"user_id": collaborator_id})
+        raise NotFoundError(_("That person is not a collaborator."), {"user_id": collaborator_id})
     row.delete()
     _log(user_list=user_list, actor=user, verb=ListVerb.UNINVITED, target_user=row.user)
 
@@ -385,7 +388,7 @@ def list_like_set(*, user: User, list_id: int, liked: bool) -> int:
     """Like or unlike (idempotent); returns the like count. The owner hears of a new like."""
     user_list = _list_for_reader(user=user, list_id=list_id)
     if user_list.owner_id == user.pk:
-        raise ApplicationError(_("You cannot like your own list."))
+        raise ForbiddenError(_("You cannot like your own list."), {"list_id": list_id})
     was_liked = ListLike.objects.filter(list=user_list, user=user).exists()
     count = like_set(like_model=ListLike, target=user_list, target_field="list", user=user, liked=liked)
     if liked and not was_liked:
@@ -405,7 +408,7 @@ def list_like_set(*, user: User, list_id: int, liked: bool) -> int:
 def list_follow_set(*, user: User, list_id: int, following: bool) -> bool:
     user_list = _list_for_reader(user=user, list_id=list_id)
     if user_list.owner_id == user.pk:
-        raise ApplicationError(_("You cannot follow your own list."))
+        raise ForbiddenError(_("You cannot follow your own list."), {"list_id": list_id})
     if following:
         ListFollow.objects.get_or_create(list=user_list, user=user)
     else:

@@ -24,6 +24,8 @@ from apps.social.models import Rating
 from apps.social.models import Review
 from apps.social.models import WatchlistItem
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
+from config.exceptions import NotFoundError
 from tests.factories import UserFactory
 from tests.imports.conftest import imdb_csv
 from tests.imports.conftest import letterboxd_zip
@@ -140,9 +142,9 @@ def test_choice_must_be_an_offered_candidate_and_the_batch_mine(
     batch = _upload(user, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
     ambiguous = _rows(batch, status=RowStatus.AMBIGUOUS)[0]
 
-    with pytest.raises(ApplicationError, match="offered"):
+    with pytest.raises(ConflictError, match="offered"):
         import_row_choose(user=user, row_id=ambiguous.pk, title_id=catalog["parasite"].pk)
-    with pytest.raises(ApplicationError, match="No such import row"):
+    with pytest.raises(NotFoundError, match="No such import row"):
         import_row_choose(user=UserFactory(), row_id=ambiguous.pk, title_id=catalog["alone_a"].pk)
     ambiguous.refresh_from_db()
     assert ambiguous.title_id is None
@@ -162,7 +164,7 @@ def test_applying_twice_is_refused_and_changes_nothing(user, catalog, django_cap
     batch = _upload(user, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
     _apply(user, batch, capture=django_capture_on_commit_callbacks)
 
-    with pytest.raises(ApplicationError, match="already been applied"):
+    with pytest.raises(ConflictError, match="already been applied"):
         import_batch_apply_request(user=user, batch_id=batch.pk)
     assert import_batch_apply(batch_id=batch.pk).status == BatchStatus.APPLIED
     assert Rating.objects.filter(user=user).count() == 1
@@ -178,7 +180,7 @@ def test_a_file_of_another_shape_fails_the_batch_with_the_reason_and_keeps_no_ro
     assert batch.status == BatchStatus.FAILED
     assert "ratings.csv, diary.csv, watchlist.csv, reviews.csv" in batch.error_text
     assert not batch.rows.exists()
-    with pytest.raises(ApplicationError, match="not ready"):
+    with pytest.raises(ConflictError, match="not ready"):
         import_batch_apply_request(user=user, batch_id=batch.pk)
 
 

@@ -15,6 +15,9 @@ from apps.social.models import Friendship
 from apps.social.models import Notification
 from apps.social.models import NotificationKind
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
+from config.exceptions import ForbiddenError
+from config.exceptions import NotFoundError
 from tests.lists.conftest import befriend
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +60,7 @@ def test_entries_append_in_order_with_notes_and_the_log_names_who(movie_night, o
 
 def test_duplicate_title_is_refused_and_nothing_changes(movie_night, owner, titles):
     services.list_entry_add(user=owner, list_id=movie_night.pk, title_id=titles[0].pk)
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ConflictError) as exc:
         services.list_entry_add(user=owner, list_id=movie_night.pk, title_id=titles[0].pk, note="again")
     assert exc.value.extra["reason"] == "duplicate"
     assert _positions(movie_night) == [(0, titles[0].pk)]
@@ -93,7 +96,7 @@ def test_move_with_a_stale_position_is_refused_and_the_order_kept(movie_night, o
     services.list_entry_move(user=owner, entry_id=entries[2].pk, position=0, expected_position=2)
     before = _positions(movie_night)
     # given another editor saw entries[0] at position 0, but it is at 1 now
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ConflictError) as exc:
         services.list_entry_move(user=owner, entry_id=entries[0].pk, position=2, expected_position=0)
     assert exc.value.extra == {"entry_id": entries[0].pk, "position": 1, "reason": "stale"}
     assert _positions(movie_night) == before
@@ -102,7 +105,7 @@ def test_move_with_a_stale_position_is_refused_and_the_order_kept(movie_night, o
 def test_move_out_of_range_is_refused(movie_night, owner, titles):
     entry = services.list_entry_add(user=owner, list_id=movie_night.pk, title_id=titles[0].pk)
     for position in (-1, 1, 10**9):
-        with pytest.raises(ApplicationError):
+        with pytest.raises(ConflictError):
             services.list_entry_move(user=owner, entry_id=entry.pk, position=position, expected_position=0)
     assert _positions(movie_night) == [(0, titles[0].pk)]
 
@@ -127,19 +130,19 @@ def test_invited_friend_may_add_move_and_annotate_but_not_edit_details(movie_nig
     assert ListEntry.objects.get(pk=entry.pk).added_by == friend
     actors = set(ListActivity.objects.filter(list=movie_night).values_list("actor__username", "verb"))
     assert {("friend", "added"), ("friend", "moved"), ("friend", "noted"), ("owner", "invited")} <= actors
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ForbiddenError):
         services.list_update(
             user=friend, list_id=movie_night.pk, name="x", description="", visibility="private"
         )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ForbiddenError):
         services.list_collaborator_invite(user=friend, list_id=movie_night.pk, invitee=owner)
 
 
 def test_only_friends_may_be_invited_and_strangers_cannot_edit(movie_night, owner, stranger, titles):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ConflictError) as exc:
         services.list_collaborator_invite(user=owner, list_id=movie_night.pk, invitee=stranger)
     assert exc.value.extra["reason"] == "not_friend"
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ForbiddenError):
         services.list_entry_add(user=stranger, list_id=movie_night.pk, title_id=titles[0].pk)
     assert not ListEntry.objects.exists()
 
@@ -153,7 +156,7 @@ def test_unfriending_ends_co_editing(movie_night, owner, friend, titles):
 
 def test_collaborator_may_leave_and_owner_may_remove(movie_night, owner, friend, stranger):
     services.list_collaborator_invite(user=owner, list_id=movie_night.pk, invitee=friend)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ForbiddenError):
         services.list_collaborator_remove(user=stranger, list_id=movie_night.pk, collaborator_id=friend.pk)
     services.list_collaborator_remove(user=friend, list_id=movie_night.pk, collaborator_id=friend.pk)
     assert selectors.list_collaborators(user_list=movie_night) == []
@@ -163,7 +166,7 @@ def test_like_and_follow_notify_and_are_idempotent(movie_night, owner, friend, s
     assert services.list_like_set(user=stranger, list_id=movie_night.pk, liked=True) == 1
     assert services.list_like_set(user=stranger, list_id=movie_night.pk, liked=True) == 1
     assert Notification.objects.filter(user=owner, kind=NotificationKind.LIST_LIKE).count() == 1
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ForbiddenError):
         services.list_like_set(user=owner, list_id=movie_night.pk, liked=True)
     services.list_follow_set(user=stranger, list_id=movie_night.pk, following=True)
     services.list_entry_add(user=owner, list_id=movie_night.pk, title_id=titles[0].pk)
@@ -183,7 +186,7 @@ def test_followers_who_lost_access_are_not_told(movie_night, owner, stranger, ti
 
 def test_private_list_cannot_be_liked_by_others(owner, friend):
     secret = services.list_create(owner=owner, name="비밀", visibility="private")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(NotFoundError):
         services.list_like_set(user=friend, list_id=secret.pk, liked=True)
 
 
@@ -194,5 +197,5 @@ def test_share_token_reset_replaces_the_link(movie_night, owner, friend):
     assert movie_night.share_token != old
     assert selectors.list_get_by_token(token=old) is None
     befriend(owner, friend)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ForbiddenError):
         services.list_share_token_reset(user=friend, list_id=movie_night.pk)

@@ -25,6 +25,7 @@ from apps.social.api.common import paginated
 from apps.social.models import User
 from apps.social.models import Visibility
 from apps.social.selectors import user_get_by_nickname
+from config.serializers import StrictInputSerializer
 
 # Positions are 0-based in the API (1-based on the pages, as people count).
 POSITION_MAX = 2**31 - 1
@@ -51,7 +52,7 @@ class UserListDetailOutputSerializer(UserListOutputSerializer):
     share_token = serializers.CharField(allow_blank=True)
 
 
-class UserListInputSerializer(serializers.Serializer):
+class UserListInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=NAME_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
     visibility = serializers.ChoiceField(Visibility.choices, default=Visibility.PUBLIC)
@@ -225,7 +226,7 @@ class ListEntryListApi(APIView):
 class ListEntryAddApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         title_id = serializers.IntegerField(min_value=1, max_value=POSITION_MAX)
         note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, default="", trim_whitespace=False)
 
@@ -240,9 +241,9 @@ class ListEntryAddApi(APIView):
 class ListEntryMoveApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         position = serializers.IntegerField(min_value=0, max_value=POSITION_MAX)
-        # Where the caller last saw the entry: a move based on a stale view is refused (400).
+        # Where the caller last saw the entry: a move based on a stale view is refused (409).
         expected_position = serializers.IntegerField(min_value=0, max_value=POSITION_MAX)
 
     @extend_schema(request=InputSerializer, responses=ListEntryOutputSerializer)
@@ -256,7 +257,7 @@ class ListEntryMoveApi(APIView):
 class ListEntryNoteApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, trim_whitespace=False)
 
     @extend_schema(request=InputSerializer, responses=ListEntryOutputSerializer)
@@ -306,7 +307,7 @@ class ListCollaboratorListApi(APIView):
 class ListCollaboratorInviteApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         user_id = serializers.IntegerField(min_value=1, max_value=POSITION_MAX)
 
     @extend_schema(request=InputSerializer, responses={201: UserBriefSerializer})
@@ -332,7 +333,7 @@ class ListCollaboratorRemoveApi(APIView):
 class ListLikeApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         liked = serializers.BooleanField()
 
     class OutputSerializer(serializers.Serializer):
@@ -352,7 +353,7 @@ class ListLikeApi(APIView):
 class ListFollowApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         following = serializers.BooleanField()
 
     class OutputSerializer(serializers.Serializer):
