@@ -128,8 +128,11 @@ class MoochuAutoSchema(AutoSchema):
             errors["403"] = "Not signed in, not allowed, or missing the CSRF token."
         if "{" in self.path or self.method not in permissions.SAFE_METHODS or self._names_objects():
             errors["404"] = "Not found (the object, or one the request names)."
-        if self.method not in permissions.SAFE_METHODS:
+        # A read can be refused by the state of things too (the catalog's 예상 별점 order needs
+        # the caller's ratings); such a view says so with ``refused_by_state``.
+        if self.method not in permissions.SAFE_METHODS or getattr(self.view, "refused_by_state", False):
             errors["409"] = "Well formed, but refused by the state of things (taken, already done, not yet)."
+        if self.method not in permissions.SAFE_METHODS:
             # DRF refuses a body in a media type the view has no parser for (the event
             # beacon reads JSON only).
             errors["415"] = "Unsupported media type for the request body."

@@ -62,6 +62,7 @@ from apps.social.models import Rating
 from apps.social.selectors import friend_ids_for_user
 from apps.social.selectors import friend_ids_query
 from config.exceptions import ApplicationError
+from config.exceptions import ConflictError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -720,12 +721,13 @@ def catalog_page_by_predicted(
     half stars shown never go up down the list); ties and the titles the person already rated
     (no prediction) keep the catalog's popularity order, so pages are stable.
 
-    Raises ApplicationError for an anonymous visitor or a person with too few ratings.
+    Raises ConflictError (409: the person's ratings decide) for an anonymous visitor or a
+    person with too few ratings.
     """
     rated = dict(rated) if rated is not None else (_rated_stars(user_id) if user_id else {})
     blocker = predicted_sort_blocker(user_id=user_id, rated=rated)
     if blocker is not None or user_id is None:
-        raise ApplicationError(
+        raise ConflictError(
             blocker or "",
             extra={"fields": {"sort": {"unavailable": [PREDICTED_SORT], "valid": list(SORTS)}}},
         )

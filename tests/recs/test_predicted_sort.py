@@ -135,11 +135,11 @@ def test_predictions_for_the_catalog_are_one_model_call_then_cached_until_a_new_
     assert trained["hollywood"][0].id not in [row["id"] for row in first]
 
 
-def test_an_anonymous_caller_asking_for_the_predicted_order_gets_a_clear_400(client, trained):
+def test_an_anonymous_caller_asking_for_the_predicted_order_gets_a_clear_409(client, trained):
     client.cookies["django_language"] = "en"
     response = client.get(f"{API}?sort=predicted")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     body = response.json()
     assert set(body) == {"message", "extra"}
     assert "Sign in" in body["message"]
@@ -148,7 +148,7 @@ def test_an_anonymous_caller_asking_for_the_predicted_order_gets_a_clear_400(cli
     assert "popularity" in body["extra"]["fields"]["sort"]["valid"]
 
 
-def test_a_person_with_too_few_ratings_gets_a_400_saying_how_many_they_have(trained, client):
+def test_a_person_with_too_few_ratings_gets_a_409_saying_how_many_they_have(trained, client):
     person = UserFactory()
     for title in trained["hollywood"][:4]:
         rating_set(user=person, title=title, stars=4)
@@ -157,7 +157,7 @@ def test_a_person_with_too_few_ratings_gets_a_400_saying_how_many_they_have(trai
 
     response = client.get(f"{API}?sort=predicted")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     body = response.json()
     assert body["message"] == "예상 별점순은 평가가 5개 이상 있어야 볼 수 있어요. 지금 4개 평가했어요."
     assert body["extra"]["fields"]["sort"]["unavailable"] == ["predicted"]

@@ -91,7 +91,7 @@ class TitleListApi(APIView):
             help_text=(
                 "Default: popularity. `predicted` (예상 별점순): the caller's predicted stars, highest "
                 "first; titles they rated come last. Only for a signed-in caller with at least "
-                f"{PREDICTION_MIN_RATINGS} ratings: otherwise 400 with `extra.fields.sort.unavailable`."
+                f"{PREDICTION_MIN_RATINGS} ratings: otherwise 409 with `extra.fields.sort.unavailable`."
             ),
         )
         page = serializers.IntegerField(required=False, min_value=1, help_text="Past the end: empty page.")
@@ -128,7 +128,7 @@ class TitleListApi(APIView):
             "Filters combine with AND; values within genre/provider/offer/age combine with OR "
             "(genres with AND when match=all). A value outside a documented set answers 400, a "
             "genre or provider slug that names nothing 404, each naming the valid ones. "
-            "sort=predicted orders by the caller's 예상 별점 and answers 400 for an anonymous caller "
+            "sort=predicted orders by the caller's 예상 별점 and answers 409 for an anonymous caller "
             f"or one with fewer than {PREDICTION_MIN_RATINGS} ratings."
         ),
     )
@@ -147,7 +147,7 @@ class TitleListApi(APIView):
             # Well-formed slugs naming no genre or provider: the things named are not found.
             raise NotFoundError("Unknown filter values.", extra={"fields": parsed.problems})
         if parsed.filters.sort == PREDICTED_SORT:
-            # Answers 400 (ApplicationError) for an anonymous caller or too few ratings.
+            # Answers 409 (ConflictError) for an anonymous caller or too few ratings.
             page = catalog_page_by_predicted(
                 user_id=request.user.id,
                 filters=parsed.filters,
