@@ -63,7 +63,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
 }
 DEFAULT_SORT = "popularity"
 # 예상 별점순: the person's predicted stars, which the database does not hold. The recommender
-# ranks the filtered ids (apps/recs/selectors.catalog_page_by_predicted); not an ORDER BY.
+# ranks the filtered ids (apps/recs/predictions.catalog_page_by_predicted); not an ORDER BY.
 PREDICTED_SORT = "predicted"
 # Deep offsets cost a scan of every skipped row; nobody pages this far by hand.
 MAX_PAGE = 500

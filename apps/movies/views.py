@@ -38,10 +38,10 @@ from apps.movies.selectors import title_list
 from apps.movies.selectors import title_similar
 from apps.movies.selectors import title_where_to_watch
 from apps.movies.services import my_services_set
-from apps.recs.selectors import catalog_page_by_predicted
-from apps.recs.selectors import predicted_ratings_for_user
-from apps.recs.selectors import predicted_sort_blocker
-from apps.recs.selectors import rated_stars_for_user
+from apps.recs.predictions import catalog_page_by_predicted
+from apps.recs.predictions import predicted_ratings_for_user
+from apps.recs.predictions import predicted_sort_blocker
+from apps.recs.predictions import rated_stars_for_user
 
 
 @require_GET

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import logging
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
@@ -22,7 +20,6 @@ import cachetools
 import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.db.models import Q
@@ -37,32 +34,20 @@ from apps.movies.models import CreditRole
 from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.movies.selectors import LIST_COLUMNS
-from apps.movies.selectors import MAX_PAGE
-from apps.movies.selectors import PREDICTED_SORT
-from apps.movies.selectors import SORTS
-from apps.movies.selectors import CatalogFilters
-from apps.movies.selectors import CatalogPage
 from apps.movies.selectors import catalog_vocabulary
 from apps.movies.selectors import title_cards
 from apps.movies.selectors import title_from_card
-from apps.movies.selectors import title_list_ids
-from apps.movies.selectors import title_rows
 from apps.recs import buffer
-from apps.recs.ml.rating import stars_display
 from apps.recs.ml.runtime import REASON_LIKED
 from apps.recs.ml.runtime import REASON_SIMILAR
 from apps.recs.models import Event
 from apps.recs.models import EventKind
-from apps.recs.services.serving import model_active_key
 from apps.recs.services.serving import model_active_load
-from apps.recs.services.serving import rating_model_active_load
 from apps.recs.services.serving import user_history
 from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.selectors import friend_ids_for_user
 from apps.social.selectors import friend_ids_query
-from config.exceptions import ApplicationError
-from config.exceptions import ConflictError
 
 if TYPE_CHECKING:
     from apps.social.models import User
@@ -616,221 +601,3 @@ def recs_taste_match(*, user_a: User, user_b: User) -> float | None:
         return 100.0 if np.allclose(va, vb) else 50.0
     cos = float(va @ vb) / float(np.linalg.norm(va) * np.linalg.norm(vb))
     return round((cos + 1) * 50, 1)
-
-
-# -- predicted ratings (예상 별점) -------------------------------------------------------------
-# Fewer ratings than this and a prediction would mostly repeat the title's average.
-PREDICTION_MIN_RATINGS = 5
-
-
-def rated_stars_for_user(*, user_id: int) -> dict[int, float]:
-    """The person's ratings as title id → stars, in one query. A page that needs several of the
-    prediction reads below reads them once and passes them as ``rated``."""
-    return _rated_stars(user_id)
-
-
-def _rated_stars(user_id: int) -> dict[int, float]:
-    return {t: h / 2 for t, h in Rating.objects.filter(user_id=user_id).values_list("title_id", "half_stars")}
-
-
-def predicted_ratings_for_user(
-    *, user_id: int | None, title_ids: list[int], rated: Mapping[int, float] | None = None
-) -> dict[int, float]:
-    """Predicted stars for these titles (½–5 in half stars), in one query and one model call.
-
-    Empty for an anonymous visitor, a person with fewer than ``PREDICTION_MIN_RATINGS``
-    ratings, or before any rating model is trained; titles the person rated are left out.
-    """
-    if not user_id or not title_ids:
-        return {}
-    rated = dict(rated) if rated is not None else _rated_stars(user_id)
-    if len(rated) < PREDICTION_MIN_RATINGS:
-        return {}
-    try:
-        raw = _predict_raw(rated, [t for t in dict.fromkeys(title_ids) if t not in rated])
-    except Exception:
-        logger.exception("recs: rating prediction failed")
-        return {}
-    return {title_id: stars_display(value) for title_id, value in raw.items()}
-
-
-# How many "similar titles' worth" of evidence a content-based correction needs before it
-# moves a prediction fully: one close neighbour rated 5★ moves a 3.5★ baseline by half.
-CONTENT_SHRINK = 1.0
-
-
-def _predict_raw(rated: dict[int, float], title_ids: list[int]) -> dict[int, float]:
-    """Unclipped predictions. Titles nobody has rated (new titles, most Korean titles in the
-    demo) get the person's baseline moved toward the stars they gave the rated titles most
-    like them (the content neighbours of the same artifact), not a flat baseline."""
-    model = rating_model_active_load()
-    if model is None:
-        return {}
-    raw = model.predict_for_history(rated, title_ids)
-    unknown = [t for t in raw if not model.knows(t)]
-    recs = model_active_load() if unknown else None
-    if recs is None or not unknown:
-        return raw
-    positions = [(recs.position(t), t) for t in unknown]
-    targets = [(p, t) for p, t in positions if p is not None]
-    history = [(recs.position(t), s) for t, s in rated.items() if recs.position(t) is not None]
-    if not targets or not history:
-        return raw
-    stars = np.array([s for _, s in history])
-    # One sparse product for every target at once (a whole catalog when sorting by 예상 별점):
-    # each target's content neighbours among the rated titles, weighting their residuals.
-    near = recs.content[[p for p, _ in targets]][:, [p for p, _ in history]].tocsr()
-    weight = np.asarray(near.sum(axis=1)).ravel()
-    shift = near @ (stars - stars.mean())
-    for k in np.flatnonzero(np.diff(near.indptr)).tolist():
-        raw[targets[k][1]] += float(shift[k]) / (float(weight[k]) + CONTENT_SHRINK)
-    return raw
-
-
-# -- the catalog in 예상 별점 order (예상 별점순) -------------------------------------------------
-# A person's predictions for the catalog are kept this long. The key holds the serving model's
-# version and a digest of the person's ratings, so a new or changed rating (what fold-in reads)
-# or a retrain starts afresh: nothing needs deleting.
-PREDICTED_SORT_TTL_S = 3600
-
-
-def predicted_sort_blocker(*, user_id: int | None, rated: Mapping[int, float] | None = None) -> str | None:
-    """Why this person cannot sort the catalog by 예상 별점 (a sentence to show), or None.
-    ``rated``: their ratings when already read (``rated_stars_for_user``), else one count."""
-    if not user_id:
-        return _("Sign in and rate at least %(count)d titles to sort by predicted rating.") % {
-            "count": PREDICTION_MIN_RATINGS
-        }
-    have = len(rated) if rated is not None else Rating.objects.filter(user_id=user_id).count()
-    if have < PREDICTION_MIN_RATINGS:
-        return _(
-            "Sorting by predicted rating needs at least %(count)d of your ratings; you have %(have)d."
-        ) % {"count": PREDICTION_MIN_RATINGS, "have": have}
-    return None
-
-
-def catalog_page_by_predicted(
-    *,
-    user_id: int | None,
-    filters: CatalogFilters,
-    page: int = 1,
-    page_size: int = 24,
-    rated: Mapping[int, float] | None = None,
-) -> CatalogPage:
-    """One page of the filtered catalog, highest predicted stars first (raw predictions, so the
-    half stars shown never go up down the list); ties and the titles the person already rated
-    (no prediction) keep the catalog's popularity order, so pages are stable.
-
-    Raises ConflictError (409: the person's ratings decide) for an anonymous visitor or a
-    person with too few ratings.
-    """
-    rated = dict(rated) if rated is not None else (_rated_stars(user_id) if user_id else {})
-    blocker = predicted_sort_blocker(user_id=user_id, rated=rated)
-    if blocker is not None or user_id is None:
-        raise ConflictError(
-            blocker or "",
-            extra={"fields": {"sort": {"unavailable": [PREDICTED_SORT], "valid": list(SORTS)}}},
-        )
-    if page < 1 or page > MAX_PAGE:
-        return CatalogPage(rows=[], page=page, page_size=page_size, has_next=False)
-    ids = title_list_ids(filters=filters)
-    predicted = _catalog_predictions(user_id, rated, ids)
-    scores = np.array([predicted.get(i, -np.inf) for i in ids], dtype=np.float64)
-    order = np.argsort(-scores, kind="stable")  # stable: ids arrive in popularity order
-    start = (page - 1) * page_size
-    chosen = [ids[k] for k in order[start : start + page_size + 1].tolist()]
-    return CatalogPage(
-        rows=title_rows(title_ids=chosen[:page_size]),
-        page=page,
-        page_size=page_size,
-        has_next=len(chosen) > page_size,
-    )
-
-
-def _catalog_predictions(user_id: int, rated: dict[int, float], title_ids: list[int]) -> dict[int, float]:
-    """Raw predictions for these titles (rated ones left out), cached per person, model and
-    ratings; only titles not cached yet go through the model, in one vectorised call."""
-    version = model_active_key()
-    if version is None:
-        return {}
-    digest = hashlib.blake2b(repr(sorted(rated.items())).encode(), digest_size=8).hexdigest()
-    key = f"recs:predicted:{user_id}:{version}:{digest}"
-    known: dict[int, float] = {}
-    cached = cache.get(key)
-    if cached is not None:
-        ids, values = cached
-        known = dict(
-            zip(
-                np.frombuffer(ids, dtype=np.int64).tolist(),
-                np.frombuffer(values, dtype=np.float64).tolist(),
-                strict=True,
-            )
-        )
-    missing = [t for t in title_ids if t not in known and t not in rated]
-    if missing:
-        try:
-            fresh = _predict_raw(rated, missing)
-        except Exception:
-            logger.exception("recs: catalog predictions failed; popularity order")
-            return known
-        if fresh:
-            known.update(fresh)
-            cache.set(
-                key,
-                (
-                    np.fromiter(known, dtype=np.int64, count=len(known)).tobytes(),
-                    np.fromiter(known.values(), dtype=np.float64, count=len(known)).tobytes(),
-                ),
-                PREDICTED_SORT_TTL_S,
-            )
-    return known
-
-
-@dataclass(frozen=True)
-class PredictionWhy:
-    stars: float
-    title_mean: float | None  # what people usually give it (model baseline); None if nobody rated it
-    person_lean: float  # how far above (+) or below (−) the usual the person rates
-    because: list[tuple[Title, float]]  # rated titles most like it, with the person's stars
-
-
-def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy | None:
-    """A title's predicted stars for a person, with what the prediction rests on (title page)."""
-    if not user_id:
-        return None
-    rated = _rated_stars(user_id)
-    if len(rated) < PREDICTION_MIN_RATINGS or title_id in rated:
-        return None
-    try:
-        model = rating_model_active_load()
-        if model is None:
-            return None
-        raw = _predict_raw(rated, [title_id]).get(title_id)
-        parts = model.explain(rated, title_id)
-    except Exception:
-        logger.exception("recs: rating prediction failed")
-        return None
-    if raw is None:
-        return None
-    pairs = parts["because"] if parts is not None else _content_because(rated, title_id)
-    titles = title_cards(title_ids=[t for t, _ in pairs])  # type: ignore[union-attr]
-    because = [(titles[t], s) for t, s in pairs if t in titles]  # type: ignore[union-attr]
-    return PredictionWhy(
-        stars=stars_display(raw),
-        title_mean=stars_display(parts["title_mean"]) if parts else None,  # type: ignore[arg-type]
-        person_lean=round(float(parts["person_lean"]), 1) if parts else 0.0,  # type: ignore[arg-type]
-        because=because,
-    )
-
-
-def _content_because(rated: dict[int, float], title_id: int, k: int = 3) -> list[tuple[int, float]]:
-    """The person's rated titles most like one nobody rated (content neighbours), with stars."""
-    recs = model_active_load()
-    position = recs.position(title_id) if recs is not None else None
-    if position is None:
-        return []
-    row = recs.content.getrow(position)
-    ids = recs.title_ids
-    order = np.argsort(-row.data, kind="stable")
-    neighbours = [int(ids[j]) for j in row.indices[order]]
-    return [(t, rated[t]) for t in neighbours if t in rated][:k]

@@ -150,7 +150,7 @@ WATCHLIST_PREDICTION_CAP = 500
 def watchlist_predictor() -> Callable[..., dict[int, float]] | None:
     """The recs app's predicted-rating selector (예상 별점), if this deployment has one."""
     try:
-        from apps.recs.selectors import predicted_ratings_for_user
+        from apps.recs.predictions import predicted_ratings_for_user
     except ImportError:
         return None
     return predicted_ratings_for_user

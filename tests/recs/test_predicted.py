@@ -13,8 +13,8 @@ from django.urls import reverse
 from apps.recs.ml.rating import RatingModel
 from apps.recs.ml.rating import stars_display
 from apps.recs.models import ModelArtifact
-from apps.recs.selectors import predicted_rating_why
-from apps.recs.selectors import predicted_ratings_for_user
+from apps.recs.predictions import predicted_rating_why
+from apps.recs.predictions import predicted_ratings_for_user
 from apps.recs.services.serving import model_active_load
 from apps.recs.services.serving import rating_model_active_load
 from apps.recs.services.training import recs_model_train

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from apps.recs import selectors
-from apps.recs.selectors import PREDICTION_MIN_RATINGS
+from apps.recs import predictions
+from apps.recs.predictions import PREDICTION_MIN_RATINGS
 from apps.recs.services.training import recs_model_train
 from apps.social.models import Rating
 from apps.social.services.ratings import rating_set
@@ -48,13 +48,13 @@ def rater(trained, user):
 def model_calls(monkeypatch):
     """How many titles each model call predicted (the catalog's predictions go through it)."""
     calls: list[int] = []
-    real = selectors._predict_raw
+    real = predictions._predict_raw
 
     def counting(rated, title_ids):
         calls.append(len(title_ids))
         return real(rated, title_ids)
 
-    monkeypatch.setattr(selectors, "_predict_raw", counting)
+    monkeypatch.setattr(predictions, "_predict_raw", counting)
     return calls
 
 
@@ -84,7 +84,7 @@ def test_the_api_sorts_the_whole_catalog_by_predicted_stars_over_stable_pages(
     rated = {r.title_id: r.stars for r in Rating.objects.filter(user=rater)}
     assert len(ids) == len(set(ids)) == 38
     unrated = [i for i in ids if i not in rated]
-    raw = selectors._predict_raw(rated, unrated)
+    raw = predictions._predict_raw(rated, unrated)
     values = [raw[i] for i in unrated]
     assert values == sorted(values, reverse=True)
     assert ids[len(unrated) :] == [i for i in ids if i in rated]
@@ -109,7 +109,7 @@ def test_the_predicted_order_keeps_the_catalog_filters(rater, trained, logged_in
     crime_ids = {t.id for t in korean.values() if crime in t.genres.all()}
     assert set(ids) == crime_ids
     rated = {r.title_id: r.stars for r in Rating.objects.filter(user=rater)}
-    raw = selectors._predict_raw(rated, sorted(crime_ids - set(rated)))
+    raw = predictions._predict_raw(rated, sorted(crime_ids - set(rated)))
     assert raw[korean["마더"].id] > raw[korean["박쥐"].id]
     expected = sorted(raw, key=lambda i: (-raw[i], i))
     assert ids == expected + sorted(crime_ids & set(rated))
@@ -170,8 +170,8 @@ def test_the_openapi_schema_documents_the_predicted_order(client):
     sort = next(p for p in parameters if p["name"] == "sort")
     # (an empty value is documented as accepted beside the enum: config/schema.py, hence anyOf)
     assert any("predicted" in option.get("enum", []) for option in sort["schema"]["anyOf"])
-    assert "400" in sort["description"]
-    assert "400" in schema["paths"]["/api/titles/"]["get"]["responses"]
+    assert "409" in sort["description"]
+    assert "409" in schema["paths"]["/api/titles/"]["get"]["responses"]
 
 
 def _options(page: str) -> dict[str, str]:

@@ -37,8 +37,8 @@ from apps.movies.selectors import title_get
 from apps.movies.selectors import title_list
 from apps.movies.selectors import title_similar
 from apps.movies.selectors import title_where_to_watch
-from apps.recs.selectors import PREDICTION_MIN_RATINGS
-from apps.recs.selectors import catalog_page_by_predicted
+from apps.recs.predictions import PREDICTION_MIN_RATINGS
+from apps.recs.predictions import catalog_page_by_predicted
 from config.exceptions import ApplicationError
 from config.exceptions import NotFoundError
 
@@ -60,6 +60,7 @@ class TitleListApi(APIView):
 
     content_negotiation_class = FirstRendererNegotiation
     names_objects_in_query = True  # genre= and provider= slugs: 404 when they name nothing
+    refused_by_state = True  # sort=predicted needs the caller's ratings: 409 without them
 
     class FilterSerializer(serializers.Serializer):
         """Documents the query parameters; ``catalog_query_parse`` validates them."""

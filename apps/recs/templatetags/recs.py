@@ -14,8 +14,8 @@ from typing import Any
 
 from django import template
 
-from apps.recs.selectors import predicted_rating_why as _why
-from apps.recs.selectors import predicted_ratings_for_user
+from apps.recs.predictions import predicted_rating_why as _why
+from apps.recs.predictions import predicted_ratings_for_user
 from apps.recs.selectors import recs_home_rows as _home_rows
 from apps.recs.selectors import recs_similar_titles as _similar_titles
 
