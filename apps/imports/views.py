@@ -7,8 +7,6 @@ the three lines that matter).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +19,6 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from apps.imports import selectors
 from apps.imports import services
@@ -29,6 +26,7 @@ from apps.imports.models import BatchStatus
 from apps.imports.models import ImportBatch
 from apps.imports.models import RowStatus
 from apps.imports.parsing import MAX_UPLOAD_BYTES
+from apps.social.views.common import service_post
 from config.exceptions import ApplicationError
 
 ROWS_PAGE = 50
@@ -42,26 +40,10 @@ def _batch_url(batch_id: int, **query: str) -> str:
     return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else url
 
 
-def _post_then_back(view: Callable[..., str | None]) -> Callable[..., HttpResponse]:
-    """Signed-in POST; an ApplicationError becomes an error message; back to the batch page."""
-
-    @wraps(view)
-    @login_required
-    @require_POST
-    def wrapper(request: HttpRequest, batch_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            result = view(request, batch_id, *args, **kwargs)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            if result:
-                messages.success(request, result)
-        show = request.POST.get("show", "")
-        page = request.POST.get("page", "")
-        query = {k: v for k, v in (("show", show), ("page", page)) if v and v.isalnum()}
-        return redirect(_batch_url(batch_id, **query))
-
-    return wrapper
+def _back_to_batch(request: HttpRequest, batch_id: int, *args: Any, **kwargs: Any) -> str:
+    """Where a review action returns: the batch page, on the tab and page it was made from."""
+    wanted = {key: request.POST.get(key, "") for key in ("show", "page")}
+    return _batch_url(batch_id, **{key: value for key, value in wanted.items() if value and value.isalnum()})
 
 
 @login_required
@@ -127,7 +109,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "imports/detail.html", context)
 
 
-@_post_then_back
+@service_post(_back_to_batch)
 def import_row_choose(request: HttpRequest, batch_id: int, row_id: int) -> str:
     choice = request.POST.get("title_id") or (request.POST.getlist("title_ids") or [""])[-1]
     if choice == "skip":
@@ -139,14 +121,14 @@ def import_row_choose(request: HttpRequest, batch_id: int, row_id: int) -> str:
     return _("Title chosen.")
 
 
-@_post_then_back
+@service_post(_back_to_batch)
 def import_row_skip(request: HttpRequest, batch_id: int, row_id: int) -> str:
     skip = request.POST.get("skip") == "1"
     services.import_row_skip_set(user=request.user, row_id=row_id, skip=skip)
     return _("Left out of the import.") if skip else _("Back in the import.")
 
 
-@_post_then_back
+@service_post(_back_to_batch)
 def import_apply(request: HttpRequest, batch_id: int) -> str:
     batch = services.import_batch_apply_request(user=request.user, batch_id=batch_id)
     batch.refresh_from_db()
