@@ -96,7 +96,7 @@ def notification_text(*, kind: str, params: dict[str, Any] | None, fallback: str
     return fallback
 
 
-_MARKS = {"actor": "\x00A\x00", "title": "\x00T\x00", "provider": "\x00P\x00"}
+_MARKS = {"actor": "\x00A\x00", "title": "\x00T\x00", "provider": "\x00P\x00", "list": "\x00L\x00"}
 
 
 def notification_html(*, kind: str, params: dict[str, Any] | None, fallback: str = "") -> str:
@@ -112,6 +112,7 @@ def notification_html(*, kind: str, params: dict[str, Any] | None, fallback: str
         "actor": params.get("actor", ""),
         "title": _title_for_reader(params),
         "provider": (params.get("provider_ko") if korean else None) or params.get("provider", ""),
+        "list": params.get("list", ""),
     }
     marked = dict(params)
     for key in ("title_ko", "title_en", "title_original"):
@@ -120,6 +121,8 @@ def notification_html(*, kind: str, params: dict[str, Any] | None, fallback: str
     for key in ("actor", "provider", "provider_ko"):
         if marked.get(key):
             marked[key] = _MARKS["actor" if key == "actor" else "provider"]
+    if marked.get("list"):
+        marked["list"] = _MARKS["list"]
     sentence = notification_text(kind=kind, params=marked, fallback="")
     if not sentence:
         return escape(notification_text(kind=kind, params=params, fallback=fallback))
@@ -127,6 +130,8 @@ def notification_html(*, kind: str, params: dict[str, Any] | None, fallback: str
     for key, mark in _MARKS.items():
         if key == "title":
             piece = format_html('<span class="title-name" dir="auto">{}</span>', shown[key])
+        elif key == "list":  # a list's name is what its owner wrote
+            piece = format_html('<span class="ugc" dir="auto">{}</span>', shown[key])
         else:
             piece = format_html('<span data-name dir="auto">{}</span>', shown[key])
         html = html.replace(mark, piece)

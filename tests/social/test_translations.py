@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from apps.social.models import Notification
+from apps.social.notification_text import notification_html
 from apps.social.notification_text import scope_language
 from apps.social.services import guestbook_entry_create
 from apps.social.services.recommendations import recommendation_send
@@ -83,6 +84,16 @@ def test_notification_html_marks_the_name_and_the_title_and_escapes_them(friends
     assert html == (
         f'<span data-name dir="auto">{alice.display_name}</span> recommended '
         '<span class="title-name" dir="auto">살인의 &lt;추억&gt;</span>'
+    )
+
+
+def test_notification_html_marks_a_list_name_as_what_its_owner_wrote():
+    with translation.override("en"):
+        html = notification_html(kind="list_like", params={"actor": "친구1", "list": "금요일 <밤>"})
+
+    assert html == (
+        '<span data-name dir="auto">친구1</span> liked your list '
+        '<span class="ugc" dir="auto">금요일 &lt;밤&gt;</span>'
     )
 
 
