@@ -2,6 +2,9 @@
 
 Nothing reaches the person's ratings, diary, watchlist or reviews before
 ``import_batch_apply``, which the person starts after reviewing the rows.
+
+Reading and applying run as tasks; services never import tasks, so the caller passes how to
+queue them (``enqueue_read``, ``enqueue_apply``: the views pass the tasks' ``delay``).
 """
 
 from __future__ import annotations
@@ -55,8 +58,11 @@ MATCH_STEP = 1000
 MAX_FILENAME = 200
 
 
-def import_batch_create(*, user: User, upload: UploadedFile) -> ImportBatch:
-    """Keep the upload and queue its reading; the batch page shows the progress."""
+def import_batch_create(
+    *, user: User, upload: UploadedFile, enqueue_read: Callable[[int], object]
+) -> ImportBatch:
+    """Keep the upload and queue its reading (``enqueue_read(batch_id)`` after commit); the
+    batch page shows the progress."""
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
         raise ApplicationError(
             _("The file is larger than 50 MB; an export is a few MB at most."),
@@ -70,14 +76,8 @@ def import_batch_create(*, user: User, upload: UploadedFile) -> ImportBatch:
         batch.full_clean(exclude=["upload"])
         batch.upload.save(f"{user.pk}-{timezone.now():%Y%m%d%H%M%S}.bin", upload, save=False)
         batch.save()
-        transaction.on_commit(lambda: _enqueue_read(batch.pk))
+        transaction.on_commit(lambda: enqueue_read(batch.pk))
     return batch
-
-
-def _enqueue_read(batch_id: int) -> None:
-    from apps.imports.tasks import import_batch_read_task
-
-    import_batch_read_task.delay(batch_id)
 
 
 def import_batch_read(*, batch_id: int, data: bytes | None = None) -> ImportBatch:
@@ -224,8 +224,11 @@ def import_row_skip_set(*, user: User, row_id: int, skip: bool) -> ImportRow:
 
 
 @transaction.atomic
-def import_batch_apply_request(*, user: User, batch_id: int) -> ImportBatch:
-    """The person has reviewed the rows: queue the writing."""
+def import_batch_apply_request(
+    *, user: User, batch_id: int, enqueue_apply: Callable[[int], object]
+) -> ImportBatch:
+    """The person has reviewed the rows: queue the writing (``enqueue_apply(batch_id)`` after
+    commit)."""
     batch = ImportBatch.objects.select_for_update().filter(pk=batch_id, user=user).first()
     if batch is None:
         raise NotFoundError(_("No such import."), {"batch_id": batch_id})
@@ -235,14 +238,8 @@ def import_batch_apply_request(*, user: User, batch_id: int) -> ImportBatch:
         raise ConflictError(_("This import is not ready to apply."), {"batch_id": batch_id})
     batch.status = BatchStatus.APPLYING
     batch.save(update_fields=["status"])
-    transaction.on_commit(lambda: _enqueue_apply(batch.pk))
+    transaction.on_commit(lambda: enqueue_apply(batch.pk))
     return batch
-
-
-def _enqueue_apply(batch_id: int) -> None:
-    from apps.imports.tasks import import_batch_apply_task
-
-    import_batch_apply_task.delay(batch_id)
 
 
 def import_batch_apply(*, batch_id: int) -> ImportBatch:

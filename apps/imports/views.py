@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from apps.imports import selectors
 from apps.imports import services
+from apps.imports import tasks
 from apps.imports.models import BatchStatus
 from apps.imports.models import ImportBatch
 from apps.imports.models import RowStatus
@@ -60,7 +61,9 @@ def import_home(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Choose a file to import."))
             return redirect("imports:home")
         try:
-            batch = services.import_batch_create(user=request.user, upload=upload)
+            batch = services.import_batch_create(
+                user=request.user, upload=upload, enqueue_read=tasks.import_batch_read_task.delay
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("imports:home")
@@ -130,7 +133,9 @@ def import_row_skip(request: HttpRequest, batch_id: int, row_id: int) -> str:
 
 @service_post(_back_to_batch)
 def import_apply(request: HttpRequest, batch_id: int) -> str:
-    batch = services.import_batch_apply_request(user=request.user, batch_id=batch_id)
+    batch = services.import_batch_apply_request(
+        user=request.user, batch_id=batch_id, enqueue_apply=tasks.import_batch_apply_task.delay
+    )
     batch.refresh_from_db()
     if batch.status == BatchStatus.APPLIED:
         return _("Imported.")

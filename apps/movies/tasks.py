@@ -46,7 +46,9 @@ def crawl_source_task(self, source: str) -> int | None:
         logger.warning("crawl of %s resumes task %s, whose worker was lost", source, task_id)
         resumes_lost_run = True
     try:
-        return crawl_run_execute(source=source, resumes_lost_run=resumes_lost_run).pk
+        return crawl_run_execute(
+            source=source, resumes_lost_run=resumes_lost_run, posters_copy=title_posters_copy_enqueue
+        ).pk
     finally:
         cache.delete(lock)
 
@@ -63,6 +65,17 @@ def title_poster_copy_task(title_id: int) -> None:
     from apps.movies.services.posters import title_poster_copy
 
     title_poster_copy(title_id=title_id)
+
+
+def title_posters_copy_enqueue(title_ids: list[int]) -> None:
+    """Queue one poster copy per title (what a crawl passes as ``posters_copy``)."""
+    for title_id in title_ids:
+        try:
+            title_poster_copy_task.delay(title_id)
+        except Exception:
+            # Eager Celery (the embedded default) runs the copy inline: its failure
+            # must not fail the crawl that already committed.
+            logger.warning("poster copy of title %s failed", title_id, exc_info=True)
 
 
 @shared_task(acks_late=True, ignore_result=True, expires=60 * 60)

@@ -17,8 +17,8 @@ from apps.recs.ml.runtime import ARTIFACT_FORMAT_VERSION
 from apps.recs.models import Event
 from apps.recs.models import ModelArtifact
 from apps.recs.services.ops import TrainingAlreadyRunning
-from apps.recs.services.ops import recs_model_retrain_request
 from apps.recs.services.ops import recs_training_running
+from apps.recs.tasks import recs_model_retrain_request
 
 
 @admin.register(Event)

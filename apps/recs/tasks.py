@@ -6,13 +6,16 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.db import transaction
+
+from apps.recs.services.ops import TrainingAlreadyRunning
+from apps.recs.services.ops import recs_training_running
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def recs_model_train_task(as_of: str | None = None) -> None:
-    from apps.recs.services.ops import TrainingAlreadyRunning
     from apps.recs.services.training import recs_model_train
 
     try:
@@ -20,6 +23,13 @@ def recs_model_train_task(as_of: str | None = None) -> None:
     except TrainingAlreadyRunning:
         # Not an error to retry: the running one trains on the same data.
         logger.info("recs training: one is already running; this request is dropped")
+
+
+def recs_model_retrain_request() -> None:
+    """Queue a retrain now (the admin's button); refused while one is running."""
+    if recs_training_running():
+        raise TrainingAlreadyRunning("A retrain is already running; try again when it has finished.")
+    transaction.on_commit(lambda: recs_model_train_task.delay())
 
 
 @shared_task(ignore_result=True, expires=50)

@@ -31,7 +31,7 @@ class SocialConfig(AppConfig):
         from apps.movies.hooks import offers_opened_listen
         from apps.movies.hooks import popularity_signals_register
         from apps.social.popularity_signals import title_popularity_signals
-        from apps.social.services.watch_alerts import watch_alerts_for_offers_enqueue
+        from apps.social.tasks import watch_alerts_for_offers_enqueue
 
         offers_opened_listen(watch_alerts_for_offers_enqueue)
         # Connected after django.contrib.sites (earlier in INSTALLED_APPS), so this runs after

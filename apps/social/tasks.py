@@ -28,6 +28,11 @@ def rights_batch_run_task() -> None:
     rights_batch_run(now=timezone.now())
 
 
+def watch_alerts_for_offers_enqueue(*, availability_ids: list[int], run_id: int | None = None) -> None:
+    """The catalog's offers-opened hook: alerts are computed by a task, off the crawl."""
+    watch_alerts_create_task.delay(availability_ids=availability_ids)
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def watch_alerts_create_task(*, availability_ids: list[int]) -> None:
     """Alerts for the offers one crawl opened. Idempotent: the alert's unique key

@@ -403,6 +403,7 @@ def _import_batch_build(user: Any, titles: list[Any]) -> Any:
 
     from apps.imports.services import import_batch_create
     from apps.imports.services import import_batch_read
+    from apps.imports.tasks import import_batch_read_task
 
     lines = ["Date,Name,Year,Letterboxd URI,Rating"]
     for index, t in enumerate(titles[:3]):
@@ -412,7 +413,7 @@ def _import_batch_build(user: Any, titles: list[Any]) -> Any:
     lines.append("2024-02-01,A Film Nobody Catalogued,2001,https://boxd.it/zz01,3")
     lines.append("2024-02-02,Too Many Stars,2001,https://boxd.it/zz02,7")
     upload = SimpleUploadedFile("ratings.csv", "\n".join(lines).encode())
-    batch = import_batch_create(user=user, upload=upload)
+    batch = import_batch_create(user=user, upload=upload, enqueue_read=import_batch_read_task.delay)
     batch = import_batch_read(batch_id=batch.pk)
     assert batch.status == "review", f"the tour's import was not read: {batch.error}"
     return batch

@@ -19,6 +19,8 @@ from apps.imports.services import import_batch_apply_request
 from apps.imports.services import import_batch_create
 from apps.imports.services import import_row_choose
 from apps.imports.services import import_row_skip_set
+from apps.imports.tasks import import_batch_apply_task
+from apps.imports.tasks import import_batch_read_task
 from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.models import Review
@@ -35,14 +37,16 @@ pytestmark = pytest.mark.django_db
 
 def _upload(user, data: bytes, name: str = "letterboxd.zip", *, capture) -> ImportBatch:
     with capture(execute=True):
-        batch = import_batch_create(user=user, upload=SimpleUploadedFile(name, data))
+        batch = import_batch_create(
+            user=user, upload=SimpleUploadedFile(name, data), enqueue_read=import_batch_read_task.delay
+        )
     batch.refresh_from_db()
     return batch
 
 
 def _apply(user, batch: ImportBatch, *, capture) -> ImportBatch:
     with capture(execute=True):
-        import_batch_apply_request(user=user, batch_id=batch.pk)
+        import_batch_apply_request(user=user, batch_id=batch.pk, enqueue_apply=import_batch_apply_task.delay)
     batch.refresh_from_db()
     return batch
 
@@ -165,7 +169,7 @@ def test_applying_twice_is_refused_and_changes_nothing(user, catalog, django_cap
     _apply(user, batch, capture=django_capture_on_commit_callbacks)
 
     with pytest.raises(ConflictError, match="already been applied"):
-        import_batch_apply_request(user=user, batch_id=batch.pk)
+        import_batch_apply_request(user=user, batch_id=batch.pk, enqueue_apply=import_batch_apply_task.delay)
     assert import_batch_apply(batch_id=batch.pk).status == BatchStatus.APPLIED
     assert Rating.objects.filter(user=user).count() == 1
 
@@ -181,12 +185,16 @@ def test_a_file_of_another_shape_fails_the_batch_with_the_reason_and_keeps_no_ro
     assert "ratings.csv, diary.csv, watchlist.csv, reviews.csv" in batch.error_text
     assert not batch.rows.exists()
     with pytest.raises(ConflictError, match="not ready"):
-        import_batch_apply_request(user=user, batch_id=batch.pk)
+        import_batch_apply_request(user=user, batch_id=batch.pk, enqueue_apply=import_batch_apply_task.delay)
 
 
 def test_empty_upload_is_refused(user, db):
     with pytest.raises(ApplicationError, match="empty"):
-        import_batch_create(user=user, upload=SimpleUploadedFile("ratings.csv", b""))
+        import_batch_create(
+            user=user,
+            upload=SimpleUploadedFile("ratings.csv", b""),
+            enqueue_read=import_batch_read_task.delay,
+        )
     assert not ImportBatch.objects.exists()
 
 

@@ -56,3 +56,38 @@ def test_crawl_command_fails_loudly_on_a_failed_run(recording):
 
     with pytest.raises(CommandError, match="megabox: 0 new"):
         call_command("crawl", "megabox", from_file=str(index), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.fixture
+def queued_poster_copies(monkeypatch) -> list[int]:
+    from apps.movies import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.title_poster_copy_task, "delay", queued.append)
+    return queued
+
+
+def test_crawl_command_queues_a_poster_copy_per_new_poster(
+    monkeypatch, django_capture_on_commit_callbacks, queued_poster_copies
+):
+    from apps.movies.services import crawl_runs
+    from tests.movies.crawlers.recordings import replay_client
+
+    monkeypatch.setattr(crawl_runs, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("crawl", "lotte", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert len(queued_poster_copies) == 5
+    assert queued_poster_copies == sorted(
+        Title.objects.exclude(poster_source_url="").values_list("id", flat=True)
+    )
+
+
+def test_crawl_command_replay_queues_no_poster_copies(
+    django_capture_on_commit_callbacks, queued_poster_copies
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("crawl", "lotte", from_file=str(FIXTURES / "lotte" / "index.json"), stdout=io.StringIO())
+
+    assert Title.objects.count() == 5
+    assert queued_poster_copies == []  # saved answers never reach the network, posters included

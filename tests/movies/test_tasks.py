@@ -154,3 +154,44 @@ def test_poster_task_copies_through_the_service(monkeypatch):
 
 def test_poster_task_ignores_a_deleted_title():
     assert tasks.title_poster_copy_task(987654) is None
+
+
+def test_crawl_source_task_queues_a_poster_copy_per_new_poster_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(crawl_runs, "PoliteClient", lambda **kwargs: replay_client("lotte")[0])
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.title_poster_copy_task, "delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.crawl_source_task("lotte")
+
+    with_posters = Title.objects.exclude(poster_source_url="").values_list("id", flat=True)
+    assert queued == sorted(with_posters)
+    assert len(queued) == 5
+
+
+def test_a_poster_copy_that_fails_inline_does_not_fail_the_committed_crawl(monkeypatch, caplog):
+    # Eager Celery runs the copy inside delay(); the crawl has already committed.
+    def broken(title_id: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tasks.title_poster_copy_task, "delay", broken)
+
+    tasks.title_posters_copy_enqueue([1, 2])
+
+    assert [r.getMessage() for r in caplog.records] == [
+        "poster copy of title 1 failed",
+        "poster copy of title 2 failed",
+    ]
+
+
+def test_a_crawl_without_a_poster_copier_queues_no_copies(monkeypatch, django_capture_on_commit_callbacks):
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.title_poster_copy_task, "delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        crawl_runs.crawl_run_execute(source="lotte", client=replay_client("lotte")[0])
+
+    assert Title.objects.count() == 5
+    assert queued == []

@@ -2,7 +2,8 @@
 
 ``crawl_run_execute`` is what the crawl task and ``manage.py crawl`` call. Suspicious runs
 (nothing listed, most records failing, a sudden drop) alert Slack and the admin; offers a run
-opened are announced to the apps that listen (watchlist alerts) after commit.
+opened are announced to the apps that listen (watchlist alerts) after commit. Services never
+import tasks: the caller that wants posters copied passes how to queue them (``posters_copy``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import httpx
 from django.conf import settings
@@ -29,9 +29,6 @@ from apps.movies.raw_store import raw_store_get
 from apps.movies.services.ingestion import source_records_ingest
 from apps.movies.services.ingestion import title_match_keys_backfill
 
-if TYPE_CHECKING:
-    pass
-
 logger = logging.getLogger(__name__)
 
 
@@ -43,6 +40,7 @@ def crawl_run_execute(
     progress: Callable[[int, int], None] | None = None,
     slack_transport: httpx.BaseTransport | None = None,
     resumes_lost_run: bool = False,
+    posters_copy: Callable[[list[int]], None] | None = None,
 ) -> CrawlRun:
     """Run one source end to end and record it as a CrawlRun.
 
@@ -52,6 +50,8 @@ def crawl_run_execute(
     ``from_file`` replays a recording (an ``index.json``, see ReplayTransport).
     ``resumes_lost_run``: the caller holds the source's lock for a crawl whose worker
     died; the run it left "running" is closed as failed (its writes were rolled back).
+    ``posters_copy(title_ids)`` queues the copies of the posters this run found, after commit
+    (the crawl task and command pass ``title_posters_copy_enqueue``); without it none are copied.
     """
     if resumes_lost_run:
         _crawl_runs_interrupted_close(source=source)
@@ -115,9 +115,9 @@ def crawl_run_execute(
         opened = sorted(report.opened_availability_ids)
         transaction.on_commit(lambda: offers_opened_announce(availability_ids=opened, run_id=run.pk))
     # A replayed recording never reaches the network, posters included.
-    if report.poster_title_ids and not from_file:
+    if posters_copy is not None and report.poster_title_ids and not from_file:
         poster_ids = sorted(report.poster_title_ids)
-        transaction.on_commit(lambda: _posters_enqueue(poster_ids))
+        transaction.on_commit(lambda: posters_copy(poster_ids))
     return run
 
 
@@ -149,18 +149,6 @@ def crawl_run_suspicion(*, run: CrawlRun) -> str:
         if before >= SUDDEN_DROP_MIN_RECORDS and records < before * SUDDEN_DROP_RATIO:
             return f"sudden drop: {records} records, the last run read {before}"
     return ""
-
-
-def _posters_enqueue(title_ids: list[int]) -> None:
-    from apps.movies.tasks import title_poster_copy_task
-
-    for title_id in title_ids:
-        try:
-            title_poster_copy_task.delay(title_id)
-        except Exception:
-            # Eager Celery (the embedded default) runs the copy inline: its failure
-            # must not fail the crawl that already committed.
-            logger.warning("poster copy of title %s failed", title_id, exc_info=True)
 
 
 def _crawl_runs_interrupted_close(*, source: str) -> int:

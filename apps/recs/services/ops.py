@@ -1,5 +1,6 @@
 """Model operations that web processes run (the admin's button): the one-training-at-a-time
-lock and queueing a retrain. Kept apart from training.py, which imports scikit-learn."""
+lock. Kept apart from training.py, which imports scikit-learn. Queueing a retrain is the
+task module's (``apps.recs.tasks.recs_model_retrain_request``): services never import tasks."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
@@ -40,12 +40,3 @@ def training_lock() -> Iterator[None]:
         yield
     finally:
         cache.delete(TRAINING_LOCK_KEY)
-
-
-def recs_model_retrain_request() -> None:
-    """Queue a retrain now (the admin's button); refused while one is running."""
-    from apps.recs.tasks import recs_model_train_task
-
-    if recs_training_running():
-        raise TrainingAlreadyRunning("A retrain is already running; try again when it has finished.")
-    transaction.on_commit(lambda: recs_model_train_task.delay())

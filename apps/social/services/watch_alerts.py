@@ -7,7 +7,8 @@ one INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING finds and stores the 
 one bulk insert writes their notifications, and one live event per user follows commit.
 
 The catalog (apps.movies) never imports this module: SocialConfig.ready registers
-``watch_alerts_for_offers_enqueue`` with apps.movies.hooks.
+``apps.social.tasks.watch_alerts_for_offers_enqueue`` with apps.movies.hooks, and that task
+calls ``watch_alerts_create``.
 """
 
 from __future__ import annotations
@@ -54,13 +55,6 @@ class NewAlert:
     user_id: int
     title_id: int
     provider_id: int
-
-
-def watch_alerts_for_offers_enqueue(*, availability_ids: list[int], run_id: int | None = None) -> None:
-    """The catalog's offers-opened hook: alerts are computed by a task, off the crawl."""
-    from apps.social.tasks import watch_alerts_create_task
-
-    watch_alerts_create_task.delay(availability_ids=availability_ids)
 
 
 def watch_alerts_create(*, availability_ids: list[int]) -> list[NewAlert]:

@@ -10,7 +10,6 @@ from django.utils import translation
 
 from apps.movies.models import Availability
 from apps.movies.models import Title
-from apps.movies.services import crawl_runs
 from apps.movies.services.crawl_runs import crawl_run_execute
 from apps.movies.services.ingestion import providers_ensure
 from apps.social.models import Notification
@@ -25,12 +24,6 @@ from tests.factories import WatchlistItemFactory
 from tests.movies.crawlers.recordings import replay_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_poster_copies(monkeypatch):
-    # Posters are fetched from the network after commit; no test here may reach it.
-    monkeypatch.setattr(crawl_runs, "_posters_enqueue", lambda title_ids: None)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from tqdm import tqdm
 from apps.movies.crawlers import source_names
 from apps.movies.models import CrawlRunStatus
 from apps.movies.services.crawl_runs import crawl_run_execute
+from apps.movies.tasks import title_posters_copy_enqueue
 
 
 class Command(BaseCommand):
@@ -55,7 +56,9 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            run = crawl_run_execute(source=source, from_file=from_file, progress=progress)
+            run = crawl_run_execute(
+                source=source, from_file=from_file, progress=progress, posters_copy=title_posters_copy_enqueue
+            )
         finally:
             bar.close()
         summary = (
