@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import os
 from importlib import import_module
+from typing import cast
 
 from a2wsgi import WSGIMiddleware
+from a2wsgi.wsgi_typing import WSGIApp
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# The cast: django-stubs types the handler's result as HttpResponseBase, which declares no
+# __iter__; every response it returns is an iterable of bytes, as WSGI wants.
 django_http_app = WSGIMiddleware(
-    get_wsgi_application(), workers=int(os.environ.get("MOOCHU_HTTP_THREADS", "8"))
+    cast(WSGIApp, get_wsgi_application()), workers=int(os.environ.get("MOOCHU_HTTP_THREADS", "8"))
 )
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

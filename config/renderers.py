@@ -7,6 +7,7 @@ know (lazy translations, Decimal, ...) fall back to DRF's own encoder.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -18,7 +19,10 @@ _drf_encoder = JSONEncoder()
 
 class ORJSONRenderer(JSONRenderer):
     def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: dict | None = None
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         if data is None:
             return b""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from typing import Literal
 
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
@@ -47,6 +48,8 @@ class ErrorSerializer(serializers.Serializer):
 
 # Answerable by any operation: bad text or parameters (config/bad_input.py and validation),
 # a throttle, Redis unavailable (config/exceptions.py).
+Direction = Literal["request", "response"]
+
 _ALWAYS = {
     "400": "Invalid input.",
     "429": "Too many requests; see Retry-After.",
@@ -55,7 +58,7 @@ _ALWAYS = {
 
 
 class MoochuAutoSchema(AutoSchema):
-    def get_serializer_name(self, serializer: Any, direction: str) -> str:
+    def get_serializer_name(self, serializer: Any, direction: Direction) -> str:
         outer, _, inner = type(serializer).__qualname__.rpartition(".")
         if outer and "<locals>" not in outer:
             return f"{outer.rsplit('.', 1)[-1].removesuffix('Api')}{inner}"
@@ -121,7 +124,7 @@ class MoochuAutoSchema(AutoSchema):
             auths.append({})
         return auths
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         errors = dict(_ALWAYS)
         if not self._allows_anonymous() or self.method not in permissions.SAFE_METHODS:

@@ -22,6 +22,10 @@ from rest_framework.throttling import SimpleRateThrottle
 class SlidingWindowRateThrottle(SimpleRateThrottle):
     """``SimpleRateThrottle`` with counters in place of a timestamp history."""
 
+    # Set by SimpleRateThrottle.__init__ from the rate ("60/min"); the stubs do not declare them.
+    num_requests: int
+    duration: int
+
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:
             return True

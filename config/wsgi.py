@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
+from collections.abc import Iterable
 from importlib import import_module
+from typing import cast
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
@@ -20,7 +23,8 @@ from django.core.wsgi import get_wsgi_application
 from config.upstream import UpstreamNameWSGIMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-application = get_wsgi_application()
+# Typed as any WSGI callable: the upstream-name middleware below may wrap Django's handler.
+application: Callable[..., Iterable[bytes]] = cast(Callable[..., Iterable[bytes]], get_wsgi_application())
 # Import every view now, while the worker boots, not during some visitor's first request.
 import_module(settings.ROOT_URLCONF)
 # Everything loaded so far lives as long as the process: keep it out of the cyclic garbage

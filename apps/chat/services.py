@@ -152,6 +152,8 @@ def message_create(
         room = Room.objects.select_for_update().get(pk=room_id)
         access = room_access(room=room, user=author)
         _require_post(access)
+        if not isinstance(author, get_user_model()):  # refused above already; says so to the types
+            raise ChatError("login_required", _POST_DENIED["login_required"])
         _check_blocked_words(room=room, body=body)
         if room.slow_mode_seconds and not access.can_moderate:
             _check_slow_mode(room=room, author=author)

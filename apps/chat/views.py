@@ -35,6 +35,7 @@ from apps.chat.templatetags.chat_tags import SLOW_MODE_CHOICES
 from apps.chat.templatetags.chat_tags import chat_error_text
 from apps.chat.templatetags.chat_tags import chat_labels
 from apps.movies.models import Title
+from apps.social.http import AuthedHttpRequest
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -52,7 +53,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def room_create_view(request: HttpRequest) -> HttpResponse:
+def room_create_view(request: AuthedHttpRequest) -> HttpResponse:
     form = RoomCreateForm(request.POST)
     if not form.is_valid():
         rows = room_list_for_user(user=request.user)
@@ -92,7 +93,7 @@ def _moderated_room(request: HttpRequest, room_id: int) -> Room:
 
 @login_required
 @require_GET
-def room_moderation(request: HttpRequest, room_id: int) -> HttpResponse:
+def room_moderation(request: AuthedHttpRequest, room_id: int) -> HttpResponse:
     room = _moderated_room(request, room_id)
     context = {
         "room": room,
@@ -104,7 +105,7 @@ def room_moderation(request: HttpRequest, room_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def room_moderation_action(request: HttpRequest, room_id: int) -> HttpResponse:
+def room_moderation_action(request: AuthedHttpRequest, room_id: int) -> HttpResponse:
     """One form per action; a refusal comes back as a translated message, nothing half-done."""
     room = _moderated_room(request, room_id)
     op = request.POST.get("op", "")

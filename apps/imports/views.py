@@ -27,6 +27,7 @@ from apps.imports.models import BatchStatus
 from apps.imports.models import ImportBatch
 from apps.imports.models import RowStatus
 from apps.imports.parsing import MAX_UPLOAD_BYTES
+from apps.social.http import AuthedHttpRequest
 from apps.social.views.common import service_post
 from config.exceptions import ApplicationError
 
@@ -48,7 +49,7 @@ def _back_to_batch(request: HttpRequest, batch_id: int, *args: Any, **kwargs: An
 
 
 @login_required
-def import_home(request: HttpRequest) -> HttpResponse:
+def import_home(request: AuthedHttpRequest) -> HttpResponse:
     """The upload form and my earlier imports; POST takes an upload."""
     if request.method == "POST":
         # Refused on the declared length, before Django reads (and spools) the body.
@@ -72,7 +73,7 @@ def import_home(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/home.html", {"batches": batches})
 
 
-def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
+def _batch(request: AuthedHttpRequest, batch_id: int) -> ImportBatch:
     batch = selectors.import_batch_get_for_user(user=request.user, batch_id=batch_id)
     if batch is None:
         raise Http404
@@ -80,7 +81,7 @@ def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
 
 
 @login_required
-def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+def import_detail(request: AuthedHttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     context: dict[str, Any] = {"batch": batch}
     if batch.status in (BatchStatus.REVIEW, BatchStatus.APPLIED):
@@ -113,7 +114,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @service_post(_back_to_batch)
-def import_row_choose(request: HttpRequest, batch_id: int, row_id: int) -> str:
+def import_row_choose(request: AuthedHttpRequest, batch_id: int, row_id: int) -> str:
     choice = request.POST.get("title_id") or (request.POST.getlist("title_ids") or [""])[-1]
     if choice == "skip":
         services.import_row_choose(user=request.user, row_id=row_id, title_id=None)
@@ -125,14 +126,14 @@ def import_row_choose(request: HttpRequest, batch_id: int, row_id: int) -> str:
 
 
 @service_post(_back_to_batch)
-def import_row_skip(request: HttpRequest, batch_id: int, row_id: int) -> str:
+def import_row_skip(request: AuthedHttpRequest, batch_id: int, row_id: int) -> str:
     skip = request.POST.get("skip") == "1"
     services.import_row_skip_set(user=request.user, row_id=row_id, skip=skip)
     return _("Left out of the import.") if skip else _("Back in the import.")
 
 
 @service_post(_back_to_batch)
-def import_apply(request: HttpRequest, batch_id: int) -> str:
+def import_apply(request: AuthedHttpRequest, batch_id: int) -> str:
     batch = services.import_batch_apply_request(
         user=request.user, batch_id=batch_id, enqueue_apply=tasks.import_batch_apply_task.delay
     )

@@ -23,6 +23,7 @@ from apps.lists import services
 from apps.lists.forms import ListForm
 from apps.lists.models import ListEntry
 from apps.lists.models import UserList
+from apps.social.http import AuthedHttpRequest
 from apps.social.models import User
 from apps.social.templatetags.social_tags import title_name
 from apps.social.views.common import service_post
@@ -93,7 +94,7 @@ def _picked_title_id(request: HttpRequest) -> int:
 # Pages
 # -----------------------------------------------------------------------------
 @login_required
-def my_lists(request: HttpRequest) -> HttpResponse:
+def my_lists(request: AuthedHttpRequest) -> HttpResponse:
     page_obj = Paginator(selectors.lists_for_user(user=request.user), LISTS_PAGE).get_page(
         query_int(request, "page", default=1, minimum=1, maximum=MAX_QUERY_INT)
     )
@@ -101,7 +102,7 @@ def my_lists(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def list_new(request: HttpRequest) -> HttpResponse:
+def list_new(request: AuthedHttpRequest) -> HttpResponse:
     form = ListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +159,7 @@ def list_shared(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def list_edit(request: HttpRequest, list_id: int) -> HttpResponse:
+def list_edit(request: AuthedHttpRequest, list_id: int) -> HttpResponse:
     user_list, access = _visible_list(request, list_id)
     if not access.is_owner:
         raise Http404
@@ -179,7 +180,7 @@ def list_edit(request: HttpRequest, list_id: int) -> HttpResponse:
 
 
 @login_required
-def list_collaborators_page(request: HttpRequest, list_id: int) -> HttpResponse:
+def list_collaborators_page(request: AuthedHttpRequest, list_id: int) -> HttpResponse:
     user_list, access = _visible_list(request, list_id)
     if not access.can_edit:
         raise Http404
@@ -215,7 +216,7 @@ def list_search_page(request: HttpRequest) -> HttpResponse:
 # Actions (POST)
 # -----------------------------------------------------------------------------
 @service_post(_from_list)
-def entry_add_view(request: HttpRequest, list_id: int) -> str:
+def entry_add_view(request: AuthedHttpRequest, list_id: int) -> str:
     entry = services.list_entry_add(
         user=request.user,
         list_id=list_id,
@@ -226,7 +227,7 @@ def entry_add_view(request: HttpRequest, list_id: int) -> str:
 
 
 @service_post(_from_entry)
-def entry_move_view(request: HttpRequest, entry_id: int) -> str:
+def entry_move_view(request: AuthedHttpRequest, entry_id: int) -> str:
     expected = _int_field(request, "expected_position")
     if "position_display" in request.POST:  # "move to #n" (1-based, as people count)
         position = _int_field(request, "position_display") - 1
@@ -239,33 +240,33 @@ def entry_move_view(request: HttpRequest, entry_id: int) -> str:
 
 
 @service_post(_from_entry)
-def entry_note_view(request: HttpRequest, entry_id: int) -> str:
+def entry_note_view(request: AuthedHttpRequest, entry_id: int) -> str:
     services.list_entry_note_set(user=request.user, entry_id=entry_id, note=request.POST.get("note", ""))
     return _("Note saved.")
 
 
 @service_post(_from_entry)
-def entry_remove_view(request: HttpRequest, entry_id: int) -> str:
+def entry_remove_view(request: AuthedHttpRequest, entry_id: int) -> str:
     services.list_entry_remove(user=request.user, entry_id=entry_id)
     return _("Removed from the list.")
 
 
 @service_post(_from_list)
-def list_like_view(request: HttpRequest, list_id: int) -> str:
+def list_like_view(request: AuthedHttpRequest, list_id: int) -> str:
     liked = request.POST.get("liked") == "yes"
     services.list_like_set(user=request.user, list_id=list_id, liked=liked)
     return _("Liked.") if liked else _("Like removed.")
 
 
 @service_post(_from_list)
-def list_follow_view(request: HttpRequest, list_id: int) -> str:
+def list_follow_view(request: AuthedHttpRequest, list_id: int) -> str:
     following = request.POST.get("following") == "yes"
     services.list_follow_set(user=request.user, list_id=list_id, following=following)
     return _("You will hear when titles are added.") if following else _("Unfollowed.")
 
 
 @service_post(_from_list)
-def collaborator_invite_view(request: HttpRequest, list_id: int) -> str:
+def collaborator_invite_view(request: AuthedHttpRequest, list_id: int) -> str:
     raw = request.POST.get("user_id", "")
     invitee = User.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
     if invitee is None:
@@ -275,18 +276,18 @@ def collaborator_invite_view(request: HttpRequest, list_id: int) -> str:
 
 
 @service_post(_from_list)
-def collaborator_remove_view(request: HttpRequest, list_id: int, user_id: int) -> str:
+def collaborator_remove_view(request: AuthedHttpRequest, list_id: int, user_id: int) -> str:
     services.list_collaborator_remove(user=request.user, list_id=list_id, collaborator_id=user_id)
     return _("Left the list.") if user_id == request.user.pk else _("Collaborator removed.")
 
 
 @service_post(_from_list)
-def share_reset_view(request: HttpRequest, list_id: int) -> str:
+def share_reset_view(request: AuthedHttpRequest, list_id: int) -> str:
     services.list_share_token_reset(user=request.user, list_id=list_id)
     return _("A new share link was made; the old one no longer works.")
 
 
 @service_post(_from_list)
-def list_delete_view(request: HttpRequest, list_id: int) -> HttpResponse:
+def list_delete_view(request: AuthedHttpRequest, list_id: int) -> HttpResponse:
     services.list_delete(user=request.user, list_id=list_id)
     return redirect(reverse("lists:mine"))

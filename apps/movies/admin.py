@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
+from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +59,7 @@ class CrawlRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: CrawlRun | None = None) -> bool:
         return False
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         extra_context = {**(extra_context or {}), "source_health": source_health_list()}
         return super().changelist_view(request, extra_context=extra_context)
 

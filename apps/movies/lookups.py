@@ -22,12 +22,12 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if not values:
             raise EmptyResultSet
-        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*params, *values)
 
     def as_postgresql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
         lhs, params = self.process_lhs(compiler, connection)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from apps.planner.forms import PlanForm
 from apps.planner.selectors import subscription_plan_get
+from apps.social.http import AuthedHttpRequest
 
 
 @require_GET
 @login_required
-def planner_page(request: HttpRequest) -> HttpResponse:
+def planner_page(request: AuthedHttpRequest) -> HttpResponse:
     """My plan; knobs out of range are named on the page (400) and no plan is drawn."""
     form = PlanForm.from_query(request.GET)
     if not form.is_valid():

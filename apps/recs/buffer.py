@@ -38,12 +38,17 @@ def buffer_push(client: redis.Redis, events: list[dict[str, Any]]) -> None:
         client.lpush(key("events", "pending"), *[json.dumps(e) for e in events])
 
 
+def _text(value: bytes | str) -> str:
+    """A Redis reply as text (the client may or may not decode replies itself)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def buffer_claim(client: redis.Redis, limit: int) -> list[str]:
     """Unfinished batch left by a crashed flush first, else up to ``limit`` new events."""
     processing = key("events", "processing")
     stranded = client.lrange(processing, 0, -1)
     if stranded:
-        return [s.decode() for s in stranded]
+        return [_text(s) for s in stranded]
     pipe = client.pipeline(transaction=False)
     for _ in range(limit):
         pipe.lmove(key("events", "pending"), processing, "RIGHT", "LEFT")
@@ -90,13 +95,17 @@ def _top_read_script(client: redis.Redis) -> Any:
     return client.register_script(_TOP_READ_LUA)
 
 
-def top_read(client: redis.Redis, user_id: int) -> list[tuple[int, float]] | None:
+# One precomputed pick: title id, score, reason, reason title id (RecModel.score's rows).
+Pick = tuple[int, float, str, int]
+
+
+def top_read(client: redis.Redis, user_id: int) -> list[Pick] | None:
     """The active version's precomputed list for a person, or None (one round trip)."""
     raw = _top_read_script(client)(keys=[key("top", "version")], args=[key("top", ""), user_id])
     return None if raw is None else [tuple(p) for p in json.loads(raw)]  # type: ignore[misc]
 
 
-def top_write_one(client: redis.Redis, user_id: int, picks: list[tuple[int, float]], ttl_s: int) -> None:
+def top_write_one(client: redis.Redis, user_id: int, picks: list[Pick], ttl_s: int) -> None:
     version = client.get(key("top", "version"))
     if version is not None:
-        client.set(key("top", version.decode(), user_id), json.dumps(picks), ex=ttl_s)
+        client.set(key("top", _text(version), user_id), json.dumps(picks), ex=ttl_s)

@@ -233,12 +233,12 @@ def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy
     if raw is None:
         return None
     pairs = parts["because"] if parts is not None else _content_because(rated, title_id)
-    titles = title_cards(title_ids=[t for t, _ in pairs])  # type: ignore[union-attr]
-    because = [(titles[t], s) for t, s in pairs if t in titles]  # type: ignore[union-attr]
+    titles = title_cards(title_ids=[t for t, _ in pairs])
+    because = [(titles[t], s) for t, s in pairs if t in titles]
     return PredictionWhy(
         stars=stars_display(raw),
-        title_mean=stars_display(parts["title_mean"]) if parts else None,  # type: ignore[arg-type]
-        person_lean=round(float(parts["person_lean"]), 1) if parts else 0.0,  # type: ignore[arg-type]
+        title_mean=stars_display(parts["title_mean"]) if parts else None,
+        person_lean=round(parts["person_lean"], 1) if parts else 0.0,
         because=because,
     )
 
@@ -247,7 +247,7 @@ def _content_because(rated: dict[int, float], title_id: int, k: int = 3) -> list
     """The person's rated titles most like one nobody rated (content neighbours), with stars."""
     recs = model_active_load()
     position = recs.position(title_id) if recs is not None else None
-    if position is None:
+    if recs is None or position is None:
         return []
     row = recs.content.getrow(position)
     ids = recs.title_ids

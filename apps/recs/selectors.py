@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
+from django.db.models import Field
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -56,6 +57,14 @@ logger = logging.getLogger(__name__)
 _AGE_ORDER = [AgeRating.ALL, AgeRating.AGE_12, AgeRating.AGE_15, AgeRating.AGE_18]
 
 
+def _title_column(name: str) -> str:
+    """The database column of one of Title's own fields."""
+    field = Title._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise LookupError(f"Title.{name} is not a column")
+    return field.column
+
+
 @dataclass(frozen=True)
 class Recommendation:
     title: Title
@@ -81,7 +90,7 @@ def _allowed_age_ratings(user: User | None, max_age_rating: str | None) -> list[
     limit = max_age_rating or (None if user is not None else settings.RECS_ANONYMOUS_MAX_AGE_RATING)
     if limit is None:
         return None
-    return [str(a) for a in _AGE_ORDER[: _AGE_ORDER.index(limit) + 1]] + [AgeRating.UNKNOWN]
+    return [str(a) for a in _AGE_ORDER[: _AGE_ORDER.index(AgeRating(limit)) + 1]] + [AgeRating.UNKNOWN]
 
 
 def _user_mask(user: User) -> int:
@@ -138,7 +147,7 @@ def _card_rows_sql(n_ids: int, only_my_services: bool) -> str:
     title, rating, event = Title._meta, Rating._meta.db_table, Event._meta.db_table
     diary = DiaryEntry._meta.db_table
     services = get_user_model().my_services.through._meta.db_table
-    columns = ", ".join(f"t.{q(title.get_field(name).column)}" for name in LIST_COLUMNS)
+    columns = ", ".join(f"t.{q(_title_column(name))}" for name in LIST_COLUMNS)
     seen = (
         f"EXISTS (SELECT 1 FROM {q(rating)} r WHERE r.user_id = %s AND r.title_id = t.id)"  # noqa: S608 - names from _meta
         f" OR EXISTS (SELECT 1 FROM {q(event)} e WHERE e.user_id = %s AND e.kind = %s AND e.title_id = t.id)"
@@ -561,9 +570,10 @@ def recs_home_rows(*, user: User | None, limit: int = 12) -> list[RecRow]:
     if user is not None and user.is_authenticated:
         picks = recs_for_user(user=user, limit=limit * 2)
         rows.append(RecRow("for_you", _("For you"), picks[:limit]))
-        liked = [p for p in picks if p.reason == REASON_LIKED and p.because_title is not None]
-        if liked:
-            anchor = liked[0].because_title
+        anchor = next(
+            (p.because_title for p in picks if p.reason == REASON_LIKED and p.because_title is not None), None
+        )
+        if anchor is not None:
             same = [p for p in picks if p.because_title == anchor][:limit]
             rows.append(
                 RecRow(
@@ -571,7 +581,7 @@ def recs_home_rows(*, user: User | None, limit: int = 12) -> list[RecRow]:
                     _("Because you liked %(title)s") % {"title": anchor.display_title},
                     same,
                 )
-            )  # type: ignore[union-attr]
+            )
         new = recs_new_on_my_services(user=user, limit=limit)
         if new:
             rows.append(RecRow("new_on_my_services", _("New on my services"), new))

@@ -12,6 +12,7 @@ from apps.recs.taste import DIST_HEIGHT
 from apps.recs.taste import DIST_WIDTH
 from apps.recs.taste import SHARE_WIDTH
 from apps.recs.taste import taste_analysis_get
+from apps.social.http import request_viewer
 from apps.social.selectors import user_get_by_nickname
 
 
@@ -21,7 +22,7 @@ def taste_page(request: HttpRequest, nickname: str) -> HttpResponse:
     owner = user_get_by_nickname(nickname=nickname)
     if owner is None:
         raise Http404
-    analysis = taste_analysis_get(owner=owner, viewer=request.user)
+    analysis = taste_analysis_get(owner=owner, viewer=request_viewer(request))
     context = {
         "taste": analysis,
         "owner": owner,

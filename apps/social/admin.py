@@ -10,7 +10,7 @@ from apps.social import models
 class MoochuUserAdmin(UserAdmin):
     list_display = ("username", "email", "nickname", "is_staff", "date_joined")
     search_fields = ("username", "email", "nickname")
-    fieldsets = (*UserAdmin.fieldsets, ("Moochu", {"fields": ("nickname", "avatar", "movielens_id")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Moochu", {"fields": ("nickname", "avatar", "movielens_id")}))
 
 
 @admin.register(models.Rating)

@@ -126,7 +126,7 @@ def notification_html(*, kind: str, params: dict[str, Any] | None, fallback: str
     sentence = notification_text(kind=kind, params=marked, fallback="")
     if not sentence:
         return escape(notification_text(kind=kind, params=params, fallback=fallback))
-    html = escape(sentence)
+    html: str = escape(sentence)
     for key, mark in _MARKS.items():
         if key == "title":
             piece = format_html('<span class="title-name" dir="auto">{}</span>', shown[key])

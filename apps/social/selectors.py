@@ -98,7 +98,7 @@ def friend_ids_for_user(*, user: User) -> list[int]:
     return list(friend_ids_query(user=user))
 
 
-def friend_ids_query(*, user: User) -> QuerySet[Friendship]:
+def friend_ids_query(*, user: User) -> QuerySet[Friendship, int]:
     """The person's friends' ids as a lazy query, to use as a subquery (one row per direction)."""
     return Friendship.objects.filter(user=user).values_list("friend_id", flat=True)
 
@@ -306,9 +306,11 @@ def _visits_sum(owner_ref: OuterRef | int, day: dt.date | None = None) -> Subque
     return Subquery(qs.order_by().values("owner_id").annotate(n=Sum("count")).values("n")[:1])
 
 
-def _counts_with_pending(owner_id: int, today: dt.date, row: dict[str, int | None]) -> dict[str, int]:
+def _counts_with_pending(
+    owner_id: int, today: dt.date, *, visits_today: int | None, visits_total: int | None
+) -> dict[str, int]:
     pending = visitor_store().pending(owner_id=owner_id, day=today)
-    return {"today": (row["visits_today"] or 0) + pending, "total": (row["visits_total"] or 0) + pending}
+    return {"today": (visits_today or 0) + pending, "total": (visits_total or 0) + pending}
 
 
 def visitor_counts(*, owner: User) -> dict[str, int]:
@@ -320,7 +322,9 @@ def visitor_counts(*, owner: User) -> dict[str, int]:
         .values("visits_total", "visits_today")
         .get()
     )
-    return _counts_with_pending(owner.pk, today, row)
+    return _counts_with_pending(
+        owner.pk, today, visits_today=row["visits_today"], visits_total=row["visits_total"]
+    )
 
 
 @dataclass
@@ -400,7 +404,9 @@ def homepage_get(*, owner: User, viewer: User | None, guestbook_offset: int = 0)
     )
     page.friend_count = row["friend_n"] or 0 if sections["friends"] else 0
     page.guestbook_count = row["guestbook_n"] or 0 if sections["guestbook"] else 0
-    page.counts = _counts_with_pending(owner.pk, today, row)
+    page.counts = _counts_with_pending(
+        owner.pk, today, visits_today=row["visits_today"], visits_total=row["visits_total"]
+    )
     page.hit_rate = recommendation_hit_rate(user=owner)
     # Derived from the owner's ratings: shown only to those who may see the ratings.
     if viewer is not None and not rel.is_self and sections["ratings"]:
@@ -520,6 +526,16 @@ HOT_WINDOW_DAYS = 14
 HOT_CANDIDATES = 300
 
 
+def board_posts_visible(*, viewer: User | None) -> QuerySet[BoardPost]:
+    """The posts the viewer may read, newest first: hidden (moderated) ones stay visible to
+    their author and staff only."""
+    viewer = _viewer(viewer)
+    qs = BoardPost.objects.select_related("author").prefetch_related("titles")
+    if not (viewer is not None and viewer.is_staff):
+        qs = qs.filter(Q(is_hidden=False) | Q(author_id=viewer.pk if viewer else None))
+    return qs.order_by("-created_at", "-id")
+
+
 def board_post_list(
     *, sort: str = "new", title_id: int | None = None, viewer: User | None = None
 ) -> list[BoardPost] | QuerySet[BoardPost]:
@@ -528,13 +544,9 @@ def board_post_list(
     Hot is ranked in Python over a bounded candidate set, so it reads the same on SQLite
     and PostgreSQL.
     """
-    viewer = _viewer(viewer)
-    qs = BoardPost.objects.select_related("author").prefetch_related("titles")
-    if not (viewer is not None and viewer.is_staff):
-        qs = qs.filter(Q(is_hidden=False) | Q(author_id=viewer.pk if viewer else None))
+    qs = board_posts_visible(viewer=viewer)
     if title_id is not None:
         qs = qs.filter(titles__id=title_id)
-    qs = qs.order_by("-created_at", "-id")
     if sort != "hot":
         return qs
     now = timezone.now()
@@ -558,13 +570,14 @@ def review_get_visible(*, review_id: int, viewer: User | None) -> Review | None:
     if review is None:
         return None
     if viewer is not None and viewer.pk == review.user_id:
-        review.liked = ReviewLike.objects.filter(review=review, user=viewer).exists()
+        setattr(review, "liked", ReviewLike.objects.filter(review=review, user=viewer).exists())  # noqa: B010
         return review
     profile = profile_get_or_create(user=review.user)
     rel = relationship_between(viewer=viewer, owner=review.user)
     if not visible_sections(owner=review.user, profile=profile, rel=rel)["ratings"]:
         return None
-    review.liked = viewer is not None and ReviewLike.objects.filter(review=review, user=viewer).exists()
+    liked = viewer is not None and ReviewLike.objects.filter(review=review, user=viewer).exists()
+    setattr(review, "liked", liked)  # noqa: B010 (for the page: did I like it)
     return review
 
 
@@ -581,7 +594,7 @@ def review_comments_thread(*, review: Review, viewer: User | None) -> list[Revie
         if c.parent_id is not None:
             replies.setdefault(c.parent_id, []).append(c)
     for c in top:
-        c.thread_replies = replies.get(c.pk, [])
+        setattr(c, "thread_replies", replies.get(c.pk, []))  # noqa: B010 (for the template)
     return top
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F
 from django.db.models import QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
 from apps.movies.models import Title
@@ -47,7 +48,7 @@ def title_ids_watched(*, user: User, title_ids: list[int] | None = None) -> set[
     return set(ratings.values_list("title_id", flat=True).union(diary.values_list("title_id", flat=True)))
 
 
-WATCHLIST_SORTS: dict[str, tuple[object, ...]] = {
+WATCHLIST_SORTS: dict[str, tuple[OrderBy, ...]] = {
     "added": (F("created_at").desc(), F("id").desc()),
     "release": (
         F("title__release_date").desc(nulls_last=True),
@@ -77,10 +78,10 @@ def watchlist_for_user(*, user: User, filters: WatchlistFilters | None = None) -
     filters = filters or WatchlistFilters()
     qs = WatchlistItem.objects.filter(user=user).select_related("title")
     if filters.mine:
-        bits = list(user.my_services.values_list("bit", flat=True))
-        if not bits:
+        my_bits = list(user.my_services.values_list("bit", flat=True))
+        if not my_bits:
             return qs.none()
-        qs = qs.alias(mine_hit=F("title__provider_mask").bitand(mask_of(bits))).exclude(mine_hit=0)
+        qs = qs.alias(mine_hit=F("title__provider_mask").bitand(mask_of(my_bits))).exclude(mine_hit=0)
     if filters.cinema:
         bit = mask_of([OFFER_TYPE_BITS[OfferType.NOW_SHOWING]])
         qs = qs.alias(cinema_hit=F("title__offer_mask").bitand(bit)).exclude(cinema_hit=0)
@@ -165,7 +166,7 @@ def watchlist_with_predictions(*, user: User, filters: WatchlistFilters) -> list
     predictor = watchlist_predictor()
     predictions = predictor(user_id=user.pk, title_ids=[i.title_id for i in items]) if predictor else {}
     for item in items:
-        item.predicted = predictions.get(item.title_id)
+        setattr(item, "predicted", predictions.get(item.title_id))  # noqa: B010 (for the template)
     if filters.sort == "predicted":
-        items.sort(key=lambda i: (i.predicted is None, -(i.predicted or 0)))
+        items.sort(key=lambda i: (predictions.get(i.title_id) is None, -(predictions.get(i.title_id) or 0)))
     return items

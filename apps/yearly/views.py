@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from apps.social.http import request_viewer
 from apps.social.models import User
 from apps.social.selectors import user_get_by_nickname
 from apps.yearly.image import KoreanFontMissing
@@ -40,14 +41,14 @@ def _review(request: HttpRequest, nickname: str, year: int) -> YearInReview:
     # Years outside what anyone could have logged are not pages (and not queried).
     if not FIRST_YEAR <= year <= timezone.localdate().year:
         raise Http404
-    return year_in_review_get(owner=_owner(nickname), viewer=request.user, year=year)
+    return year_in_review_get(owner=_owner(nickname), viewer=request_viewer(request), year=year)
 
 
 @require_GET
 def year_latest(request: HttpRequest, nickname: str) -> HttpResponse:
     """The newest year with activity the viewer may see (this year when there is none)."""
     owner = _owner(nickname)
-    years = year_in_review_years(owner=owner, viewer=request.user)
+    years = year_in_review_years(owner=owner, viewer=request_viewer(request))
     year = years[0] if years else timezone.localdate().year
     return redirect("yearly:year", nickname=owner.nickname or owner.username, year=year)
 

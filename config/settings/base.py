@@ -14,6 +14,7 @@ Environment is read here only, through django-environ.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -244,7 +245,7 @@ MIDDLEWARE = [
 # (json_script), which CSP does not execute. A template that truly needs an inline script
 # writes nonce="{{ request.csp_nonce }}"; the nonce then joins script-src for that response
 # only. (Debug 404/500 pages, which are inline by nature, are exempt while DEBUG.)
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
@@ -504,7 +505,7 @@ SPECTACULAR_SETTINGS = {
 # Plain lines for a developer's terminal; JSON lines (one object per record, with the
 # request id) when DJANGO_LOG_FORMAT=json, as production sets it.
 LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="plain")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
@@ -578,7 +579,7 @@ CELERY_BEAT_SCHEDULE["recs-events-flush"] = {
     "options": {"expires": 9},
 }
 # EASE settings chosen on the MovieLens validation split (see apps/recs/ml/collaborative.py).
-RECS_EASE_PARAMS = {
+RECS_EASE_PARAMS: dict[str, Any] = {
     "l2": 100.0,
     "time_weight": 1.0,
     "time_scale_s": 60.0,
@@ -588,7 +589,7 @@ RECS_EASE_PARAMS = {
 }
 # iALS factors blended with EASE (z-scored, ``RECS_IALS_WEIGHT`` the iALS share), chosen on
 # the MovieLens validation splits (see apps/recs/ml/collaborative.py IalsParams).
-RECS_IALS_PARAMS = {"dim": 128, "alpha": 15.0, "l2": 60.0, "iterations": 10}
+RECS_IALS_PARAMS: dict[str, Any] = {"dim": 128, "alpha": 15.0, "l2": 60.0, "iterations": 10}
 RECS_IALS_WEIGHT = 0.5
 RECS_HALF_LIFE_DAYS = env.float("MOOCHU_RECS_HALF_LIFE_DAYS", default=365.0)
 RECS_TOP_N = 100

@@ -22,6 +22,7 @@ from apps.chat.selectors import room_list_for_user
 from apps.chat.services import report_create
 from apps.chat.services import room_create
 from apps.chat.services import room_invite
+from apps.social.http import AuthedRequest
 from config.serializers import StrictInputSerializer
 
 
@@ -64,7 +65,7 @@ class RoomCreateApi(APIView):
             )
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         room = room_create(owner=request.user, **serializer.validated_data)
@@ -90,7 +91,7 @@ class RoomInviteApi(APIView):
             )
         },
     )
-    def post(self, request: Request, room_id: int) -> Response:
+    def post(self, request: AuthedRequest, room_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         room = get_object_or_404(Room, pk=room_id)
@@ -144,7 +145,7 @@ class MessageReportApi(APIView):
             )
         },
     )
-    def post(self, request: Request, message_id: int) -> Response:
+    def post(self, request: AuthedRequest, message_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = report_create(message_id=message_id, reporter=request.user, **serializer.validated_data)

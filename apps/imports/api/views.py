@@ -6,12 +6,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.imports.selectors import import_batch_get_for_user
 from apps.imports.selectors import import_row_counts
+from apps.social.http import AuthedRequest
 
 
 class ImportBatchDetailApi(APIView):
@@ -29,7 +29,7 @@ class ImportBatchDetailApi(APIView):
         counts = serializers.DictField(child=serializers.IntegerField())
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, batch_id: int) -> Response:
+    def get(self, request: AuthedRequest, batch_id: int) -> Response:
         batch = import_batch_get_for_user(user=request.user, batch_id=batch_id)
         if batch is None:
             raise NotFound

@@ -22,6 +22,7 @@ from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
+from apps.social.http import AuthedRequest
 from apps.social.models import User
 from apps.social.models import Visibility
 from apps.social.selectors import user_get_by_nickname
@@ -140,7 +141,7 @@ class ListMineApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=UserListOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.lists_for_user(user=request.user)
         return paginated(request=request, view=self, queryset=qs, serializer_class=UserListOutputSerializer)
 
@@ -149,7 +150,7 @@ class ListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=UserListInputSerializer, responses={201: UserListDetailOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = UserListInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user_list = services.list_create(owner=request.user, **data.validated_data)
@@ -184,7 +185,7 @@ class ListUpdateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=UserListInputSerializer, responses=UserListDetailOutputSerializer)
-    def put(self, request: Request, list_id: int) -> Response:
+    def put(self, request: AuthedRequest, list_id: int) -> Response:
         data = UserListInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user_list = services.list_update(user=request.user, list_id=list_id, **data.validated_data)
@@ -195,7 +196,7 @@ class ListDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, list_id: int) -> Response:
+    def delete(self, request: AuthedRequest, list_id: int) -> Response:
         services.list_delete(user=request.user, list_id=list_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -204,7 +205,7 @@ class ListShareResetApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=UserListDetailOutputSerializer)
-    def post(self, request: Request, list_id: int) -> Response:
+    def post(self, request: AuthedRequest, list_id: int) -> Response:
         user_list = services.list_share_token_reset(user=request.user, list_id=list_id)
         return Response(_detail(user_list, selectors.list_access(user_list=user_list, viewer=request.user)))
 
@@ -231,7 +232,7 @@ class ListEntryAddApi(APIView):
         note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, default="", trim_whitespace=False)
 
     @extend_schema(request=InputSerializer, responses={201: ListEntryOutputSerializer})
-    def post(self, request: Request, list_id: int) -> Response:
+    def post(self, request: AuthedRequest, list_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.list_entry_add(user=request.user, list_id=list_id, **data.validated_data)
@@ -247,7 +248,7 @@ class ListEntryMoveApi(APIView):
         expected_position = serializers.IntegerField(min_value=0, max_value=POSITION_MAX)
 
     @extend_schema(request=InputSerializer, responses=ListEntryOutputSerializer)
-    def post(self, request: Request, entry_id: int) -> Response:
+    def post(self, request: AuthedRequest, entry_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.list_entry_move(user=request.user, entry_id=entry_id, **data.validated_data)
@@ -261,7 +262,7 @@ class ListEntryNoteApi(APIView):
         note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, trim_whitespace=False)
 
     @extend_schema(request=InputSerializer, responses=ListEntryOutputSerializer)
-    def post(self, request: Request, entry_id: int) -> Response:
+    def post(self, request: AuthedRequest, entry_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.list_entry_note_set(user=request.user, entry_id=entry_id, **data.validated_data)
@@ -272,7 +273,7 @@ class ListEntryRemoveApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, entry_id: int) -> Response:
+    def delete(self, request: AuthedRequest, entry_id: int) -> Response:
         services.list_entry_remove(user=request.user, entry_id=entry_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -311,7 +312,7 @@ class ListCollaboratorInviteApi(APIView):
         user_id = serializers.IntegerField(min_value=1, max_value=POSITION_MAX)
 
     @extend_schema(request=InputSerializer, responses={201: UserBriefSerializer})
-    def post(self, request: Request, list_id: int) -> Response:
+    def post(self, request: AuthedRequest, list_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitee = User.objects.filter(pk=data.validated_data["user_id"], is_active=True).first()
@@ -325,7 +326,7 @@ class ListCollaboratorRemoveApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, list_id: int, user_id: int) -> Response:
+    def delete(self, request: AuthedRequest, list_id: int, user_id: int) -> Response:
         services.list_collaborator_remove(user=request.user, list_id=list_id, collaborator_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -341,7 +342,7 @@ class ListLikeApi(APIView):
         like_count = serializers.IntegerField()
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
-    def post(self, request: Request, list_id: int) -> Response:
+    def post(self, request: AuthedRequest, list_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = services.list_like_set(user=request.user, list_id=list_id, **data.validated_data)
@@ -360,7 +361,7 @@ class ListFollowApi(APIView):
         following = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
-    def post(self, request: Request, list_id: int) -> Response:
+    def post(self, request: AuthedRequest, list_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         following = services.list_follow_set(user=request.user, list_id=list_id, **data.validated_data)

@@ -119,7 +119,7 @@ class LotteCrawler(Crawler):
         self, client: PoliteClient, *, progress: Callable[[int, int], None] | None = None
     ) -> CrawlResult:
         result = CrawlResult(source=self.source)
-        listed: dict[str, tuple[dict[str, Any], str]] = {}
+        listed: dict[str, tuple[dict[str, Any], OfferType]] = {}
         for play, offer_type in LISTS:
             form = {"paramList": json.dumps(request_params(play), separators=(",", ":"))}
             data = json_of(client.post(API_URL, data=form), source=self.source, what="Movies")

@@ -53,7 +53,7 @@ class MegaboxCrawler(Crawler):
         self, client: PoliteClient, *, progress: Callable[[int, int], None] | None = None
     ) -> CrawlResult:
         result = CrawlResult(source=self.source)
-        listed: dict[str, tuple[dict[str, Any], str]] = {}
+        listed: dict[str, tuple[dict[str, Any], OfferType]] = {}
         for onair, offer_type in LISTS:
             in_this_list: set[str] = set()
             items = self._list(client, onair, result)

@@ -67,7 +67,7 @@ _CERTIFICATIONS = {
 }
 CAST_LIMIT = 8
 # The API's media segments: our MediaType → TMDB's path word.
-SEGMENTS = {MediaType.MOVIE: "movie", MediaType.TV: "tv"}
+SEGMENTS: dict[str, str] = {MediaType.MOVIE: "movie", MediaType.TV: "tv"}
 
 
 def tmdb_external_id(media_type: str, tmdb_id: int | str) -> str:

@@ -38,6 +38,7 @@ from elasticsearch.dsl import Text
 from elasticsearch.dsl import analyzer
 from elasticsearch.dsl import token_filter
 from elasticsearch.dsl import tokenizer
+from elasticsearch.dsl.query import Query
 from elasticsearch.helpers import bulk
 
 from apps.movies.models import Title
@@ -132,7 +133,7 @@ def title_document_build(title: Title, *, genres: Sequence[str] = ()) -> TitleDo
 
 def title_search_build(query: PreparedQuery, *, suggest: bool = False) -> Search:
     """The search request for a prepared query (no server needed to build it)."""
-    should: list[Q] = [
+    should: list[Query] = [
         Q("term", compact={"value": query.compact, "boost": 8}),
         Q("match", **{"compact.prefix": {"query": query.compact, "boost": 4}}),
         Q("match", **{"titles.prefix": {"query": query.words, "operator": "and", "boost": 2}}),
@@ -287,9 +288,11 @@ class ElasticsearchSearchBackend:
             indexed, errors = bulk(self.client, actions, chunk_size=BULK_CHUNK_SIZE, raise_on_error=False)
         except (TransportError, ApiError) as error:
             raise SearchBackendUnavailable(f"Elasticsearch bulk indexing failed: {error}") from error
-        if errors:
+        # A list of the rejected documents (an int only with stats_only=True).
+        rejected = errors if isinstance(errors, list) else []
+        if rejected:
             # A rejected document is a mapping problem, not an outage: log it and go on.
-            logger.warning("Elasticsearch rejected %d title documents; first: %s", len(errors), errors[0])
+            logger.warning("Elasticsearch rejected %d title documents; first: %s", len(rejected), rejected[0])
         return indexed
 
 

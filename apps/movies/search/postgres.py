@@ -48,7 +48,7 @@ class PostgresSearchBackend:
         return title_search_fields_refresh(title_ids=title_ids)
 
     def _ranked(self, query: PreparedQuery, *, limit: int, offset: int, threshold: float) -> list[RankedId]:
-        params: dict[str, object] = {
+        params: dict[str, str | int] = {
             "words": query.trigram_words,
             "phrase": query.words,
             "compact": query.compact,

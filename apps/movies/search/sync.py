@@ -63,5 +63,9 @@ def search_index_rebuild() -> int:
         title_search_fields_refresh(title_ids=ids[start : start + REBUILD_BATCH_SIZE])
     backend = get_search_backend()
     if backend.name == "elasticsearch":
-        return backend.reindex()
+        # Imported here: the Elasticsearch client loads only where it is configured.
+        from apps.movies.search.elastic import ElasticsearchSearchBackend
+
+        if isinstance(backend, ElasticsearchSearchBackend):
+            return backend.reindex()
     return len(ids)

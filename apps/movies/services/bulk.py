@@ -227,7 +227,7 @@ def _column_values(fields: Sequence[Any]) -> Callable[[Any], list[Any]]:
     def values_of(obj: Any) -> list[Any]:
         for name in stamped:
             setattr(obj, name, now)
-        values = list(get(obj)) if len(names) > 1 else [get(obj)]
+        values: list[Any] = list(get(obj)) if len(names) > 1 else [get(obj)]
         for i in choices:
             if isinstance(values[i], enum.Enum):
                 values[i] = values[i].value

@@ -15,6 +15,7 @@ from django.db.models import Subquery
 from django.db.models import Sum
 from django.db.models import Value
 from django.db.models import When
+from django.db.models.expressions import Combinable
 from django.db.models.expressions import CombinedExpression
 from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
@@ -78,7 +79,7 @@ def _computed_masks() -> dict[str, Coalesce]:
 
 def _bit(column: str) -> CombinedExpression:
     # A bigint 1: PostgreSQL would shift a plain integer 1 out of its 32 bits.
-    return Cast(Value(1), BigIntegerField()).bitleftshift(F(column))
+    return CombinedExpression(Cast(Value(1), BigIntegerField()), Combinable.BITLEFTSHIFT, F(column))
 
 
 def _mask(rows: QuerySet[Any], bit: Expression) -> Coalesce:

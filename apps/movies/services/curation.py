@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import ForeignObjectRel
 
 from apps.movies.crawlers.vocab import genre_slug
 from apps.movies.models import AgeRating
@@ -113,10 +114,12 @@ def _related_rows_repoint(*, target: Title, other: Title) -> None:
     """
     handled = {Availability, SourceRecord, Credit, TitleMatchKey, Title.genres.through, Title.people.through}
     for relation in Title._meta.get_fields(include_hidden=True):
-        if not (relation.one_to_many and relation.auto_created and not relation.concrete):
+        if not isinstance(relation, ForeignObjectRel) or relation.concrete:
+            continue  # only reverse foreign keys of other models point at a title
+        if not (relation.one_to_many and relation.auto_created):
             continue
         model = relation.related_model
-        if model in handled:
+        if model is None or model in handled:
             continue
         field_name = relation.field.name
         rows = model._base_manager.filter(**{field_name: other})
@@ -138,8 +141,8 @@ def title_split(*, source_record_ids: Iterable[int]) -> Title:
     ids = sorted(set(source_record_ids))
     with transaction.atomic():
         records = list(SourceRecord.objects.select_for_update().filter(id__in=ids).order_by("id"))
-        title_ids = {record.title_id for record in records}
-        if len(records) != len(ids) or len(title_ids) != 1 or None in title_ids:
+        title_ids = {record.title_id for record in records if record.title_id is not None}
+        if len(records) != len(ids) or len(title_ids) != 1 or any(r.title_id is None for r in records):
             raise ApplicationError("Pick source records that all belong to one title.", {"ids": ids})
         original = Title.objects.select_for_update().get(id=title_ids.pop())
         if SourceRecord.objects.filter(title=original).exclude(id__in=ids).count() == 0:

@@ -27,6 +27,7 @@ from apps.recs.services.events import FUTURE_TIMESTAMP
 from apps.recs.services.events import MAX_DWELL_MS
 from apps.recs.services.events import UNKNOWN_TITLE
 from apps.recs.services.events import event_batch_ingest
+from apps.social.http import AuthedRequest
 from config.bad_input import MAX_QUERY_INT
 from config.serializers import StrictInputSerializer
 
@@ -222,7 +223,7 @@ class RecsTasteMatchApi(APIView):
             {"user_id": serializers.IntegerField(), "taste_match": serializers.FloatField(allow_null=True)},
         )
     )
-    def get(self, request: Request, user_id: int) -> Response:
+    def get(self, request: AuthedRequest, user_id: int) -> Response:
         other = get_object_or_404(get_user_model(), id=user_id)
         match = selectors.recs_taste_match(user_a=request.user, user_b=other)
         return Response({"user_id": other.id, "taste_match": match})

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TypedDict
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,6 +38,14 @@ MIN_STARS = 0.5
 # Targets per block of one person's prediction (see ``predict_for_history``).
 PREDICT_BLOCK = 1024
 MAX_STARS = 5.0
+
+
+class RatingExplanation(TypedDict):
+    """What one prediction rests on (``RatingModel.explain``)."""
+
+    title_mean: float
+    person_lean: float
+    because: list[tuple[int, float]]  # (title id, the person's stars), most alike first
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,7 @@ class RatingModel:
         pred = np.where(found, pred, person_base)
         return {tid: float(v) for tid, v in zip(item_ids, pred.tolist(), strict=True)}
 
-    def explain(self, history: dict[int, float], item_id: int, k: int = 3) -> dict[str, object] | None:
+    def explain(self, history: dict[int, float], item_id: int, k: int = 3) -> RatingExplanation | None:
         """What a prediction rests on: the title's usual rating (everyone's mean + its bias), the
         person's lean (their bias), and the ``k`` rated titles most like it, with their stars."""
         target = self._pos.get(item_id)

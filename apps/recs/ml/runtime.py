@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -72,7 +73,8 @@ class RecModel:
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
-        arrays: dict[str, np.ndarray] = {
+        # Any, not ndarray: numpy's stub types **kwds against savez's allow_pickle flag too.
+        arrays: dict[str, Any] = {
             "format_version": np.array([ARTIFACT_FORMAT_VERSION]),
             "title_ids": self.title_ids,
             "popularity": self.popularity,

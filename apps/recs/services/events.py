@@ -180,8 +180,8 @@ def events_write(*, events: list[dict[str, Any]]) -> int:
             user_id=e["user_id"] if e.get("user_id") in live_users else None,
             session_key=e.get("session_key") or "",
             title_id=e["title_id"],
-            occurred_at=parse_datetime(e["occurred_at"]),
-            received_at=parse_datetime(e["received_at"]),
+            occurred_at=_buffered_time(e["occurred_at"]),
+            received_at=_buffered_time(e["received_at"]),
             dwell_ms=e.get("dwell_ms"),
             list_name=e.get("list_name", ""),
             position=e.get("position"),
@@ -194,6 +194,14 @@ def events_write(*, events: list[dict[str, Any]]) -> int:
     with transaction.atomic():
         Event.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)
+
+
+def _buffered_time(value: str) -> dt.datetime:
+    """A timestamp from the buffer: checked on the way in (``_validate``), so it parses."""
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValueError(f"not an ISO 8601 timestamp: {value!r}")
+    return parsed
 
 
 def events_flush(*, batch_size: int | None = None, archive: Any = None) -> int:

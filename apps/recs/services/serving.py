@@ -16,6 +16,7 @@ from django.db.models import IntegerField
 from django.db.models import Value
 
 from apps.recs import buffer
+from apps.recs.buffer import Pick
 from apps.recs.ml.rating import RatingModel
 from apps.recs.ml.runtime import ARTIFACT_FORMAT_VERSION
 from apps.recs.ml.runtime import RecModel
@@ -26,7 +27,6 @@ from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 
 logger = logging.getLogger(__name__)
-Pick = tuple[int, float, str, int]  # title id, score, reason, reason title id
 
 # Strength of each positive signal. A rating counts by its stars (5 stars = 1.0, half a
 # star = 0.1): on the MovieLens validation split this beat binary ratings (NDCG@10 0.2674
@@ -80,9 +80,10 @@ def _artifact_load() -> tuple[RecModel, RatingModel | None] | None:
             )
             _refused.add(cache_key)
             continue
-        payload, rating_payload = (
-            ModelArtifact.objects.filter(id=artifact_id).values_list("payload", "rating_payload").first()
-        )
+        row = ModelArtifact.objects.filter(id=artifact_id).values_list("payload", "rating_payload").first()
+        if row is None:  # deleted since the candidates were read
+            continue
+        payload, rating_payload = row
         try:
             model = RecModel.from_bytes(bytes(payload))
             rating = RatingModel.from_bytes(bytes(rating_payload)) if rating_payload else None
@@ -153,11 +154,11 @@ def recs_top_precompute(
     client = buffer.redis_client()
     if client is None:
         return 0
-    user_ids = set(Rating.objects.values_list("user_id", flat=True).distinct())
-    user_ids |= set(
+    active = set(Rating.objects.values_list("user_id", flat=True).distinct())
+    active |= set(
         Event.objects.filter(user__isnull=False).order_by().values_list("user_id", flat=True).distinct()
     )
-    user_ids = sorted(user_ids)[: settings.RECS_PRECOMPUTE_MAX_USERS]
+    user_ids = sorted(active)[: settings.RECS_PRECOMPUTE_MAX_USERS]
     rows: dict[int, list[Pick]] = {}
     for done, user_id in enumerate(user_ids, start=1):
         rows[user_id] = recs_user_compute(model=model, user_id=user_id)

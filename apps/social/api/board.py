@@ -18,6 +18,8 @@ from apps.social.api.common import TitleBriefSerializer
 from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
+from apps.social.http import AuthedRequest
+from apps.social.http import request_viewer
 from apps.social.models import BoardPost
 from apps.social.services.board import MAX_TITLES
 from config.serializers import StrictInputSerializer
@@ -45,7 +47,7 @@ class BoardPostInputSerializer(StrictInputSerializer):
 
 def _visible_post(request: Request, post_id: int) -> BoardPost:
     # Hidden (moderated) posts stay visible to their author and staff only.
-    return get_object_or_404(selectors.board_post_list(viewer=request.user).filter(pk=post_id))
+    return get_object_or_404(selectors.board_posts_visible(viewer=request_viewer(request)), pk=post_id)
 
 
 class BoardPostListApi(APIView):
@@ -60,7 +62,7 @@ class BoardPostListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        posts = selectors.board_post_list(viewer=request.user, **filters.validated_data)
+        posts = selectors.board_post_list(viewer=request_viewer(request), **filters.validated_data)
         return paginated(
             request=request, view=self, queryset=posts, serializer_class=BoardPostOutputSerializer
         )
@@ -72,7 +74,7 @@ class BoardPostDetailApi(APIView):
     @extend_schema(responses=BoardPostOutputSerializer)
     def get(self, request: Request, post_id: int) -> Response:
         post = _visible_post(request, post_id)
-        if services.board_view_record(user=request.user, post=post):
+        if services.board_view_record(user=request_viewer(request), post=post):
             post.view_count += 1
         return Response(BoardPostOutputSerializer(post).data)
 
@@ -81,7 +83,7 @@ class BoardPostCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=BoardPostInputSerializer, responses=BoardPostOutputSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = BoardPostInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = services.board_post_create(author=request.user, **data.validated_data)
@@ -92,7 +94,7 @@ class BoardPostUpdateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=BoardPostInputSerializer, responses=BoardPostOutputSerializer)
-    def put(self, request: Request, post_id: int) -> Response:
+    def put(self, request: AuthedRequest, post_id: int) -> Response:
         data = BoardPostInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = services.board_post_update(user=request.user, post_id=post_id, **data.validated_data)
@@ -103,7 +105,7 @@ class BoardPostDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, post_id: int) -> Response:
+    def delete(self, request: AuthedRequest, post_id: int) -> Response:
         services.board_post_delete(user=request.user, post_id=post_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -115,7 +117,7 @@ class BoardPostModerateApi(APIView):
         hidden = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses=BoardPostOutputSerializer)
-    def post(self, request: Request, post_id: int) -> Response:
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = services.board_post_moderate(user=request.user, post_id=post_id, **data.validated_data)
@@ -149,7 +151,7 @@ class BoardCommentCreateApi(APIView):
         body = serializers.CharField(allow_blank=True, max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=BoardCommentOutputSerializer)
-    def post(self, request: Request, post_id: int) -> Response:
+    def post(self, request: AuthedRequest, post_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.board_comment_create(
@@ -162,7 +164,7 @@ class BoardCommentDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, comment_id: int) -> Response:
+    def delete(self, request: AuthedRequest, comment_id: int) -> Response:
         services.board_comment_delete(user=request.user, comment_id=comment_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -177,7 +179,7 @@ class BoardLikeApi(APIView):
         like_count = serializers.IntegerField()
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
-    def put(self, request: Request, post_id: int) -> Response:
+    def put(self, request: AuthedRequest, post_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = services.board_like_set(

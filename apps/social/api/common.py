@@ -138,7 +138,7 @@ def name_nested_serializers(namespace: dict[str, Any]) -> None:
         for attr, nested in vars(view).items():
             if isinstance(nested, type) and issubclass(nested, serializers.BaseSerializer):
                 name = view.__name__.removesuffix("Api") + attr.removesuffix("Serializer")
-                nested.Meta = type("Meta", (), {"ref_name": name})
+                setattr(nested, "Meta", type("Meta", (), {"ref_name": name}))  # noqa: B010 (a class made here)
 
 
 def title_or_404(title_id: int) -> Title:

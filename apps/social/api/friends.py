@@ -20,6 +20,8 @@ from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.api.common import title_or_404
 from apps.social.api.common import user_or_404
+from apps.social.http import AuthedRequest
+from apps.social.http import request_viewer
 from apps.social.models import User
 from apps.social.services.recommendations import MAX_RECEIVERS
 from apps.social.services.recommendations import NOTE_MAX
@@ -37,7 +39,7 @@ class UserSearchApi(APIView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        users = selectors.user_search(query=filters.validated_data["q"], viewer=request.user)
+        users = selectors.user_search(query=filters.validated_data["q"], viewer=request_viewer(request))
         return Response(UserBriefSerializer(users, many=True).data)
 
 
@@ -46,7 +48,7 @@ class FriendListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=UserBriefSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.friends_list_for_user(user=request.user)
         return paginated(request=request, view=self, queryset=qs, serializer_class=UserBriefSerializer)
 
@@ -68,7 +70,7 @@ class FriendRequestListApi(APIView):
         outgoing = FriendRequestOutputSerializer(many=True)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         data = {
             "incoming": selectors.friend_requests_incoming(user=request.user).select_related("to_user"),
             "outgoing": selectors.friend_requests_outgoing(user=request.user).select_related("from_user"),
@@ -84,7 +86,7 @@ class FriendRequestCreateApi(APIView):
         message = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
     @extend_schema(request=InputSerializer, responses=FriendRequestOutputSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         to_user = get_object_or_404(User, pk=data.validated_data["user_id"], is_active=True)
@@ -98,7 +100,7 @@ class FriendRequestAcceptApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=FriendRequestOutputSerializer)
-    def post(self, request: Request, request_id: int) -> Response:
+    def post(self, request: AuthedRequest, request_id: int) -> Response:
         friend_request = services.friend_request_accept(user=request.user, request_id=request_id)
         return Response(FriendRequestOutputSerializer(friend_request).data)
 
@@ -107,7 +109,7 @@ class FriendRequestDeclineApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=FriendRequestOutputSerializer)
-    def post(self, request: Request, request_id: int) -> Response:
+    def post(self, request: AuthedRequest, request_id: int) -> Response:
         friend_request = services.friend_request_decline(user=request.user, request_id=request_id)
         return Response(FriendRequestOutputSerializer(friend_request).data)
 
@@ -116,7 +118,7 @@ class FriendRequestWithdrawApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=FriendRequestOutputSerializer)
-    def post(self, request: Request, request_id: int) -> Response:
+    def post(self, request: AuthedRequest, request_id: int) -> Response:
         friend_request = services.friend_request_withdraw(user=request.user, request_id=request_id)
         return Response(FriendRequestOutputSerializer(friend_request).data)
 
@@ -125,7 +127,7 @@ class FriendRemoveApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, user_id: int) -> Response:
+    def delete(self, request: AuthedRequest, user_id: int) -> Response:
         services.friend_remove(user=request.user, friend=get_object_or_404(User, pk=user_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -137,7 +139,7 @@ class FollowSetApi(APIView):
         following = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses={204: None})
-    def put(self, request: Request, user_id: int) -> Response:
+    def put(self, request: AuthedRequest, user_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         target = get_object_or_404(User, pk=user_id, is_active=True)
@@ -149,7 +151,7 @@ class BlockCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None})
-    def post(self, request: Request, user_id: int) -> Response:
+    def post(self, request: AuthedRequest, user_id: int) -> Response:
         services.block_set(blocker=request.user, blocked=get_object_or_404(User, pk=user_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -158,7 +160,7 @@ class BlockDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, user_id: int) -> Response:
+    def delete(self, request: AuthedRequest, user_id: int) -> Response:
         services.block_remove(blocker=request.user, blocked=get_object_or_404(User, pk=user_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -189,7 +191,7 @@ class TasteMatchApi(APIView):
         percent = serializers.IntegerField(allow_null=True)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, nickname: str) -> Response:
+    def get(self, request: AuthedRequest, nickname: str) -> Response:
         other = user_or_404(nickname)
         rel = selectors.relationship_between(viewer=request.user, owner=other)
         profile = services.profile_get_or_create(user=other)
@@ -224,7 +226,7 @@ class RecommendationSendApi(APIView):
         note = serializers.CharField(max_length=NOTE_MAX)
 
     @extend_schema(request=InputSerializer, responses=RecommendationOutputSerializer(many=True))
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         recs = services.recommendation_send(
@@ -241,7 +243,7 @@ class RecommendationInboxApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=RecommendationOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.recommendation_inbox(user=request.user).select_related("receiver")
         return paginated(
             request=request, view=self, queryset=qs, serializer_class=RecommendationOutputSerializer
@@ -260,7 +262,7 @@ class RecommendationSentApi(APIView):
             return half / 2 if half is not None else None
 
     @extend_schema(responses=OutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.recommendations_sent(user=request.user).select_related("sender")
         return paginated(request=request, view=self, queryset=qs, serializer_class=self.OutputSerializer)
 
@@ -269,7 +271,7 @@ class RecommendationAcceptApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=RecommendationOutputSerializer)
-    def post(self, request: Request, recommendation_id: int) -> Response:
+    def post(self, request: AuthedRequest, recommendation_id: int) -> Response:
         rec = services.recommendation_accept(user=request.user, recommendation_id=recommendation_id)
         return Response(RecommendationOutputSerializer(rec).data)
 
@@ -278,7 +280,7 @@ class RecommendationDismissApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=RecommendationOutputSerializer)
-    def post(self, request: Request, recommendation_id: int) -> Response:
+    def post(self, request: AuthedRequest, recommendation_id: int) -> Response:
         rec = services.recommendation_dismiss(user=request.user, recommendation_id=recommendation_id)
         return Response(RecommendationOutputSerializer(rec).data)
 
@@ -301,7 +303,7 @@ class NotificationListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=NotificationOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.notifications_recent(user=request.user)
         return paginated(
             request=request, view=self, queryset=qs, serializer_class=NotificationOutputSerializer
@@ -318,7 +320,7 @@ class NotificationReadApi(APIView):
         marked = serializers.IntegerField()
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         marked = services.notifications_mark_read(user=request.user, ids=data.validated_data.get("ids"))
@@ -340,7 +342,7 @@ class FeedApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=ActivityOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = selectors.feed_for_user(user=request.user)
         return paginated(request=request, view=self, queryset=qs, serializer_class=ActivityOutputSerializer)
 

@@ -25,6 +25,8 @@ from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.api.common import user_or_404
+from apps.social.http import AuthedRequest
+from apps.social.http import request_viewer
 from apps.social.models import ShelfItem
 from apps.social.models import Visibility
 from apps.social.services.accounts import AVATAR_MEDIA_TYPES
@@ -35,8 +37,12 @@ from config.serializers import StrictInputSerializer
 
 
 class BarSerializer(serializers.Serializer):
-    label = serializers.CharField()
     n = serializers.IntegerField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "label" is also every field's own attribute (its form label), so it is declared here
+        # rather than as a class attribute that would stand in for Field.label.
+        return {"label": serializers.CharField(), **super().get_fields()}
 
 
 class HomepageOutputSerializer(serializers.Serializer):
@@ -82,7 +88,7 @@ class HomepageDetailApi(APIView):
     @extend_schema(responses=HomepageOutputSerializer)
     def get(self, request: Request, nickname: str) -> Response:
         owner = user_or_404(nickname)
-        page = selectors.homepage_get(owner=owner, viewer=request.user)
+        page = selectors.homepage_get(owner=owner, viewer=request_viewer(request))
         return Response(HomepageOutputSerializer(page).data)
 
 
@@ -116,7 +122,7 @@ class ProfileUpdateApi(APIView):
         visibility_diary = serializers.CharField()
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -143,7 +149,7 @@ class AvatarSetApi(APIView):
         },
         responses=UserBriefSerializer,
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_avatar_set(user=request.user, upload=data.validated_data["avatar"])
@@ -158,7 +164,7 @@ class ShelfSetApi(APIView):
         title_ids = UniqueIntegerListField(max_length=ShelfItem.MAX_ITEMS)
 
     @extend_schema(request=InputSerializer, responses={200: TitleBriefSerializer(many=True)})
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         items = services.shelf_set(user=request.user, **data.validated_data)
@@ -182,9 +188,9 @@ class GuestbookListApi(APIView):
     @extend_schema(responses=GuestbookEntryOutputSerializer(many=True))
     def get(self, request: Request, nickname: str) -> Response:
         owner = user_or_404(nickname)
-        if not section_visible(owner=owner, viewer=request.user, section="guestbook"):
+        if not section_visible(owner=owner, viewer=request_viewer(request), section="guestbook"):
             raise ApplicationError("This guestbook is not visible to you.")
-        qs = selectors.guestbook_entries_visible(owner=owner, viewer=request.user)
+        qs = selectors.guestbook_entries_visible(owner=owner, viewer=request_viewer(request))
         return paginated(
             request=request, view=self, queryset=qs, serializer_class=GuestbookEntryOutputSerializer
         )
@@ -198,7 +204,7 @@ class GuestbookCreateApi(APIView):
         is_secret = serializers.BooleanField(default=False)
 
     @extend_schema(request=InputSerializer, responses=GuestbookEntryOutputSerializer)
-    def post(self, request: Request, nickname: str) -> Response:
+    def post(self, request: AuthedRequest, nickname: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         owner = user_or_404(nickname)
@@ -213,7 +219,7 @@ class GuestbookReplyApi(APIView):
         reply = serializers.CharField(allow_blank=True, max_length=5000)
 
     @extend_schema(request=InputSerializer, responses=GuestbookEntryOutputSerializer)
-    def post(self, request: Request, entry_id: int) -> Response:
+    def post(self, request: AuthedRequest, entry_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.guestbook_entry_reply(owner=request.user, entry_id=entry_id, **data.validated_data)
@@ -224,7 +230,7 @@ class GuestbookDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, entry_id: int) -> Response:
+    def delete(self, request: AuthedRequest, entry_id: int) -> Response:
         services.guestbook_entry_delete(user=request.user, entry_id=entry_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -271,7 +277,7 @@ class OnboardingCompleteApi(APIView):
             "ids that name nothing answer 404."
         ),
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.onboarding_complete(

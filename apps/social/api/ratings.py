@@ -21,6 +21,8 @@ from apps.social.api.common import UserBriefSerializer
 from apps.social.api.common import name_nested_serializers
 from apps.social.api.common import paginated
 from apps.social.api.common import title_or_404
+from apps.social.http import AuthedRequest
+from apps.social.http import request_viewer
 from apps.social.models import DiaryEntry
 from apps.social.models import Review
 from apps.social.models import WatchlistItem
@@ -41,7 +43,7 @@ class RatingSetApi(APIView):
         stars = StarsField()
 
     @extend_schema(request=InputSerializer, responses=RatingOutputSerializer)
-    def put(self, request: Request, title_id: int) -> Response:
+    def put(self, request: AuthedRequest, title_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rating = services.rating_set(user=request.user, title=title_or_404(title_id), **data.validated_data)
@@ -53,7 +55,7 @@ class RatingDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, title_id: int) -> Response:
+    def delete(self, request: AuthedRequest, title_id: int) -> Response:
         services.rating_delete(user=request.user, title=title_or_404(title_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -68,7 +70,7 @@ class WatchlistListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=WatchlistOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = WatchlistItem.objects.filter(user=request.user).select_related("title")
         return paginated(request=request, view=self, queryset=qs, serializer_class=WatchlistOutputSerializer)
 
@@ -77,7 +79,7 @@ class WatchlistAddApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=WatchlistOutputSerializer)
-    def post(self, request: Request, title_id: int) -> Response:
+    def post(self, request: AuthedRequest, title_id: int) -> Response:
         item = services.watchlist_add(user=request.user, title=title_or_404(title_id))
         return Response(WatchlistOutputSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -86,7 +88,7 @@ class WatchlistRemoveApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, title_id: int) -> Response:
+    def delete(self, request: AuthedRequest, title_id: int) -> Response:
         services.watchlist_remove(user=request.user, title=title_or_404(title_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -105,7 +107,7 @@ class DiaryListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=DiaryOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         qs = DiaryEntry.objects.filter(user=request.user).select_related("title")
         return paginated(request=request, view=self, queryset=qs, serializer_class=DiaryOutputSerializer)
 
@@ -121,7 +123,7 @@ class DiaryCreateApi(APIView):
         stars = StarsField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses=DiaryOutputSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -134,7 +136,7 @@ class DiaryDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, entry_id: int) -> Response:
+    def delete(self, request: AuthedRequest, entry_id: int) -> Response:
         services.diary_entry_delete(user=request.user, entry_id=entry_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -157,7 +159,7 @@ class ReviewListApi(APIView):
     @extend_schema(responses=ReviewOutputSerializer(many=True))
     def get(self, request: Request, title_id: int) -> Response:
         qs = (
-            selectors.reviews_visible(viewer=request.user)
+            selectors.reviews_visible(viewer=request_viewer(request))
             .filter(title_id=title_id)
             .select_related("user", "title")
             .order_by("-like_count", "-created_at", "-id")
@@ -173,7 +175,7 @@ class ReviewUpsertApi(APIView):
         has_spoilers = serializers.BooleanField(default=False)
 
     @extend_schema(request=InputSerializer, responses=ReviewOutputSerializer)
-    def put(self, request: Request, title_id: int) -> Response:
+    def put(self, request: AuthedRequest, title_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = services.review_upsert(
@@ -186,7 +188,7 @@ class ReviewDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, review_id: int) -> Response:
+    def delete(self, request: AuthedRequest, review_id: int) -> Response:
         services.review_delete(user=request.user, review_id=review_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -206,7 +208,7 @@ class ReviewCommentListApi(APIView):
 
     @extend_schema(responses=ReviewCommentOutputSerializer(many=True))
     def get(self, request: Request, review_id: int) -> Response:
-        review = get_object_or_404(selectors.reviews_visible(viewer=request.user), pk=review_id)
+        review = get_object_or_404(selectors.reviews_visible(viewer=request_viewer(request)), pk=review_id)
         qs = review.comments.select_related("user")
         return paginated(
             request=request, view=self, queryset=qs, serializer_class=ReviewCommentOutputSerializer
@@ -221,7 +223,7 @@ class ReviewCommentCreateApi(APIView):
         parent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses=ReviewCommentOutputSerializer)
-    def post(self, request: Request, review_id: int) -> Response:
+    def post(self, request: AuthedRequest, review_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # A review hidden from this person is not found (404); a deleted one is a clear 400
@@ -241,7 +243,7 @@ class ReviewCommentDeleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, comment_id: int) -> Response:
+    def delete(self, request: AuthedRequest, comment_id: int) -> Response:
         services.review_comment_delete(user=request.user, comment_id=comment_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -258,7 +260,7 @@ class ReviewLikeApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=LikeInputSerializer, responses=LikeOutputSerializer)
-    def put(self, request: Request, review_id: int) -> Response:
+    def put(self, request: AuthedRequest, review_id: int) -> Response:
         data = LikeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = get_object_or_404(Review, pk=review_id)

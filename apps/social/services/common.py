@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -77,11 +78,13 @@ def like_set(*, like_model: type[Model], target: Model, target_field: str, user:
     Call inside ``transaction.atomic``.
     """
     if liked:
-        _, created = like_model.objects.get_or_create(**{target_field: target}, user=user)
+        lookup: dict[str, Any] = {target_field: target, "user": user}
+        _, created = like_model._default_manager.get_or_create(**lookup)
         delta = 1 if created else 0
     else:
-        delta = -like_model.objects.filter(**{target_field: target}, user=user).delete()[0]
+        delta = -like_model._default_manager.filter(**{target_field: target}, user=user).delete()[0]
+    # _default_manager: what ``objects`` is on these models, and what every Model declares.
     target_model = type(target)
     if delta:
-        target_model.objects.filter(pk=target.pk).update(like_count=F("like_count") + delta)
-    return target_model.objects.values_list("like_count", flat=True).get(pk=target.pk)
+        target_model._default_manager.filter(pk=target.pk).update(like_count=F("like_count") + delta)
+    return target_model._default_manager.values_list("like_count", flat=True).get(pk=target.pk)

@@ -39,6 +39,11 @@ from apps.movies.services.demo import demo_catalog_read
 from apps.social.models import Rating
 
 
+def _users_by_movielens_id() -> dict[int, int]:
+    rows = get_user_model().objects.filter(movielens_id__isnull=False).values_list("movielens_id", "id")
+    return {movielens_id: user_id for movielens_id, user_id in rows if movielens_id is not None}
+
+
 def demo_load(
     *,
     movielens: MovieLensSource | None,
@@ -87,7 +92,7 @@ def _movielens_users_upsert(
     Returns user ids by MovieLens user id.
     """
     User = get_user_model()
-    existing = dict(User.objects.filter(movielens_id__isnull=False).values_list("movielens_id", "id"))
+    existing = _users_by_movielens_id()
     missing = [user for user in users if user.user_id not in existing]
     if missing:
         usernames = {f"ml-{user.user_id}" for user in missing}
@@ -119,7 +124,7 @@ def _movielens_users_upsert(
             bar.update(len(batch))
     result.created["users"] += len(accounts)
     if accounts:
-        existing = dict(User.objects.filter(movielens_id__isnull=False).values_list("movielens_id", "id"))
+        existing = _users_by_movielens_id()
     return existing
 
 

@@ -202,7 +202,7 @@ def review_upsert(*, user: User, title: Title, body: str, has_spoilers: bool = F
     body = clean_text(body, field="review", max_length=REVIEW_MAX)
     review = Review.objects.filter(user=user, title=title).first()
     created = review is None
-    if created:
+    if review is None:
         review = Review(user=user, title=title)
     review.body = body
     review.has_spoilers = has_spoilers
@@ -280,8 +280,7 @@ def review_comment_create(
 @transaction.atomic
 def review_comment_delete(*, user: User, comment_id: int) -> None:
     comment = ReviewComment.objects.select_related("review").filter(pk=comment_id).first()
-    allowed = comment is not None and (user.pk in (comment.user_id, comment.review.user_id) or user.is_staff)
-    if not allowed:
+    if comment is None or not (user.pk in (comment.user_id, comment.review.user_id) or user.is_staff):
         raise NotFoundError(_("You cannot delete this comment."), {"comment_id": comment_id})
     # Replies go with their comment: count them all out of the review's total.
     removed = 1 + comment.replies.count()

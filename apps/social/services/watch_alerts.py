@@ -187,7 +187,7 @@ def _broadcast(notifications: list[Notification]) -> None:
     newest: dict[int, Notification] = {}
     for notification in notifications:
         newest[notification.user_id] = notification
-    unread = defaultdict(int)
+    unread: defaultdict[int, int] = defaultdict(int)
     for user_id in Notification.objects.filter(user_id__in=newest, is_read=False).values_list(
         "user_id", flat=True
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_http_methods
 
+from apps.social.http import AuthedHttpRequest
 from apps.social.selectors_account import account_export_collect
 from apps.social.selectors_account import account_export_counts
 from apps.social.selectors_account import account_export_json
@@ -41,7 +43,7 @@ def _error_text(exc: ApplicationError) -> str:
 
 @login_required
 @require_GET
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     counts = account_export_counts(user=user)
     context = {
@@ -56,7 +58,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def account_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def account_export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("json", "zip"):
         raise Http404
     data = account_export_collect(user=request.user)
@@ -79,7 +81,7 @@ def account_delete_view(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             messages.info(request, _("This account was already deleted, or you are signed out."))
         return HttpResponseRedirect(reverse("account_login"))
-    context = {"has_password": request.user.has_usable_password()}
+    context: dict[str, Any] = {"has_password": request.user.has_usable_password()}
     if request.method == "POST":
         try:
             removed = account_delete(

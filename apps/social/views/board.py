@@ -19,6 +19,8 @@ from apps.movies.models import Title
 from apps.social import selectors
 from apps.social import services
 from apps.social.forms import BoardPostForm
+from apps.social.http import AuthedHttpRequest
+from apps.social.http import request_viewer
 from apps.social.models import BoardPost
 from apps.social.views.common import picked_titles
 from apps.social.views.common import service_post
@@ -31,7 +33,9 @@ def board_list(request: HttpRequest) -> HttpResponse:
     sort = "hot" if request.GET.get("sort") == "hot" else "new"
     title_id = request.GET.get("title")
     title = Title.objects.filter(pk=int(title_id)).first() if title_id and title_id.isdigit() else None
-    posts = selectors.board_post_list(sort=sort, title_id=title.pk if title else None, viewer=request.user)
+    posts = selectors.board_post_list(
+        sort=sort, title_id=title.pk if title else None, viewer=request_viewer(request)
+    )
     paginator = Paginator(posts, BOARD_PAGE)
     return render(
         request,
@@ -41,13 +45,12 @@ def board_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_post(request: HttpRequest, post_id: int) -> BoardPost:
-    qs = selectors.board_post_list(viewer=request.user)
-    return get_object_or_404(qs.filter(pk=post_id))
+    return get_object_or_404(selectors.board_posts_visible(viewer=request_viewer(request)), pk=post_id)
 
 
 def board_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _visible_post(request, post_id)
-    if services.board_view_record(user=request.user, post=post):
+    if services.board_view_record(user=request_viewer(request), post=post):
         post.view_count += 1
     comments = post.comments.select_related("author")
     liked = request.user.is_authenticated and post.likes.filter(user=request.user).exists()
@@ -55,7 +58,7 @@ def board_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
-def board_edit(request: HttpRequest, post_id: int | None = None) -> HttpResponse:
+def board_edit(request: AuthedHttpRequest, post_id: int | None = None) -> HttpResponse:
     post = None
     if post_id is not None:
         post = get_object_or_404(BoardPost, pk=post_id, author=request.user)
@@ -95,20 +98,20 @@ def _board_url(request: HttpRequest, post_id: int | None = None, *args: Any, **k
 
 
 @service_post(_board_url)
-def board_delete_view(request: HttpRequest, post_id: int) -> HttpResponse:
+def board_delete_view(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
     services.board_post_delete(user=request.user, post_id=post_id)
     messages.success(request, _("Post deleted."))
     return redirect("social:board")
 
 
 @service_post(_board_url)
-def board_moderate_view(request: HttpRequest, post_id: int) -> str:
+def board_moderate_view(request: AuthedHttpRequest, post_id: int) -> str:
     services.board_post_moderate(user=request.user, post_id=post_id, hidden=request.POST.get("hidden") == "1")
     return _("Moderation saved.")
 
 
 @service_post(_board_url)
-def board_comment_view(request: HttpRequest, post_id: int) -> str:
+def board_comment_view(request: AuthedHttpRequest, post_id: int) -> str:
     services.board_comment_create(
         user=request.user, post=_visible_post(request, post_id), body=request.POST.get("body", "")
     )
@@ -116,7 +119,7 @@ def board_comment_view(request: HttpRequest, post_id: int) -> str:
 
 
 @service_post(_board_url)
-def board_like_view(request: HttpRequest, post_id: int) -> str:
+def board_like_view(request: AuthedHttpRequest, post_id: int) -> str:
     services.board_like_set(
         user=request.user, post=_visible_post(request, post_id), liked=request.POST.get("liked") != "0"
     )

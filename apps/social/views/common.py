@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from apps.movies.models import Title
 from apps.social import selectors
+from apps.social.http import AuthedHttpRequest
 from apps.social.models import User
 from config.exceptions import ApplicationError
 
@@ -43,7 +44,7 @@ def service_post(fallback: Callable[..., str]) -> Callable[..., Any]:
         @wraps(view)
         @login_required
         @require_POST
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 result = view(request, *args, **kwargs)
             except ApplicationError as exc:

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from apps.social import selectors
 from apps.social import services
+from apps.social.http import AuthedHttpRequest
 from apps.social.views.common import homepage_of
 from apps.social.views.common import service_post
 from apps.social.views.common import user_by_nickname
 
 
 @login_required
-def friends(request: HttpRequest) -> HttpResponse:
+def friends(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "social/friends.html",
@@ -40,7 +41,7 @@ def _friends_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 
 @service_post(homepage_of)
-def friend_request_view(request: HttpRequest, nickname: str) -> str:
+def friend_request_view(request: AuthedHttpRequest, nickname: str) -> str:
     target = user_by_nickname(nickname)
     services.friend_request_send(
         from_user=request.user, to_user=target, message=request.POST.get("message", "")
@@ -49,7 +50,7 @@ def friend_request_view(request: HttpRequest, nickname: str) -> str:
 
 
 @service_post(_friends_url)
-def friend_request_answer_view(request: HttpRequest, request_id: int, action: str) -> str:
+def friend_request_answer_view(request: AuthedHttpRequest, request_id: int, action: str) -> str:
     handlers = {
         "accept": services.friend_request_accept,
         "decline": services.friend_request_decline,
@@ -66,7 +67,7 @@ def friend_request_answer_view(request: HttpRequest, request_id: int, action: st
 
 
 @service_post(homepage_of)
-def relation_view(request: HttpRequest, nickname: str, action: str) -> str:
+def relation_view(request: AuthedHttpRequest, nickname: str, action: str) -> str:
     target = user_by_nickname(nickname)
     if action == "unfriend":
         services.friend_remove(user=request.user, friend=target)

@@ -19,6 +19,8 @@ from apps.social import services
 from apps.social.forms import AvatarForm
 from apps.social.forms import GuestbookForm
 from apps.social.forms import ProfileForm
+from apps.social.http import AuthedHttpRequest
+from apps.social.http import request_viewer
 from apps.social.views.common import home_url
 from apps.social.views.common import homepage_of
 from apps.social.views.common import service_post
@@ -32,10 +34,12 @@ def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
     owner = user_by_nickname(nickname)
     if not request.user.is_authenticated and not request.session.session_key:
         request.session.save()  # an anonymous visitor needs a session to be counted once a day
-    services.visit_record(owner=owner, viewer=request.user, session_key=request.session.session_key)
+    services.visit_record(
+        owner=owner, viewer=request_viewer(request), session_key=request.session.session_key
+    )
     # Bounded: an offset past any guestbook is an empty page, never a bigint overflow.
     offset = query_int(request, "gb", maximum=MAX_QUERY_INT)
-    page = selectors.homepage_get(owner=owner, viewer=request.user, guestbook_offset=offset)
+    page = selectors.homepage_get(owner=owner, viewer=request_viewer(request), guestbook_offset=offset)
     return render(
         request,
         "social/homepage.html",
@@ -52,7 +56,7 @@ def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
 
 
 @service_post(homepage_of)
-def guestbook_create_view(request: HttpRequest, nickname: str) -> str:
+def guestbook_create_view(request: AuthedHttpRequest, nickname: str) -> str:
     owner = user_by_nickname(nickname)
     form = GuestbookForm(request.POST)
     if not form.is_valid():
@@ -61,18 +65,18 @@ def guestbook_create_view(request: HttpRequest, nickname: str) -> str:
     return _("Thanks for visiting!")
 
 
-def _my_home(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+def _my_home(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> str:
     return home_url(request.user)
 
 
 @service_post(_my_home)
-def guestbook_reply_view(request: HttpRequest, entry_id: int) -> str:
+def guestbook_reply_view(request: AuthedHttpRequest, entry_id: int) -> str:
     services.guestbook_entry_reply(owner=request.user, entry_id=entry_id, reply=request.POST.get("reply", ""))
     return _("Reply posted.")
 
 
 @service_post(_my_home)
-def guestbook_delete_view(request: HttpRequest, entry_id: int) -> str:
+def guestbook_delete_view(request: AuthedHttpRequest, entry_id: int) -> str:
     services.guestbook_entry_delete(user=request.user, entry_id=entry_id)
     return _("Entry deleted.")
 
@@ -93,7 +97,7 @@ def surf(request: HttpRequest, nickname: str) -> HttpResponse:
 
 
 @login_required
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthedHttpRequest) -> HttpResponse:
     profile = services.profile_get_or_create(user=request.user)
     initial = {
         "nickname": request.user.nickname or "",
@@ -125,7 +129,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def avatar_upload(request: HttpRequest) -> HttpResponse:
+def avatar_upload(request: AuthedHttpRequest) -> HttpResponse:
     form = AvatarForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a picture to upload."))
@@ -140,7 +144,7 @@ def avatar_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def shelf_edit(request: HttpRequest) -> HttpResponse:
+def shelf_edit(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids = []
         for key in ("t1", "t2", "t3", "t4", "t5"):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 # The library's reads (selectors_library.py), under the name every view uses.
 from apps.social import selectors_library as selectors
 from apps.social import services
+from apps.social.http import AuthedHttpRequest
 from apps.social.views.common import back
 from apps.social.views.common import diary_fields
 from apps.social.views.common import flag
@@ -32,7 +33,7 @@ DIARY_PAGE = 30
 
 
 @login_required
-def watchlist_page(request: HttpRequest) -> HttpResponse:
+def watchlist_page(request: AuthedHttpRequest) -> HttpResponse:
     can_predict = selectors.watchlist_predictor() is not None
     sort = request.GET.get("sort", "added")
     if sort not in selectors.WATCHLIST_SORTS or (sort == "predicted" and not can_predict):
@@ -74,7 +75,7 @@ def _month_param(raw: str) -> tuple[int, int]:
 
 
 @login_required
-def diary_page(request: HttpRequest) -> HttpResponse:
+def diary_page(request: AuthedHttpRequest) -> HttpResponse:
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
     context: dict[str, Any] = {"view": view}
     if view == "calendar":
@@ -92,7 +93,7 @@ def _diary_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 
 @login_required
-def diary_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+def diary_edit(request: AuthedHttpRequest, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(selectors.diary_for_user(user=request.user), pk=entry_id)
     if request.method == "POST":
         try:
@@ -111,13 +112,13 @@ def diary_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @service_post(_diary_url)
-def diary_delete_view(request: HttpRequest, entry_id: int) -> str:
+def diary_delete_view(request: AuthedHttpRequest, entry_id: int) -> str:
     services.diary_entry_delete(user=request.user, entry_id=entry_id)
     return _("Diary entry deleted.")
 
 
 @service_post(_diary_url)
-def diary_log_view(request: HttpRequest) -> str:
+def diary_log_view(request: AuthedHttpRequest) -> str:
     """Log a viewing from the diary page: the title comes from the search-as-you-type picker."""
     title = picked_title(request)
     rewatch = {"yes": True, "no": False}.get(request.POST.get("rewatch", ""))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from apps.social import selectors
 from apps.social import services
+from apps.social.http import AuthedHttpRequest
 from apps.social.views.common import back
 from apps.social.views.common import service_post
 from config.exceptions import ApplicationError
@@ -28,7 +29,7 @@ def _coming_soon_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 
 @service_post(_coming_soon_url)
-def watch_alert_preference_view(request: HttpRequest) -> str:
+def watch_alert_preference_view(request: AuthedHttpRequest) -> str:
     from apps.social.services.watch_alerts import watch_alert_preference_set
 
     email = request.POST.get("email") == "1"
@@ -42,7 +43,7 @@ NOTIFICATIONS_PAGE = 30
 
 
 @login_required
-def notifications_page(request: HttpRequest) -> HttpResponse:
+def notifications_page(request: AuthedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     paginator = Paginator(
         selectors.notifications_page(user=request.user, unread_only=unread_only), NOTIFICATIONS_PAGE
@@ -64,7 +65,7 @@ def _notifications_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 @login_required
 @require_POST
-def notification_open_view(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_open_view(request: AuthedHttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read (or unread) and, when opening it, go where it points."""
     read = request.POST.get("read", "1") != "0"
     try:
@@ -82,6 +83,6 @@ def notification_open_view(request: HttpRequest, notification_id: int) -> HttpRe
 
 
 @service_post(_notifications_url)
-def notifications_read_all_view(request: HttpRequest) -> str:
+def notifications_read_all_view(request: AuthedHttpRequest) -> str:
     count = services.notifications_mark_read(user=request.user)
     return _("All notifications marked read.") if count else ""

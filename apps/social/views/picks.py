@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from apps.movies.models import Title
 from apps.social import selectors
 from apps.social import services
+from apps.social.http import AuthedHttpRequest
 from apps.social.views.common import flag
 from apps.social.views.common import service_post
 from apps.social.views.common import wants_json
@@ -24,7 +25,7 @@ PICKS_LIMIT = 24
 
 
 @login_required
-def picks_page(request: HttpRequest) -> HttpResponse:
+def picks_page(request: AuthedHttpRequest) -> HttpResponse:
     from apps.recs.selectors import recs_for_user
 
     only_mine = flag(request, "mine")
@@ -53,7 +54,7 @@ def _picks_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 
 @service_post(_picks_url)
-def pick_dismiss_view(request: HttpRequest, title_id: int) -> str | HttpResponse:
+def pick_dismiss_view(request: AuthedHttpRequest, title_id: int) -> str | HttpResponse:
     title = get_object_or_404(Title, pk=title_id)
     services.pick_dismiss(user=request.user, title=title)
     message = _("We will not suggest %(title)s again.") % {"title": title.display_title}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.movies.models import Title
 from apps.social import selectors
 from apps.social import services
+from apps.social.http import AuthedHttpRequest
 from apps.social.selectors_recommend import recommendation_hit_rate
 from apps.social.views.common import service_post
 from apps.social.views.common import title_url
@@ -25,7 +26,7 @@ FEED_PAGE = 20
 
 
 @service_post(title_url)
-def recommend_view(request: HttpRequest, title_id: int) -> str:
+def recommend_view(request: AuthedHttpRequest, title_id: int) -> str:
     title = get_object_or_404(Title, pk=title_id)
     receiver_ids = [int(v) for v in request.POST.getlist("friends") if v.isdigit()]
     services.recommendation_send(
@@ -35,7 +36,7 @@ def recommend_view(request: HttpRequest, title_id: int) -> str:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedHttpRequest) -> HttpResponse:
     # Shown with their unread styling once, then marked read: opening the inbox clears the badge.
     notifications = list(selectors.notifications_recent(user=request.user)[:30])
     services.notifications_mark_read(user=request.user, ids=[n.pk for n in notifications if not n.is_read])
@@ -56,7 +57,7 @@ def _inbox_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 
 
 @service_post(_inbox_url)
-def recommendation_answer_view(request: HttpRequest, recommendation_id: int, action: str) -> str:
+def recommendation_answer_view(request: AuthedHttpRequest, recommendation_id: int, action: str) -> str:
     if action == "accept":
         services.recommendation_accept(user=request.user, recommendation_id=recommendation_id)
         return _("Added to your watchlist.")
@@ -67,13 +68,13 @@ def recommendation_answer_view(request: HttpRequest, recommendation_id: int, act
 
 
 @login_required
-def feed(request: HttpRequest) -> HttpResponse:
+def feed(request: AuthedHttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.feed_for_user(user=request.user), FEED_PAGE)
     return render(request, "social/feed.html", {"page_obj": paginator.get_page(request.GET.get("page"))})
 
 
 # The inbox lists notifications too; reading them there returns there.
 @service_post(_inbox_url)
-def notifications_read_view(request: HttpRequest) -> str:
+def notifications_read_view(request: AuthedHttpRequest) -> str:
     services.notifications_mark_read(user=request.user)
     return ""

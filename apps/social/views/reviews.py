@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from apps.social import selectors
 from apps.social import services
+from apps.social.http import AuthedHttpRequest
+from apps.social.http import request_viewer
 from apps.social.models import Rating
 from apps.social.models import Review
 from apps.social.views.common import service_post
@@ -27,19 +29,19 @@ def _review_title_url(request: HttpRequest, review_id: int, *args: Any, **kwargs
 
 
 @service_post(_review_title_url)
-def review_delete_view(request: HttpRequest, review_id: int) -> str:
+def review_delete_view(request: AuthedHttpRequest, review_id: int) -> str:
     services.review_delete(user=request.user, review_id=review_id)
     return _("Review deleted.")
 
 
-def _comment_post(request: HttpRequest, review_id: int) -> str:
+def _comment_post(request: AuthedHttpRequest, review_id: int) -> str:
     """A comment, or a reply when ``parent_id`` is given, on a review the person can see.
 
     A review hidden from them is 404 (as its page is); a deleted one gets the service's
     clear message."""
     hidden = (
         Review.objects.filter(pk=review_id).exists()
-        and not selectors.reviews_visible(viewer=request.user).filter(pk=review_id).exists()
+        and not selectors.reviews_visible(viewer=request_viewer(request)).filter(pk=review_id).exists()
     )
     if hidden:
         raise Http404
@@ -54,20 +56,20 @@ def _comment_post(request: HttpRequest, review_id: int) -> str:
 
 
 @service_post(_review_title_url)
-def review_comment_view(request: HttpRequest, review_id: int) -> str:
+def review_comment_view(request: AuthedHttpRequest, review_id: int) -> str:
     """Posted from the title page; returns there."""
     return _comment_post(request, review_id)
 
 
 @service_post(_review_title_url)
-def review_like_view(request: HttpRequest, review_id: int) -> str:
+def review_like_view(request: AuthedHttpRequest, review_id: int) -> str:
     review = get_object_or_404(Review, pk=review_id)
     services.review_like_set(user=request.user, review=review, liked=request.POST.get("liked") != "0")
     return ""
 
 
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = selectors.review_get_visible(review_id=review_id, viewer=request.user)
+    review = selectors.review_get_visible(review_id=review_id, viewer=request_viewer(request))
     if review is None:
         raise Http404
     viewer = request.user if request.user.is_authenticated else None
@@ -89,13 +91,13 @@ def _review_url(request: HttpRequest, review_id: int, *args: Any, **kwargs: Any)
 
 
 @service_post(_review_url)
-def review_reply_view(request: HttpRequest, review_id: int) -> str:
+def review_reply_view(request: AuthedHttpRequest, review_id: int) -> str:
     """Posted from the review page (a comment, or a reply to one); returns there."""
     return _comment_post(request, review_id)
 
 
 @service_post(_review_url)
-def review_edit_view(request: HttpRequest, review_id: int) -> str:
+def review_edit_view(request: AuthedHttpRequest, review_id: int) -> str:
     review = Review.objects.filter(pk=review_id, user=request.user).select_related("title").first()
     if review is None:
         raise ApplicationError(_("You can only edit your own review."), {"review_id": review_id})
@@ -109,7 +111,7 @@ def review_edit_view(request: HttpRequest, review_id: int) -> str:
 
 
 @service_post(_review_url)
-def review_report_view(request: HttpRequest, review_id: int) -> str:
+def review_report_view(request: AuthedHttpRequest, review_id: int) -> str:
     comment = request.POST.get("comment_id", "")
     services.review_report_create(
         user=request.user,
@@ -128,6 +130,6 @@ def _comment_review_url(request: HttpRequest, comment_id: int, *args: Any, **kwa
 
 
 @service_post(_comment_review_url)
-def review_comment_delete_view(request: HttpRequest, comment_id: int) -> str:
+def review_comment_delete_view(request: AuthedHttpRequest, comment_id: int) -> str:
     services.review_comment_delete(user=request.user, comment_id=comment_id)
     return _("Comment deleted.")

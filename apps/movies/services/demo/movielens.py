@@ -116,7 +116,9 @@ def _movielens_titles_upsert(
     result.created["titles"] += len(to_create)
     result.updated["titles"] += len(to_update)
 
-    title_ids = {movielens_id: title.id for movielens_id, title in existing.items()}
+    title_ids = {
+        movielens_id: title.id for movielens_id, title in existing.items() if movielens_id is not None
+    }
     wanted = {
         (title_ids[movie.item_id], genre_by_movielens[name].id)
         for movie in movies

@@ -54,7 +54,7 @@ def registry_read(path: Path, key: str, entry: type[serializers.Serializer]) -> 
         else:
             errors += [f"{label}: {message}" for message in flatten_errors(checked.errors)]
     for name in ("slug", "bit"):
-        values = [row.get(name) for row in valid]
+        values = [row[name] for row in valid if name in row]
         errors += [
             f"duplicate {name} {value!r}" for value in sorted({v for v in values if values.count(v) > 1})
         ]

@@ -180,12 +180,14 @@ class Merger:
         tmdb_ids = {r.tmdb_id for r, _ in pending if r.tmdb_id is not None}
         kobis_codes = {r.kobis_code for r, _ in pending if r.kobis_code}
         all_keys = sorted({key for record_keys in keys.values() for key in record_keys.all})
-        for chunk in chunks(sorted(tmdb_ids), BATCH):
-            title_ids.update(Title.objects.filter(any_of("tmdb_id", chunk)).values_list("id", flat=True))
-        for chunk in chunks(sorted(kobis_codes), BATCH):
-            title_ids.update(Title.objects.filter(any_of("kobis_code", chunk)).values_list("id", flat=True))
-        for chunk in chunks(all_keys, BATCH):
-            matched = TitleMatchKey.objects.filter(any_of("key", chunk))
+        for id_chunk in chunks(sorted(tmdb_ids), BATCH):
+            title_ids.update(Title.objects.filter(any_of("tmdb_id", id_chunk)).values_list("id", flat=True))
+        for code_chunk in chunks(sorted(kobis_codes), BATCH):
+            title_ids.update(
+                Title.objects.filter(any_of("kobis_code", code_chunk)).values_list("id", flat=True)
+            )
+        for key_chunk in chunks(all_keys, BATCH):
+            matched = TitleMatchKey.objects.filter(any_of("key", key_chunk))
             title_ids.update(matched.values_list("title_id", flat=True))
 
         ids = sorted(title_ids)
@@ -254,7 +256,8 @@ class Merger:
         if record.year is None:
             # No year to tell a remake from its original: only an unambiguous name will do.
             return matches[0] if len(matches) == 1 else None
-        matches.sort(key=lambda c: (abs((c.title.year or record.year) - record.year), c.title.id or 1 << 62))
+        year = record.year
+        matches.sort(key=lambda c: (abs((c.title.year or year) - year), c.title.id or 1 << 62))
         return matches[0]
 
     @staticmethod
@@ -306,8 +309,8 @@ class Merger:
                 setattr(title, name, value)
                 candidate.changed_fields.add(name)
         # External ids: only onto a title that has none, and only if no other title holds it.
-        tmdb_key = (title.media_type, record.tmdb_id)
-        if record.tmdb_id is not None and title.tmdb_id is None and tmdb_key not in self.by_tmdb:
+        tmdb_key = (title.media_type, record.tmdb_id) if record.tmdb_id is not None else None
+        if tmdb_key is not None and title.tmdb_id is None and tmdb_key not in self.by_tmdb:
             title.tmdb_id = record.tmdb_id
             candidate.changed_fields.add("tmdb_id")
             self.by_tmdb[tmdb_key] = candidate
@@ -374,7 +377,7 @@ class Merger:
         missing = [Person(name=name[:200]) for name in sorted(names) if name not in person_ids]
         bulk_insert(Person, missing)
         person_ids.update({person.name: person.id for person in missing})
-        credits = {}
+        credits: dict[tuple[int, int, str], int] = {}
         for record, _, candidate in assigned:
             for person in record.people:
                 name = person.name.strip()
@@ -463,15 +466,10 @@ def availabilities_upsert(
     found: dict[tuple[int, int, str, str], Availability] = {}
     title_ids = sorted({key[0] for key in wanted})
     for chunk in chunks(title_ids, BATCH):
-        for availability in Availability.objects.filter(any_of("title_id", chunk)):
-            key = (
-                availability.title_id,
-                availability.provider_id,
-                availability.offer_type,
-                availability.region,
-            )
+        for offer in Availability.objects.filter(any_of("title_id", chunk)):
+            key = (offer.title_id, offer.provider_id, offer.offer_type, offer.region)
             if key in wanted:
-                found[key] = availability
+                found[key] = offer
     create: list[Availability] = []
     update: list[Availability] = []
     reopened: list[Availability] = []
