@@ -1,6 +1,6 @@
 """Page benchmark: what a person waits for, on the production HTTP tier.
 
-The same stack as ``benchmarks/stack.py`` (its server-starting code, reused): Debian nginx with
+The same stack as ``benchmarks/stack.py`` (``benchmarks/production_stack.py``): Debian nginx with
 ``compose/production/nginx/nginx.conf`` in front of ``start-http`` (gunicorn, threaded WSGI
 workers) on ``config.settings.production``, Redis, and a throw-away PostgreSQL database holding
 the demo catalog (MovieLens 100K + the Korean sample, when ``load_demo`` can load it) and the
@@ -30,7 +30,6 @@ import json
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,25 +37,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT
 from benchmarks.common import LoadResult
 from benchmarks.common import bench_database
 from benchmarks.common import demo_load
 from benchmarks.common import load_run
 from benchmarks.common import log
 from benchmarks.common import migrate
-from benchmarks.stack import _sigterm_to_interrupt
-from benchmarks.stack import collectstatic
-from benchmarks.stack import fd_limit_raise
-from benchmarks.stack import reaped
-from benchmarks.stack import redis_clean
-from benchmarks.stack import server_env
-from tests.servers import START_SCRIPTS
-from tests.servers import free_port
-from tests.servers import nginx_binary
-from tests.servers import nginx_config_for_test
-from tests.servers import running
-from tests.servers import wait_for_port
+from benchmarks.production_stack import fd_limit_raise
+from benchmarks.production_stack import production_stack_running
+from benchmarks.production_stack import redis_clean
+from benchmarks.production_stack import server_env
+from benchmarks.production_stack import sigterm_to_interrupt
 
 DATABASE = "moochu_bench_pages"
 CLIENTS = 32
@@ -65,7 +56,7 @@ DCL_LOADS = 5
 
 def _setup(database_url: str) -> None:
     """Django in this process on the benchmark database, signing sessions as the servers do."""
-    # Sessions made here must verify on the servers: same secret key (benchmarks/stack.py).
+    # Sessions made here must verify on the servers: same secret key (benchmarks/production_stack.py).
     os.environ["DJANGO_SECRET_KEY"] = server_env(database_url)["DJANGO_SECRET_KEY"]
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -169,7 +160,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1 s per page, 2 x 3 s of load")
     args = parser.parse_args()
     page_seconds, load_seconds = (1.0, 3.0) if args.quick else (2.5, 8.0)
-    signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
+    signal.signal(signal.SIGTERM, sigterm_to_interrupt)
     fd_limit_raise()
     overall = time.perf_counter()
     try:
@@ -177,45 +168,13 @@ def main() -> None:
             bench_database(DATABASE) as database_url,
             tempfile.TemporaryDirectory(prefix="moochu-pages-") as tmp,
         ):
-            workdir = Path(tmp)
             _setup(database_url)
             migrate()
             world, cookie = world_fill()
-            env = server_env(database_url)
-            collectstatic(env)
-            (workdir / "media").mkdir()
-            http_port, ws_port, edge_port = free_port(), free_port(), free_port()
-            conf = nginx_config_for_test(
-                listen=edge_port,
-                http_port=http_port,
-                ws_port=ws_port,
-                static_root=Path(env.get("DJANGO_STATIC_ROOT", ROOT / "staticfiles")),
-                media_root=workdir / "media",
-                workdir=workdir,
-            )
-            nginx = [nginx_binary(), "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "error.log")]
-            check = subprocess.run([*nginx, "-t"], capture_output=True, text=True, check=False)
-            if check.returncode != 0:
-                raise SystemExit(f"nginx -t failed:\n{check.stderr}")
-            http_env = {**env, "BIND": f"127.0.0.1:{http_port}", "WEB_CONCURRENCY": "2"}
-            log(f"starting nginx :{edge_port} -> http :{http_port} (2 workers)")
-            with (
-                running(
-                    [str(START_SCRIPTS / "start-http")],
-                    port=http_port,
-                    env=http_env,
-                    log=workdir / "http.log",
-                ) as http,
-                reaped(http),
-                running(
-                    [*nginx, "-g", "daemon off;"], port=edge_port, env={}, log=workdir / "nginx.out"
-                ) as edge,
-                reaped(edge),
-            ):
-                wait_for_port(edge_port)
+            with production_stack_running(database_url, workdir=Path(tmp), websockets=False) as stack:
                 figures = measure(
-                    direct=f"http://127.0.0.1:{http_port}",
-                    edge=f"http://127.0.0.1:{edge_port}",
+                    direct=stack.http_url,
+                    edge=stack.edge_url,
                     world=world,
                     cookie=cookie,
                     page_seconds=page_seconds,

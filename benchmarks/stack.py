@@ -33,20 +33,15 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
-import resource
 import signal
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT
 from benchmarks.common import LoadResult
 from benchmarks.common import bench_database
 from benchmarks.common import demo_load
@@ -55,16 +50,15 @@ from benchmarks.common import ggplot2_load
 from benchmarks.common import load_run
 from benchmarks.common import log
 from benchmarks.common import migrate
-from tests.servers import START_SCRIPTS
-from tests.servers import free_port
-from tests.servers import nginx_binary
-from tests.servers import nginx_config_for_test
-from tests.servers import running
-from tests.servers import wait_for_port
+from benchmarks.production_stack import app_errors_log
+from benchmarks.production_stack import fd_limit_raise
+from benchmarks.production_stack import process_tree
+from benchmarks.production_stack import production_stack_running
+from benchmarks.production_stack import redis_clean
+from benchmarks.production_stack import rss_kb
+from benchmarks.production_stack import sigterm_to_interrupt
 
 DATABASE = "moochu_bench_stack"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-REDIS_PREFIX = f"moochu-bench-stack-{os.getpid()}"
 PAGE_PATHS = ["/", "/?genre=drama&provider=netflix"]
 ROOMS = 20
 
@@ -80,56 +74,6 @@ class Settings:
 
 FULL = Settings(load_seconds=20, clients=64, ws_connections=5000, ws_rate=250, hold_seconds=30)
 QUICK = Settings(load_seconds=5, clients=64, ws_connections=500, ws_rate=250, hold_seconds=10)
-
-
-# -----------------------------------------------------------------------------
-# Processes
-# -----------------------------------------------------------------------------
-
-
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and all its descendants (Linux /proc), parents first."""
-    found, queue = [], [pid]
-    while queue:
-        current = queue.pop(0)
-        found.append(current)
-        with contextlib.suppress(OSError):
-            for task in Path(f"/proc/{current}/task").iterdir():
-                with contextlib.suppress(OSError):
-                    queue += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
-def rss_kb(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total
-
-
-@contextlib.contextmanager
-def reaped(process: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
-    """Yield ``process``; afterwards SIGKILL any descendant that outlived its parent.
-
-    ``running`` stops the parent only; if it had to be killed (uvicorn can wait on open
-    sockets), its workers would linger. Only pids this benchmark started are touched.
-    """
-    seen: set[int] = set(process_tree(process.pid))
-    try:
-        yield process
-        seen.update(process_tree(process.pid))
-    finally:
-        seen.discard(process.pid)
-        for pid in seen:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-
-
-def _sigterm_to_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 # -----------------------------------------------------------------------------
@@ -173,45 +117,6 @@ def _title_defaults_in_database() -> None:
                 sql.Identifier(Title._meta.db_table), sql.Identifier(field.column), sql.Literal(field.default)
             )
             cursor.execute(statement.as_string(cursor.cursor.connection))
-
-
-def collectstatic(env: dict[str, str]) -> None:
-    """Production settings use the manifest storage: pages need a collected STATIC_ROOT."""
-    python = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-
-
-def redis_clean() -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        keys = list(client.scan_iter(match=f"{REDIS_PREFIX}*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
-
-
-def server_env(database_url: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SECRET_KEY": "moochu-benchmark-only-key-8d2e61c4b0a9",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "MOOCHU_REDIS_PREFIX": REDIS_PREFIX,
-        "ELASTICSEARCH_URL": "",
-        "PYTHON": str(ROOT / ".venv" / "bin" / "python"),
-    }
-    env.pop("MONGO_URL", None)
-    return env
 
 
 # -----------------------------------------------------------------------------
@@ -333,22 +238,6 @@ def ws_warm(*, port: int, title_ids: list[int]) -> None:
 # -----------------------------------------------------------------------------
 
 
-def app_errors_log(*logs: Path) -> None:
-    """Failed requests are figures too: show why (first few distinct error lines per server)."""
-    for path in logs:
-        lines = path.read_text(errors="replace").splitlines()
-        errors = [line for line in lines if "Error" in line or "error" in line or '" 5' in line]
-        log(f"{path.name}: {len(errors)} error lines")
-        for line in list(dict.fromkeys(line[:300] for line in errors))[:4]:
-            log(f"  {line}")
-
-
-def fd_limit_raise() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short loads, 500 sockets, 10 s hold")
@@ -358,7 +247,7 @@ def main() -> None:
     settings = QUICK if args.quick else FULL
     connections_target = args.connections or settings.ws_connections
     rate = args.rate or settings.ws_rate
-    signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
+    signal.signal(signal.SIGTERM, sigterm_to_interrupt)
     fd_limit_raise()
     overall = time.perf_counter()
 
@@ -367,57 +256,23 @@ def main() -> None:
             bench_database(DATABASE) as database_url,
             tempfile.TemporaryDirectory(prefix="moochu-stack-") as tmp,
         ):
-            workdir = Path(tmp)
             django_setup(database_url)
             migrate()
             title_ids = database_fill()
-            env = server_env(database_url)
-            collectstatic(env)
-            (workdir / "media").mkdir()
-            http_port, ws_port, edge_port = free_port(), free_port(), free_port()
-            conf = nginx_config_for_test(
-                listen=edge_port,
-                http_port=http_port,
-                ws_port=ws_port,
-                static_root=ROOT / "staticfiles",
-                media_root=workdir / "media",
-                workdir=workdir,
-            )
-            nginx = [nginx_binary(), "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "error.log")]
-            check = subprocess.run([*nginx, "-t"], capture_output=True, text=True, check=False)
-            if check.returncode != 0:
-                raise SystemExit(f"nginx -t failed:\n{check.stderr}")
-            http_env = {**env, "BIND": f"127.0.0.1:{http_port}", "WEB_CONCURRENCY": "2"}
-            ws_env = {**env, "WS_HOST": "127.0.0.1", "WS_PORT": str(ws_port), "WS_WORKERS": "2"}
-            log(f"starting nginx :{edge_port} -> http :{http_port} (2 workers), ws :{ws_port} (2 workers)")
-            nginx_run = [*nginx, "-g", "daemon off;"]
-            start_http, start_ws = [str(START_SCRIPTS / "start-http")], [str(START_SCRIPTS / "start-ws")]
-            with (
-                running(start_http, port=http_port, env=http_env, log=workdir / "http.log") as http,
-                reaped(http),
-                running(start_ws, port=ws_port, env=ws_env, log=workdir / "ws.log") as ws,
-                reaped(ws),
-                running(nginx_run, port=edge_port, env={}, log=workdir / "nginx.out") as edge,
-                reaped(edge),
-            ):
-                wait_for_port(edge_port)
+            with production_stack_running(database_url, workdir=Path(tmp), websockets=True) as stack:
+                assert stack.ws is not None
                 figures = measure(
                     settings=settings,
-                    edge_port=edge_port,
-                    http_port=http_port,
+                    edge_port=stack.edge_port,
+                    http_port=stack.http_port,
                     title_ids=title_ids,
-                    watched=[ws.pid, edge.pid],
+                    watched=[stack.ws.pid, stack.edge.pid],
                     connections_target=connections_target,
                     rate=rate,
                 )
-                alerts = [
-                    line
-                    for line in (workdir / "error.log").read_text().splitlines()
-                    if "[alert]" in line or "[emerg]" in line or "[crit]" in line
-                ]
-                for line in alerts[:5]:
+                for line in stack.nginx_alerts()[:5]:
                     log(f"nginx: {line}")
-                app_errors_log(workdir / "http.log", workdir / "ws.log")
+                app_errors_log(*stack.server_logs())
     finally:
         with contextlib.suppress(Exception):
             redis_clean()
