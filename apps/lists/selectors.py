@@ -130,6 +130,18 @@ def list_get(*, list_id: int) -> UserList | None:
     return UserList.objects.select_related("owner").filter(pk=list_id).first()
 
 
+def list_get_visible(
+    *, list_id: int, viewer: User | AnonymousUser | None, token: str = ""
+) -> tuple[UserList, ListAccess] | None:
+    """The list and what the viewer may do with it, or None when they may not see it (both
+    look the same from outside: no such list)."""
+    user_list = list_get(list_id=list_id)
+    if user_list is None:
+        return None
+    access = list_access(user_list=user_list, viewer=viewer, token=token)
+    return (user_list, access) if access.can_view else None
+
+
 def list_get_by_token(*, token: str) -> UserList | None:
     if not token or len(token) > 64:
         return None

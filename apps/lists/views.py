@@ -26,6 +26,7 @@ from apps.lists.models import UserList
 from apps.social.http import AuthedHttpRequest
 from apps.social.models import User
 from apps.social.templatetags.social_tags import title_name
+from apps.social.views.common import picked_title_id
 from apps.social.views.common import service_post
 from config.bad_input import MAX_QUERY_INT
 from config.bad_input import query_int
@@ -57,13 +58,10 @@ def _mine(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 def _visible_list(
     request: HttpRequest, list_id: int, token: str = ""
 ) -> tuple[UserList, selectors.ListAccess]:
-    user_list = selectors.list_get(list_id=list_id)
-    if user_list is None:
+    visible = selectors.list_get_visible(list_id=list_id, viewer=request.user, token=token)
+    if visible is None:
         raise Http404
-    access = selectors.list_access(user_list=user_list, viewer=request.user, token=token)
-    if not access.can_view:
-        raise Http404
-    return user_list, access
+    return visible
 
 
 def _int_field(request: HttpRequest, name: str) -> int:
@@ -71,23 +69,6 @@ def _int_field(request: HttpRequest, name: str) -> int:
     if not raw.lstrip("-").isdigit() or len(raw) > 12:
         raise ApplicationError(_("Position must be a whole number."), {"field": name})
     return int(raw)
-
-
-def _picked_title_id(request: HttpRequest) -> int:
-    """The title chosen in the title picker (static/js/title_picker.js); without JavaScript,
-    the best search match for the typed name, as on the diary and board forms."""
-    for raw in request.POST.getlist("title_ids"):
-        if raw.strip().isdigit():
-            return int(raw)
-    query = request.POST.get("title_query", "").strip()[:200]
-    if query:
-        from apps.movies.search import suggest_titles
-
-        hits = suggest_titles(query=query, limit=1).hits
-        if hits:
-            return hits[0].title.pk
-        raise ApplicationError(_("No title matches “%(query)s”.") % {"query": query}, {"field": "title_ids"})
-    raise ApplicationError(_("Pick a title from the suggestions."), {"field": "title_ids"})
 
 
 # -----------------------------------------------------------------------------
@@ -220,7 +201,7 @@ def entry_add_view(request: AuthedHttpRequest, list_id: int) -> str:
     entry = services.list_entry_add(
         user=request.user,
         list_id=list_id,
-        title_id=_picked_title_id(request),
+        title_id=picked_title_id(request),
         note=request.POST.get("note", ""),
     )
     return _("Added %(title)s.") % {"title": title_name(entry.title)}

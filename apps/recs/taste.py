@@ -8,19 +8,19 @@ hours) also need the "ratings" section.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from apps.movies.models import Credit
+from apps.common.charts import bars_ranked
 from apps.movies.models import CreditRole
 from apps.movies.models import Title
-from apps.movies.selectors import catalog_vocabulary
+from apps.movies.taste_groups import genre_names_by_bit
+from apps.movies.taste_groups import leading_credits
+from apps.movies.taste_groups import origin_label
 from apps.social.models import Rating
 from apps.social.selectors import relationship_between
 from apps.social.selectors import visible_sections
@@ -29,7 +29,6 @@ from apps.social.services.homepage import profile_get_or_create
 if TYPE_CHECKING:
     from apps.social.models import User
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 TOP_N = 6
 # Chart geometry (SVG user units): the distribution's 10 columns and the share bars.
 DIST_WIDTH, DIST_HEIGHT, DIST_BAR = 400, 120, 30
@@ -75,21 +74,25 @@ class TasteAnalysis:
 
 def _shares(rows: dict[str, list[int]], total: int, *, min_n: int = 1) -> list[Share]:
     """The most rated groups (ties: higher average first), with share and average stars."""
-    ranked = sorted(
-        ((label, stars) for label, stars in rows.items() if len(stars) >= min_n),
-        key=lambda kv: (-len(kv[1]), -sum(kv[1]) / len(kv[1]), kv[0]),
-    )[:TOP_N]
-    top = max((len(stars) for _, stars in ranked), default=0)
+    averages = {label: sum(stars) / len(stars) for label, stars in rows.items() if stars}
+    bars = bars_ranked(
+        {label: len(stars) for label, stars in rows.items()},
+        total,
+        top=TOP_N,
+        max_width=SHARE_WIDTH,
+        min_n=min_n,
+        tie_break=lambda label: -averages.get(label, 0.0),
+    )
     return [
         Share(
-            label=label,
-            n=len(stars),
-            share=round(100 * len(stars) / total) if total else 0,
-            average=round(sum(stars) / len(stars) / 2, 1),
-            width=round(SHARE_WIDTH * len(stars) / top) if top else 0,
-            y=i * 28,
+            label=bar.label,
+            n=bar.n,
+            share=bar.share,
+            average=round(averages[bar.label] / 2, 1),
+            width=bar.width,
+            y=bar.y,
         )
-        for i, (label, stars) in enumerate(ranked)
+        for bar in bars
     ]
 
 
@@ -155,8 +158,7 @@ def taste_analysis_get(*, owner: User, viewer: User | None) -> TasteAnalysis:
     titles = Title.objects.filter(id__in=rated).values_list(
         "id", "runtime_minutes", "genre_mask", "year", "title_ko", "title_en", "title_original"
     )
-    korean = get_language() is None or get_language().startswith("ko")
-    genre_names = {g.bit: (g.name_ko if korean else g.name_en) for g in catalog_vocabulary().genres}
+    genre_names = genre_names_by_bit()
     genres: dict[str, list[int]] = {}
     origins: dict[str, list[int]] = {}
     years: list[int] = []
@@ -169,16 +171,13 @@ def taste_analysis_get(*, owner: User, viewer: User | None) -> TasteAnalysis:
         for bit, name in genre_names.items():
             if mask >> bit & 1:
                 genres.setdefault(name, []).append(stars)
-        original = title_original or ("" if title_en and not title_ko else title_ko)
-        origin = pgettext("title origin", "Korean") if original and _HANGUL.search(original) else _("Other")
+        origin = origin_label(title_ko=title_ko, title_en=title_en, title_original=title_original)
         origins.setdefault(origin, []).append(stars)
         if year:
             years.append(year)
     directors: dict[str, list[int]] = {}
     actors: dict[str, list[int]] = {}
-    for title_id, name, role in Credit.objects.filter(
-        title_id__in=rated, role__in=[CreditRole.DIRECTOR, CreditRole.CAST], order__lt=6
-    ).values_list("title_id", "person__name", "role"):
+    for title_id, name, role in leading_credits(title_ids=rated):
         (directors if role == CreditRole.DIRECTOR else actors).setdefault(name, []).append(rated[title_id])
     total = len(rated)
     analysis.genres = _shares(genres, total)

@@ -10,7 +10,6 @@ friends for the 일촌 they shared most taste with — and a hidden part is neve
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,16 +21,16 @@ from django.db.models import Count
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from apps.chat.models import Message
 from apps.chat.models import RoomVisibility
-from apps.movies.models import Credit
+from apps.common.charts import RankedBar
+from apps.common.charts import bars_ranked
 from apps.movies.models import CreditRole
 from apps.movies.models import Title
-from apps.movies.selectors import catalog_vocabulary
+from apps.movies.taste_groups import genre_names_by_bit
+from apps.movies.taste_groups import leading_credits
+from apps.movies.taste_groups import origin_label
 from apps.social.models import DiaryEntry
 from apps.social.models import Friendship
 from apps.social.models import Rating
@@ -54,7 +53,6 @@ MATE_MIN_COMMON = 3
 # Month chart geometry (SVG user units): 12 columns.
 MONTH_WIDTH, MONTH_HEIGHT = 480, 150
 SHARE_WIDTH = 160
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 class Viewing(NamedTuple):
@@ -71,15 +69,6 @@ class MonthBar:
     x: int
     y: int
     height: int
-
-
-@dataclass(frozen=True)
-class YearShare:
-    label: str
-    n: int
-    share: int  # percent of the year's titles
-    width: int  # bar length in SVG units
-    y: int
 
 
 @dataclass(frozen=True)
@@ -128,10 +117,10 @@ class YearInReview:
     ratings_given: int = 0
     average: float | None = None
     best: list[BestTitle] = field(default_factory=list)
-    genres: list[YearShare] = field(default_factory=list)
-    origins: list[YearShare] = field(default_factory=list)
-    directors: list[YearShare] = field(default_factory=list)
-    actors: list[YearShare] = field(default_factory=list)
+    genres: list[RankedBar] = field(default_factory=list)
+    origins: list[RankedBar] = field(default_factory=list)
+    directors: list[RankedBar] = field(default_factory=list)
+    actors: list[RankedBar] = field(default_factory=list)
     mates: list[TasteMate] = field(default_factory=list)
     rooms: list[RoomTalk] = field(default_factory=list)
 
@@ -271,22 +260,20 @@ def _fill_viewings(review: YearInReview, viewings: list[Viewing], titles: dict[i
 
 
 def _fill_taste(review: YearInReview, titles: dict[int, Title]) -> None:
-    korean = (get_language() or "ko").startswith("ko")
-    genre_names = {g.bit: (g.name_ko if korean else g.name_en) for g in catalog_vocabulary().genres}
+    genre_names = genre_names_by_bit()
     genres: Counter[str] = Counter()
     origins: Counter[str] = Counter()
     for title in titles.values():
         for bit, name in genre_names.items():
             if title.genre_mask >> bit & 1:
                 genres[name] += 1
-        original = title.title_original or ("" if title.title_en and not title.title_ko else title.title_ko)
-        korean_title = bool(original and _HANGUL.search(original))
-        origins[pgettext("title origin", "Korean") if korean_title else _("Other")] += 1
+        origin = origin_label(
+            title_ko=title.title_ko, title_en=title.title_en, title_original=title.title_original
+        )
+        origins[origin] += 1
     directors: Counter[str] = Counter()
     actors: Counter[str] = Counter()
-    for name, role in Credit.objects.filter(
-        title_id__in=titles, role__in=[CreditRole.DIRECTOR, CreditRole.CAST], order__lt=6
-    ).values_list("person__name", "role"):
+    for _title_id, name, role in leading_credits(title_ids=titles):
         (directors if role == CreditRole.DIRECTOR else actors)[name] += 1
     total = len(titles)
     review.genres = _ranked(genres, total)
@@ -295,21 +282,9 @@ def _fill_taste(review: YearInReview, titles: dict[int, Title]) -> None:
     review.actors = _ranked(actors, total, min_n=2 if total >= 20 else 1)
 
 
-def _ranked(counts: Counter[str], total: int, *, min_n: int = 1) -> list[YearShare]:
+def _ranked(counts: Counter[str], total: int, *, min_n: int = 1) -> list[RankedBar]:
     """The most frequent labels (ties by name), with their share of the year's titles."""
-    top = sorted(((label, n) for label, n in counts.items() if n >= min_n), key=lambda kv: (-kv[1], kv[0]))
-    top = top[:TOP_N]
-    most = top[0][1] if top else 0
-    return [
-        YearShare(
-            label=label,
-            n=n,
-            share=round(100 * n / total),
-            width=round(SHARE_WIDTH * n / most),
-            y=index * 28,
-        )
-        for index, (label, n) in enumerate(top)
-    ]
+    return bars_ranked(counts, total, top=TOP_N, max_width=SHARE_WIDTH, min_n=min_n)
 
 
 def _taste_mates(*, owner: User, stars: dict[int, int]) -> list[TasteMate]:

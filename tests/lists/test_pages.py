@@ -159,3 +159,30 @@ def test_a_ten_thousand_entry_list_pages_quickly(owner, django_assert_max_num_qu
         ListEntry.objects.filter(list=big).order_by("position").values_list("position", flat=True)
     )
     assert positions == list(range(10_000))
+
+
+def test_adding_without_javascript_takes_the_best_match_of_the_typed_name(owner, movie_night):
+    from apps.movies.search.indexing import title_search_fields_refresh
+
+    parasite = TitleFactory(title_ko="기생충", title_en="Parasite", popularity=99)
+    title_search_fields_refresh(title_ids=[parasite.pk])
+    client = _client(owner)
+    url = reverse("lists:entry-add", kwargs={"list_id": movie_night.pk})
+
+    client.post(url, {"title_ids": "", "title_query": "기생충"})
+
+    assert [e.title_id for e in ListEntry.objects.filter(list=movie_night)] == [parasite.pk]
+
+
+def test_adding_with_no_title_or_an_unknown_name_says_why_and_adds_nothing(owner, movie_night):
+    client = _client(owner)
+    url = reverse("lists:entry-add", kwargs={"list_id": movie_night.pk})
+
+    empty = client.post(url, {"title_ids": "", "title_query": ""}, follow=True).content.decode()
+    unknown = client.post(url, {"title_query": "존재하지않는제목zzz"}, follow=True).content.decode()
+    tampered = client.post(url, {"title_ids": "abc"}, follow=True).content.decode()
+
+    assert "추천 목록에서 작품을 골라 주세요" in empty  # "Pick a title from the suggestions."
+    assert "맞는 작품이 없어요" in unknown
+    assert "추천 목록에서 작품을 고르세요" in tampered  # a value the picker never sends
+    assert not ListEntry.objects.filter(list=movie_night).exists()

@@ -79,13 +79,10 @@ class ListActivityOutputSerializer(serializers.Serializer):
 
 
 def _visible(request: Request, list_id: int, token: str = "") -> tuple[UserList, selectors.ListAccess]:
-    user_list = selectors.list_get(list_id=list_id)
-    if user_list is None:
+    visible = selectors.list_get_visible(list_id=list_id, viewer=request.user, token=token)
+    if visible is None:
         raise Http404
-    access = selectors.list_access(user_list=user_list, viewer=request.user, token=token)
-    if not access.can_view:
-        raise Http404
-    return user_list, access
+    return visible
 
 
 def _detail(user_list: UserList, access: selectors.ListAccess) -> dict[str, object]:

@@ -46,6 +46,18 @@ from config.exceptions import ApplicationError
 from config.exceptions import NotFoundError
 
 
+class TitleNamesSerializer(serializers.Serializer):
+    """What every title in the API starts with: its id, kind, names and year."""
+
+    id = serializers.IntegerField()
+    media_type = serializers.ChoiceField(choices=MediaType.choices)
+    title = serializers.CharField()
+    title_ko = serializers.CharField()
+    title_en = serializers.CharField()
+    title_original = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+
+
 class FirstRendererNegotiation(BaseContentNegotiation):
     """The catalog API speaks JSON only: skip matching Accept headers against renderers."""
 
@@ -102,14 +114,7 @@ class TitleListApi(APIView):
         page = serializers.IntegerField(required=False, min_value=1, help_text="Past the end: empty page.")
 
     class OutputSerializer(serializers.Serializer):
-        class TitleRow(serializers.Serializer):
-            id = serializers.IntegerField()
-            media_type = serializers.ChoiceField(choices=MediaType.choices)
-            title = serializers.CharField()
-            title_ko = serializers.CharField()
-            title_en = serializers.CharField()
-            title_original = serializers.CharField()
-            year = serializers.IntegerField(allow_null=True)
+        class TitleRow(TitleNamesSerializer):
             age_rating = serializers.ChoiceField(choices=AgeRating.choices)
             popularity = serializers.FloatField()
             rating_avg = serializers.FloatField()
@@ -184,7 +189,7 @@ def _page_link(request: Request, page: int) -> str:
 class TitleDetailApi(APIView):
     """One title with its people, where to watch it and similar titles."""
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(TitleNamesSerializer):
         class Person(serializers.Serializer):
             id = serializers.IntegerField()
             name = serializers.CharField()
@@ -199,13 +204,6 @@ class TitleDetailApi(APIView):
             starts_on = serializers.DateField(allow_null=True)
             observed_on = serializers.DateField(allow_null=True)
 
-        id = serializers.IntegerField()
-        media_type = serializers.ChoiceField(choices=MediaType.choices)
-        title = serializers.CharField()
-        title_ko = serializers.CharField()
-        title_en = serializers.CharField()
-        title_original = serializers.CharField()
-        year = serializers.IntegerField(allow_null=True)
         release_date = serializers.DateField(allow_null=True)
         runtime_minutes = serializers.IntegerField(allow_null=True)
         age_rating = serializers.ChoiceField(choices=AgeRating.choices)

@@ -121,11 +121,17 @@ def picked_titles(request: HttpRequest) -> list[int]:
     return ids
 
 
-def picked_title(request: HttpRequest) -> Title:
+def picked_title_id(request: HttpRequest) -> int:
+    """The one title chosen in a title picker (the diary's, a list's): the first picked, or
+    the best match for the typed name."""
     ids = picked_titles(request)
     if not ids:
-        raise ApplicationError(_("Choose a title."), {"field": "title_ids"})
-    title = Title.objects.filter(pk=ids[0]).first()
+        raise ApplicationError(_("Pick a title from the suggestions."), {"field": "title_ids"})
+    return ids[0]
+
+
+def picked_title(request: HttpRequest) -> Title:
+    title = Title.objects.filter(pk=picked_title_id(request)).first()
     if title is None:
         raise ApplicationError(_("That title does not exist."), {"field": "title_ids"})
     return title

@@ -38,8 +38,11 @@ def slack_recorder():
 
 def test_crawl_run_records_counts_and_merges_cinemas_with_otts(django_capture_on_commit_callbacks):
     # given Megabox and Lotte Cinema both list 위키드, 히든페이스, 글래디에이터 2 and 소방관
+    poster_copies: list[list[int]] = []
     with django_capture_on_commit_callbacks() as callbacks:
-        megabox = crawl_run_execute(source="megabox", client=replay_client("megabox")[0])
+        megabox = crawl_run_execute(
+            source="megabox", client=replay_client("megabox")[0], posters_copy=poster_copies.append
+        )
     lotte = crawl_run_execute(source="lotte", client=replay_client("lotte")[0])
 
     assert (megabox.status, megabox.new_count, megabox.failed_count) == (CrawlRunStatus.SUCCEEDED, 7, 0)
@@ -57,6 +60,9 @@ def test_crawl_run_records_counts_and_merges_cinemas_with_otts(django_capture_on
     assert RawPayload.objects.filter(source="megabox").count() == 7
     # the poster copies and the opened offers are announced after commit
     assert len(callbacks) == 2
+    assert poster_copies == []
+    callbacks[-1]()  # the poster copies (the offers' announcement is queued first)
+    assert len(poster_copies[0]) == 7
 
 
 def test_replayed_recording_does_not_queue_poster_copies_or_alerts(django_capture_on_commit_callbacks):
