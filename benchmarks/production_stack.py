@@ -31,6 +31,7 @@ from tests.servers import START_SCRIPTS
 from tests.servers import free_port
 from tests.servers import nginx_binary
 from tests.servers import nginx_config_for_test
+from tests.servers import redis_keys_delete
 from tests.servers import running
 from tests.servers import wait_for_port
 
@@ -123,15 +124,8 @@ def collectstatic(env: dict[str, str]) -> None:
 
 
 def redis_clean() -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        keys = list(client.scan_iter(match=f"{REDIS_PREFIX}*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
+    """Remove the keys the servers wrote under this run's prefix."""
+    redis_keys_delete(REDIS_URL, match=f"{REDIS_PREFIX}*")
 
 
 def server_env(database_url: str) -> dict[str, str]:

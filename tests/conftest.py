@@ -7,11 +7,11 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-import redis
 from django.conf import settings
 from django.test import Client
 
 from tests.factories import UserFactory
+from tests.servers import redis_keys_delete
 
 
 @pytest.fixture
@@ -29,13 +29,7 @@ def logged_in_client(user) -> Client:
 def _delete_prefixed_redis_keys() -> None:
     # Django's RedisCache.clear() is FLUSHDB, which would also wipe other test runs
     # sharing the server; delete only this run's keys.
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    try:
-        keys = list(client.scan_iter(match=f"*{settings.REDIS_KEY_PREFIX}*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
+    redis_keys_delete(settings.REDIS_URL, match=f"*{settings.REDIS_KEY_PREFIX}*")
 
 
 @pytest.fixture

@@ -24,6 +24,19 @@ START_SCRIPTS = REPO / "compose" / "production" / "django"
 NGINX_CONF = REPO / "compose" / "production" / "nginx" / "nginx.conf"
 
 
+def redis_keys_delete(url: str, *, match: str) -> None:
+    """Delete the keys matching ``match`` (never FLUSHDB: other runs share the server)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=match, count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
