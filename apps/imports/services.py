@@ -144,7 +144,7 @@ def _wanted(row: ParsedRow) -> Wanted:
 
 def _rows_match_and_store(batch: ImportBatch, parsed: Sequence[ParsedRow]) -> None:
     valid = [row for row in parsed if not row.problems]
-    found = titles_find(wanted=[_wanted(row) for row in valid])
+    found = titles_find(wanted=[_wanted(row) for row in valid], user=batch.user)
     rows: list[ImportRow] = []
     for row in parsed:
         item = ImportRow(
@@ -178,8 +178,12 @@ def _rows_match_and_store(batch: ImportBatch, parsed: Sequence[ParsedRow]) -> No
     bulk_insert(ImportRow, rows)
 
 
-def _reviewable(*, user: User, row_id: int) -> ImportRow:
-    row = ImportRow.objects.select_related("batch").filter(pk=row_id, batch__user=user).first()
+def _reviewable(*, user: User, row_id: int, batch_id: int | None) -> ImportRow:
+    rows = ImportRow.objects.select_related("batch").filter(pk=row_id, batch__user=user)
+    if batch_id is not None:
+        # A row reached through another of the person's batches' URLs is not that batch's.
+        rows = rows.filter(batch_id=batch_id)
+    row = rows.first()
     if row is None:
         raise NotFoundError(_("No such import row."), {"row_id": row_id})
     if row.batch.status != BatchStatus.REVIEW:
@@ -188,14 +192,14 @@ def _reviewable(*, user: User, row_id: int) -> ImportRow:
 
 
 @transaction.atomic
-def import_row_choose(*, user: User, row_id: int, title_id: int | None) -> int:
+def import_row_choose(*, user: User, row_id: int, title_id: int | None, batch_id: int | None = None) -> int:
     """Choose the title of an ambiguous or unmatched row (None leaves it out).
 
     Every row of the batch with the same name and year (the film's ratings, diary and review
     lines: Letterboxd gives diary entries URIs of their own) takes the same choice.
     Returns how many rows changed.
     """
-    row = _reviewable(user=user, row_id=row_id)
+    row = _reviewable(user=user, row_id=row_id, batch_id=batch_id)
     if row.status not in (RowStatus.AMBIGUOUS, RowStatus.UNMATCHED):
         raise ConflictError(_("Only a row without a sure match takes a choice."), {"row_id": row_id})
     if title_id is not None:
@@ -213,9 +217,9 @@ def import_row_choose(*, user: User, row_id: int, title_id: int | None) -> int:
 
 
 @transaction.atomic
-def import_row_skip_set(*, user: User, row_id: int, skip: bool) -> ImportRow:
+def import_row_skip_set(*, user: User, row_id: int, skip: bool, batch_id: int | None = None) -> ImportRow:
     """Leave a matched row out of the import, or take it back in."""
-    row = _reviewable(user=user, row_id=row_id)
+    row = _reviewable(user=user, row_id=row_id, batch_id=batch_id)
     if row.status != RowStatus.MATCHED:
         raise ConflictError(_("Only a matched row can be skipped this way."), {"row_id": row_id})
     row.skip = skip
@@ -326,17 +330,19 @@ def _outcomes_save(rows: Sequence[ImportRow]) -> None:
 
 
 def _links_remember(batch: ImportBatch, rows: Sequence[ImportRow]) -> None:
-    """A written row's external id now names its title for every later import."""
-    links = {
-        (batch.source, row.external_id): row.title_id
-        for row in rows
+    """A written row's external id now names its title for later imports: for everyone when
+    the name match was sure, for this person alone when they chose the title themselves."""
+    links: dict[tuple[str, int | None], int] = {}
+    for row in rows:
         # A row found by its link already has one: a re-import inserts nothing.
-        if row.external_id and row.title_id and not row.by_link and row.outcome != RowOutcome.FAILED
-    }
+        if not row.external_id or not row.title_id or row.by_link or row.outcome == RowOutcome.FAILED:
+            continue
+        owner = None if row.status == RowStatus.MATCHED else batch.user_id
+        links[(row.external_id, owner)] = row.title_id
     TitleLink.objects.bulk_create(
         [
-            TitleLink(source=source, external_id=ext, title_id=title_id)
-            for (source, ext), title_id in links.items()
+            TitleLink(source=batch.source, external_id=ext, user_id=owner, title_id=title_id)
+            for (ext, owner), title_id in links.items()
         ],
         batch_size=500,
         ignore_conflicts=True,
