@@ -339,11 +339,13 @@ def _links_remember(batch: ImportBatch, rows: Sequence[ImportRow]) -> None:
             continue
         owner = None if row.status == RowStatus.MATCHED else batch.user_id
         links[(row.external_id, owner)] = row.title_id
-    TitleLink.objects.bulk_create(
+    # COPY, then INSERT … ON CONFLICT DO NOTHING: bulk_create's 500-row INSERTs were 2.4 s of a
+    # 10,000-row apply (profiled); a link someone else made meanwhile is kept.
+    bulk_insert(
+        TitleLink,
         [
             TitleLink(source=batch.source, external_id=ext, user_id=owner, title_id=title_id)
             for (ext, owner), title_id in links.items()
         ],
-        batch_size=500,
         ignore_conflicts=True,
     )
