@@ -49,6 +49,8 @@ class ImportBatch(models.Model):
     # Rows read and matched (or applied) so far, for the progress bar.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # The language the person applied in: the task writes the rows' outcome notes in it.
+    language = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

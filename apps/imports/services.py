@@ -12,8 +12,10 @@ from collections.abc import Callable
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -238,7 +240,8 @@ def import_batch_apply_request(*, user: User, batch_id: int) -> ImportBatch:
     if batch.status != BatchStatus.REVIEW:
         raise ConflictError(_("This import is not ready to apply."), {"batch_id": batch_id})
     batch.status = BatchStatus.APPLYING
-    batch.save(update_fields=["status"])
+    batch.language = translation.get_language() or settings.LANGUAGE_CODE
+    batch.save(update_fields=["status", "language"])
     transaction.on_commit(lambda: _enqueue_apply(batch.pk))
     return batch
 
@@ -267,20 +270,24 @@ def import_batch_apply(*, batch_id: int) -> ImportBatch:
             else:
                 to_write[row.kind].append(row)
         user = batch.user
-        _write(
-            to_write[Kind.RATING], lambda rs: social.ratings_import(user=user, items=[_rating(r) for r in rs])
-        )
-        _write(
-            to_write[Kind.DIARY],
-            lambda rs: social.diary_entries_import(user=user, items=[_diary(r) for r in rs]),
-        )
-        _write(
-            to_write[Kind.WATCHLIST],
-            lambda rs: social.watchlist_import(user=user, title_ids=[_id(r) for r in rs]),
-        )
-        _write(
-            to_write[Kind.REVIEW], lambda rs: social.reviews_import(user=user, items=[_review(r) for r in rs])
-        )
+        # A worker has no request: refusals (a review too long…) read in the person's language.
+        with translation.override(batch.language or settings.LANGUAGE_CODE):
+            _write(
+                to_write[Kind.RATING],
+                lambda rs: social.ratings_import(user=user, items=[_rating(r) for r in rs]),
+            )
+            _write(
+                to_write[Kind.DIARY],
+                lambda rs: social.diary_entries_import(user=user, items=[_diary(r) for r in rs]),
+            )
+            _write(
+                to_write[Kind.WATCHLIST],
+                lambda rs: social.watchlist_import(user=user, title_ids=[_id(r) for r in rs]),
+            )
+            _write(
+                to_write[Kind.REVIEW],
+                lambda rs: social.reviews_import(user=user, items=[_review(r) for r in rs]),
+            )
         _outcomes_save(rows)
         _links_remember(batch, [row for kind_rows in to_write.values() for row in kind_rows])
         batch.status = BatchStatus.APPLIED

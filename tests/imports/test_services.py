@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from apps.imports.models import BatchStatus
 from apps.imports.models import ImportBatch
@@ -190,8 +191,9 @@ def test_empty_upload_is_refused(user, db):
     assert not ImportBatch.objects.exists()
 
 
+@pytest.mark.parametrize(("language", "note"), [("en", "too long"), ("ko", "너무 길어요")])
 def test_review_too_long_fails_alone_and_the_rest_is_written(
-    user, catalog, django_capture_on_commit_callbacks
+    user, catalog, django_capture_on_commit_callbacks, language, note
 ):
     long_review = (
         "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
@@ -200,11 +202,14 @@ def test_review_too_long_fails_alone_and_the_rest_is_written(
     batch = _upload(
         user, letterboxd_zip({"reviews.csv": long_review}), capture=django_capture_on_commit_callbacks
     )
-    batch = _apply(user, batch, capture=django_capture_on_commit_callbacks)
+    # The person applies in their language; the worker writes the refusal in it.
+    with translation.override(language):
+        batch = _apply(user, batch, capture=django_capture_on_commit_callbacks)
 
+    assert batch.language == language
     review_row = _rows(batch, kind="review")[0]
     assert review_row.outcome == RowOutcome.FAILED
-    assert "too long" in review_row.outcome_note
+    assert note in review_row.outcome_note
     assert not Review.objects.filter(user=user).exists()
     assert Rating.objects.filter(user=user).exists()
 

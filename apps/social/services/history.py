@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_save
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.movies.models import Title
 
@@ -187,10 +188,10 @@ def diary_entries_import(*, user: User, items: Sequence[DiaryItem]) -> list[Item
     changed: list[DiaryEntry] = []
     for item in items:
         if item.watched_on > today + dt.timedelta(days=1) or item.watched_on.year < 1870:
-            results.append(ItemResult(Outcome.FAILED, "watch date out of range"))
+            results.append(ItemResult(Outcome.FAILED, _("The watch date is not a possible day.")))
             continue
         if item.half_stars is not None and not 1 <= item.half_stars <= 10:
-            results.append(ItemResult(Outcome.FAILED, "half_stars must be 1–10"))
+            results.append(ItemResult(Outcome.FAILED, _("A rating must be between ½ and 5 stars.")))
             continue
         # Viewings of one title on one day pair up in order, so a file with two viewings on a
         # day imports two entries, and a second import of it finds both.
