@@ -49,6 +49,8 @@ class ImportBatch(models.Model):
     # Rows read and matched (or applied) so far, for the progress bar.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # The language the person applied in: the task writes the rows' outcome notes in it.
+    language = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
@@ -88,7 +90,7 @@ class ImportRow(models.Model):
     title = models.ForeignKey(
         "movies.Title", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Matched by an external id a person confirmed before (TitleLink), not by name.
+    # Matched by an external id applied before (TitleLink), not by name.
     by_link = models.BooleanField(default=False)
     # The person's choice: skip a matched row, or leave an ambiguous one out.
     skip = models.BooleanField(default=False)
@@ -120,20 +122,35 @@ class ImportRow(models.Model):
 
 
 class TitleLink(models.Model):
-    """An external id (IMDb "tt…", a Letterboxd film URI) a person confirmed as this title.
+    """An external id (IMDb "tt…", a Letterboxd film URI) applied as this title.
 
     Moochu's catalog holds no IMDb or Letterboxd ids, so the first import of a film matches by
-    name and year; once applied, the link makes every later import match it by id.
+    name and year; once applied, the link makes every later import match it by id. A link from
+    a sure name match is shared (``user`` empty); a link from a person's own choice (an
+    ambiguous or unmatched row) is theirs alone, so one person's pick can never decide
+    another person's import.
     """
 
     source = models.CharField(max_length=20)
     external_id = models.CharField(max_length=300)
     title = models.ForeignKey("movies.Title", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "external_id"], name="import_title_link_unique"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=Q(user__isnull=True),
+                name="import_title_link_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "source", "external_id"],
+                condition=Q(user__isnull=False),
+                name="import_title_link_user_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from typing import TypeVar
 
 from django.db.models import Count
+from django.db.models import F
+from django.db.models import Q
 from django.db.models import QuerySet
 
 from apps.imports.models import ImportBatch
@@ -55,16 +57,21 @@ def _chunks(items: list[T]) -> Iterator[list[T]]:
         yield items[start : start + CHUNK]
 
 
-def titles_find(*, wanted: Iterable[Wanted]) -> dict[Wanted, Found]:
-    """Each film's title: by a confirmed external id first, else through the catalog's name
-    keys (apps.movies.matching: normalised names, subtitles, year ± 1), as ingestion does."""
+def titles_find(*, wanted: Iterable[Wanted], user: User | None = None) -> dict[Wanted, Found]:
+    """Each film's title: by an applied external id first (the person's own link over a shared
+    one), else through the catalog's name keys (apps.movies.matching: normalised names,
+    subtitles, year ± 1), as ingestion does."""
     wanted = list(dict.fromkeys(wanted))
     result: dict[Wanted, Found] = {}
     links: dict[tuple[str, str], int] = {}
     ids = [w.external_id for w in wanted if w.external_id]
     for chunk in _chunks(sorted(set(ids))):
-        for source, external_id, title_id in TitleLink.objects.filter(external_id__in=chunk).values_list(
-            "source", "external_id", "title_id"
+        owners = Q(user__isnull=True) | Q(user=user) if user is not None else Q(user__isnull=True)
+        # Shared links first, so the person's own link for the same id overwrites it.
+        for source, external_id, title_id in (
+            TitleLink.objects.filter(owners, external_id__in=chunk)
+            .order_by(F("user_id").asc(nulls_first=True))
+            .values_list("source", "external_id", "title_id")
         ):
             links[(source, external_id)] = title_id
     # Diary lines each carry their own URI, so many rows share one (name, year): match it once.

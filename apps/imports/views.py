@@ -117,18 +117,18 @@ def import_detail(request: AuthedHttpRequest, batch_id: int) -> HttpResponse:
 def import_row_choose(request: AuthedHttpRequest, batch_id: int, row_id: int) -> str:
     choice = request.POST.get("title_id") or (request.POST.getlist("title_ids") or [""])[-1]
     if choice == "skip":
-        services.import_row_choose(user=request.user, row_id=row_id, title_id=None)
+        services.import_row_choose(user=request.user, row_id=row_id, title_id=None, batch_id=batch_id)
         return _("Left out of the import.")
     if not choice.isdigit():
         raise ApplicationError(_("Choose a title from the suggestions."))
-    services.import_row_choose(user=request.user, row_id=row_id, title_id=int(choice))
+    services.import_row_choose(user=request.user, row_id=row_id, title_id=int(choice), batch_id=batch_id)
     return _("Title chosen.")
 
 
 @service_post(_back_to_batch)
 def import_row_skip(request: AuthedHttpRequest, batch_id: int, row_id: int) -> str:
     skip = request.POST.get("skip") == "1"
-    services.import_row_skip_set(user=request.user, row_id=row_id, skip=skip)
+    services.import_row_skip_set(user=request.user, row_id=row_id, skip=skip, batch_id=batch_id)
     return _("Left out of the import.") if skip else _("Back in the import.")
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from apps.imports.models import BatchStatus
 from apps.imports.models import ImportBatch
@@ -198,8 +199,9 @@ def test_empty_upload_is_refused(user, db):
     assert not ImportBatch.objects.exists()
 
 
+@pytest.mark.parametrize(("language", "note"), [("en", "too long"), ("ko", "너무 길어요")])
 def test_review_too_long_fails_alone_and_the_rest_is_written(
-    user, catalog, django_capture_on_commit_callbacks
+    user, catalog, django_capture_on_commit_callbacks, language, note
 ):
     long_review = (
         "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
@@ -208,11 +210,14 @@ def test_review_too_long_fails_alone_and_the_rest_is_written(
     batch = _upload(
         user, letterboxd_zip({"reviews.csv": long_review}), capture=django_capture_on_commit_callbacks
     )
-    batch = _apply(user, batch, capture=django_capture_on_commit_callbacks)
+    # The person applies in their language; the worker writes the refusal in it.
+    with translation.override(language):
+        batch = _apply(user, batch, capture=django_capture_on_commit_callbacks)
 
+    assert batch.language == language
     review_row = _rows(batch, kind="review")[0]
     assert review_row.outcome == RowOutcome.FAILED
-    assert "too long" in review_row.outcome_note
+    assert note in review_row.outcome_note
     assert not Review.objects.filter(user=user).exists()
     assert Rating.objects.filter(user=user).exists()
 
@@ -227,3 +232,49 @@ def test_titles_without_match_keys_get_them_before_matching(user, db, django_cap
     batch = _upload(user, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
 
     assert _rows(batch, kind="rating")[0].title_id == title.pk
+
+
+def test_a_persons_own_choice_never_decides_another_persons_import(
+    user, catalog, django_capture_on_commit_callbacks
+):
+    # given: the person gave the film Moochu could not find a title of their own choosing
+    batch = _upload(user, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
+    unmatched = _rows(batch, status=RowStatus.UNMATCHED)[0]
+    import_row_choose(user=user, row_id=unmatched.pk, title_id=catalog["burning"].pk)
+    _apply(user, batch, capture=django_capture_on_commit_callbacks)
+    assert TitleLink.objects.get(external_id=unmatched.external_id).user == user
+
+    # when: someone else imports the same film
+    other = UserFactory()
+    theirs = _upload(other, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
+
+    # then: it is still unmatched for them, while the chooser's re-import finds it by its link
+    assert [r.title_id for r in _rows(theirs, external_id=unmatched.external_id)] == [None]
+    mine = _upload(user, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
+    (again,) = _rows(mine, external_id=unmatched.external_id)
+    assert (again.status, again.title_id, again.by_link) == (RowStatus.MATCHED, catalog["burning"].pk, True)
+
+
+def test_a_sure_name_match_is_remembered_for_everyone(user, catalog, django_capture_on_commit_callbacks):
+    batch = _upload(user, imdb_csv(), "ratings.csv", capture=django_capture_on_commit_callbacks)
+    _apply(user, batch, capture=django_capture_on_commit_callbacks)
+    assert TitleLink.objects.get(source="imdb", external_id="tt6751668").user is None
+
+    catalog["parasite"].__class__.objects.filter(pk=catalog["parasite"].pk).update(title_en="Gisaengchung")
+    theirs = _upload(UserFactory(), imdb_csv(), "ratings.csv", capture=django_capture_on_commit_callbacks)
+    assert (_rows(theirs)[0].title_id, _rows(theirs)[0].by_link) == (catalog["parasite"].pk, True)
+
+
+def test_a_row_is_reviewed_only_through_its_own_batch(user, catalog, django_capture_on_commit_callbacks):
+    first = _upload(user, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
+    second = _upload(user, letterboxd_zip(), capture=django_capture_on_commit_callbacks)
+    row = _rows(first, status=RowStatus.AMBIGUOUS)[0]
+
+    with pytest.raises(NotFoundError):
+        import_row_choose(user=user, row_id=row.pk, title_id=catalog["alone_a"].pk, batch_id=second.pk)
+    with pytest.raises(NotFoundError):
+        import_row_skip_set(
+            user=user, row_id=_rows(first, kind="watchlist")[0].pk, skip=True, batch_id=second.pk
+        )
+    row.refresh_from_db()
+    assert row.title_id is None

@@ -12,6 +12,9 @@ from django.core.cache import cache
 from django.db.models import F
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from config.exceptions import ApplicationError
 
@@ -55,18 +58,36 @@ def rate_limit_hit(*, action: str, user_id: int) -> None:
             count = 1
     if count > limit:
         raise ApplicationError(
-            "Too many requests: please wait a moment.", {"action": action, "retry_after_seconds": window}
+            _("Too many requests: please wait a moment."), {"action": action, "retry_after_seconds": window}
         )
+
+
+# What each checked text is called in messages, in the reader's language.
+TEXT_FIELD_LABELS: dict[str, Promise] = {
+    "mood": pgettext_lazy("text field", "Mood"),
+    "intro": pgettext_lazy("text field", "Introduction"),
+    "entry": pgettext_lazy("text field", "Guestbook entry"),
+    "reply": pgettext_lazy("text field", "Reply"),
+    "heading": pgettext_lazy("text field", "Heading"),
+    "body": pgettext_lazy("text field", "Body"),
+    "comment": pgettext_lazy("text field", "Comment"),
+    "note": pgettext_lazy("text field", "Note"),
+    "review": pgettext_lazy("text field", "Review"),
+    "reason": pgettext_lazy("text field", "Reason"),
+    "message": pgettext_lazy("text field", "Message"),
+}
 
 
 def clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
     """Strip and bound user text; the message names the field so forms and API agree."""
     text = (value or "").strip()
+    label = str(TEXT_FIELD_LABELS.get(field, field))
     if required and not text:
-        raise ApplicationError(f"{field} must not be empty.", {"field": field})
+        raise ApplicationError(_("%(field)s must not be empty.") % {"field": label}, {"field": field})
     if len(text) > max_length:
         raise ApplicationError(
-            f"{field} is too long ({len(text)} characters, at most {max_length}).",
+            _("%(field)s is too long (%(n)d characters, at most %(max)d).")
+            % {"field": label, "n": len(text), "max": max_length},
             {"field": field, "max_length": max_length},
         )
     return text

@@ -87,7 +87,7 @@ def test_friend_requests_are_rate_limited(alice, settings):
     settings.SOCIAL_RATE_LIMITS = {"friend_request": (2, 3600)}
     friend_request_send(from_user=alice, to_user=UserFactory())
     friend_request_send(from_user=alice, to_user=UserFactory())
-    with pytest.raises(ApplicationError, match="Too many"):
+    with pytest.raises(ApplicationError, match="요청이 너무 많아요"):
         friend_request_send(from_user=alice, to_user=UserFactory())
     assert FriendRequest.objects.count() == 2
 
@@ -136,8 +136,9 @@ def test_recommendation_to_non_friend_or_self_saves_nothing(alice, bob, carol, f
 
 @pytest.mark.parametrize("note", ["", "  ", "x" * 301])
 def test_recommendation_note_must_be_present_and_short(alice, bob, friends, title, note):
-    with pytest.raises(ApplicationError, match="note"):
+    with pytest.raises(ApplicationError, match="메모") as refused:
         recommendation_send(sender=alice, receiver_ids=[bob.pk], title=title, note=note)
+    assert refused.value.extra["field"] == "note"
     assert not Recommendation.objects.exists()
 
 
@@ -152,7 +153,7 @@ def test_recommendations_are_rate_limited(alice, bob, friends, settings):
     settings.SOCIAL_RATE_LIMITS = {"recommendation": (2, 3600)}
     recommendation_send(sender=alice, receiver_ids=[bob.pk], title=TitleFactory(), note="1")
     recommendation_send(sender=alice, receiver_ids=[bob.pk], title=TitleFactory(), note="2")
-    with pytest.raises(ApplicationError, match="Too many"):
+    with pytest.raises(ApplicationError, match="요청이 너무 많아요"):
         recommendation_send(sender=alice, receiver_ids=[bob.pk], title=TitleFactory(), note="3")
     assert Recommendation.objects.count() == 2
 

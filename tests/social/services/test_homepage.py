@@ -82,7 +82,7 @@ def test_guestbook_posts_are_rate_limited(alice, bob, settings):
     settings.SOCIAL_RATE_LIMITS = {"guestbook": (3, 60)}
     for i in range(3):
         guestbook_entry_create(owner=alice, author=bob, body=f"hi {i}")
-    with pytest.raises(ApplicationError, match="Too many"):
+    with pytest.raises(ApplicationError, match="요청이 너무 많아요"):
         guestbook_entry_create(owner=alice, author=bob, body="one more")
     assert GuestbookEntry.objects.count() == 3
 
