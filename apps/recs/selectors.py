@@ -353,6 +353,11 @@ def recs_for_user(
                 source = "artifact"
                 have = {p[0] for p in picks}
                 picks += [p for p in _model_picks(history, dismissed) if p[0] not in have]
+            if history and sum(p[0] not in exclude for p in picks) < limit:
+                # No model yet, or one that cannot place the person (onboarding's ten ratings
+                # before the nightly retrain): the genres they chose come before mere popularity.
+                have = {p[0] for p in picks}
+                picks += [p for p in _cold_start(user, limit + len(exclude)) if p[0] not in have]
     else:
         user = None
     picks = [p for p in picks if p[0] not in exclude]
