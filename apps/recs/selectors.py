@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
+from django.db.models import Max
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -398,6 +399,20 @@ def recs_for_user(
         )
     logger.debug("recs for %s from %s", getattr(user, "id", None), source)
     return out
+
+
+def recs_dismissed_titles(*, user: User, limit: int = 60) -> list[Title]:
+    """The titles the person said "관심 없음" to, the latest first (two queries)."""
+    latest = (
+        Event.objects.filter(user=user, kind=EventKind.REC_DISMISS, title__isnull=False)
+        .values("title_id")
+        .annotate(last=Max("occurred_at"))
+        .order_by("-last", "-title_id")
+        .values_list("title_id", flat=True)[:limit]
+    )
+    ids = list(latest)
+    titles = Title.objects.in_bulk(ids)
+    return [titles[title_id] for title_id in ids if title_id in titles]
 
 
 def _cold_start(user: User, limit: int) -> list[tuple[int, float, str, int]]:
