@@ -38,10 +38,19 @@ def _review_link(review: models.Review) -> str:
 
 @admin.register(models.ReviewComment)
 class ReviewCommentAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "excerpt", "on_review")
+    list_display = ("written_at", "written_by", "excerpt", "on_review")
     list_select_related = ("user", "review__title")
     search_fields = ("body", "user__nickname")
     raw_id_fields = ("review", "user", "parent")
+
+    # Columns by hand, so their headings are translated without verbose names on the fields.
+    @admin.display(description=_("written"), ordering="created_at")
+    def written_at(self, comment: models.ReviewComment) -> object:
+        return comment.created_at
+
+    @admin.display(description=_("by"))
+    def written_by(self, comment: models.ReviewComment) -> str:
+        return comment.user.display_name
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment: models.ReviewComment) -> str:
@@ -56,10 +65,22 @@ class ReviewCommentAdmin(admin.ModelAdmin):
 class ReviewReportAdmin(admin.ModelAdmin):
     """Reports people send from a review page ("신고"): staff read them here."""
 
-    list_display = ("created_at", "reporter", "on_review", "reported_comment", "reason")
+    list_display = ("reported_at", "reported_by", "on_review", "reported_comment", "why")
     list_select_related = ("reporter", "review__title", "comment")
     search_fields = ("reason", "comment__body", "review__body")
     raw_id_fields = ("review", "comment", "reporter")
+
+    @admin.display(description=_("reported"), ordering="created_at")
+    def reported_at(self, report: models.ReviewReport) -> object:
+        return report.created_at
+
+    @admin.display(description=_("by"))
+    def reported_by(self, report: models.ReviewReport) -> str:
+        return report.reporter.display_name
+
+    @admin.display(description=_("reason"))
+    def why(self, report: models.ReviewReport) -> str:
+        return report.reason or "—"
 
     @admin.display(description=_("review"))
     def on_review(self, report: models.ReviewReport) -> str:

@@ -101,6 +101,10 @@ def test_a_review_report_reaches_the_staff_in_the_admin_with_a_link_to_the_revie
 
     # then: the report says who, why and what, and links to the review page
     assert "광고예요" in reports
+    for heading in ("신고 시각", "작성자", "사유"):  # column headings in the reader's language
+        assert heading in reports, heading
+    assert "Reporter" not in reports
+    assert "Reason" not in reports
     assert "광고성 댓글" in reports
     assert f'href="/reviews/{review.pk}/"' in reports
     assert "광고성 댓글" in comments
