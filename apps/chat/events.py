@@ -111,6 +111,7 @@ class RoomUpdatedEvent(TypedDict):
 
 class HelloRoom(TypedDict):
     name: str
+    owner_id: int | None
     kind: str
     title_id: int | None
     visibility: str
@@ -259,6 +260,7 @@ def hello_event(
         "room": room.pk,
         "room_info": {
             "name": room.name,
+            "owner_id": room.owner_id,
             "kind": room.kind,
             "title_id": room.title_id,
             "visibility": room.visibility,

@@ -47,6 +47,8 @@ class Room(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("chat room")
+        verbose_name_plural = _("chat rooms")
         ordering = ["-last_activity_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -92,6 +94,8 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("room membership")
+        verbose_name_plural = _("room memberships")
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="chat_membership_unique")]
 
     def __str__(self) -> str:
@@ -124,6 +128,8 @@ class Message(models.Model):
     )
 
     class Meta:
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
         ordering = ["room", "seq"]
         constraints = [models.UniqueConstraint(fields=["room", "seq"], name="chat_message_seq_unique")]
         indexes = [models.Index(fields=["room", "author", "-created_at"], name="chat_message_author_recent")]
@@ -143,6 +149,8 @@ class Reaction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
         constraints = [
             models.UniqueConstraint(fields=["message", "user", "emoji"], name="chat_reaction_unique")
         ]
@@ -172,6 +180,8 @@ class Sanction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
         indexes = [models.Index(fields=["room", "user", "kind"], name="chat_sanction_lookup")]
 
     def __str__(self) -> str:
@@ -192,6 +202,8 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("chat report")
+        verbose_name_plural = _("chat reports")
         constraints = [
             models.UniqueConstraint(fields=["message", "reporter"], name="chat_report_once_per_reporter")
         ]
@@ -209,6 +221,8 @@ class ReadState(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("read position")
+        verbose_name_plural = _("read positions")
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="chat_read_state_unique")]
 
     def __str__(self) -> str:
@@ -220,6 +234,8 @@ class BlockedWord(models.Model):
     word = models.CharField(max_length=100)
 
     class Meta:
+        verbose_name = _("blocked word")
+        verbose_name_plural = _("blocked words")
         constraints = [models.UniqueConstraint(fields=["room", "word"], name="chat_blocked_word_unique")]
 
     def __str__(self) -> str:

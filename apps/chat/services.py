@@ -520,10 +520,12 @@ def _sanction_target(*, room: Room, by: User, user_id: Any) -> Any:
     target = get_user_model().objects.filter(pk=user_id).first()
     if target is None:
         raise ChatError("not_found", "No such user.")
+    # Each refusal has its own code so the person is told exactly why, in their language
+    # (apps/chat/templatetags/chat_tags.py), not a moderator's generic "only moderators can".
     if target.pk == by.pk:
-        raise ChatError("invalid", "You cannot sanction yourself.")
+        raise ChatError("sanction_self", "You cannot mute, kick or ban yourself.")
     if target.pk == room.owner_id or target.is_staff:
-        raise ChatError("forbidden", "The room owner and staff cannot be sanctioned.")
+        raise ChatError("sanction_protected", "The room owner and staff cannot be muted, kicked or banned.")
     return target
 
 

@@ -57,6 +57,8 @@ class Genre(models.Model):
     bit = models.PositiveSmallIntegerField(unique=True)
 
     class Meta:
+        verbose_name = _("genre")
+        verbose_name_plural = _("genres")
         ordering = ["name_en"]
         constraints = [
             models.CheckConstraint(condition=Q(bit__lt=MAX_MASK_BITS), name="genre_bit_in_range"),
@@ -78,6 +80,8 @@ class Person(models.Model):
     kobis_code = models.CharField(max_length=20, null=True, blank=True, unique=True)
 
     class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         ordering = ["name"]
         indexes = [models.Index(Lower("name"), name="person_name_lower")]
 
@@ -105,6 +109,8 @@ class Provider(models.Model):
     bit = models.PositiveSmallIntegerField(unique=True)
 
     class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
         ordering = ["display_priority", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(bit__lt=MAX_MASK_BITS), name="provider_bit_in_range"),
@@ -173,6 +179,8 @@ class Title(TimeStampedModel):
     search_document = models.TextField(blank=True, default="", db_default="", editable=False)
 
     class Meta:
+        verbose_name = _("title")
+        verbose_name_plural = _("titles")
         ordering = ["-popularity", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -233,6 +241,8 @@ class Credit(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
         ordering = ["role", "order"]
         constraints = [
             models.UniqueConstraint(fields=["title", "person", "role"], name="credit_unique_role"),
@@ -290,6 +300,8 @@ class SourceRecord(models.Model):
     first_seen_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("source record")
+        verbose_name_plural = _("source records")
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="source_record_unique_key"),
         ]
@@ -332,6 +344,8 @@ class CrawlRun(models.Model):
     errors = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("crawl run")
+        verbose_name_plural = _("crawl runs")
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["source", "-started_at"], name="crawl_run_source_started")]
 
@@ -351,6 +365,8 @@ class TitleMatchKey(models.Model):
     is_main = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("title match key")
+        verbose_name_plural = _("title match keys")
         constraints = [
             models.UniqueConstraint(fields=["title", "key", "is_main"], name="title_match_key_unique"),
         ]
@@ -370,6 +386,8 @@ class SourceOffer(models.Model):
     availability = models.ForeignKey(Availability, on_delete=models.CASCADE, related_name="source_offers")
 
     class Meta:
+        verbose_name = _("source offer")
+        verbose_name_plural = _("source offers")
         constraints = [
             models.UniqueConstraint(fields=["source_record", "availability"], name="source_offer_unique"),
         ]
@@ -388,6 +406,8 @@ class RawPayload(models.Model):
     fetched_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("raw payload")
+        verbose_name_plural = _("raw payloads")
         ordering = ["-fetched_at", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -47,6 +47,8 @@ class Event(models.Model):
     value = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("behaviour event")
+        verbose_name_plural = _("behaviour events")
         ordering = ["-occurred_at"]
         constraints = [
             models.CheckConstraint(
@@ -83,6 +85,8 @@ class ModelArtifact(models.Model):
     trained_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("recommender model")
+        verbose_name_plural = _("recommender models")
         ordering = ["-as_of"]
         constraints = [
             models.UniqueConstraint(

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
 from django.db.models import Field
+from django.db.models import Max
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -362,6 +363,11 @@ def recs_for_user(
                 source = "artifact"
                 have = {p[0] for p in picks}
                 picks += [p for p in _model_picks(history, dismissed) if p[0] not in have]
+            if history and sum(p[0] not in exclude for p in picks) < limit:
+                # No model yet, or one that cannot place the person (onboarding's ten ratings
+                # before the nightly retrain): the genres they chose come before mere popularity.
+                have = {p[0] for p in picks}
+                picks += [p for p in _cold_start(user, limit + len(exclude)) if p[0] not in have]
     else:
         user = None
     picks = [p for p in picks if p[0] not in exclude]
@@ -402,6 +408,20 @@ def recs_for_user(
         )
     logger.debug("recs for %s from %s", getattr(user, "id", None), source)
     return out
+
+
+def recs_dismissed_titles(*, user: User, limit: int = 60) -> list[Title]:
+    """The titles the person said "관심 없음" to, the latest first (two queries)."""
+    latest = (
+        Event.objects.filter(user=user, kind=EventKind.REC_DISMISS, title__isnull=False)
+        .values("title_id")
+        .annotate(last=Max("occurred_at"))
+        .order_by("-last", "-title_id")
+        .values_list("title_id", flat=True)[:limit]
+    )
+    ids = list(latest)
+    titles = Title.objects.in_bulk(ids)
+    return [titles[title_id] for title_id in ids if title_id in titles]
 
 
 def _cold_start(user: User, limit: int) -> list[tuple[int, float, str, int]]:

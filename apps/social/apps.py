@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _site_name_moochu(sender: Any, using: str = "default", **kwargs: Any) -> None:
@@ -25,6 +26,7 @@ class SocialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "apps.social"
     label = "social"
+    verbose_name = _("People")  # the admin's section heading, in the reader's language
 
     def ready(self) -> None:
         # The catalog calls back after a crawl opens offers; it never imports social.

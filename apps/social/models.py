@@ -24,6 +24,8 @@ class User(AbstractUser):
     movielens_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("nickname"), name="user_nickname_unique_ci"),
         ]
@@ -46,6 +48,8 @@ class Rating(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
         constraints = [
             models.UniqueConstraint(fields=["user", "title"], name="rating_unique_per_user"),
             models.CheckConstraint(
@@ -101,6 +105,10 @@ class Profile(models.Model):
     )
     visibility_diary = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
 
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
     def __str__(self) -> str:
         return f"profile of {self.user}"
 
@@ -130,6 +138,8 @@ class WatchlistItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("watchlist item")
+        verbose_name_plural = _("watchlist items")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "title"], name="watchlist_unique")]
 
@@ -181,6 +191,8 @@ class Review(TimeStampedModel):
     comment_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "title"], name="review_unique_per_user")]
         indexes = [models.Index(fields=["user", "-created_at", "-id"], name="review_user_recent")]
@@ -199,6 +211,8 @@ class ReviewComment(TimeStampedModel):
     body = models.CharField(max_length=1000)
 
     class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -211,6 +225,8 @@ class ReviewLike(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("review like")
+        verbose_name_plural = _("review likes")
         constraints = [models.UniqueConstraint(fields=["review", "user"], name="reviewlike_unique")]
 
     def __str__(self) -> str:
@@ -229,6 +245,8 @@ class ReviewReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("review report")
+        verbose_name_plural = _("review reports")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -255,6 +273,8 @@ class ShelfItem(models.Model):
     position = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = _("life movie")
+        verbose_name_plural = _("life movies")
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["user", "title"], name="shelf_unique_title"),
@@ -299,6 +319,8 @@ class Follow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [
             models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique"),
             models.CheckConstraint(condition=~Q(follower=models.F("followee")), name="follow_not_self"),
@@ -328,6 +350,8 @@ class FriendRequest(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("friend request")
+        verbose_name_plural = _("friend requests")
         ordering = ["-created_at", "-id"]
         constraints = [
             # One open request per pair and direction; history rows are kept.
@@ -353,6 +377,8 @@ class Friendship(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("friendship")
+        verbose_name_plural = _("friendships")
         constraints = [
             models.UniqueConstraint(fields=["user", "friend"], name="friendship_unique"),
             models.CheckConstraint(condition=~Q(user=models.F("friend")), name="friendship_not_self"),
@@ -368,6 +394,8 @@ class Block(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
         constraints = [
             models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
             models.CheckConstraint(condition=~Q(blocker=models.F("blocked")), name="block_not_self"),
@@ -400,6 +428,8 @@ class Recommendation(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["sender", "receiver", "title"], name="recommendation_unique"),
@@ -441,6 +471,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "is_read", "-created_at"], name="notification_unread")]
 
@@ -509,6 +541,8 @@ class BoardPost(TimeStampedModel):
     is_hidden = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("board post")
+        verbose_name_plural = _("board posts")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -521,6 +555,8 @@ class BoardComment(TimeStampedModel):
     body = models.CharField(max_length=1000)
 
     class Meta:
+        verbose_name = _("board comment")
+        verbose_name_plural = _("board comments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -532,6 +568,8 @@ class BoardLike(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("board like")
+        verbose_name_plural = _("board likes")
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="boardlike_unique")]
 
     def __str__(self) -> str:
@@ -546,6 +584,8 @@ class BoardView(models.Model):
     day = models.DateField()
 
     class Meta:
+        verbose_name = _("board view")
+        verbose_name_plural = _("board views")
         constraints = [models.UniqueConstraint(fields=["post", "user", "day"], name="boardview_unique")]
 
     def __str__(self) -> str:
@@ -593,6 +633,8 @@ class RightRevocation(models.Model):
     reason = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = _("right revocation")
+        verbose_name_plural = _("right revocations")
         ordering = ["-revoked_at", "id"]
 
     def __str__(self) -> str:
@@ -617,6 +659,8 @@ class WatchAlert(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("watch alert")
+        verbose_name_plural = _("watch alerts")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -635,6 +679,10 @@ class WatchAlertPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_alert_preference"
     )
     email = models.BooleanField(_("also e-mail me"), default=False)
+
+    class Meta:
+        verbose_name = _("watch alert setting")
+        verbose_name_plural = _("watch alert settings")
 
     def __str__(self) -> str:
         return f"{self.user_id}: email={self.email}"

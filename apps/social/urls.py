@@ -79,6 +79,7 @@ urlpatterns = [
     ),
     path("picks/", views.picks_page, name="picks"),
     path("picks/<int:title_id>/dismiss/", views.pick_dismiss_view, name="pick-dismiss"),
+    path("picks/<int:title_id>/restore/", views.pick_restore_view, name="pick-restore"),
     # Mini-homepages
     path("@<str:nickname>/", views.homepage, name="homepage"),
     path("@<str:nickname>/guestbook/", views.guestbook_create_view, name="guestbook-create"),

@@ -142,6 +142,7 @@
       case "hello":
         this.attempt = 0;
         this.you = f.you;
+        this.ownerId = f.room_info.owner_id;
         this.setState("connected", t("connected"));
         this.roomId = f.room;
         if (f.you.id) this.names[f.you.id] = f.you.name;
@@ -340,6 +341,8 @@
       list.appendChild(li);
     };
     item(t("delete"), "mod-delete", function () { self.send({ type: "message.delete", message_id: m.id }); });
+    // The owner cannot be muted, kicked or banned (the server says so too): not offered.
+    if (m.author.id === this.ownerId) return this.finishModMenu(wrap, toggle, list);
     item(t("mute_10m"), "mod-mute-10m", function () { self.send({ type: "mod.mute", user_id: m.author.id, seconds: 600 }); });
     item(t("mute_1h"), "mod-mute-1h", function () { self.send({ type: "mod.mute", user_id: m.author.id, seconds: 3600 }); });
     item(t("kick"), "mod-kick", function () {
@@ -348,6 +351,11 @@
     item(t("ban"), "mod-ban", function () {
       if (window.confirm(t("confirm_ban", { name: name }))) self.send({ type: "mod.ban", user_id: m.author.id });
     }, true);
+    return this.finishModMenu(wrap, toggle, list);
+  };
+
+  MoochuChat.prototype.finishModMenu = function (wrap, toggle, list) {
+    var self = this;
     toggle.addEventListener("click", function (e) {
       e.stopPropagation();
       var open = list.hidden;

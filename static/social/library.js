@@ -28,6 +28,10 @@ document.addEventListener("submit", function (event) {
     if (!response.ok) { form.submit(); return; }
     var card = form.closest(".card");
     if (card) card.remove();
+    // Say what happened; "숨긴 작품" at the bottom of the page takes it back after a reload.
+    return response.json().then(function (data) {
+      if (data.message && window.Moochu && window.Moochu.toast) window.Moochu.toast(data.message, { kind: "success" });
+    });
   }).catch(function () { form.submit(); });
 });
 document.addEventListener("moochu:rated", function (event) {

@@ -343,6 +343,7 @@ def world_build(*, catalog: bool = True) -> World:
     social.guestbook_entry_create(owner=user, author=friend, body="놀러 왔어요~ 추천 영화 있나요?")
     social.guestbook_entry_create(owner=user, author=owner, body="Hello from the chat room!")
     social.recommendation_send(sender=friend, receiver_ids=[user.pk], title=other, note="꼭 보세요")
+    social.pick_dismiss(user=user, title=titles[20])  # the picks page lists what it hid
 
     # The board: a post by the user (editable), and one that staff have hidden.
     post = social.board_post_create(

@@ -380,6 +380,28 @@ async def test_moderator_mutes_kicks_and_bans_and_banned_user_cannot_reconnect(a
     await owner.close()
 
 
+async def test_a_moderator_is_told_why_the_owner_and_they_themselves_cannot_be_sanctioned(
+    alice, bob, chat_client
+):
+    from apps.chat.services import moderator_appoint
+    from apps.chat.services import room_create
+
+    room = await database_sync_to_async(room_create)(owner=alice, name="모임")
+    await database_sync_to_async(moderator_appoint)(room=room, by=alice, user=bob)
+    moderator = chat_client(room_path(room), bob)
+    hello = await moderator.connect()
+    # the client leaves mute, kick and ban out of the owner's message menus by this id
+    assert hello["room_info"]["owner_id"] == alice.pk
+
+    await moderator.send(type="mod.ban", user_id=alice.pk)
+    assert (await moderator.recv_type("error"))["code"] == "sanction_protected"
+    await moderator.send(type="mod.mute", user_id=bob.pk, seconds=600)
+    assert (await moderator.recv_type("error"))["code"] == "sanction_self"
+
+    assert not await database_sync_to_async(Sanction.objects.exists)()
+    await moderator.close()
+
+
 async def test_members_cannot_moderate(room, alice, bob, chat_client):
     client = chat_client(room_path(room), alice)
     await client.connect()

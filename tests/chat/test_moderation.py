@@ -119,11 +119,27 @@ def test_moderators_cannot_sanction_themselves_or_the_owner(owned_room, alice, b
     moderator_appoint(room=owned_room, by=alice, user=bob)
     with pytest.raises(ChatError) as self_sanction:
         sanction_apply(room_id=owned_room.pk, by=bob, user_id=bob.pk, kind="mute", seconds=600)
-    assert self_sanction.value.code == "invalid"
+    assert self_sanction.value.code == "sanction_self"
     with pytest.raises(ChatError) as owner_sanction:
         sanction_apply(room_id=owned_room.pk, by=bob, user_id=alice.pk, kind="ban", seconds=None)
-    assert owner_sanction.value.code == "forbidden"
+    assert owner_sanction.value.code == "sanction_protected"
+    assert owner_sanction.value.status_code == 403
     assert not Sanction.objects.exists()
+    # each refusal says what happened, in the moderator's language (not "only moderators can")
+    from django.utils import translation
+
+    with translation.override("ko"):
+        korean = chat_error_messages()
+    with translation.override("en"):
+        english = chat_error_messages()
+    assert english["sanction_self"] == "You cannot mute, kick or ban yourself."
+    assert english["sanction_protected"] == (
+        "The room owner and Moochu staff cannot be muted, kicked or banned."
+    )
+    assert korean["sanction_self"] == "자기 자신에게는 채팅 금지, 내보내기, 입장 금지를 할 수 없어요."
+    assert korean["sanction_protected"] == (
+        "방장과 Moochu 운영진에게는 채팅 금지, 내보내기, 입장 금지를 할 수 없어요."
+    )
 
 
 def test_blocked_words_box_takes_lines_and_commas_and_refuses_overlong_words(owned_room, alice):
@@ -158,7 +174,8 @@ def test_every_protocol_error_code_has_a_translated_text():
     codes = {
         "bad_json", "unknown_type", "missing_field", "invalid", "empty", "too_long", "frame_too_large",
         "flood", "rate_limited", "slow_mode", "blocked_word", "login_required", "muted", "banned",
-        "invite_only", "forbidden", "not_found", "deleted", "unavailable",
+        "invite_only", "forbidden", "not_found", "deleted", "unavailable", "sanction_self",
+        "sanction_protected",
     }  # fmt: skip
     from django.utils import translation
 

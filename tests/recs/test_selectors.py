@@ -110,6 +110,33 @@ def test_cold_start_user_with_only_favourite_genres_gets_those_genres(taste_worl
     assert picks[0].reason == "genre"
 
 
+def test_after_onboarding_without_a_model_the_chosen_genres_come_before_popularity(taste_world):
+    # given: onboarding's ten ratings and a favourite genre, before any model was trained
+    newcomer = UserFactory()
+    for title in taste_world["horror"][:10]:
+        RatingFactory(user=newcomer, title=title, half_stars=8)
+    newcomer.favourite_genres.add(taste_world["genres"][1])
+
+    picks = recs_for_user(user=newcomer, limit=5)
+
+    # then: the romance they chose leads, never a title they rated
+    assert [p.reason for p in picks] == ["genre"] * 5
+    assert {p.title for p in picks} <= set(taste_world["romance"])
+    assert picks[0].explanation == gettext("In your favourite genres")
+
+
+def test_with_a_model_a_rated_newcomer_still_gets_the_models_picks_first(taste_world):
+    recs_model_train(as_of=dt.date(2026, 11, 24))
+    newcomer = UserFactory()
+    for title in taste_world["horror"][:5]:
+        RatingFactory(user=newcomer, title=title, half_stars=9, created_at=timezone.now())
+    newcomer.favourite_genres.add(taste_world["genres"][1])
+
+    picks = recs_for_user(user=newcomer, limit=3)
+
+    assert {p.title for p in picks} <= set(taste_world["horror"][5:])
+
+
 @pytest.fixture(params=[0, 3100], ids=["fresh-session", "after-3100-titles"])
 def taste_world_at_sequence(request):
     """The taste world built as the first titles of a session, and as the full suite builds it:

@@ -58,6 +58,43 @@ def test_not_interested_dismisses_a_pick_for_good(alice, shelf):
     assert target.pk not in _shown(client.get(reverse("social:picks")))
 
 
+def test_a_dismissed_pick_is_listed_as_hidden_and_can_be_brought_back(alice, bob, shelf):
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    target = shelf[2]
+    client.post(reverse("social:pick-dismiss", args=[target.pk]))
+    client.post(reverse("social:pick-dismiss", args=[shelf[3].pk]))
+    client_for(bob).post(reverse("social:pick-dismiss", args=[target.pk]))  # someone else's
+
+    # the picks page keeps what "관심 없음" hid in view, the latest first
+    page = client.get(reverse("social:picks")).content.decode()
+    hidden = page.split('id="hidden-picks"')[1]
+    assert "Hidden from my picks (2)" in hidden
+    assert hidden.index(shelf[3].title_en) < hidden.index(target.title_en)
+
+    # bringing one back deletes alice's dismissals of it (not bob's) and says so
+    response = client.post(reverse("social:pick-restore", args=[target.pk]), follow=True)
+    assert f"{target.title_en} may be suggested again." in response.content.decode()
+    assert not Event.objects.filter(user=alice, title=target, kind=EventKind.REC_DISMISS).exists()
+    assert Event.objects.filter(user=bob, title=target, kind=EventKind.REC_DISMISS).exists()
+    assert target.pk in _shown(client.get(reverse("social:picks")))
+    assert "Hidden from my picks (1)" in client.get(reverse("social:picks")).content.decode()
+
+
+def test_bringing_back_what_was_never_hidden_says_so_and_writes_nothing(alice, shelf):
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    before = Event.objects.count()
+
+    response = client.post(reverse("social:pick-restore", args=[shelf[0].pk]), follow=True)
+
+    assert f"{shelf[0].title_en} was not hidden from your picks." in response.content.decode()
+    assert Event.objects.count() == before
+    assert 'id="hidden-picks"' not in response.content.decode()
+    assert client.post(reverse("social:pick-restore", args=[987654321])).status_code == 404
+    assert client.get(reverse("social:pick-restore", args=[shelf[0].pk])).status_code == 405
+
+
 def test_picks_page_needs_a_login(shelf):
     from django.test import Client
 

@@ -35,6 +35,8 @@ def chat_error_messages() -> dict[str, str]:
         "banned": _("You are banned from this room."),
         "invite_only": _("This room is invite only."),
         "forbidden": _("Only the room owner or a moderator can do that."),
+        "sanction_self": _("You cannot mute, kick or ban yourself."),
+        "sanction_protected": _("The room owner and Moochu staff cannot be muted, kicked or banned."),
         "not_found": _("That message or room no longer exists."),
         "deleted": _("This message was deleted."),
         "unavailable": _("Chat is restarting, reconnecting…"),

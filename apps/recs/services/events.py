@@ -204,6 +204,23 @@ def _buffered_time(value: str) -> dt.datetime:
     return parsed
 
 
+def dismissals_undo(*, user_id: int, title_id: int) -> int:
+    """Take back "관심 없음": the person's dismissals of the title go, so it may be picked again.
+
+    Dismissals are the only events a person takes back; the others describe what happened.
+    The person's cached picks are recomputed after commit (they were scored without it).
+    """
+    from apps.recs.tasks import recs_user_refresh_task
+
+    with transaction.atomic():
+        deleted, _ = Event.objects.filter(
+            user_id=user_id, title_id=title_id, kind=EventKind.REC_DISMISS
+        ).delete()
+    if deleted:
+        transaction.on_commit(lambda: recs_user_refresh_task.delay(user_id))
+    return deleted
+
+
 def events_flush(*, batch_size: int | None = None, archive: Any = None) -> int:
     """Move one batch from the Redis buffer to PostgreSQL (and the archive, if configured).
 

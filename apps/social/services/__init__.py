@@ -39,6 +39,7 @@ from apps.social.services.notifications import notification_mark_read
 from apps.social.services.notifications import notifications_mark_read
 from apps.social.services.picks import onboarding_taste_set
 from apps.social.services.picks import pick_dismiss
+from apps.social.services.picks import pick_dismiss_undo
 from apps.social.services.ratings import diary_entry_create
 from apps.social.services.ratings import diary_entry_delete
 from apps.social.services.ratings import diary_entry_update
@@ -87,6 +88,7 @@ __all__ = [
     "onboarding_complete",
     "onboarding_taste_set",
     "pick_dismiss",
+    "pick_dismiss_undo",
     "profile_get_or_create",
     "profile_update",
     "rating_delete",

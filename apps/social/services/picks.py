@@ -45,6 +45,13 @@ def pick_dismiss(*, user: User, title: Title) -> None:
     )
 
 
+def pick_dismiss_undo(*, user: User, title: Title) -> bool:
+    """Take back "관심 없음" on a title: it may be suggested again. False if it was not dismissed."""
+    from apps.recs.services.events import dismissals_undo
+
+    return dismissals_undo(user_id=user.pk, title_id=title.pk) > 0
+
+
 @transaction.atomic
 def onboarding_taste_set(*, user: User, genre_ids: list[int], provider_ids: list[int]) -> User:
     """The last onboarding step: favourite genres and my services (both may be left empty)."""

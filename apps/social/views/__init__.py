@@ -39,6 +39,7 @@ from apps.social.views.notifications import notifications_page
 from apps.social.views.notifications import notifications_read_all_view
 from apps.social.views.notifications import watch_alert_preference_view
 from apps.social.views.picks import pick_dismiss_view
+from apps.social.views.picks import pick_restore_view
 from apps.social.views.picks import picks_page
 from apps.social.views.ratings import diary_create_view
 from apps.social.views.ratings import onboarding
@@ -93,6 +94,7 @@ __all__ = [
     "notifications_read_view",
     "onboarding",
     "pick_dismiss_view",
+    "pick_restore_view",
     "picks_page",
     "profile_edit",
     "rating_set_view",

@@ -17,6 +17,7 @@ from apps.movies.models import Title
 from apps.social import selectors
 from apps.social import services
 from apps.social.http import AuthedHttpRequest
+from apps.social.templatetags.social_tags import title_name
 from apps.social.views.common import flag
 from apps.social.views.common import service_post
 from apps.social.views.common import wants_json
@@ -26,6 +27,7 @@ PICKS_LIMIT = 24
 
 @login_required
 def picks_page(request: AuthedHttpRequest) -> HttpResponse:
+    from apps.recs.selectors import recs_dismissed_titles
     from apps.recs.selectors import recs_for_user
 
     only_mine = flag(request, "mine")
@@ -45,6 +47,8 @@ def picks_page(request: AuthedHttpRequest) -> HttpResponse:
             "only_mine": only_mine,
             "ratings": request.user.ratings.count(),
             "has_services": request.user.my_services.exists(),
+            # What "관심 없음" hid stays in view, so it can be taken back.
+            "dismissed": recs_dismissed_titles(user=request.user),
         },
     )
 
@@ -57,7 +61,15 @@ def _picks_url(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 def pick_dismiss_view(request: AuthedHttpRequest, title_id: int) -> str | HttpResponse:
     title = get_object_or_404(Title, pk=title_id)
     services.pick_dismiss(user=request.user, title=title)
-    message = _("We will not suggest %(title)s again.") % {"title": title.display_title}
+    message = _("We will not suggest %(title)s again.") % {"title": title_name(title)}
     if wants_json(request):  # static/social/library.js removes the card in place
         return JsonResponse({"message": message})
     return message
+
+
+@service_post(_picks_url)
+def pick_restore_view(request: AuthedHttpRequest, title_id: int) -> str:
+    title = get_object_or_404(Title, pk=title_id)
+    if services.pick_dismiss_undo(user=request.user, title=title):
+        return _("%(title)s may be suggested again.") % {"title": title_name(title)}
+    return _("%(title)s was not hidden from your picks.") % {"title": title_name(title)}

@@ -138,3 +138,30 @@ def test_server_refusal_keeps_the_text_and_counts_down(browser, chat_servers, al
         expect(second_tab.locator('[data-role="send"]')).to_be_disabled()
     finally:
         ctx_user.close()
+
+
+def test_a_moderators_menu_offers_no_sanctions_on_the_owners_messages(
+    browser, chat_servers, alice, bob, carol
+):
+    from apps.chat.services import message_create
+    from apps.chat.services import moderator_appoint
+
+    p1, _p2 = chat_servers
+    room = room_create(owner=alice, name="방장 보호")
+    moderator_appoint(room=room, by=alice, user=bob)
+    message_create(room_id=room.pk, author=alice, body="방장입니다")
+    message_create(room_id=room.pk, author=carol, body="회원입니다")
+    context = _context(browser, bob, p1, "ko")
+    try:
+        page = _open(context, p1, room)
+        owners, members = (page.locator(".mc-msg", has_text=text) for text in ("방장입니다", "회원입니다"))
+        for message in (owners, members):
+            message.hover()
+            message.locator('[data-role="mod-toggle"]').click()
+            expect(message.locator('[data-role="mod-delete"]')).to_be_visible()
+        # the owner's message: delete only; a member's: mute, kick and ban too
+        for role in ("mod-mute-10m", "mod-mute-1h", "mod-kick", "mod-ban"):
+            expect(owners.locator(f'[data-role="{role}"]')).to_have_count(0)
+            expect(members.locator(f'[data-role="{role}"]')).to_have_count(1)
+    finally:
+        context.close()

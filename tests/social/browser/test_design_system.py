@@ -232,3 +232,60 @@ def test_chat_offers_a_jump_to_new_messages_when_scrolled_up(browser, asgi_serve
     expect(jump).to_be_hidden()
     expect(page.locator(".mc-msg").last).to_be_in_viewport()
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_a_review_thread_reads_top_to_bottom_with_replies_under_their_comment(browser, asgi_server, viewport):
+    # A board rule once laid every .comment out as a row: the body, the tools and the replies
+    # stood side by side and "Delete" wrapped a letter per line on a phone.
+    from apps.social.services.ratings import review_comment_create
+    from apps.social.services.ratings import review_upsert
+
+    def make():
+        author, friend = UserFactory(nickname="작성자"), UserFactory(nickname="친구")
+        review = review_upsert(user=author, title=TitleFactory(title_ko="괴물"), body="한강에 가면 생각나요.")
+        comment = review_comment_create(user=friend, review_id=review.pk, body="저도 두 번 봤어요!")
+        review_comment_create(user=author, review_id=review.pk, body="반가워요", parent_id=comment.pk)
+        return author, review, comment
+
+    author, review, comment = _off_loop(make)
+    context = _context(browser, asgi_server, author, viewport)
+    page = context.new_page()
+    page.goto(f"{asgi_server}/reviews/{review.pk}/")
+    parent = page.locator(f"#comment-{comment.pk}")
+    head, body = parent.locator("> .comment__head"), parent.locator("> .comment__body")
+    tools, reply = parent.locator("> .comment__tools"), parent.locator(".thread > .comment")
+    expect(reply).to_have_count(1)
+    boxes = {name: el.bounding_box() for name, el in (("head", head), ("body", body), ("tools", tools))}
+    boxes["reply"] = reply.bounding_box()
+    # each part starts below the one before it, and the reply is indented under its comment
+    assert boxes["head"]["y"] < boxes["body"]["y"] < boxes["tools"]["y"] < boxes["reply"]["y"]
+    assert boxes["reply"]["x"] > boxes["body"]["x"]
+    assert boxes["body"]["width"] > viewport["width"] / 2 - 100
+    # the reply's own "delete" is one line of text, not a column of letters
+    delete = reply.get_by_role("button", name="삭제")
+    assert delete.bounding_box()["height"] < 48
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    context.close()
+
+
+def test_a_chip_with_a_marked_name_is_one_pill(browser, asgi_server):
+    # Onboarding's service chips mark the provider name in a nested span (the tour's
+    # untranslated-text check skips names); only the label's own span may draw the pill.
+    from tests.factories import ProviderFactory
+
+    def make():
+        ProviderFactory(slug="watcha", name="Watcha", name_ko="왓챠")
+        return UserFactory()
+
+    user = _off_loop(make)
+    context = _context(browser, asgi_server, user, PHONE)
+    page = context.new_page()
+    page.goto(f"{asgi_server}/me/onboarding/?step=taste")
+    chip = page.locator("label.chip", has_text="왓챠")
+    expect(chip).to_be_visible()
+    pill, name = chip.locator("> span"), chip.locator("> span > span")
+    assert pill.evaluate("el => getComputedStyle(el).borderTopWidth") == "1px"
+    assert name.evaluate("el => getComputedStyle(el).borderTopWidth") == "0px"
+    assert name.evaluate("el => getComputedStyle(el).paddingLeft") == "0px"
+    context.close()
