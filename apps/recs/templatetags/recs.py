@@ -47,7 +47,9 @@ def recs_similar_titles(context: template.Context, title: Any, limit: int = 12) 
 @register.inclusion_tag("recs/_predicted_why.html", takes_context=True)
 def predicted_rating_why(context: template.Context, title: Any) -> dict[str, Any]:
     user = _user(context)
-    return {"why": _why(user_id=user.id if user else None, title_id=title.id)}
+    # The view's read of the person's ratings (``rated_stars``), when it made one.
+    rated = context.get("rated_stars")
+    return {"why": _why(user_id=user.id if user else None, title_id=title.id, rated=rated)}
 
 
 @register.inclusion_tag("recs/_tracking.html", takes_context=True)
