@@ -187,6 +187,28 @@ def _copy(cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[ob
             copy.write_row(row)
 
 
+def _title_column_defaults() -> None:
+    """Give Title's NOT NULL columns their model defaults in this throw-away database.
+
+    ``ggplot2_load`` COPYs a fixed column list; columns added to Title since (the search
+    fields, ``rating_weighted``) have Django-side defaults only, so COPY would insert NULL
+    into them and fail.
+    """
+    from django.db import connection
+    from psycopg import sql
+
+    from apps.movies.models import Title
+
+    with connection.cursor() as cursor:
+        for field in Title._meta.concrete_fields:
+            if field.null or not field.has_default() or callable(field.default):
+                continue
+            statement = sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                sql.Identifier(Title._meta.db_table), sql.Identifier(field.column), sql.Literal(field.default)
+            )
+            cursor.execute(statement.as_string(cursor.cursor.connection))
+
+
 def ggplot2_load(
     *, seed: int = AVAILABILITY_SEED, ott_share: float = 0.12, cinema_share: float = 0.03
 ) -> LoadReport:
@@ -194,14 +216,17 @@ def ggplot2_load(
 
     Each OTT provider carries a film with probability ``ott_share`` (stream, rent or buy);
     films from 2000 on play at each cinema chain with probability ``cinema_share``.
+    Weighted ratings (the "rating" sort) are computed as the app does after a bulk load.
     """
     from django.db import connection
 
     from apps.movies.datasets import ggplot2_movies
     from apps.movies.models import OFFER_TYPE_BITS
     from apps.movies.models import Title
+    from apps.movies.ratings import titles_rating_weighted_refresh_all
 
     started = time.perf_counter()
+    _title_column_defaults()
     genres = _genres_ensure()
     providers = _providers_ensure()
     films = list(ggplot2_movies())
@@ -266,6 +291,8 @@ def ggplot2_load(
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('movies_title', 'id'), (SELECT MAX(id) FROM movies_title))"
         )
+    titles_rating_weighted_refresh_all()
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return LoadReport(
         titles=len(title_rows), availabilities=len(offer_rows), seconds=time.perf_counter() - started

@@ -90,33 +90,11 @@ def database_fill() -> list[int]:
     began = time.perf_counter()
     outcome = "loaded" if demo_load() else "no load_demo command in this checkout"
     log(f"demo data: {outcome} in {time.perf_counter() - began:.1f}s")
-    _title_defaults_in_database()
     report = ggplot2_load()
     log(f"ggplot2: {report.titles} films, {report.availabilities} offers in {report.seconds:.1f}s")
     title_ids = list(Title.objects.order_by("-popularity").values_list("id", flat=True)[:ROOMS])
     connection.close()
     return title_ids
-
-
-def _title_defaults_in_database() -> None:
-    """Give Title's NOT NULL columns their model defaults in this throw-away database.
-
-    ``ggplot2_load`` COPYs a fixed column list; columns added to Title since (the search
-    fields) have Django-side defaults only, so COPY would insert NULL into them.
-    """
-    from django.db import connection
-    from psycopg import sql
-
-    from apps.movies.models import Title
-
-    with connection.cursor() as cursor:
-        for field in Title._meta.concrete_fields:
-            if field.null or not field.has_default() or callable(field.default):
-                continue
-            statement = sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
-                sql.Identifier(Title._meta.db_table), sql.Identifier(field.column), sql.Literal(field.default)
-            )
-            cursor.execute(statement.as_string(cursor.cursor.connection))
 
 
 # -----------------------------------------------------------------------------

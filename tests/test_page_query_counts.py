@@ -124,8 +124,8 @@ def fragment_cache(settings):
     caches["fragments"].clear()
 
 
-def test_the_front_page_grid_is_cached_per_language_and_query(fragment_cache):
-    # given: one title with different Korean and English names, the grid cached in English
+def test_the_front_page_grid_follows_the_language_and_query(fragment_cache):
+    # given: one title with different Korean and English names, the grid drawn in English
     title = TitleFactory(title_ko="괴물", title_en="The Host")
     english = Client(headers={"cookie": "django_language=en"})
     assert "The Host" in english.get("/").text
@@ -134,27 +134,28 @@ def test_the_front_page_grid_is_cached_per_language_and_query(fragment_cache):
     korean = Client(headers={"cookie": "django_language=ko"}).get("/").text
     filtered = english.get("/?type=tv").text
 
-    # then: neither is served the cached English grid
+    # then: neither is served the English grid's cards
     assert "괴물" in korean
     assert f'href="/titles/{title.pk}/"' in korean
     assert "The Host" not in filtered
 
 
-def test_the_cached_grid_is_served_until_it_expires(fragment_cache):
-    # given: the front page rendered (and its grid cached) with one title
-    TitleFactory(title_ko="괴물", title_en="The Host")
+def test_a_changed_title_shows_on_the_front_page_at_once(fragment_cache):
+    # given: the front page drawn (its cards memoised) with one title
+    TitleFactory(title_ko="괴물", title_en="The Host", rating_avg=4.0, rating_count=3)
     client = Client(headers={"cookie": "django_language=en"})
     assert "The Host" in client.get("/").text
 
-    # when: the title is renamed
+    # when: the title is renamed and rated again, without touching any cache
     from apps.movies.models import Title
 
-    Title.objects.update(title_en="Gwoemul")
+    Title.objects.update(title_en="Gwoemul", rating_avg=2.5)
 
-    # then: the grid stays as cached (for at most a minute), and is rebuilt once it is gone
-    assert "The Host" in client.get("/").text
-    fragment_cache.clear()
-    assert "Gwoemul" in client.get("/").text
+    # then: the next page shows the new name and average
+    page = client.get("/").text
+    assert "Gwoemul" in page
+    assert "The Host" not in page
+    assert "★ 2.5" in page
 
 
 def test_signed_in_pages_read_the_session_from_the_cache():

@@ -126,6 +126,8 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
         raise Http404 from exc
     korean = is_korean()
     similar = title_similar(title=title)
+    # The person's ratings, read once for the similar cards' 예상 별점 and the title's own.
+    rated = rated_stars_for_user(user_id=request.user.id) if request.user.is_authenticated else None
     context = {
         "title": title,
         "genres": [
@@ -136,8 +138,9 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
         "where_to_watch": title_where_to_watch(title=title),
         "similar": similar,
         "predicted_stars": predicted_ratings_for_user(
-            user_id=request.user.id, title_ids=[row["id"] for row in similar]
+            user_id=request.user.id, title_ids=[row["id"] for row in similar], rated=rated
         ),
+        "rated_stars": rated,
     }
     return render(request, "movies/title_detail.html", context)
 

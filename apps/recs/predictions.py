@@ -214,11 +214,16 @@ class PredictionWhy:
     because: list[tuple[Title, float]]  # rated titles most like it, with the person's stars
 
 
-def predicted_rating_why(*, user_id: int | None, title_id: int) -> PredictionWhy | None:
-    """A title's predicted stars for a person, with what the prediction rests on (title page)."""
+def predicted_rating_why(
+    *, user_id: int | None, title_id: int, rated: Mapping[int, float] | None = None
+) -> PredictionWhy | None:
+    """A title's predicted stars for a person, with what the prediction rests on (title page).
+
+    ``rated``: the person's ratings when the page has read them already (``rated_stars_for_user``).
+    """
     if not user_id:
         return None
-    rated = _rated_stars(user_id)
+    rated = dict(rated) if rated is not None else _rated_stars(user_id)
     if len(rated) < PREDICTION_MIN_RATINGS or title_id in rated:
         return None
     try:

@@ -425,7 +425,6 @@ class TitleSocial:
     my_review: Review | None = None
     reviews: list[Review] = field(default_factory=list)
     board_posts: list[BoardPost] = field(default_factory=list)
-    friends: list[User] = field(default_factory=list)
 
 
 def reviews_visible(*, viewer: User | None) -> QuerySet[Review]:
@@ -455,7 +454,6 @@ def title_social_get(*, title: Title, viewer: User | None) -> TitleSocial:
         out.in_watchlist = WatchlistItem.objects.filter(user=viewer, title=title).exists()
         out.diary = list(DiaryEntry.objects.filter(user=viewer, title=title)[:10])
         out.my_review = Review.objects.filter(user=viewer, title=title).first()
-        out.friends = list(friends_list_for_user(user=viewer)[:50])
     out.reviews = list(reviews[:20])
     out.board_posts = list(
         BoardPost.objects.filter(titles=title, is_hidden=False)

@@ -234,6 +234,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The recommender's active version, looked up once per request (apps/recs/middleware.py).
+    "apps.recs.middleware.ArtifactPerRequestMiddleware",
 ]
 
 # -----------------------------------------------------------------------------

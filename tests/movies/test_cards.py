@@ -93,3 +93,45 @@ def test_the_catalog_page_renders_cards_from_rows(client, catalog):
     # The provider badge is an SVG carrying its colour as an attribute (no inline style).
     assert 'role="img" aria-label="Netflix"' in body
     assert ">NE</text>" in body
+
+
+def test_a_card_is_rendered_once_per_content(catalog):
+    from apps.movies.cards import _card_html
+    from apps.movies.cards import card_html
+    from apps.movies.cards import card_html_clear
+
+    card_html_clear()
+    with override("en"):
+        view = card_view(catalog.parasite)
+        first = card_html(view, stars=4.0)
+        again = card_html(card_view(catalog.parasite), stars=4.0)
+
+    assert again == first
+    assert _card_html.cache_info().hits == 1
+    assert "Parasite" in first
+    assert "★4.0" in first  # the 예상 별점 badge
+
+
+def test_anything_a_card_shows_changes_its_html(catalog):
+    from apps.movies.cards import card_html
+
+    with override("en"):
+        base = card_html(card_view(catalog.parasite))
+        predicted = card_html(card_view(catalog.parasite), stars=3.5)
+        explained = card_html(card_view(catalog.parasite), why="Because you liked Okja")
+        placed = card_html(card_view(catalog.parasite), list_position=3, dismissible=True)
+        catalog.parasite.title_en = "Parasite (B&W)"
+        catalog.parasite.rating_avg = 3.1
+        renamed = card_html(card_view(catalog.parasite))
+    with override("ko"):
+        korean = card_html(card_view(catalog.parasite))
+
+    assert "Predicted" not in base
+    assert "★3.5" in predicted
+    assert "Because you liked Okja" in explained
+    assert 'data-position="3"' in placed
+    assert "data-recs-dismiss" in placed
+    assert "Parasite (B&amp;W)" in renamed  # escaped like any template output
+    assert "★ 3.1" in renamed
+    assert "기생충" in korean
+    assert "기생충" not in base

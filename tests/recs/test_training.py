@@ -85,3 +85,55 @@ def test_beat_schedules_the_nightly_retrain_at_the_configured_time(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["recs-nightly-retrain"]
     assert entry["task"] == "apps.recs.tasks.recs_model_train_task"
     assert entry["schedule"].hour == {settings.RECS_RETRAIN_HOUR}
+
+
+def test_a_request_looks_the_serving_artifact_up_once_and_the_next_request_sees_a_retrain(taste_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.recs.services.serving import artifact_memo_per_request
+    from apps.recs.services.serving import model_active_key
+
+    first = recs_model_train(as_of=dt.date(2026, 11, 23))
+    with artifact_memo_per_request():
+        with CaptureQueriesContext(connection) as captured:
+            key = model_active_key()
+            assert model_active_key() == key
+        # when: a retrain switches the active version in the middle of the request
+        second = recs_model_train(as_of=dt.date(2026, 11, 24))
+        # then: this request keeps serving the version it looked up
+        assert model_active_key() == key
+    lookups = [q for q in captured.captured_queries if '"format_version"' in q["sql"]]
+    assert key is not None
+    assert key.startswith(f"{first.pk}:")
+    assert len(lookups) == 1
+
+    # and the next request serves the new version
+    with artifact_memo_per_request():
+        assert model_active_key().startswith(f"{second.pk}:")
+
+
+def test_a_signed_in_title_page_looks_the_artifact_up_once(taste_world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    recs_model_train(as_of=dt.date(2026, 11, 24))
+    fan = taste_world["users"]["horror"][0]
+    client.force_login(fan)
+    title = taste_world["horror"][0]
+    client.get(f"/titles/{title.pk}/")  # loads the artifact into the process
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/titles/{title.pk}/").status_code == 200
+
+    lookups = [q for q in captured.captured_queries if '"format_version"' in q["sql"]]
+    assert len(lookups) == 1
+
+
+def test_outside_a_request_every_call_sees_the_newest_artifact(taste_world):
+    from apps.recs.services.serving import model_active_key
+
+    first = recs_model_train(as_of=dt.date(2026, 11, 23))
+    assert model_active_key().startswith(f"{first.pk}:")
+    second = recs_model_train(as_of=dt.date(2026, 11, 24))
+    assert model_active_key().startswith(f"{second.pk}:")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 
 from apps.movies.cards import CardView
 from apps.movies.cards import badge_initials
+from apps.movies.cards import card_html
 from apps.movies.cards import card_view as build_card_view
 from apps.movies.cards import is_korean
 from apps.movies.cards import poster_url_of
@@ -56,6 +59,25 @@ def initials(name: str) -> str:
 def card_view(item: Any) -> CardView:
     """A title card's ready-made strings, from a list row or a Title (see ``apps.movies.cards``)."""
     return build_card_view(item)
+
+
+@register.simple_tag(takes_context=True)
+def title_card(
+    context: template.Context,
+    item: Any,
+    *,
+    why: str = "",
+    list_position: int | None = None,
+    dismissible: bool = False,
+) -> SafeString:
+    """A title card (movies/partials/card.html) of a list row or a Title, with its 예상 별점 from
+    ``predicted_stars`` in the context (one batched call per page, made by the view or tag)."""
+    view = build_card_view(item)
+    stars = (context.get("predicted_stars") or {}).get(view.id)
+    html = card_html(
+        view, why=str(why or ""), stars=stars, list_position=list_position, dismissible=bool(dismissible)
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the autoescaping card template
 
 
 @register.filter

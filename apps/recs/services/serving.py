@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db.models import IntegerField
@@ -58,7 +61,37 @@ _loaded: dict[str, object] = {"key": None, "model": None, "rating": None}
 _refused: set[str] = set()
 
 
+# Inside one web request the serving artifact is looked up once, however many sections of the
+# page ask (the title page asked 3 times, the signed-in front page twice): a retrain or switch
+# shows from the next request on. ``apps.recs.middleware.ArtifactPerRequestMiddleware`` opens
+# the memo around each view and always closes it; outside it (tasks, commands, streamed
+# bodies) every call looks the artifact up.
+_request_memo: ContextVar[list[tuple[RecModel, RatingModel | None] | None] | None] = ContextVar(
+    "recs_artifact_request_memo", default=None
+)
+
+
+@contextmanager
+def artifact_memo_per_request() -> Iterator[None]:
+    """Look the serving artifact up at most once inside this block (one web request)."""
+    token = _request_memo.set([])
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
 def _artifact_load() -> tuple[RecModel, RatingModel | None] | None:
+    """The serving artifact, looked up once per web request (see ``_request_memo``)."""
+    memo = _request_memo.get()
+    if memo is None:
+        return _artifact_lookup()
+    if not memo:
+        memo.append(_artifact_lookup())
+    return memo[0]
+
+
+def _artifact_lookup() -> tuple[RecModel, RatingModel | None] | None:
     """The newest loadable artifact, active one first. One written in another format or that
     fails to parse is refused with its reason logged, and the previous version serves."""
     candidates = ModelArtifact.objects.order_by("-is_active", "-as_of").values_list(

@@ -3,8 +3,6 @@
 - ``{% recs_home_rows %}``: for you, because you liked X, new on my services, trending;
 - ``{% recs_similar_titles title %}``: similar titles on a title page;
 - ``{% recs_tracking %}`` / ``{% recs_tracking title %}``: the behaviour-event page script;
-- ``{% predicted_badge title_id %}``: "예상 ★3.5" on a card, from ``predicted_stars`` in the
-  context (one batched ``predicted_ratings_for_user`` call per page, made by the view);
 - ``{% predicted_rating_why title %}``: the title page's prediction and what it rests on.
 """
 
@@ -46,16 +44,12 @@ def recs_similar_titles(context: template.Context, title: Any, limit: int = 12) 
     return {"titles": titles, "predicted_stars": _predictions(context, [t.id for t in titles])}
 
 
-@register.inclusion_tag("recs/_predicted_badge.html", takes_context=True)
-def predicted_badge(context: template.Context, title_id: int) -> dict[str, Any]:
-    predicted = context.get("predicted_stars") or {}
-    return {"stars": predicted.get(title_id)}
-
-
 @register.inclusion_tag("recs/_predicted_why.html", takes_context=True)
 def predicted_rating_why(context: template.Context, title: Any) -> dict[str, Any]:
     user = _user(context)
-    return {"why": _why(user_id=user.id if user else None, title_id=title.id)}
+    # The view's read of the person's ratings (``rated_stars``), when it made one.
+    rated = context.get("rated_stars")
+    return {"why": _why(user_id=user.id if user else None, title_id=title.id, rated=rated)}
 
 
 @register.inclusion_tag("recs/_tracking.html", takes_context=True)
