@@ -8,6 +8,7 @@ Content-Security-Policy (config/settings/base.py: the same policy everywhere). O
 - the page answers 2xx;
 - axe-core reports no serious or critical violation (colour contrast included);
 - nothing scrolls sideways: ``document.documentElement.scrollWidth <= innerWidth``;
+- at 390 px, every control is a touch target of at least 44×44 px (``TOUCH_TARGETS``);
 - no console error and no uncaught exception;
 - no CSP violation (``securitypolicyviolation`` events, recorded from before the first byte);
 - on English pages, no Hangul outside titles and names. The rule: text inside an element
@@ -99,6 +100,58 @@ HANGUL_OUTSIDE_NAMES = r"""
     }
   }
   return found.slice(0, 15);
+}
+"""
+
+
+# Controls smaller than a fingertip on a phone (the design system's --tap, 44 px on each side).
+# A control is a button, field, select, summary, tab, or a link drawn as a control (.btn, a chip,
+# a tab, a menu item, the tab bar); a visually hidden radio or checkbox is measured by its label
+# (chips, segmented controls, stars), and a half star by its star (two halves). Text links in
+# sentences and lists are exempt (WCAG 2.5.8's inline exception), and so are the stars under a
+# poster card (five 44 px stars are wider than a card of a two-column grid at 360 px).
+TOUCH_TARGETS = r"""
+() => {
+  const MIN = 44;
+  const CONTROLS = 'button, input:not([type="hidden"]), select, textarea, summary, [role="button"], ' +
+    '[role="tab"], a.btn, a.chip-link, a.tabs__tab, .segmented a, a.menu__item, .tabbar a, ' +
+    'a.header-icon, a.brand, .pager a';
+  const shown = (el) => {
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    const box = el.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) return false;
+    if (el.closest('.visually-hidden, .swagger-ui')) return false;
+    if (style.clipPath && style.clipPath !== 'none') return false;
+    for (let d = el.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) {
+      if (!d.open && !el.closest('summary')) return false;
+    }
+    return true;
+  };
+  const small = [];
+  const seen = new Set();
+  for (const el of document.querySelectorAll(CONTROLS)) {
+    let target = el;
+    const box = el.getBoundingClientRect();
+    const hidden = el.matches('input') && (getComputedStyle(el).opacity === '0' || box.width <= 1);
+    if (hidden || el.matches('input[type="checkbox"], input[type="radio"]')) {
+      target = el.closest('label') || (el.labels && el.labels[0]) || el;
+    }
+    if (seen.has(target)) continue;
+    seen.add(target);
+    if (!shown(target) || target.matches('.card .star-input__half')) continue;
+    const r = target.getBoundingClientRect();
+    const width = target.matches('.star-input__half') ? r.width * 2 : r.width;
+    if (r.height < MIN - 0.5 || width < MIN - 0.5) {
+      const name = (target.getAttribute('aria-label') || target.textContent || target.value || '')
+        .trim().replace(/\s+/g, ' ').slice(0, 30);
+      const cls = typeof target.className === 'string' && target.className.trim()
+        ? '.' + target.className.trim().split(/\s+/).join('.') : '';
+      const size = `${Math.round(width)}x${Math.round(r.height)}`;
+      small.push(`${target.tagName.toLowerCase()}${cls} ${size} "${name}"`);
+    }
+  }
+  return small.slice(0, 10);
 }
 """
 
@@ -221,7 +274,7 @@ def tabs(tour_world, browser) -> Iterator[dict[tuple[str, str, str, str], Tab]]:
 AXE = Axe()
 
 
-def _visit(tab: Tab, url: str, lang: str, tour_page: Page) -> list[str]:
+def _visit(tab: Tab, url: str, width: str, lang: str, tour_page: Page) -> list[str]:
     """Open ``url`` in ``tab``; return what is wrong with it (empty when nothing)."""
     tab.errors.clear()
     page = tab.page
@@ -246,6 +299,8 @@ def _visit(tab: Tab, url: str, lang: str, tour_page: Page) -> list[str]:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     if overflow > 0:
         problems.append(f"scrolls sideways by {overflow}px")
+    if width == "mobile":
+        problems += [f"touch target under 44px: {t}" for t in page.evaluate(TOUCH_TARGETS)]
     problems += [f"CSP: {v}" for v in page.evaluate("window.__cspViolations || []")]
     problems += [f"console: {e[:200]}" for e in tab.errors if "Content Security Policy" not in e]
     if lang == "en":
@@ -265,7 +320,7 @@ def test_page_tour(tabs, tour_world, tour_page: Page, persona: str):
 
     failures = []
     for width, lang, scheme in COMBOS:
-        problems = _visit(tabs[(persona, width, lang, scheme)], url, lang, tour_page)
+        problems = _visit(tabs[(persona, width, lang, scheme)], url, width, lang, tour_page)
         failures += [f"[{persona} {width} {lang} {scheme}] {problem}" for problem in problems]
 
     assert failures == [], f"{url}:\n" + "\n".join(failures)
