@@ -10,6 +10,7 @@ serves it with uvicorn as ``make run`` would (embedded defaults, the same CSP), 
     .venv/bin/python scripts/shots.py                 # every page, both themes
     .venv/bin/python scripts/shots.py front chat-room # only pages whose label is given
     .venv/bin/python scripts/shots.py --scheme light front
+    .venv/bin/python scripts/shots.py --hostile       # the bad-input world, into var/shots-hostile/
 """
 
 from __future__ import annotations
@@ -50,12 +51,14 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def world_prepare():
+def world_prepare(*, hostile: bool = False):
     """A fresh database with the tour's world; returns (world, {persona: cookie})."""
     from django.core.management import call_command
     from django.db import connections
 
     from tests.browser.tour import ANON
+    from tests.browser.tour import FRIENDLY
+    from tests.browser.tour import HOSTILE
     from tests.browser.tour import PERSONAS
     from tests.browser.tour import session_cookie
     from tests.browser.tour import world_build
@@ -64,7 +67,7 @@ def world_prepare():
         leftover.unlink()
     began = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    world = world_build()
+    world = world_build(content=HOSTILE if hostile else FRIENDLY)
     cookies = {persona: session_cookie(world.users[persona]) for persona in PERSONAS if persona != ANON}
     connections.close_all()
     print(f"world ready in {time.perf_counter() - began:.0f}s", flush=True)
@@ -158,7 +161,12 @@ def main() -> None:
     parser.add_argument(
         "--scheme", choices=("dark", "light", "both"), default="both", help="theme(s) to shoot"
     )
+    parser.add_argument("--hostile", action="store_true", help="the bad-input world (tour.HOSTILE)")
     args = parser.parse_args()
+    if args.hostile:
+        global OUT, DATABASE
+        OUT = ROOT / "var" / "shots-hostile"
+        DATABASE = OUT / "shots.sqlite3"
     OUT.mkdir(parents=True, exist_ok=True)
     env = _environment()
     os.environ.update(env)
@@ -166,7 +174,7 @@ def main() -> None:
     import django
 
     django.setup()
-    world, cookies = world_prepare()
+    world, cookies = world_prepare(hostile=args.hostile)
     with served(env) as base:
         began = time.perf_counter()
         schemes = ("dark", "light") if args.scheme == "both" else (args.scheme,)

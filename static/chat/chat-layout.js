@@ -96,6 +96,26 @@
       });
     });
   }
-  function start() { document.querySelectorAll("[data-moochu-chat]").forEach(setup); }
+  // The composer stays above an on-screen keyboard. Where the keyboard resizes the page (Android
+  // Chrome, with the viewport meta's interactive-widget=resizes-content) 100dvh already shrinks; where
+  // it only covers the page (iOS Safari) just the visual viewport shrinks, so the room page's height
+  // follows visualViewport.height through --app-height (CSSOM, which the CSP allows).
+  function trackVisibleHeight() {
+    var viewport = window.visualViewport;
+    if (!viewport || !document.querySelector(".mc-room-page")) return;
+    var root = document.documentElement;
+    var update = function () {
+      root.style.setProperty("--app-height", viewport.height + "px");
+      // A keyboard, not a pinch-zoom: the layout viewport is much taller than what is visible.
+      var covered = window.innerHeight - viewport.height > 120 && viewport.scale < 1.01;
+      root.classList.toggle("keyboard-open", covered);
+    };
+    viewport.addEventListener("resize", update);
+    update();
+  }
+  function start() {
+    document.querySelectorAll("[data-moochu-chat]").forEach(setup);
+    trackVisibleHeight();
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -6,7 +6,8 @@
  *   textarea/input[maxlength][data-counter]  → keeps its .field__counter ("12 / 500") up to date
  *   details.menu              → closes on Escape and on a click outside
  *   details[data-drawer]      → on phones, closes on Escape and on a tap outside it
- *   img[data-fallback]        → on a load error shows that URL instead (posters → generated placeholder)
+ *   img[data-fallback]        → on a load error shows that URL instead (posters → generated placeholder);
+ *                             any other uploaded poster (…/posters/…) → body[data-poster-fallback]
  *   .form-errors[data-focus]  → receives focus on load, so screen readers read the summary first
  */
 (function () {
@@ -91,18 +92,24 @@
     if (typeof d.showModal === "function") d.showModal();
   });
 
-  // A poster whose file is missing falls back to the generated placeholder once.
-  document.addEventListener("error", function (e) {
-    var img = e.target;
-    if (img.tagName !== "IMG" || !img.dataset.fallback || img.dataset.fellBack) return;
+  // A poster whose file is missing falls back once: to its title's generated placeholder where the
+  // template names one (data-fallback), else to the generic one base.html names on <body>.
+  function fallbackOf(img) {
+    if (img.dataset.fallback) return img.dataset.fallback;
+    var uploaded = /\/posters\/[^/]+$/.test(new URL(img.currentSrc || img.src, location.href).pathname);
+    return uploaded ? document.body.dataset.posterFallback : "";
+  }
+  function fallBack(img) {
+    var url = fallbackOf(img);
+    if (!url || img.dataset.fellBack) return;
     img.dataset.fellBack = "1";
-    img.src = img.dataset.fallback;
+    img.src = url;
+  }
+  document.addEventListener("error", function (e) {
+    if (e.target.tagName === "IMG") fallBack(e.target);
   }, true);
-  document.querySelectorAll("img[data-fallback]").forEach(function (img) {
-    if (img.complete && img.naturalWidth === 0) {
-      img.dataset.fellBack = "1";
-      img.src = img.dataset.fallback;
-    }
+  document.querySelectorAll("img").forEach(function (img) {
+    if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) fallBack(img);
   });
 
   var summary = document.querySelector(".form-errors[data-focus]");

@@ -282,9 +282,93 @@ NICKNAMES = {USER: "영화광", OWNER: "방장님", STAFF: "운영자", "friend"
 PASSWORD = "tour-pass-word-42"
 
 
-def world_build(*, catalog: bool = True) -> World:
+@dataclass(frozen=True)
+class Content:
+    """What people wrote in the world: friendly by default, hostile in the bad-input variant."""
+
+    nicknames: dict[str, str]
+    mood: str = "설렘"
+    intro: str = "주말마다 영화 한 편"
+    review: str = "배우들의 연기가 정말 좋았어요. 두 번 봤습니다."
+    other_review: str = "It made me cry twice."
+    comment: str = "저도 두 번 봤어요!"
+    reply: str = "반가워요"
+    guestbook: tuple[str, str] = ("놀러 왔어요~ 추천 영화 있나요?", "Hello from the chat room!")
+    friend_request: str = "일촌 해요!"
+    staff_request: str = "반가워요"
+    recommendation: str = "꼭 보세요"
+    post_heading: str = "이번 주 개봉작 뭐 보세요?"
+    post_body: str = "추천해 주세요."
+    board_comment: str = "저는 이거 봐요"
+    room_name: str = "금요일 밤 영화 모임"
+    room_topic: str = "이번 주는 스릴러"
+    messages: tuple[str, str, str] = ("다들 어서 오세요", "안녕하세요!", "8시에 시작해요")
+    list_name: str = "금요일 영화의 밤"
+    list_description: str = "같이 볼 영화를 모아요. 팝콘 필수!"
+    private_list_name: str = "혼자 보는 영화"
+    list_notes: tuple[str, ...] = (
+        "첫 영화는 이걸로",
+        "",
+        "자막 버전으로 봐요",
+        "A long note to check wrapping: " + "재밌어요 " * 12,
+    )
+    # Titles of the variant's own, first in every popularity list (None: the demo's titles only).
+    title_names: tuple[str, str] | None = None
+
+
+FRIENDLY = Content(nicknames=NICKNAMES)
+
+# Bad input (issue #13): as long as each field allows, in the scripts and shapes that break layouts —
+# Korean without spaces, emoji runs (flags, skin tones, ZWJ families), right-to-left Arabic and
+# Hebrew, a 300-character URL — and a title with a 300-character name and no poster file.
+KO_RUN = "띄어쓰기없이길게이어지는한국어문장입니다"
+EMOJI_RUN = "🎬🍿😂👍🏽🇰🇷👨‍👩‍👧‍👦"
+ARABIC = "هذا نص عربي طويل جدا عن فيلم رائع "
+HEBREW = "זהו טקסט ארוך מאוד בעברית על סרט "
+LONG_URL = "https://www.example.com/watch?title=" + "%EA%B8%B0%EC%83%9D%EC%B6%A9" * 9 + "&ref=" + "x" * 16
+
+
+def _run(text: str, length: int) -> str:
+    """``text`` repeated, cut to ``length`` characters."""
+    return (text * (length // len(text) + 1))[:length]
+
+
+HOSTILE = Content(
+    nicknames={
+        USER: _run("가나다라마바사아자차카타파하", 20),
+        OWNER: _run("ابتثجحخدذرزسشصضطظعغ", 20),
+        STAFF: _run("אבגדהוזחטיכלמנסעפצקר", 20),
+        "friend": "W" * 20,
+    },
+    mood=_run(EMOJI_RUN, 30),
+    intro=_run(KO_RUN, 120),
+    review=" ".join([_run(KO_RUN, 1500), _run(EMOJI_RUN, 300), LONG_URL, _run(ARABIC, 600)]),
+    other_review=_run(HEBREW, 2000),
+    comment=_run(KO_RUN, 1000),
+    reply=LONG_URL,
+    guestbook=(_run(KO_RUN, 1000), _run(EMOJI_RUN, 300) + LONG_URL + _run(ARABIC, 300)),
+    friend_request=_run(KO_RUN, 200),
+    staff_request=LONG_URL[:200],
+    recommendation=LONG_URL,
+    post_heading=_run(KO_RUN, 120),
+    post_body=_run(KO_RUN, 3000) + " " + LONG_URL,
+    board_comment=_run(EMOJI_RUN, 1000),
+    room_name=_run(KO_RUN, 100),
+    room_topic=_run(ARABIC, 300),
+    messages=(_run(KO_RUN, 2000), _run(EMOJI_RUN, 600) + LONG_URL, _run(HEBREW, 2000)),
+    # (the lists search page looks for "영화")
+    list_name=_run("영화" + KO_RUN, 100),
+    private_list_name=_run("영화" + EMOJI_RUN, 100),
+    list_description=_run(KO_RUN, 1000),
+    list_notes=(_run(KO_RUN, 500), LONG_URL, _run(EMOJI_RUN, 500), _run(ARABIC, 500)),
+    title_names=(_run("아주긴제목의영화" + KO_RUN, 300), "The " + "Longest" * 42),
+)
+
+
+def world_build(*, catalog: bool = True, content: Content = FRIENDLY) -> World:
     """Demo-like data every page has something to show with; call on an empty database
-    (or, with ``catalog=False``, on one that already holds the demo catalog)."""
+    (or, with ``catalog=False``, on one that already holds the demo catalog). ``content=HOSTILE``
+    fills every text with bad input instead (tests/browser/test_hostile_content.py)."""
     from django.contrib.auth import get_user_model
 
     from apps.chat.services import message_create
@@ -302,7 +386,7 @@ def world_build(*, catalog: bool = True) -> World:
     plan_prices_load()
     User = get_user_model()
     users = {}
-    for persona, nickname in NICKNAMES.items():
+    for persona, nickname in content.nicknames.items():
         user = User.objects.create_user(
             username=f"tour-{persona}",
             email=f"{persona}@tour.example",
@@ -313,17 +397,18 @@ def world_build(*, catalog: bool = True) -> World:
         _email_verified(user)
         users[persona] = user
     user, owner, staff, friend = users[USER], users[OWNER], users[STAFF], users["friend"]
+    if content.title_names:
+        _hostile_titles_add(content.title_names)
     titles = list(Title.objects.order_by("-popularity")[:24])
     title, other = titles[0], titles[1]
 
     # An ordinary user with ratings, a review, a diary, a shelf, friends and a guestbook.
-    social.profile_update(user=user, data={"mood": "설렘", "intro": "주말마다 영화 한 편"})
+    social.profile_update(user=user, data={"mood": content.mood, "intro": content.intro})
     for index, rated in enumerate(titles[:12]):
         social.rating_set(user=user, title=rated, stars=1 + (index % 9) / 2)
     for marked in titles[12:16]:
         social.watchlist_add(user=user, title=marked)
-    review_body = "배우들의 연기가 정말 좋았어요. 두 번 봤습니다."
-    review = social.review_upsert(user=user, title=title, body=review_body)
+    review = social.review_upsert(user=user, title=title, body=content.review)
     watched_on = dt.date.today() - dt.timedelta(days=3)
     diary_entry = social.diary_entry_create(user=user, title=title, watched_on=watched_on)
     # A year of viewings for the year in review (연말결산): one a month so far this year.
@@ -333,52 +418,51 @@ def world_build(*, catalog: bool = True) -> World:
         social.diary_entry_create(user=user, title=seen, watched_on=day, stars=3 + (month % 5) / 2)
     social.shelf_set(user=user, title_ids=[t.pk for t in titles[:4]])
     for other_user in (friend, owner):
-        request = social.friend_request_send(from_user=other_user, to_user=user, message="일촌 해요!")
+        request = social.friend_request_send(
+            from_user=other_user, to_user=user, message=content.friend_request
+        )
         social.friend_request_accept(user=user, request_id=request.pk)
-    social.friend_request_send(from_user=staff, to_user=user, message="반가워요")
+    social.friend_request_send(from_user=staff, to_user=user, message=content.staff_request)
     social.rating_set(user=friend, title=other, stars=4.5)
-    social.review_upsert(user=friend, title=other, body="It made me cry twice.")
-    comment = social.review_comment_create(user=friend, review_id=review.pk, body="저도 두 번 봤어요!")
-    social.review_comment_create(user=user, review_id=review.pk, body="반가워요", parent_id=comment.pk)
-    social.guestbook_entry_create(owner=user, author=friend, body="놀러 왔어요~ 추천 영화 있나요?")
-    social.guestbook_entry_create(owner=user, author=owner, body="Hello from the chat room!")
-    social.recommendation_send(sender=friend, receiver_ids=[user.pk], title=other, note="꼭 보세요")
+    social.review_upsert(user=friend, title=other, body=content.other_review)
+    comment = social.review_comment_create(user=friend, review_id=review.pk, body=content.comment)
+    social.review_comment_create(user=user, review_id=review.pk, body=content.reply, parent_id=comment.pk)
+    social.guestbook_entry_create(owner=user, author=friend, body=content.guestbook[0])
+    social.guestbook_entry_create(owner=user, author=owner, body=content.guestbook[1])
+    social.recommendation_send(
+        sender=friend, receiver_ids=[user.pk], title=other, note=content.recommendation
+    )
     social.pick_dismiss(user=user, title=titles[20])  # the picks page lists what it hid
 
     # The board: a post by the user (editable), and one that staff have hidden.
     post = social.board_post_create(
-        author=user, heading="이번 주 개봉작 뭐 보세요?", body="추천해 주세요.", title_ids=[title.pk]
+        author=user, heading=content.post_heading, body=content.post_body, title_ids=[title.pk]
     )
-    social.board_comment_create(user=friend, post=post, body="저는 이거 봐요")
+    social.board_comment_create(user=friend, post=post, body=content.board_comment)
     hidden = social.board_post_create(author=friend, heading="광고 글", body="광고", title_ids=[other.pk])
     social.board_post_moderate(user=staff, post_id=hidden.pk, hidden=True)
 
     # A chat room the owner runs, with a few messages.
-    room = room_create(owner=owner, name="금요일 밤 영화 모임", topic="이번 주는 스릴러")
-    for author, body in ((owner, "다들 어서 오세요"), (user, "안녕하세요!"), (owner, "8시에 시작해요")):
+    room = room_create(owner=owner, name=content.room_name, topic=content.room_topic)
+    for author, body in zip((owner, user, owner), content.messages, strict=True):
         message_create(room_id=room.pk, author=author, body=body)
 
     # A list the user co-edits with a 일촌 (the owner persona): notes, a move, the activity log.
     movie_night = lists.list_create(
         owner=user,
-        name="금요일 영화의 밤",
-        description="같이 볼 영화를 모아요. 팝콘 필수!",
+        name=content.list_name,
+        description=content.list_description,
         visibility="public",
     )
     lists.list_collaborator_invite(user=user, list_id=movie_night.pk, invitee=owner)
-    notes = [
-        "첫 영화는 이걸로",
-        "",
-        "자막 버전으로 봐요",
-        "A long note to check wrapping: " + "재밌어요 " * 12,
-    ]
+    notes = content.list_notes
     for index, listed in enumerate(titles[:8]):
         editor = owner if index % 2 else user
         lists.list_entry_add(user=editor, list_id=movie_night.pk, title_id=listed.pk, note=notes[index % 4])
     first = movie_night.entries.get(position=0)
     lists.list_entry_move(user=owner, entry_id=first.pk, position=2, expected_position=0)
     lists.list_like_set(user=friend, list_id=movie_night.pk, liked=True)
-    lists.list_create(owner=user, name="혼자 보는 영화", visibility="private")
+    lists.list_create(owner=user, name=content.private_list_name, visibility="private")
     import_batch = _import_batch_build(user, titles)
     return World(
         title_id=title.pk,
@@ -395,6 +479,24 @@ def world_build(*, catalog: bool = True) -> World:
         list_id=movie_night.pk,
         list_token=movie_night.share_token,
     )
+
+
+def _hostile_titles_add(names: tuple[str, str]) -> None:
+    """Two titles above every other in popularity: one with no poster at all, one whose poster file
+    is gone (both must show the generated placeholder), each with a name as long as the field."""
+    from apps.movies.models import Title
+    from apps.movies.search.sync import search_index_sync_all
+    from apps.movies.services import title_masks_refresh
+    from tests.factories import TitleFactory
+
+    top = (Title.objects.order_by("-popularity").values_list("popularity", flat=True).first() or 0) + 10
+    korean, english = names
+    made = [
+        TitleFactory(title_ko=korean, title_en=english, title_original=english, popularity=top + 1),
+        TitleFactory(title_ko=korean[::-1], title_en=english, poster="posters/gone.jpg", popularity=top),
+    ]
+    title_masks_refresh(title_ids=[t.pk for t in made])
+    search_index_sync_all()
 
 
 def _import_batch_build(user: Any, titles: list[Any]) -> Any:

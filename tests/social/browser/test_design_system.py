@@ -195,6 +195,50 @@ def test_chat_groups_by_author_keeps_the_composer_visible_and_lists_members(brow
     context.close()
 
 
+def test_the_chat_composer_stays_above_the_tab_bar_and_above_a_keyboard(browser, asgi_server, hompy):
+    # given: a room whose bar above the chat is tall (a long topic and a watch night), on a phone
+    owner, visitor = hompy
+
+    def make():
+        import datetime as dt
+
+        from django.utils import timezone
+
+        when = timezone.now() + dt.timedelta(days=1)
+        room = room_create(owner=owner, name="주말 영화", topic="이번 주는 스릴러 " * 12, scheduled_at=when)
+        for index in range(30):
+            message_create(room_id=room.pk, author=visitor, body=f"메시지 {index} " + NO_SPACES[:40])
+        return room
+
+    room = _off_loop(make)
+    context = _context(browser, asgi_server, owner, PHONE)
+    page = context.new_page()
+    page.goto(f"{asgi_server}/chat/rooms/{room.pk}/")
+    expect(page.locator('[data-role="state"]')).to_have_attribute("data-state", "connected", timeout=15000)
+
+    # then: the page itself does not scroll; the composer sits whole above the tab bar
+    assert page.evaluate("document.scrollingElement.scrollHeight <= innerHeight + 1")
+    composer = page.locator(".mc-chat__form").bounding_box()
+    tabbar = page.locator(".tabbar").bounding_box()
+    assert composer["y"] >= 0
+    assert composer["y"] + composer["height"] <= tabbar["y"] + 1
+
+    # when: an on-screen keyboard takes the lower half of the screen (Chromium resizes the page,
+    # as Android does with interactive-widget=resizes-content)
+    page.locator('[data-role="input"]').focus()
+    page.set_viewport_size({"width": 390, "height": 420})
+    app_height = "getComputedStyle(document.documentElement).getPropertyValue('--app-height') === '420px'"
+    page.wait_for_function(app_height)
+
+    # then: the room page follows the visible height and the composer is still in view
+    composer = page.locator(".mc-chat__form").bounding_box()
+    visible = page.evaluate("visualViewport.height")
+    assert composer["y"] >= 0
+    assert composer["y"] + composer["height"] <= visible + 1
+    expect(page.locator('[data-role="input"]')).to_be_in_viewport()
+    context.close()
+
+
 def test_a_missing_poster_file_shows_the_generated_placeholder(browser, asgi_server):
     title = _off_loop(
         lambda: TitleFactory(title_ko="포스터 없는 영화", poster="posters/gone.jpg", popularity=999)
