@@ -45,6 +45,7 @@ async def cmd_send(conn: ChatConsumer, content: dict[str, Any]) -> None:
     reply_to = _optional(content, "reply_to", int)
     spoiler = _optional(content, "spoiler", bool) or False
     client_id = _optional(content, "client_id", str) or ""
+    kind = _optional(content, "kind", str) or "text"
     decision = await presence.rate_limit_take(user_id=conn.user.pk)
     if not decision.allowed:
         raise ChatError(
@@ -60,6 +61,7 @@ async def cmd_send(conn: ChatConsumer, content: dict[str, Any]) -> None:
             reply_to_id=reply_to,
             spoiler=spoiler,
             client_id=client_id,
+            kind=kind,
         )
     except ChatError as exc:
         exc.extra.setdefault("client_id", client_id)
@@ -103,12 +105,28 @@ async def cmd_read(conn: ChatConsumer, content: dict[str, Any]) -> None:
 
 async def cmd_history(conn: ChatConsumer, content: dict[str, Any]) -> None:
     before = _field(content, "before_seq", int)
+    # In a progress-synced room older pages hold nothing past the viewer's horizon either.
+    horizon = conn.gate.horizon if conn.gate is not None else None
     messages, has_more = await in_db_pool(selectors.message_page_before)(
-        room_id=conn.room_id, before_seq=before
+        room_id=conn.room_id, before_seq=before, horizon=horizon
     )
     await conn.send_json(
         events.frame("history", room=conn.room_id, before_seq=before, messages=messages, has_more=has_more)
     )
+
+
+async def cmd_position(conn: ChatConsumer, content: dict[str, Any]) -> None:
+    """Where the viewer is (progress-synced rooms). Fields are checked by the service, so a
+    non-numeric, negative or past-the-end position gets its own error code."""
+    _require_login(conn)
+    stored = await in_db_pool(services.viewer_position_set)(
+        room_id=conn.room_id,
+        user=conn.user,
+        episode=content.get("episode"),
+        position_s=content.get("position_s"),
+    )
+    # This socket releases now; the broadcast does the same for the viewer's other tabs.
+    conn.viewer_moved(stored.horizon, stored.position)
 
 
 async def cmd_typing(conn: ChatConsumer, content: dict[str, Any]) -> None:
@@ -199,6 +217,7 @@ COMMANDS: dict[str, Callable[[ChatConsumer, dict[str, Any]], Awaitable[None]]] =
     "read": cmd_read,
     "history": cmd_history,
     "typing": cmd_typing,
+    "position.set": cmd_position,
     "report": cmd_report,
     "mod.mute": cmd_mute,
     "mod.ban": cmd_ban,

@@ -20,9 +20,12 @@ from apps.chat import services
 from apps.chat.commands import in_db_pool
 from apps.chat.exceptions import ChatError
 from apps.chat.fanout import OrderedDelivery
+from apps.chat.fanout import ProgressGate
 from apps.chat.fanout import SocketWriter
 from apps.chat.fanout import room_hub
 from apps.chat.presence import FrameBudget
+from apps.chat.progress import START
+from apps.chat.progress import Position
 from config import bad_input
 from config import realtime
 
@@ -69,7 +72,13 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
             self.base_send, max_queued=MAX_OUTBOX_FRAMES, on_overflow=self._close_too_slow
         )
         self.hub = room_hub(self.channel_layer)
-        self.ordered = OrderedDelivery(write=self.writer.write, fetch_gap=self._fetch_gap)
+        self.ordered: OrderedDelivery[tuple[str, Position | None]] = OrderedDelivery(
+            write=self._offer, fetch_gap=self._fetch_gap
+        )
+        # Progress-synced rooms only: where the viewer is, and the gate holding back what
+        # is later in the title than they have reached (apps/chat/progress.py).
+        self.gate: ProgressGate | None = None
+        self.position: Position | None = None
         self.close_task: asyncio.Task[None] | None = None
         self.budget = FrameBudget()
         self.oversize = 0
@@ -97,7 +106,18 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
             await self._fatal("unavailable", "Chat is restarting, reconnecting…", CLOSE_RESTART)
             return
         last_seq = _query_int(self.scope, "last_seq")
-        history = await in_db_pool(selectors.room_history)(room=room, last_seq=last_seq)
+        horizon: Position | None = None
+        if room.progress_sync:
+            stored = await in_db_pool(selectors.viewer_position_get)(room_id=room.pk, user=self.user)
+            self.position = stored.position if stored is not None else START
+            horizon = stored.horizon if stored is not None else START
+            self.gate = ProgressGate(
+                write=self.writer.write,
+                horizon=horizon,
+                max_withheld=selectors.MAX_WITHHELD,
+                on_overflow=self._close_too_slow,
+            )
+        history = await in_db_pool(selectors.room_history)(room=room, last_seq=last_seq, horizon=horizon)
         users = await in_db_pool(selectors.users_by_ids)(user_ids=online[:50])
         self.ordered.delivered_seq = history.delivered_seq
         hello = events.hello_event(
@@ -109,8 +129,14 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
             users=users,
             presence_ts=presence_ts,
             heartbeat_s=presence.HEARTBEAT_INTERVAL,
+            position=self.position,
+            horizon=horizon,
         )
         await self.send_json(hello)
+        if self.gate is not None:
+            for message in history.withheld:
+                text = events.message_created_text(room_id=room.pk, message=message)
+                self.gate.offer(text, _position(message["position"]))
         early, self.early_events = self.early_events, None
         for event in early or ():
             self.deliver(event)
@@ -245,11 +271,18 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         if self.early_events is not None:
             self.early_events.append(event)
             return
+        if event["type"] == realtime.CHAT_POSITION:
+            # Only the viewer who moved: their horizon, and the frame that tells their page.
+            if self.user.is_authenticated and event["user_id"] == self.user.pk:
+                self.writer.write(event["text"])
+                self.viewer_moved(_position(event["horizon"]))
+            return
         seq = event.get("seq")
+        position = _position(event.get("position"))
         if seq is None:
-            self.writer.write(event["text"])
+            self._offer((event["text"], position))
         else:
-            self.ordered.push(seq, event["text"])
+            self.ordered.push(seq, (event["text"], position))
         if (
             event["type"] == realtime.CHAT_SANCTION
             and event["action"] in ("kick", "ban")
@@ -258,6 +291,20 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         ):
             code = CLOSE_KICKED if event["action"] == "kick" else CLOSE_FORBIDDEN
             self.close_task = asyncio.ensure_future(self._close_after_writes(code))
+
+    def viewer_moved(self, horizon: Position | None, position: Position | None = None) -> None:
+        """Release what the viewer has now reached (a no-op if the horizon did not move)."""
+        if position is not None:
+            self.position = position
+        if self.gate is not None and horizon is not None:
+            self.gate.advance(horizon)
+
+    def _offer(self, frame: tuple[str, Position | None]) -> None:
+        text, position = frame
+        if self.gate is None:
+            self.writer.write(text)
+        else:
+            self.gate.offer(text, position)
 
     async def _close_after_writes(self, code: int) -> None:
         await self.writer.drained()
@@ -272,18 +319,34 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         with contextlib.suppress(OSError, RuntimeError):
             await self.close(code=code)
 
-    async def _fetch_gap(self, after_seq: int, up_to_seq: int) -> list[tuple[int, str]]:
+    async def _fetch_gap(
+        self, after_seq: int, up_to_seq: int
+    ) -> list[tuple[int, tuple[str, Position | None]]]:
         """One database read per process for a gap, however many sockets of the room saw it."""
         room_id = self.room_id
         assert room_id is not None
 
-        async def read() -> list[tuple[int, str]]:
+        async def read() -> list[tuple[int, tuple[str, Position | None]]]:
             missed = await in_db_pool(selectors.message_list_after)(
                 room_id=room_id, after_seq=after_seq, up_to_seq=up_to_seq
             )
-            return [(m["seq"], events.message_created_text(room_id=room_id, message=m)) for m in missed]
+            return [
+                (
+                    m["seq"],
+                    (events.message_created_text(room_id=room_id, message=m), _position(m["position"])),
+                )
+                for m in missed
+            ]
 
         return await self.hub.gap_reads.run((room_id, after_seq, up_to_seq), read)
+
+
+def _position(value: Any) -> Position | None:
+    """A position off the layer (msgpack turns tuples into lists)."""
+    if value is None:
+        return None
+    episode, seconds = value
+    return (int(episode), int(seconds))
 
 
 def _query_int(scope: dict[str, Any], name: str) -> int | None:

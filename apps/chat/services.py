@@ -22,6 +22,7 @@ from apps.chat.models import BlockedWord
 from apps.chat.models import MemberRole
 from apps.chat.models import Membership
 from apps.chat.models import Message
+from apps.chat.models import MessageKind
 from apps.chat.models import Reaction
 from apps.chat.models import ReadState
 from apps.chat.models import Report
@@ -31,6 +32,9 @@ from apps.chat.models import RoomKind
 from apps.chat.models import RoomVisibility
 from apps.chat.models import Sanction
 from apps.chat.models import SanctionKind
+from apps.chat.models import ViewerPosition
+from apps.chat.progress import Position
+from apps.chat.progress import position_validate
 from apps.chat.selectors import RoomAccess
 from apps.chat.selectors import message_get
 from apps.chat.selectors import room_access
@@ -51,6 +55,8 @@ MAX_MENTIONS = 10
 MAX_SANCTION_SECONDS = 365 * 24 * 3600
 # Nicknames may be Korean; \w is Unicode-aware.
 MENTION_RE = re.compile(r"(?<![\w@])@([\w.\-]{1,30})")
+# Emoji a viewer can drop on a progress-synced room's timeline (kind="reaction").
+TIMELINE_REACTIONS = ("😂", "😱", "😭", "😍", "👏", "🔥", "🤯", "💤")
 
 
 # -----------------------------------------------------------------------------
@@ -74,6 +80,7 @@ def room_create(
     topic: str = "",
     scheduled_at: datetime | None = None,
     title: Title | None = None,
+    progress_sync: bool = False,
 ) -> Room:
     room = Room(
         kind=RoomKind.USER,
@@ -83,6 +90,7 @@ def room_create(
         visibility=visibility,
         scheduled_at=scheduled_at,
         title=title,
+        progress_sync=progress_sync,
     )
     room.full_clean()
     with transaction.atomic():
@@ -144,9 +152,20 @@ def message_create(
     reply_to_id: int | None = None,
     spoiler: bool = False,
     client_id: str = "",
+    kind: str = MessageKind.TEXT,
 ) -> Message:
-    """Persist a message with the room's next seq and broadcast it after commit."""
+    """Persist a message with the room's next seq and broadcast it after commit.
+
+    In a progress-synced room the message is stamped with where its author is in the title
+    (their stored ``ViewerPosition``; the start if they never said), so each viewer's socket
+    can hold it back until they get there. A ``reaction`` is one of ``TIMELINE_REACTIONS``
+    and exists only in such rooms.
+    """
     body = _clean_body(body)
+    if kind == MessageKind.REACTION and body not in TIMELINE_REACTIONS:
+        raise ChatError("invalid", "That reaction is not one of the timeline's emoji.")
+    if kind not in MessageKind.values:
+        raise ChatError("invalid", "Unknown message kind.")
     with transaction.atomic():
         # The row lock serialises writers per room: seqs are gapless and commit in order.
         room = Room.objects.select_for_update().get(pk=room_id)
@@ -155,6 +174,12 @@ def message_create(
         _check_blocked_words(room=room, body=body)
         if room.slow_mode_seconds and not access.can_moderate:
             _check_slow_mode(room=room, author=author)
+        position: Position | None = None
+        if room.progress_sync:
+            stored = ViewerPosition.objects.filter(room=room, user_id=author.pk).first()
+            position = stored.position if stored is not None else (0, 0)
+        elif kind == MessageKind.REACTION:
+            raise ChatError("invalid", "Timeline reactions need a progress-synced room.")
         reply_to = None
         if reply_to_id is not None:
             reply_to = Message.objects.filter(pk=reply_to_id, room=room).first()
@@ -173,6 +198,9 @@ def message_create(
             is_spoiler=spoiler,
             client_id=client_id[:64],
             created_at=now,
+            kind=kind,
+            episode=position[0] if position is not None else None,
+            position_s=position[1] if position is not None else None,
         )
         message.save()
         mentioned = _mentioned_users(room=room, body=body, author=author)
@@ -523,6 +551,40 @@ def _sanction_target(*, room: Room, by: User, user_id: Any) -> Any:
     if target.pk == room.owner_id or target.is_staff:
         raise ChatError("forbidden", "The room owner and staff cannot be sanctioned.")
     return target
+
+
+# -----------------------------------------------------------------------------
+# Progress-synced rooms
+# -----------------------------------------------------------------------------
+def viewer_position_set(
+    *, room_id: int, user: User | AnonymousUser, episode: object, position_s: object
+) -> ViewerPosition:
+    """Say where ``user`` is in the room's title. Validated against the catalog (runtime,
+    episodes) before anything is written; the horizon only moves forward. After commit the
+    user's sockets release what they have now reached."""
+    if not user.is_authenticated:
+        raise ChatError("login_required", "Log in to chat.")
+    room = room_get(room_id=room_id)
+    if room is None:
+        raise ChatError("not_found", "No such room.")
+    if not room.progress_sync:
+        raise ChatError("not_synced", "This room does not follow progress.")
+    if not room_access(room=room, user=user).can_read:
+        raise ChatError("forbidden", "You are not in this room.")
+    position = position_validate(title=room.title, episode=episode, position_s=position_s)
+    with transaction.atomic():
+        stored, _ = ViewerPosition.objects.select_for_update().get_or_create(room=room, user_id=user.pk)
+        stored.episode, stored.position_s = position
+        stored.horizon_episode, stored.horizon_s = max(stored.horizon, position)
+        stored.full_clean()
+        stored.save()
+        horizon = stored.horizon
+        transaction.on_commit(
+            lambda: events.position_updated_broadcast(
+                room_id=room.pk, user_id=user.pk, position=position, horizon=horizon
+            )
+        )
+    return stored
 
 
 # -----------------------------------------------------------------------------
