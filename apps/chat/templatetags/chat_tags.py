@@ -98,6 +98,7 @@ def chat_labels() -> dict[str, Any]:
         "edit_prompt": _("Edit your message"),
         "muted": _("You are muted until %(until)s."),
         "sanctioned": _("%(name)s: %(action)s"),
+        "episode_at": _("Ep. %(n)s %(clock)s"),
     }
 
 
