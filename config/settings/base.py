@@ -150,6 +150,7 @@ LOCAL_APPS = [
     "apps.chat",
     "apps.recs",
     "apps.lists",
+    "apps.parties",
     "apps.yearly",
     "apps.planner",
     "apps.imports",
