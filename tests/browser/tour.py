@@ -436,7 +436,8 @@ def _parties_build(host: Any, guest: Any, titles: list[Any]) -> list[Any]:
     live, _waiting, ended = made
     now = dt.datetime.now(dt.UTC)
     Party.objects.filter(pk=live.pk).update(starts_at=now - dt.timedelta(minutes=20))
-    Party.objects.filter(pk=ended.pk).update(starts_at=now - dt.timedelta(hours=5))
+    # Long enough ago to be over by itself (runtime + 2 h; 3 h when the runtime is unknown).
+    Party.objects.filter(pk=ended.pk).update(starts_at=now - dt.timedelta(hours=8))
     lines = (
         (host, 5 * 60, "시작했어요! 팝콘 준비 완료"),
         (guest, 7 * 60, "저는 조금 늦게 시작했어요"),
@@ -453,7 +454,6 @@ def _parties_build(host: Any, guest: Any, titles: list[Any]) -> list[Any]:
         viewer_position_set(room_id=party.room_id, user=guest, episode=None, position_s=20 * 60)
     parties.party_clock_set(user=host, party_id=live.pk, action="seek", at_s=19 * 60)
     parties.party_clock_set(user=host, party_id=live.pk, action="start")
-    parties.party_end(user=host, party_id=ended.pk)
     return made
 
 
