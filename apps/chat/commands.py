@@ -17,6 +17,7 @@ from apps.chat import presence
 from apps.chat import selectors
 from apps.chat import services
 from apps.chat.exceptions import ChatError
+from apps.chat.progress import position_validate
 
 if TYPE_CHECKING:
     from apps.chat.consumers import ChatConsumer
@@ -116,17 +117,20 @@ async def cmd_history(conn: ChatConsumer, content: dict[str, Any]) -> None:
 
 
 async def cmd_position(conn: ChatConsumer, content: dict[str, Any]) -> None:
-    """Where the viewer is (progress-synced rooms). Fields are checked by the service, so a
-    non-numeric, negative or past-the-end position gets its own error code."""
+    """Where the viewer is (progress-synced rooms). Checked here against the title the socket
+    loaded when it joined (a non-numeric, negative or past-the-end position gets its own error
+    code), then stored with one UPDATE: reading rights were checked at the join."""
     _require_login(conn)
-    stored = await in_db_pool(services.viewer_position_set)(
-        room_id=conn.room_id,
-        user=conn.user,
-        episode=content.get("episode"),
-        position_s=content.get("position_s"),
+    if conn.gate is None or conn.room_id is None:
+        raise ChatError("not_synced", "This room does not follow progress.")
+    position = position_validate(
+        title=conn.work, episode=content.get("episode"), position_s=content.get("position_s")
+    )
+    horizon = await in_db_pool(services.viewer_position_record)(
+        room_id=conn.room_id, user_id=conn.user.pk, position=position
     )
     # This socket releases now; the broadcast does the same for the viewer's other tabs.
-    conn.viewer_moved(stored.horizon, stored.position)
+    conn.viewer_moved(horizon, position)
 
 
 async def cmd_typing(conn: ChatConsumer, content: dict[str, Any]) -> None:

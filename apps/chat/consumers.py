@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 from typing import Any
 
 from channels.exceptions import StopConsumer
@@ -28,6 +29,9 @@ from apps.chat.progress import START
 from apps.chat.progress import Position
 from config import bad_input
 from config import realtime
+
+if TYPE_CHECKING:
+    from apps.movies.models import Title
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +83,7 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         # is later in the title than they have reached (apps/chat/progress.py).
         self.gate: ProgressGate | None = None
         self.position: Position | None = None
+        self.work: Title | None = None
         self.close_task: asyncio.Task[None] | None = None
         self.budget = FrameBudget()
         self.oversize = 0
@@ -108,6 +113,8 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         last_seq = _query_int(self.scope, "last_seq")
         horizon: Position | None = None
         if room.progress_sync:
+            # The title positions are checked against, loaded once for the socket's life.
+            self.work = await in_db_pool(selectors.room_title)(room=room)
             stored = await in_db_pool(selectors.viewer_position_get)(room_id=room.pk, user=self.user)
             self.position = stored.position if stored is not None else START
             horizon = stored.horizon if stored is not None else START

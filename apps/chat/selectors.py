@@ -35,6 +35,7 @@ from apps.chat.progress import visible_q
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from apps.movies.models import Title
     from apps.social.models import User
 
 PAGE_SIZE = 50
@@ -166,6 +167,13 @@ def message_list_beyond(*, room_id: int, horizon: Position, up_to_seq: int) -> l
     qs = _messages().filter(room_id=room_id, seq__lte=up_to_seq, position_s__isnull=False)
     qs = qs.exclude(visible_q(horizon))
     return [message_payload(m) for m in qs.order_by("seq")[:MAX_WITHHELD]]
+
+
+def room_title(*, room: Room) -> Title | None:
+    """The title a room is about (positions in a progress-synced room are checked against it)."""
+    from apps.movies.models import Title
+
+    return Title.objects.filter(pk=room.title_id).first() if room.title_id else None
 
 
 def viewer_position_get(*, room_id: int, user: User | AnonymousUser) -> ViewerPosition | None:
