@@ -16,9 +16,10 @@ Scenarios
      lost; the highest deliveries/s that held, for Moochu and for the baseline
   p  progress-synced delivery (a watch party): 200 signed-in members at positions spread over
      a 120-minute film, 10 messages/s from senders also spread over it. Each member is sent
-     only what it has reached; halfway every member moves 10 minutes on, at the end all
-     jump to the end. p99 of live deliveries (send → receive) and of releases (position.set
-     → receive), messages lost (every member must end with every message exactly once),
+     only what it has reached; the film plays (each member says where it is every 5 s, as
+     the page following the party clock does), and at the end all jump to the end. p99 of
+     live deliveries (send → receive) and of releases (position.set → receive), messages
+     lost (every member must end with every message exactly once),
      duplicates, and leaks (a frame from later than its member's position: must be 0)
 
 Latency = receive time − send time on one clock. Loss is counted by sequence number: Moochu
@@ -502,6 +503,7 @@ async def step_up(
 # -----------------------------------------------------------------------------
 PARTY_RUNTIME_MIN = 120
 PARTY_SPREAD_S = 600  # members and senders sit at 0, 10, 20 … minutes into the film
+PARTY_TICK_S = 5  # how often a member's page says where it is (the party clock's pace)
 
 
 def prepare_party(members: int, senders: int) -> dict[str, Any]:
@@ -596,7 +598,12 @@ class PartyListener(Listener):
 
 
 async def party_fanout(
-    servers: list[Server], party: dict[str, Any], sender_cookies: list[str], rate: float, duration: float
+    servers: list[Server],
+    party: dict[str, Any],
+    sender_cookies: list[str],
+    rate: float,
+    duration: float,
+    tick_s: float = PARTY_TICK_S,
 ) -> dict[str, Any]:
     room = party["room_id"]
     urls = [f"{s.ws}/ws/chat/rooms/{room}/" for s in servers]
@@ -607,10 +614,21 @@ async def party_fanout(
     await connect_all(listeners)
     first_seq = await asyncio.to_thread(room_last_seq, room)
     sending = asyncio.ensure_future(run_senders(urls, sender_cookies, rate, duration, False))
-    await asyncio.sleep(duration / 2)
-    for listener in listeners:  # halfway: everyone watches on 10 minutes
-        await listener.move_to(listener.horizon_s + PARTY_SPREAD_S)
+
+    async def watch(listener: PartyListener, index: int) -> None:
+        # The film plays: like the page following the party clock, each member says where it
+        # is every PARTY_TICK_S (staggered), having watched on as many seconds.
+        await asyncio.sleep(tick_s * index / len(listeners))
+        while not sending.done():
+            await listener.move_to(listener.horizon_s + int(tick_s))
+            await asyncio.sleep(tick_s)
+
+    watching = [
+        asyncio.ensure_future(watch(listener, i)) for i, listener in enumerate(listeners) if tick_s > 0
+    ]
     sent, errors, _elapsed = await sending
+    for task in watching:
+        task.cancel()
     for listener in listeners:  # the end: everyone reaches the end of the film
         await listener.move_to(PARTY_RUNTIME_MIN * 60)
     ended = time.monotonic()
@@ -668,7 +686,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             )
             out.update(room1000_p99_ms=b.p99_ms, lost=out.get("lost", 0) + b.lost)
         if party is not None:
-            p = await party_fanout(moochu, party, cookies, 10, args.duration)
+            p = await party_fanout(moochu, party, cookies, 10, args.duration, args.party_tick)
             print(
                 f"p: party of {p['members']} × 10/s → {p['live_deliveries']} live, p50 {p['p50_ms']} ms, "
                 f"p99 {p['p99_ms']} ms; {p['released_deliveries']} released, p99 {p['release_p99_ms']} ms "
@@ -721,6 +739,12 @@ def main() -> None:
         type=int,
         default=100,
         help="highest messages/s tried in (d); at most 100 (100 sender accounts, 1/s each)",
+    )
+    parser.add_argument(
+        "--party-tick",
+        type=float,
+        default=PARTY_TICK_S,
+        help="seconds between a member's moves in (p); 0: still",
     )
     parser.add_argument("--hold", type=float, default=300.0, help="seconds to hold connections in (c)")
     parser.add_argument("--connections", type=int, default=2000)

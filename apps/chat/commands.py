@@ -63,6 +63,8 @@ async def cmd_send(conn: ChatConsumer, content: dict[str, Any]) -> None:
             spoiler=spoiler,
             client_id=client_id,
             kind=kind,
+            # A progress-synced room stamps the message with where this socket's viewer is.
+            position=conn.position if conn.gate is not None else None,
         )
     except ChatError as exc:
         exc.extra.setdefault("client_id", client_id)
@@ -117,20 +119,23 @@ async def cmd_history(conn: ChatConsumer, content: dict[str, Any]) -> None:
 
 
 async def cmd_position(conn: ChatConsumer, content: dict[str, Any]) -> None:
-    """Where the viewer is (progress-synced rooms). Checked here against the title the socket
-    loaded when it joined (a non-numeric, negative or past-the-end position gets its own error
-    code), then stored with one UPDATE: reading rights were checked at the join."""
+    """Where the viewer is (progress-synced rooms). Checked against the title the socket loaded
+    when it joined (a non-numeric, negative or past-the-end position gets its own error code);
+    the socket releases what it has now reached at once, and the position is stored at most
+    every few seconds (``ChatConsumer.position_save_soon``): a page following the party clock
+    says where it is every 5 s, and 200 viewers' writes must not queue the room's messages."""
     _require_login(conn)
     if conn.gate is None or conn.room_id is None:
         raise ChatError("not_synced", "This room does not follow progress.")
     position = position_validate(
         title=conn.work, episode=content.get("episode"), position_s=content.get("position_s")
     )
-    horizon = await in_db_pool(services.viewer_position_record)(
-        room_id=conn.room_id, user_id=conn.user.pk, position=position
-    )
-    # This socket releases now; the broadcast does the same for the viewer's other tabs.
+    horizon = max(conn.gate.horizon, position)
     conn.viewer_moved(horizon, position)
+    await conn.send_json(
+        events.position_updated_frame(room_id=conn.room_id, position=position, horizon=horizon)
+    )
+    await conn.position_save_soon()
 
 
 async def cmd_typing(conn: ChatConsumer, content: dict[str, Any]) -> None:

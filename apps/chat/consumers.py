@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -51,6 +52,8 @@ MAX_OVERSIZE_FRAMES = 3
 # Frames queued for a socket that stopped reading. Past this the socket is closed; its
 # client reconnects with last_seq and gets the rest from history.
 MAX_OUTBOX_FRAMES = 1000
+# A viewer's moves are stored at most this often per socket (they take effect at once).
+POSITION_SAVE_S = 10.0
 # Why a join was refused -> close code.
 _JOIN_CLOSE = {"not_found": CLOSE_NOT_FOUND, "banned": CLOSE_FORBIDDEN, "invite_only": CLOSE_FORBIDDEN}
 
@@ -84,6 +87,8 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         self.gate: ProgressGate | None = None
         self.position: Position | None = None
         self.work: Title | None = None
+        self.position_saved_at = 0.0
+        self.position_save_task: asyncio.Task[None] | None = None
         self.close_task: asyncio.Task[None] | None = None
         self.budget = FrameBudget()
         self.oversize = 0
@@ -150,6 +155,11 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.ordered.cancel()
+        if self.position_save_task is not None and not self.position_save_task.done():
+            # The viewer's last move is stored before the socket goes (best effort).
+            self.position_save_task.cancel()
+            with contextlib.suppress(Exception):
+                await self._position_save()
         if self.group is None or self.room_id is None:
             return
         group, self.group = self.group, None  # run once, whichever path gets here first
@@ -298,6 +308,28 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         ):
             code = CLOSE_KICKED if event["action"] == "kick" else CLOSE_FORBIDDEN
             self.close_task = asyncio.ensure_future(self._close_after_writes(code))
+
+    async def position_save_soon(self) -> None:
+        """Store the viewer's position now, or once POSITION_SAVE_S has passed since the last
+        store; moves in between only update the socket (its gate already released)."""
+        if self.position_save_task is not None and not self.position_save_task.done():
+            return  # a store is due; it will take the latest position
+        wait = POSITION_SAVE_S - (time.monotonic() - self.position_saved_at)
+        if wait <= 0:
+            await self._position_save()
+        else:
+            self.position_save_task = asyncio.ensure_future(self._position_save(after=wait))
+
+    async def _position_save(self, after: float = 0.0) -> None:
+        if after:
+            await asyncio.sleep(after)
+        if self.position is None or self.room_id is None:
+            return
+        self.position_saved_at = time.monotonic()
+        horizon = self.gate.horizon if self.gate is not None else None
+        await in_db_pool(services.viewer_position_record)(
+            room_id=self.room_id, user_id=self.user.pk, position=self.position, horizon=horizon
+        )
 
     def viewer_moved(self, horizon: Position | None, position: Position | None = None) -> None:
         """Release what the viewer has now reached (a no-op if the horizon did not move)."""

@@ -375,18 +375,24 @@ def member_sanctioned_broadcast(*, room_id: int, user_id: int, action: str, unti
     _send(realtime.chat_room_group(room_id), layer_message)
 
 
-def position_updated_broadcast(
-    *, room_id: int, user_id: int, position: tuple[int, int], horizon: tuple[int, int]
-) -> None:
-    """The viewer's sockets (every tab, every process) move their horizon and release what
-    it reaches; the frame tells each tab's page where the viewer now is."""
-    event: PositionUpdatedEvent = {
+def position_updated_frame(
+    *, room_id: int, position: tuple[int, int], horizon: tuple[int, int]
+) -> PositionUpdatedEvent:
+    return {
         "v": PROTOCOL_VERSION,
         "type": "position.updated",
         "room": room_id,
         "position": list(position),
         "horizon": list(horizon),
     }
+
+
+def position_updated_broadcast(
+    *, room_id: int, user_id: int, position: tuple[int, int], horizon: tuple[int, int]
+) -> None:
+    """The viewer's sockets (every tab, every process) move their horizon and release what
+    it reaches; the frame tells each tab's page where the viewer now is."""
+    event = position_updated_frame(room_id=room_id, position=position, horizon=horizon)
     layer_message = _room_event(event)
     layer_message.update({"type": realtime.CHAT_POSITION, "user_id": user_id, "horizon": list(horizon)})
     _send(realtime.chat_room_group(room_id), layer_message)

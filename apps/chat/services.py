@@ -158,11 +158,13 @@ def message_create(
     spoiler: bool = False,
     client_id: str = "",
     kind: str = MessageKind.TEXT,
+    position: Position | None = None,
 ) -> Message:
     """Persist a message with the room's next seq and broadcast it after commit.
 
     In a progress-synced room the message is stamped with where its author is in the title
-    (their stored ``ViewerPosition``; the start if they never said), so each viewer's socket
+    (``position`` as their socket holds it, else their stored ``ViewerPosition``; the start if
+    they never said), so each viewer's socket
     can hold it back until they get there. A ``reaction`` is one of ``TIMELINE_REACTIONS``
     and exists only in such rooms.
     """
@@ -179,11 +181,12 @@ def message_create(
         _check_blocked_words(room=room, body=body)
         if room.slow_mode_seconds and not access.can_moderate:
             _check_slow_mode(room=room, author=author)
-        position: Position | None = None
-        if room.progress_sync:
+        if not room.progress_sync:
+            position = None
+        elif position is None:
             stored = ViewerPosition.objects.filter(room=room, user_id=author.pk).first()
             position = stored.position if stored is not None else (0, 0)
-        elif kind == MessageKind.REACTION:
+        if position is None and kind == MessageKind.REACTION:
             raise ChatError("invalid", "Timeline reactions need a progress-synced room.")
         reply_to = None
         if reply_to_id is not None:
@@ -582,12 +585,18 @@ def viewer_position_set(
     return stored
 
 
-def viewer_position_record(*, room_id: int, user_id: int, position: Position) -> Position:
+def viewer_position_record(
+    *, room_id: int, user_id: int, position: Position, horizon: Position | None = None
+) -> Position:
     """Store a position already validated, for a reader already let in (the socket checked both
     when it joined), and return the horizon. One UPDATE in the usual case: 200 viewers moving at
     once must not queue the room's messages behind them (benchmarks/chat.py, scenario p)."""
     episode, seconds = position
-    later = Q(horizon_episode__lt=episode) | Q(horizon_episode=episode, horizon_s__lt=seconds)
+    # The furthest point reached: at least ``position`` (a socket may have been further since).
+    reached_episode, reached_s = max(position, horizon or position)
+    later = Q(horizon_episode__lt=reached_episode) | Q(
+        horizon_episode=reached_episode, horizon_s__lt=reached_s
+    )
     with transaction.atomic():
         mine = ViewerPosition.objects.filter(room_id=room_id, user_id=user_id)
         updated = mine.update(
@@ -599,7 +608,9 @@ def viewer_position_record(*, room_id: int, user_id: int, position: Position) ->
                 output_field=PositiveIntegerField(),
             ),
             horizon_s=Case(
-                When(later, then=Value(seconds)), default=F("horizon_s"), output_field=PositiveIntegerField()
+                When(later, then=Value(reached_s)),
+                default=F("horizon_s"),
+                output_field=PositiveIntegerField(),
             ),
             updated_at=timezone.now(),
         )
@@ -610,17 +621,17 @@ def viewer_position_record(*, room_id: int, user_id: int, position: Position) ->
                 defaults={
                     "episode": episode,
                     "position_s": seconds,
-                    "horizon_episode": episode,
-                    "horizon_s": seconds,
+                    "horizon_episode": reached_episode,
+                    "horizon_s": reached_s,
                 },
             )
-        horizon: Position = mine.values_list("horizon_episode", "horizon_s").get()
+        stored: Position = mine.values_list("horizon_episode", "horizon_s").get()
         transaction.on_commit(
             lambda: events.position_updated_broadcast(
-                room_id=room_id, user_id=user_id, position=position, horizon=horizon
+                room_id=room_id, user_id=user_id, position=position, horizon=stored
             )
         )
-    return horizon
+    return stored
 
 
 # -----------------------------------------------------------------------------

@@ -253,3 +253,20 @@ def test_position_in_a_room_that_does_not_follow_progress_is_refused(room, alice
         viewer_position_set(room_id=room.pk, user=alice, episode=None, position_s=10)
     assert refused.value.code == "not_synced"
     assert not ViewerPosition.objects.exists()
+
+
+@pytest.mark.asyncio
+async def test_moves_within_the_save_interval_are_stored_by_the_time_the_socket_closes(
+    synced_room, bob, chat_client
+):
+    b = chat_client(path(synced_room), bob)
+    await b.connect()
+    for seconds, horizon in ((600, [0, 600]), (1800, [0, 1800]), (900, [0, 1800])):
+        await b.send(type="position.set", position_s=seconds)
+        # this socket's own answer (the first store's broadcast may echo it once more)
+        moved = [f for f in await b.drain(timeout=0.3) if f["type"] == "position.updated"]
+        assert moved[0] == {**moved[0], "position": [0, seconds], "horizon": horizon}
+    await b.close()
+    # and the store keeps the last position and the furthest point reached
+    stored = await database_sync_to_async(ViewerPosition.objects.get)(room=synced_room, user=bob)
+    assert (stored.position, stored.horizon) == ((0, 900), (0, 1800))
