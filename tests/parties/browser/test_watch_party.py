@@ -62,7 +62,7 @@ def test_watch_party_journey(asgi_server, browser):
         expect(a.locator("[data-countdown-text]")).to_contain_text("Starts in 00:5")
         assert a.locator("[data-moochu-chat]").count() == 0
         # invite the 일촌; they answer maybe
-        a.get_by_label("Invite a 일촌").select_option(label="bob")
+        a.get_by_label("Invite a friend").select_option(label="bob")
         a.get_by_role("button", name="Invite", exact=True).click()
         expect(a.locator(".messages")).to_contain_text("bob is invited.")
         party = Party.objects.get()
