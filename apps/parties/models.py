@@ -45,6 +45,8 @@ class Party(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("watch party")
+        verbose_name_plural = _("watch parties")
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["host", "-starts_at"], name="party_host_recent")]
         constraints = [
