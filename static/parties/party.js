@@ -64,6 +64,8 @@
   var bar = root.querySelector("[data-timeline-bar]");
   var reactions = root.querySelector("[data-reactions]");
   var runtime = parseInt(root.dataset.runtimeS, 10) || 0;
+  // The bar's length: the runtime, or three hours when the catalog does not know it.
+  var barLength = runtime || 3 * 3600;
   var fixedEpisode = parseInt(root.dataset.episode, 10) || null;
   var clock = { s: parseInt(root.dataset.clockS, 10) || 0, running: root.dataset.clockRunning === "1", at: serverNow() };
   var shown = {};  // message ids already on the bar
@@ -103,17 +105,15 @@
 
   function markHere(position) {
     if (!bar || !position) return;
-    var length = runtime || 1;
-    var index = Math.min(23, Math.floor((position[1] / length) * 24));
+    var index = Math.min(23, Math.floor((position[1] / barLength) * 24));
     bar.querySelectorAll(".is-here").forEach(function (n) { n.classList.remove("is-here"); });
-    var seg = bar.children[runtime ? index : 0];
+    var seg = bar.children[index];
     if (seg) seg.classList.add("is-here");
   }
   function placeReaction(m) {
     if (!bar || !m.position || shown[m.id] || m.deleted) return;
     shown[m.id] = true;
-    var length = runtime || Math.max(m.position[1], 60);
-    var seg = bar.children[Math.min(23, Math.floor((m.position[1] / length) * 24))];
+    var seg = bar.children[Math.min(23, Math.floor((m.position[1] / barLength) * 24))];
     if (!seg) return;
     var span = document.createElement("span");
     span.className = "party-bar__emoji";
