@@ -14,6 +14,13 @@ Scenarios
      is killed midway; every client cut off reconnects (backoff) to the surviving process
   d  scenario (a) stepped up (10, 20, 30 … messages/s) until p99 passes 250 ms or anything is
      lost; the highest deliveries/s that held, for Moochu and for the baseline
+  p  progress-synced delivery (a watch party): 200 signed-in members at positions spread over
+     a 120-minute film, 10 messages/s from senders also spread over it. Each member is sent
+     only what it has reached; the film plays (each member says where it is every 5 s, as
+     the page following the party clock does), and at the end all jump to the end. p99 of
+     live deliveries (send → receive) and of releases (position.set → receive), messages
+     lost (every member must end with every message exactly once),
+     duplicates, and leaks (a frame from later than its member's position: must be 0)
 
 Latency = receive time − send time on one clock. Loss is counted by sequence number: Moochu
 messages by their room seq (checked against the database), baseline messages by a counter
@@ -491,8 +498,172 @@ async def step_up(
     return best, results
 
 
+# -----------------------------------------------------------------------------
+# Scenario p: progress-synced delivery (watch parties)
+# -----------------------------------------------------------------------------
+PARTY_RUNTIME_MIN = 120
+PARTY_SPREAD_S = 600  # members and senders sit at 0, 10, 20 … minutes into the film
+PARTY_TICK_S = 5  # how often a member's page says where it is (the party clock's pace)
+
+
+def prepare_party(members: int, senders: int) -> dict[str, Any]:
+    """A progress-synced room on a 120-minute film; ``members`` viewer accounts with sessions,
+    each at a spread position; the first ``senders`` bench senders at spread positions too."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from apps.chat.models import Room
+    from apps.chat.models import ViewerPosition
+    from apps.chat.services import room_create
+    from apps.movies.models import Title
+
+    user_model = get_user_model()
+    title, _ = Title.objects.get_or_create(
+        title_en="Bench party film",
+        defaults={"title_ko": "벤치 파티 영화", "runtime_minutes": PARTY_RUNTIME_MIN},
+    )
+    owner, _ = user_model.objects.get_or_create(
+        username="bench-party-host", defaults={"email": "host@example.com", "nickname": "benchhost"}
+    )
+    # A fresh room per run: positions and horizons start where this run puts them.
+    room = room_create(owner=owner, name="bench party", title=title, progress_sync=True)
+    cookies, positions = [], []
+    slots = PARTY_RUNTIME_MIN * 60 // PARTY_SPREAD_S
+    for i in range(members):
+        user, _ = user_model.objects.get_or_create(
+            username=f"bench-viewer-{i}",
+            defaults={"email": f"viewer{i}@example.com", "nickname": f"viewer{i}"},
+        )
+        position = (i % slots) * PARTY_SPREAD_S
+        ViewerPosition.objects.create(room=room, user=user, position_s=position, horizon_s=position)
+        positions.append(position)
+        client = Client()
+        client.force_login(user)
+        cookies.append(client.cookies["sessionid"].value)
+    for i in range(senders):
+        sender = user_model.objects.get(username=f"bench-sender-{i}")
+        position = (i * 7 % slots) * PARTY_SPREAD_S
+        ViewerPosition.objects.update_or_create(
+            room=room, user=sender, defaults={"position_s": position, "horizon_s": position}
+        )
+    assert Room.objects.get(pk=room.pk).progress_sync
+    return {"room_id": room.pk, "cookies": cookies, "positions": positions}
+
+
+class PartyListener(Listener):
+    """A member of a progress-synced room: checks every frame against its own position."""
+
+    def __init__(self, url: str, cookie: str, position_s: int) -> None:
+        super().__init__(url, cookie)
+        self.horizon_s = position_s
+        # (when, horizon) of each move: which frames were due live and which were held.
+        self.moves: list[tuple[float, int]] = [(0.0, position_s)]
+        self.release_latencies: list[float] = []
+        self.duplicates = 0
+        self.leaks = 0
+
+    async def read(self) -> None:
+        try:
+            async for raw in self.ws:
+                now = time.time()
+                frame = json.loads(raw)
+                if frame.get("type") != "message.created":
+                    continue
+                message = frame["message"]
+                if message["seq"] in self.seqs:
+                    self.duplicates += 1
+                self.seqs.add(message["seq"])
+                at = message["position"][1] if message["position"] else 0
+                if at > self.horizon_s:
+                    self.leaks += 1  # later than this member has reached: a spoiler
+                cid = message.get("client_id", "")
+                if not cid.startswith("b:"):
+                    continue
+                sent_at = float(cid.split(":")[2])
+                horizon_then = max(h for t, h in self.moves if t <= sent_at)
+                if at <= horizon_then:
+                    self.latencies.append(now - sent_at)  # due at once: live latency
+                else:
+                    # Held back, then released by the first move that reached it.
+                    moved = min(t for t, h in self.moves if h >= at and t >= sent_at)
+                    self.release_latencies.append(now - moved)
+        except Exception:
+            self.closed_unexpectedly = True
+
+    async def move_to(self, position_s: int) -> None:
+        # The local horizon moves first: the server cannot answer before it hears us.
+        self.horizon_s = max(self.horizon_s, position_s)
+        self.moves.append((time.time(), self.horizon_s))
+        await self.ws.send(json.dumps({"type": "position.set", "position_s": position_s}))
+
+
+async def party_fanout(
+    servers: list[Server],
+    party: dict[str, Any],
+    sender_cookies: list[str],
+    rate: float,
+    duration: float,
+    tick_s: float = PARTY_TICK_S,
+) -> dict[str, Any]:
+    room = party["room_id"]
+    urls = [f"{s.ws}/ws/chat/rooms/{room}/" for s in servers]
+    listeners = [
+        PartyListener(urls[i % len(urls)], cookie, position)
+        for i, (cookie, position) in enumerate(zip(party["cookies"], party["positions"], strict=True))
+    ]
+    await connect_all(listeners)
+    first_seq = await asyncio.to_thread(room_last_seq, room)
+    sending = asyncio.ensure_future(run_senders(urls, sender_cookies, rate, duration, False))
+
+    async def watch(listener: PartyListener, index: int) -> None:
+        # The film plays: like the page following the party clock, each member says where it
+        # is every PARTY_TICK_S (staggered), having watched on as many seconds.
+        await asyncio.sleep(tick_s * index / len(listeners))
+        while not sending.done():
+            await listener.move_to(listener.horizon_s + int(tick_s))
+            await asyncio.sleep(tick_s)
+
+    watching = [
+        asyncio.ensure_future(watch(listener, i)) for i, listener in enumerate(listeners) if tick_s > 0
+    ]
+    sent, errors, _elapsed = await sending
+    for task in watching:
+        task.cancel()
+    for listener in listeners:  # the end: everyone reaches the end of the film
+        await listener.move_to(PARTY_RUNTIME_MIN * 60)
+    ended = time.monotonic()
+    expected = set(await asyncio.to_thread(room_seqs_since, room, first_seq))
+    # Every member must end with every message; give the last releases up to 30 s to land.
+    while time.monotonic() - ended < 30:
+        lost = sum(len(expected - listener.seqs) for listener in listeners)
+        if not lost:
+            break
+        await asyncio.sleep(0.25)
+    complete_s = time.monotonic() - ended
+    live = [x for listener in listeners for x in listener.latencies]
+    released = [x for listener in listeners for x in listener.release_latencies]
+    result = {
+        "members": len(listeners),
+        "sent": sent,
+        "errors": errors,
+        "live_deliveries": len(live),
+        "released_deliveries": len(released),
+        "p50_ms": round(percentile(live, 0.50) * 1000, 1),
+        "p99_ms": round(percentile(live, 0.99) * 1000, 1),
+        "release_p99_ms": round(percentile(released, 0.99) * 1000, 1),
+        "complete_after_end_s": round(complete_s, 2),
+        "lost": lost,
+        "duplicates": sum(listener.duplicates for listener in listeners),
+        "leaks": sum(listener.leaks for listener in listeners),
+    }
+    for listener in listeners:
+        await listener.close()
+    return result
+
+
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     data = await asyncio.to_thread(prepare_database, 100, 20)
+    party = await asyncio.to_thread(prepare_party, 200, 10) if "p" in args.scenarios else None
     flush_bench_redis()
     room_ids, cookies = data["room_ids"], data["cookies"]
     out: dict[str, Any] = {}
@@ -514,6 +685,22 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                 f"b: 1000 × 2/s → {b.deliveries_per_s}/s, p50 {b.p50_ms} ms, p99 {b.p99_ms} ms, lost {b.lost}"
             )
             out.update(room1000_p99_ms=b.p99_ms, lost=out.get("lost", 0) + b.lost)
+        if party is not None:
+            p = await party_fanout(moochu, party, cookies, 10, args.duration, args.party_tick)
+            print(
+                f"p: party of {p['members']} × 10/s → {p['live_deliveries']} live, p50 {p['p50_ms']} ms, "
+                f"p99 {p['p99_ms']} ms; {p['released_deliveries']} released, p99 {p['release_p99_ms']} ms "
+                f"after the move (all in {p['complete_after_end_s']} s after the last); "
+                f"lost {p['lost']}, duplicates {p['duplicates']}, leaks {p['leaks']}, "
+                f"errors {p['errors']}"
+            )
+            out.update(
+                party200_p99_ms=p["p99_ms"],
+                party200_release_p99_ms=p["release_p99_ms"],
+                party_lost=p["lost"],
+                party_duplicates=p["duplicates"],
+                party_leaks=p["leaks"],
+            )
         if "d" in args.scenarios:
             best, _ = await step_up(moochu, str(room_ids[2]), 200, cookies, False, args.step, args.max_rate)
             out["max_deliveries_per_s"] = best
@@ -544,7 +731,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs for a busy machine")
-    parser.add_argument("--scenarios", default="abcd")
+    parser.add_argument("--scenarios", default="abcdp")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per fan-out run (a, b)")
     parser.add_argument("--step", type=float, default=10.0, help="seconds per step in (d)")
     parser.add_argument(
@@ -552,6 +739,12 @@ def main() -> None:
         type=int,
         default=100,
         help="highest messages/s tried in (d); at most 100 (100 sender accounts, 1/s each)",
+    )
+    parser.add_argument(
+        "--party-tick",
+        type=float,
+        default=PARTY_TICK_S,
+        help="seconds between a member's moves in (p); 0: still",
     )
     parser.add_argument("--hold", type=float, default=300.0, help="seconds to hold connections in (c)")
     parser.add_argument("--connections", type=int, default=2000)
@@ -573,6 +766,11 @@ def main() -> None:
         "max_deliveries_per_s": out.get("max_deliveries_per_s"),
         "baseline_max_deliveries_per_s": out.get("baseline_max_deliveries_per_s"),
         "ratio_vs_baseline": out.get("ratio_vs_baseline"),
+        "party200_p99_ms": out.get("party200_p99_ms"),
+        "party200_release_p99_ms": out.get("party200_release_p99_ms"),
+        "party_lost": out.get("party_lost"),
+        "party_duplicates": out.get("party_duplicates"),
+        "party_leaks": out.get("party_leaks"),
     }
     print(f"(took {time.monotonic() - started:.0f} s; quick={args.quick}; machine shared: figures are noisy)")
     print(json.dumps(result))

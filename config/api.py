@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("apps.chat.api.urls")),
     path("", include("apps.recs.api.urls")),
     path("lists/", include("apps.lists.api.urls")),
+    path("parties/", include("apps.parties.api.urls")),
     path("", include("apps.imports.api.urls")),
 ]

@@ -43,6 +43,9 @@ STAFF_NOTIFY_GROUP: Final = "notify.staff"
 CHAT_EVENT: Final = "chat.event"
 # To a chat room group: a frame, and the sanctioned user's sockets close.
 CHAT_SANCTION: Final = "chat.sanction"
+# To a chat room group: one viewer moved in a progress-synced room; only their sockets
+# take the frame (and release what they have now reached).
+CHAT_POSITION: Final = "chat.position"
 # To a user's group: a stored Notification (apps.social), chat @mentions included.
 NOTIFY_MESSAGE: Final = "notify.message"
 # To the staff group: a chat message was reported.

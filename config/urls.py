@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("apps.planner.urls")),
     path("", include("apps.social.urls")),
     path("", include("apps.lists.urls")),
+    path("", include("apps.parties.urls")),
     path("", include("apps.movies.urls")),
 ]
 if settings.DEBUG:

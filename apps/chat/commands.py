@@ -17,6 +17,7 @@ from apps.chat import presence
 from apps.chat import selectors
 from apps.chat import services
 from apps.chat.exceptions import ChatError
+from apps.chat.progress import position_validate
 
 if TYPE_CHECKING:
     from apps.chat.consumers import ChatConsumer
@@ -45,6 +46,7 @@ async def cmd_send(conn: ChatConsumer, content: dict[str, Any]) -> None:
     reply_to = _optional(content, "reply_to", int)
     spoiler = _optional(content, "spoiler", bool) or False
     client_id = _optional(content, "client_id", str) or ""
+    kind = _optional(content, "kind", str) or "text"
     decision = await presence.rate_limit_take(user_id=conn.user.pk)
     if not decision.allowed:
         raise ChatError(
@@ -60,6 +62,9 @@ async def cmd_send(conn: ChatConsumer, content: dict[str, Any]) -> None:
             reply_to_id=reply_to,
             spoiler=spoiler,
             client_id=client_id,
+            kind=kind,
+            # A progress-synced room stamps the message with where this socket's viewer is.
+            position=conn.position if conn.gate is not None else None,
         )
     except ChatError as exc:
         exc.extra.setdefault("client_id", client_id)
@@ -103,12 +108,34 @@ async def cmd_read(conn: ChatConsumer, content: dict[str, Any]) -> None:
 
 async def cmd_history(conn: ChatConsumer, content: dict[str, Any]) -> None:
     before = _field(content, "before_seq", int)
+    # In a progress-synced room older pages hold nothing past the viewer's horizon either.
+    horizon = conn.gate.horizon if conn.gate is not None else None
     messages, has_more = await in_db_pool(selectors.message_page_before)(
-        room_id=conn.room_id, before_seq=before
+        room_id=conn.room_id, before_seq=before, horizon=horizon
     )
     await conn.send_json(
         events.frame("history", room=conn.room_id, before_seq=before, messages=messages, has_more=has_more)
     )
+
+
+async def cmd_position(conn: ChatConsumer, content: dict[str, Any]) -> None:
+    """Where the viewer is (progress-synced rooms). Checked against the title the socket loaded
+    when it joined (a non-numeric, negative or past-the-end position gets its own error code);
+    the socket releases what it has now reached at once, and the position is stored at most
+    every few seconds (``ChatConsumer.position_save_soon``): a page following the party clock
+    says where it is every 5 s, and 200 viewers' writes must not queue the room's messages."""
+    _require_login(conn)
+    if conn.gate is None or conn.room_id is None:
+        raise ChatError("not_synced", "This room does not follow progress.")
+    position = position_validate(
+        title=conn.work, episode=content.get("episode"), position_s=content.get("position_s")
+    )
+    horizon = max(conn.gate.horizon, position)
+    conn.viewer_moved(horizon, position)
+    await conn.send_json(
+        events.position_updated_frame(room_id=conn.room_id, position=position, horizon=horizon)
+    )
+    await conn.position_save_soon()
 
 
 async def cmd_typing(conn: ChatConsumer, content: dict[str, Any]) -> None:
@@ -199,6 +226,7 @@ COMMANDS: dict[str, Callable[[ChatConsumer, dict[str, Any]], Awaitable[None]]] =
     "read": cmd_read,
     "history": cmd_history,
     "typing": cmd_typing,
+    "position.set": cmd_position,
     "report": cmd_report,
     "mod.mute": cmd_mute,
     "mod.ban": cmd_ban,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from typing import TYPE_CHECKING
 from typing import Any
 
 from channels.exceptions import StopConsumer
@@ -20,11 +22,17 @@ from apps.chat import services
 from apps.chat.commands import in_db_pool
 from apps.chat.exceptions import ChatError
 from apps.chat.fanout import OrderedDelivery
+from apps.chat.fanout import ProgressGate
 from apps.chat.fanout import SocketWriter
 from apps.chat.fanout import room_hub
 from apps.chat.presence import FrameBudget
+from apps.chat.progress import START
+from apps.chat.progress import Position
 from config import bad_input
 from config import realtime
+
+if TYPE_CHECKING:
+    from apps.movies.models import Title
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +52,8 @@ MAX_OVERSIZE_FRAMES = 3
 # Frames queued for a socket that stopped reading. Past this the socket is closed; its
 # client reconnects with last_seq and gets the rest from history.
 MAX_OUTBOX_FRAMES = 1000
+# A viewer's moves are stored at most this often per socket (they take effect at once).
+POSITION_SAVE_S = 10.0
 # Why a join was refused -> close code.
 _JOIN_CLOSE = {"not_found": CLOSE_NOT_FOUND, "banned": CLOSE_FORBIDDEN, "invite_only": CLOSE_FORBIDDEN}
 
@@ -69,7 +79,16 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
             self.base_send, max_queued=MAX_OUTBOX_FRAMES, on_overflow=self._close_too_slow
         )
         self.hub = room_hub(self.channel_layer)
-        self.ordered = OrderedDelivery(write=self.writer.write, fetch_gap=self._fetch_gap)
+        self.ordered: OrderedDelivery[tuple[str, Position | None]] = OrderedDelivery(
+            write=self._offer, fetch_gap=self._fetch_gap
+        )
+        # Progress-synced rooms only: where the viewer is, and the gate holding back what
+        # is later in the title than they have reached (apps/chat/progress.py).
+        self.gate: ProgressGate | None = None
+        self.position: Position | None = None
+        self.work: Title | None = None
+        self.position_saved_at = 0.0
+        self.position_save_task: asyncio.Task[None] | None = None
         self.close_task: asyncio.Task[None] | None = None
         self.budget = FrameBudget()
         self.oversize = 0
@@ -97,7 +116,20 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
             await self._fatal("unavailable", "Chat is restarting, reconnecting…", CLOSE_RESTART)
             return
         last_seq = _query_int(self.scope, "last_seq")
-        history = await in_db_pool(selectors.room_history)(room=room, last_seq=last_seq)
+        horizon: Position | None = None
+        if room.progress_sync:
+            # The title positions are checked against, loaded once for the socket's life.
+            self.work = await in_db_pool(selectors.room_title)(room=room)
+            stored = await in_db_pool(selectors.viewer_position_get)(room_id=room.pk, user=self.user)
+            self.position = stored.position if stored is not None else START
+            horizon = stored.horizon if stored is not None else START
+            self.gate = ProgressGate(
+                write=self.writer.write,
+                horizon=horizon,
+                max_withheld=selectors.MAX_WITHHELD,
+                on_overflow=self._close_too_slow,
+            )
+        history = await in_db_pool(selectors.room_history)(room=room, last_seq=last_seq, horizon=horizon)
         users = await in_db_pool(selectors.users_by_ids)(user_ids=online[:50])
         self.ordered.delivered_seq = history.delivered_seq
         hello = events.hello_event(
@@ -109,14 +141,25 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
             users=users,
             presence_ts=presence_ts,
             heartbeat_s=presence.HEARTBEAT_INTERVAL,
+            position=self.position,
+            horizon=horizon,
         )
         await self.send_json(hello)
+        if self.gate is not None:
+            for message in history.withheld:
+                text = events.message_created_text(room_id=room.pk, message=message)
+                self.gate.offer(text, _position(message["position"]))
         early, self.early_events = self.early_events, None
         for event in early or ():
             self.deliver(event)
 
     async def disconnect(self, code: int) -> None:
         self.ordered.cancel()
+        if self.position_save_task is not None and not self.position_save_task.done():
+            # The viewer's last move is stored before the socket goes (best effort).
+            self.position_save_task.cancel()
+            with contextlib.suppress(Exception):
+                await self._position_save()
         if self.group is None or self.room_id is None:
             return
         group, self.group = self.group, None  # run once, whichever path gets here first
@@ -245,11 +288,18 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         if self.early_events is not None:
             self.early_events.append(event)
             return
+        if event["type"] == realtime.CHAT_POSITION:
+            # Only the viewer who moved: their horizon, and the frame that tells their page.
+            if self.user.is_authenticated and event["user_id"] == self.user.pk:
+                self.writer.write(event["text"])
+                self.viewer_moved(_position(event["horizon"]))
+            return
         seq = event.get("seq")
+        position = _position(event.get("position"))
         if seq is None:
-            self.writer.write(event["text"])
+            self._offer((event["text"], position))
         else:
-            self.ordered.push(seq, event["text"])
+            self.ordered.push(seq, (event["text"], position))
         if (
             event["type"] == realtime.CHAT_SANCTION
             and event["action"] in ("kick", "ban")
@@ -258,6 +308,42 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         ):
             code = CLOSE_KICKED if event["action"] == "kick" else CLOSE_FORBIDDEN
             self.close_task = asyncio.ensure_future(self._close_after_writes(code))
+
+    async def position_save_soon(self) -> None:
+        """Store the viewer's position now, or once POSITION_SAVE_S has passed since the last
+        store; moves in between only update the socket (its gate already released)."""
+        if self.position_save_task is not None and not self.position_save_task.done():
+            return  # a store is due; it will take the latest position
+        wait = POSITION_SAVE_S - (time.monotonic() - self.position_saved_at)
+        if wait <= 0:
+            await self._position_save()
+        else:
+            self.position_save_task = asyncio.ensure_future(self._position_save(after=wait))
+
+    async def _position_save(self, after: float = 0.0) -> None:
+        if after:
+            await asyncio.sleep(after)
+        if self.position is None or self.room_id is None:
+            return
+        self.position_saved_at = time.monotonic()
+        horizon = self.gate.horizon if self.gate is not None else None
+        await in_db_pool(services.viewer_position_record)(
+            room_id=self.room_id, user_id=self.user.pk, position=self.position, horizon=horizon
+        )
+
+    def viewer_moved(self, horizon: Position | None, position: Position | None = None) -> None:
+        """Release what the viewer has now reached (a no-op if the horizon did not move)."""
+        if position is not None:
+            self.position = position
+        if self.gate is not None and horizon is not None:
+            self.gate.advance(horizon)
+
+    def _offer(self, frame: tuple[str, Position | None]) -> None:
+        text, position = frame
+        if self.gate is None:
+            self.writer.write(text)
+        else:
+            self.gate.offer(text, position)
 
     async def _close_after_writes(self, code: int) -> None:
         await self.writer.drained()
@@ -272,18 +358,34 @@ class ChatConsumer(realtime.LayerUnavailableMixin, AsyncJsonWebsocketConsumer):
         with contextlib.suppress(OSError, RuntimeError):
             await self.close(code=code)
 
-    async def _fetch_gap(self, after_seq: int, up_to_seq: int) -> list[tuple[int, str]]:
+    async def _fetch_gap(
+        self, after_seq: int, up_to_seq: int
+    ) -> list[tuple[int, tuple[str, Position | None]]]:
         """One database read per process for a gap, however many sockets of the room saw it."""
         room_id = self.room_id
         assert room_id is not None
 
-        async def read() -> list[tuple[int, str]]:
+        async def read() -> list[tuple[int, tuple[str, Position | None]]]:
             missed = await in_db_pool(selectors.message_list_after)(
                 room_id=room_id, after_seq=after_seq, up_to_seq=up_to_seq
             )
-            return [(m["seq"], events.message_created_text(room_id=room_id, message=m)) for m in missed]
+            return [
+                (
+                    m["seq"],
+                    (events.message_created_text(room_id=room_id, message=m), _position(m["position"])),
+                )
+                for m in missed
+            ]
 
         return await self.hub.gap_reads.run((room_id, after_seq, up_to_seq), read)
+
+
+def _position(value: Any) -> Position | None:
+    """A position off the layer (msgpack turns tuples into lists)."""
+    if value is None:
+        return None
+    episode, seconds = value
+    return (int(episode), int(seconds))
 
 
 def _query_int(scope: dict[str, Any], name: str) -> int | None:

@@ -53,6 +53,8 @@ class MessagePayload(TypedDict):
     created_at: str
     edited: bool
     deleted: bool
+    kind: str  # text | reaction (an emoji on the title's timeline)
+    position: list[int] | None  # [episode, second] in progress-synced rooms
 
 
 class MessageCreatedEvent(TypedDict):
@@ -109,6 +111,16 @@ class RoomUpdatedEvent(TypedDict):
     slow_mode_seconds: int
 
 
+class PositionUpdatedEvent(TypedDict):
+    """To the viewer's own sockets: where they are now and the furthest they have reached."""
+
+    v: int
+    type: Literal["position.updated"]
+    room: int
+    position: list[int]
+    horizon: list[int]
+
+
 class HelloRoom(TypedDict):
     name: str
     owner_id: int | None
@@ -117,6 +129,7 @@ class HelloRoom(TypedDict):
     visibility: str
     slow_mode_seconds: int
     last_seq: int
+    progress_sync: bool
 
 
 class HelloYou(TypedDict):
@@ -128,6 +141,8 @@ class HelloYou(TypedDict):
     muted_until: str | None
     watched: bool
     reason: str
+    position: list[int] | None  # progress-synced rooms: where you are, and how far you got
+    horizon: list[int] | None
 
 
 class HelloPresence(TypedDict):
@@ -190,6 +205,8 @@ def message_payload(
         "created_at": message.created_at.isoformat(),
         "edited": message.edited_at is not None,
         "deleted": deleted,
+        "kind": message.kind,
+        "position": [message.episode or 0, message.position_s] if message.position_s is not None else None,
     }
 
 
@@ -228,13 +245,18 @@ def _send(group: str, message: dict[str, Any]) -> None:
         logger.exception("chat broadcast to %s failed", group)
 
 
-def _room_event(event: Mapping[str, object], *, seq: int | None = None) -> dict[str, Any]:
+def _room_event(
+    event: Mapping[str, object], *, seq: int | None = None, position: list[int] | None = None
+) -> dict[str, Any]:
     layer_message: dict[str, Any] = {
         "type": realtime.CHAT_EVENT,
         "text": json.dumps(event, ensure_ascii=False),
     }
     if seq is not None:
         layer_message["seq"] = seq
+    if position is not None:
+        # Sockets of a progress-synced room hold the frame back until their viewer gets here.
+        layer_message["position"] = position
     return layer_message
 
 
@@ -251,6 +273,8 @@ def hello_event(
     users: list[UserRef],
     presence_ts: float,
     heartbeat_s: int,
+    position: tuple[int, int] | None = None,
+    horizon: tuple[int, int] | None = None,
 ) -> HelloEvent:
     room = access.room
     authenticated = bool(user.is_authenticated)
@@ -266,6 +290,7 @@ def hello_event(
             "visibility": room.visibility,
             "slow_mode_seconds": room.slow_mode_seconds,
             "last_seq": room.last_seq,
+            "progress_sync": room.progress_sync,
         },
         "you": {
             "id": user.pk if authenticated else None,
@@ -276,6 +301,8 @@ def hello_event(
             "muted_until": access.muted_until.isoformat() if access.muted_until else None,
             "watched": access.watched,
             "reason": access.reason,
+            "position": list(position) if position is not None else None,
+            "horizon": list(horizon) if horizon is not None else None,
         },
         "messages": history.messages,
         "has_more": history.has_more,
@@ -308,17 +335,19 @@ def message_created_broadcast(*, room: Room, message: Message, mention_ids: list
         "room": room.pk,
         "message": payload,
     }
-    _send(room.group_name, _room_event(event, seq=message.seq))
+    _send(room.group_name, _room_event(event, seq=message.seq, position=payload["position"]))
 
 
 def message_updated_broadcast(*, message: Message) -> None:
+    payload = message_payload(message)
     event: MessageUpdatedEvent = {
         "v": PROTOCOL_VERSION,
         "type": "message.updated",
         "room": message.room_id,
-        "message": message_payload(message),
+        "message": payload,
     }
-    _send(realtime.chat_room_group(message.room_id), _room_event(event))
+    # An edit of a message a viewer has not reached is withheld with it: the text would spoil.
+    _send(realtime.chat_room_group(message.room_id), _room_event(event, position=payload["position"]))
 
 
 def reaction_updated_broadcast(*, message: Message, reactions: list[dict[str, Any]]) -> None:
@@ -329,7 +358,8 @@ def reaction_updated_broadcast(*, message: Message, reactions: list[dict[str, An
         "message_id": message.pk,
         "reactions": reactions,
     }
-    _send(realtime.chat_room_group(message.room_id), _room_event(event))
+    position = [message.episode or 0, message.position_s] if message.position_s is not None else None
+    _send(realtime.chat_room_group(message.room_id), _room_event(event, position=position))
 
 
 def member_sanctioned_broadcast(*, room_id: int, user_id: int, action: str, until: str | None) -> None:
@@ -344,6 +374,29 @@ def member_sanctioned_broadcast(*, room_id: int, user_id: int, action: str, unti
     layer_message = _room_event(event)
     # Consumers of the sanctioned user act on these (close the socket, disable posting).
     layer_message.update({"type": realtime.CHAT_SANCTION, "user_id": user_id, "action": action})
+    _send(realtime.chat_room_group(room_id), layer_message)
+
+
+def position_updated_frame(
+    *, room_id: int, position: tuple[int, int], horizon: tuple[int, int]
+) -> PositionUpdatedEvent:
+    return {
+        "v": PROTOCOL_VERSION,
+        "type": "position.updated",
+        "room": room_id,
+        "position": list(position),
+        "horizon": list(horizon),
+    }
+
+
+def position_updated_broadcast(
+    *, room_id: int, user_id: int, position: tuple[int, int], horizon: tuple[int, int]
+) -> None:
+    """The viewer's sockets (every tab, every process) move their horizon and release what
+    it reaches; the frame tells each tab's page where the viewer now is."""
+    event = position_updated_frame(room_id=room_id, position=position, horizon=horizon)
+    layer_message = _room_event(event)
+    layer_message.update({"type": realtime.CHAT_POSITION, "user_id": user_id, "horizon": list(horizon)})
     _send(realtime.chat_room_group(room_id), layer_message)
 
 

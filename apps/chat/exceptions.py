@@ -6,7 +6,7 @@ from typing import Any
 
 from config.exceptions import ApplicationError
 
-_STATUS_BY_CODE = {"not_found": 404, "forbidden": 403, "sanction_protected": 403}
+_STATUS_BY_CODE = {"not_found": 404, "forbidden": 403, "sanction_protected": 403, "not_synced": 409}
 
 
 class ChatError(ApplicationError):

@@ -26,6 +26,8 @@ from typing import Protocol
 from typing import TypeVar
 
 T = TypeVar("T")
+# (episode, second) in the title; apps/chat/progress.py. Repeated here so fan-out stays a leaf.
+Position = tuple[int, int]
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ class RoomHub:
         self.channel: str | None = None
         self.reader: asyncio.Task[None] | None = None
         # Per-process work the room's sockets share: one gap read, one presence broadcast.
-        self.gap_reads: SingleFlight[list[tuple[int, str]]] = SingleFlight()
+        self.gap_reads: SingleFlight[list[tuple[int, tuple[str, Position | None]]]] = SingleFlight()
         self.presence_broadcasts = Coalescer(PRESENCE_COALESCE_S)
 
     async def join(self, group: str, member: RoomMember) -> None:
@@ -162,30 +164,31 @@ class Coalescer:
                 return
 
 
-class OrderedDelivery:
+class OrderedDelivery(Generic[T]):
     """Exactly once, in seq order, for one socket; gaps are filled from the database.
 
     Events with a seq can arrive out of order (two processes committed close together) or
     not at all (lost by the layer). An early one waits in ``buffer``; if the one before it
     has not come within ``gap_wait_s`` the missing range is fetched (``fetch_gap`` returns
-    ``(seq, frame text)`` pairs) and delivery moves on.
+    ``(seq, frame)`` pairs) and delivery moves on. A frame is whatever ``write`` takes: the
+    frame text, or the text with its position in a progress-synced room.
     """
 
     def __init__(
         self,
         *,
-        write: Callable[[str], None],
-        fetch_gap: Callable[[int, int], Awaitable[list[tuple[int, str]]]],
+        write: Callable[[T], None],
+        fetch_gap: Callable[[int, int], Awaitable[list[tuple[int, T]]]],
         gap_wait_s: float = GAP_WAIT_S,
     ) -> None:
         self.write = write
         self.fetch_gap = fetch_gap
         self.gap_wait_s = gap_wait_s
         self.delivered_seq = 0
-        self.buffer: dict[int, str] = {}
+        self.buffer: dict[int, T] = {}
         self.gap_task: asyncio.Task[None] | None = None
 
-    def push(self, seq: int, text: str) -> None:
+    def push(self, seq: int, text: T) -> None:
         if seq <= self.delivered_seq:
             return  # already sent (history on join, or a duplicate)
         if seq == self.delivered_seq + 1:
@@ -224,6 +227,57 @@ class OrderedDelivery:
             # message_create never lets happen after assigning it; skip past to stay live.
             self.delivered_seq = max(self.delivered_seq, missing_to)
         self._flush_buffer()
+
+
+class ProgressGate:
+    """Withholds a socket's frames from later in the title than its viewer has reached.
+
+    Sits after ``OrderedDelivery``: frames come in seq order, and those at or before the
+    horizon go straight to ``write``. Later ones wait here, in arrival order, and ``advance``
+    writes every one the new horizon reaches, in that order, exactly once (a frame leaves the
+    list as it is written). The horizon never moves back, so nothing is sent twice.
+
+    Withheld frames live in memory only; past ``max_withheld`` the socket is closed with
+    ``on_overflow`` and its client reconnects, which reads what it has not reached from the
+    database again.
+    """
+
+    def __init__(
+        self,
+        *,
+        write: Callable[[str], None],
+        horizon: Position,
+        max_withheld: int,
+        on_overflow: Callable[[], None],
+    ) -> None:
+        self.write = write
+        self.horizon = horizon
+        self.max_withheld = max_withheld
+        self.on_overflow = on_overflow
+        self.withheld: list[tuple[Position, str]] = []
+
+    def offer(self, text: str, position: Position | None) -> None:
+        if position is None or position <= self.horizon:
+            self.write(text)
+            return
+        if len(self.withheld) >= self.max_withheld:
+            self.withheld.clear()
+            self.on_overflow()
+            return
+        self.withheld.append((position, text))
+
+    def advance(self, horizon: Position) -> int:
+        """Move the horizon to ``horizon`` (if later) and release what it reaches; returns how
+        many frames went out."""
+        if horizon <= self.horizon:
+            return 0
+        self.horizon = horizon
+        released = [text for position, text in self.withheld if position <= horizon]
+        if released:
+            self.withheld = [(p, t) for p, t in self.withheld if p > horizon]
+            for text in released:
+                self.write(text)
+        return len(released)
 
 
 class SocketWriter:

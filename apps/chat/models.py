@@ -41,6 +41,9 @@ class Room(models.Model):
     # A "watch night" at a set time; informational, the room is open before and after.
     scheduled_at = models.DateTimeField(null=True, blank=True)
     slow_mode_seconds = models.PositiveIntegerField(default=0)
+    # Progress-synced (apps/chat/progress.py): messages carry their author's position in the
+    # title, and each socket is sent only what its viewer has reached. Watch parties use it.
+    progress_sync = models.BooleanField(default=False)
     # Highest seq handed out; bumped under a row lock by message_create.
     last_seq = models.PositiveBigIntegerField(default=0)
     last_activity_at = models.DateTimeField(default=timezone.now)
@@ -106,6 +109,11 @@ class Membership(models.Model):
         return self.role in (MemberRole.MODERATOR, MemberRole.OWNER)
 
 
+class MessageKind(models.TextChoices):
+    TEXT = "text", _("Message")
+    REACTION = "reaction", _("Reaction")
+
+
 class Message(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
     seq = models.PositiveBigIntegerField()
@@ -120,6 +128,11 @@ class Message(models.Model):
     is_spoiler = models.BooleanField(default=False)
     # Echo of the client's id for this message, so the sender matches its optimistic copy.
     client_id = models.CharField(max_length=64, blank=True)
+    # Where in the title the author was (progress-synced rooms only): episode 0 is a film.
+    episode = models.PositiveIntegerField(null=True, blank=True)
+    position_s = models.PositiveIntegerField(null=True, blank=True)
+    # "text" is a chat message; "reaction" an emoji placed on the title's timeline.
+    kind = models.CharField(max_length=8, choices=MessageKind.choices, default=MessageKind.TEXT)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -131,8 +144,18 @@ class Message(models.Model):
         verbose_name = _("chat message")
         verbose_name_plural = _("chat messages")
         ordering = ["room", "seq"]
-        constraints = [models.UniqueConstraint(fields=["room", "seq"], name="chat_message_seq_unique")]
-        indexes = [models.Index(fields=["room", "author", "-created_at"], name="chat_message_author_recent")]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="chat_message_seq_unique"),
+            models.CheckConstraint(
+                condition=Q(episode__isnull=True, position_s__isnull=True)
+                | Q(episode__isnull=False, position_s__isnull=False),
+                name="chat_message_position_whole",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["room", "author", "-created_at"], name="chat_message_author_recent"),
+            models.Index(fields=["room", "episode", "position_s"], name="chat_message_position"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} in {self.room_id}"
@@ -240,3 +263,32 @@ class BlockedWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ViewerPosition(models.Model):
+    """Where a member is in a progress-synced room's title, and the furthest they have reached.
+
+    The horizon only moves forward: what a viewer has been shown stays shown when they rewind.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="viewer_positions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    episode = models.PositiveIntegerField(default=0)
+    position_s = models.PositiveIntegerField(default=0)
+    horizon_episode = models.PositiveIntegerField(default=0)
+    horizon_s = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="chat_viewer_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.episode}:{self.position_s} in {self.room_id}"
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.episode, self.position_s)
+
+    @property
+    def horizon(self) -> tuple[int, int]:
+        return (self.horizon_episode, self.horizon_s)

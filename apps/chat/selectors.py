@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
@@ -27,10 +28,14 @@ from apps.chat.models import Room
 from apps.chat.models import RoomVisibility
 from apps.chat.models import Sanction
 from apps.chat.models import SanctionKind
+from apps.chat.models import ViewerPosition
+from apps.chat.progress import Position
+from apps.chat.progress import visible_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from apps.movies.models import Title
     from apps.social.models import User
 
 PAGE_SIZE = 50
@@ -128,17 +133,68 @@ def _messages() -> QuerySet[Message]:
     )
 
 
-def message_page_latest(*, room_id: int, limit: int = PAGE_SIZE) -> tuple[list[MessagePayload], bool]:
-    """The newest ``limit`` messages, oldest first, and whether older ones exist."""
-    rows = list(_messages().filter(room_id=room_id).order_by("-seq")[: limit + 1])
+def message_page_latest(
+    *, room_id: int, limit: int = PAGE_SIZE, horizon: Position | None = None, up_to_seq: int | None = None
+) -> tuple[list[MessagePayload], bool]:
+    """The newest ``limit`` messages, oldest first, and whether older ones exist. With a
+    ``horizon`` (progress-synced rooms), only those a viewer there may see."""
+    qs = _messages().filter(room_id=room_id)
+    if horizon is not None:
+        qs = qs.filter(visible_q(horizon))
+    if up_to_seq is not None:
+        qs = qs.filter(seq__lte=up_to_seq)
+    rows = list(qs.order_by("-seq")[: limit + 1])
     return [message_payload(m) for m in reversed(rows[:limit])], len(rows) > limit
 
 
 def message_page_before(
-    *, room_id: int, before_seq: int, limit: int = PAGE_SIZE
+    *, room_id: int, before_seq: int, limit: int = PAGE_SIZE, horizon: Position | None = None
 ) -> tuple[list[MessagePayload], bool]:
-    rows = list(_messages().filter(room_id=room_id, seq__lt=before_seq).order_by("-seq")[: limit + 1])
+    qs = _messages().filter(room_id=room_id, seq__lt=before_seq)
+    if horizon is not None:
+        qs = qs.filter(visible_q(horizon))
+    rows = list(qs.order_by("-seq")[: limit + 1])
     return [message_payload(m) for m in reversed(rows[:limit])], len(rows) > limit
+
+
+# Frames a socket holds back for its viewer; past this it is closed and reconnects.
+MAX_WITHHELD = 5000
+
+
+def message_list_beyond(*, room_id: int, horizon: Position, up_to_seq: int) -> list[MessagePayload]:
+    """Messages up to ``up_to_seq`` written from later than ``horizon``, in seq order: what a
+    joining socket of a progress-synced room withholds until its viewer gets there."""
+    qs = _messages().filter(room_id=room_id, seq__lte=up_to_seq, position_s__isnull=False)
+    qs = qs.exclude(visible_q(horizon))
+    return [message_payload(m) for m in qs.order_by("seq")[:MAX_WITHHELD]]
+
+
+def room_title(*, room: Room) -> Title | None:
+    """The title a room is about (positions in a progress-synced room are checked against it)."""
+    from apps.movies.models import Title
+
+    return Title.objects.filter(pk=room.title_id).first() if room.title_id else None
+
+
+def viewer_position_get(*, room_id: int, user: User | AnonymousUser) -> ViewerPosition | None:
+    if not user.is_authenticated:
+        return None
+    return ViewerPosition.objects.filter(room_id=room_id, user_id=user.pk).first()
+
+
+def viewer_positions_for_room(*, room_id: int) -> dict[int, ViewerPosition]:
+    """Every member's position in a progress-synced room, by user id."""
+    return {vp.user_id: vp for vp in ViewerPosition.objects.filter(room_id=room_id)}
+
+
+def message_timeline(*, room_id: int, limit: int = 2000) -> list[Message]:
+    """A progress-synced room's messages and reactions along the title, in the order of the
+    work (episode, second), then as written; deleted ones left out."""
+    return list(
+        Message.objects.filter(room_id=room_id, position_s__isnull=False, deleted_at__isnull=True)
+        .select_related("author")
+        .order_by("episode", "position_s", "seq")[:limit]
+    )
 
 
 def message_list_after(
@@ -163,11 +219,22 @@ class RoomHistory:
     has_more: bool
     reset: bool  # the resume was too far behind: a fresh page replaces the client's view
     delivered_seq: int  # live events up to here are already in ``messages``
+    # Progress-synced rooms: messages up to delivered_seq from beyond the viewer's horizon,
+    # for the socket to hold back (never sent in the hello).
+    withheld: list[MessagePayload] = field(default_factory=list)
 
 
-def room_history(*, room: Room, last_seq: int | None) -> RoomHistory:
+def room_history(*, room: Room, last_seq: int | None, horizon: Position | None = None) -> RoomHistory:
     """Read after the socket joined the room's group, so that nothing committed after this
     read can be missed; the consumer drops live events with ``seq <= delivered_seq``."""
+    if horizon is not None:
+        # Always a fresh page: a resume by seq cannot tell "not sent yet" from "seen".
+        up_to = Room.objects.filter(pk=room.pk).values_list("last_seq", flat=True).first() or 0
+        messages, has_more = message_page_latest(room_id=room.pk, horizon=horizon, up_to_seq=up_to)
+        withheld = message_list_beyond(room_id=room.pk, horizon=horizon, up_to_seq=up_to)
+        return RoomHistory(
+            messages=messages, has_more=has_more, reset=True, delivered_seq=up_to, withheld=withheld
+        )
     reset = False
     if last_seq is not None and 0 <= last_seq <= room.last_seq:
         missed = message_list_after(room_id=room.pk, after_seq=last_seq, limit=RESUME_MAX + 1)

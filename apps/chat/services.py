@@ -11,7 +11,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Case
+from django.db.models import F
+from django.db.models import PositiveIntegerField
 from django.db.models import Q
+from django.db.models import Value
+from django.db.models import When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +27,7 @@ from apps.chat.models import BlockedWord
 from apps.chat.models import MemberRole
 from apps.chat.models import Membership
 from apps.chat.models import Message
+from apps.chat.models import MessageKind
 from apps.chat.models import Reaction
 from apps.chat.models import ReadState
 from apps.chat.models import Report
@@ -31,6 +37,9 @@ from apps.chat.models import RoomKind
 from apps.chat.models import RoomVisibility
 from apps.chat.models import Sanction
 from apps.chat.models import SanctionKind
+from apps.chat.models import ViewerPosition
+from apps.chat.progress import Position
+from apps.chat.progress import position_validate
 from apps.chat.selectors import RoomAccess
 from apps.chat.selectors import message_get
 from apps.chat.selectors import room_access
@@ -51,6 +60,8 @@ MAX_MENTIONS = 10
 MAX_SANCTION_SECONDS = 365 * 24 * 3600
 # Nicknames may be Korean; \w is Unicode-aware.
 MENTION_RE = re.compile(r"(?<![\w@])@([\w.\-]{1,30})")
+# Emoji a viewer can drop on a progress-synced room's timeline (kind="reaction").
+TIMELINE_REACTIONS = ("😂", "😱", "😭", "😍", "👏", "🔥", "🤯", "💤")
 
 
 # -----------------------------------------------------------------------------
@@ -74,6 +85,7 @@ def room_create(
     topic: str = "",
     scheduled_at: datetime | None = None,
     title: Title | None = None,
+    progress_sync: bool = False,
 ) -> Room:
     room = Room(
         kind=RoomKind.USER,
@@ -83,6 +95,7 @@ def room_create(
         visibility=visibility,
         scheduled_at=scheduled_at,
         title=title,
+        progress_sync=progress_sync,
     )
     room.full_clean()
     with transaction.atomic():
@@ -144,9 +157,22 @@ def message_create(
     reply_to_id: int | None = None,
     spoiler: bool = False,
     client_id: str = "",
+    kind: str = MessageKind.TEXT,
+    position: Position | None = None,
 ) -> Message:
-    """Persist a message with the room's next seq and broadcast it after commit."""
+    """Persist a message with the room's next seq and broadcast it after commit.
+
+    In a progress-synced room the message is stamped with where its author is in the title
+    (``position`` as their socket holds it, else their stored ``ViewerPosition``; the start if
+    they never said), so each viewer's socket
+    can hold it back until they get there. A ``reaction`` is one of ``TIMELINE_REACTIONS``
+    and exists only in such rooms.
+    """
     body = _clean_body(body)
+    if kind == MessageKind.REACTION and body not in TIMELINE_REACTIONS:
+        raise ChatError("invalid", "That reaction is not one of the timeline's emoji.")
+    if kind not in MessageKind.values:
+        raise ChatError("invalid", "Unknown message kind.")
     with transaction.atomic():
         # The row lock serialises writers per room: seqs are gapless and commit in order.
         room = Room.objects.select_for_update().get(pk=room_id)
@@ -157,6 +183,13 @@ def message_create(
         _check_blocked_words(room=room, body=body)
         if room.slow_mode_seconds and not access.can_moderate:
             _check_slow_mode(room=room, author=author)
+        if not room.progress_sync:
+            position = None
+        elif position is None:
+            stored = ViewerPosition.objects.filter(room=room, user_id=author.pk).first()
+            position = stored.position if stored is not None else (0, 0)
+        if position is None and kind == MessageKind.REACTION:
+            raise ChatError("invalid", "Timeline reactions need a progress-synced room.")
         reply_to = None
         if reply_to_id is not None:
             reply_to = Message.objects.filter(pk=reply_to_id, room=room).first()
@@ -175,6 +208,9 @@ def message_create(
             is_spoiler=spoiler,
             client_id=client_id[:64],
             created_at=now,
+            kind=kind,
+            episode=position[0] if position is not None else None,
+            position_s=position[1] if position is not None else None,
         )
         message.save()
         mentioned = _mentioned_users(room=room, body=body, author=author)
@@ -527,6 +563,79 @@ def _sanction_target(*, room: Room, by: User, user_id: Any) -> Any:
     if target.pk == room.owner_id or target.is_staff:
         raise ChatError("sanction_protected", "The room owner and staff cannot be muted, kicked or banned.")
     return target
+
+
+# -----------------------------------------------------------------------------
+# Progress-synced rooms
+# -----------------------------------------------------------------------------
+def viewer_position_set(
+    *, room_id: int, user: User | AnonymousUser, episode: object, position_s: object
+) -> ViewerPosition:
+    """Say where ``user`` is in the room's title (the API's and other apps' way in). Validated
+    against the catalog (runtime, episodes) before anything is written; the horizon only moves
+    forward. After commit the user's sockets release what they have now reached."""
+    if not user.is_authenticated:
+        raise ChatError("login_required", "Log in to chat.")
+    room = Room.objects.select_related("title").filter(pk=room_id).first()
+    if room is None:
+        raise ChatError("not_found", "No such room.")
+    if not room.progress_sync:
+        raise ChatError("not_synced", "This room does not follow progress.")
+    if not room_access(room=room, user=user).can_read:
+        raise ChatError("forbidden", "You are not in this room.")
+    position = position_validate(title=room.title, episode=episode, position_s=position_s)
+    viewer_position_record(room_id=room.pk, user_id=user.pk, position=position)
+    stored = ViewerPosition.objects.get(room_id=room.pk, user_id=user.pk)
+    return stored
+
+
+def viewer_position_record(
+    *, room_id: int, user_id: int, position: Position, horizon: Position | None = None
+) -> Position:
+    """Store a position already validated, for a reader already let in (the socket checked both
+    when it joined), and return the horizon. One UPDATE in the usual case: 200 viewers moving at
+    once must not queue the room's messages behind them (benchmarks/chat.py, scenario p)."""
+    episode, seconds = position
+    # The furthest point reached: at least ``position`` (a socket may have been further since).
+    reached_episode, reached_s = max(position, horizon or position)
+    later = Q(horizon_episode__lt=reached_episode) | Q(
+        horizon_episode=reached_episode, horizon_s__lt=reached_s
+    )
+    with transaction.atomic():
+        mine = ViewerPosition.objects.filter(room_id=room_id, user_id=user_id)
+        updated = mine.update(
+            episode=episode,
+            position_s=seconds,
+            horizon_episode=Case(
+                When(later, then=Value(episode)),
+                default=F("horizon_episode"),
+                output_field=PositiveIntegerField(),
+            ),
+            horizon_s=Case(
+                When(later, then=Value(reached_s)),
+                default=F("horizon_s"),
+                output_field=PositiveIntegerField(),
+            ),
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            ViewerPosition.objects.get_or_create(
+                room_id=room_id,
+                user_id=user_id,
+                defaults={
+                    "episode": episode,
+                    "position_s": seconds,
+                    "horizon_episode": reached_episode,
+                    "horizon_s": reached_s,
+                },
+            )
+        stored: Position = mine.values_list("horizon_episode", "horizon_s").get()
+        transaction.on_commit(
+            lambda: events.position_updated_broadcast(
+                room_id=room_id, user_id=user_id, position=position, horizon=stored
+            )
+        )
+    return stored
 
 
 # -----------------------------------------------------------------------------

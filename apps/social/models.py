@@ -455,6 +455,8 @@ class NotificationKind(models.TextChoices):
     LIST_INVITE = "list_invite", _("Invitation to edit a list")
     LIST_LIKE = "list_like", _("Like on my list")
     LIST_ADD = "list_add", _("Title added to a list I follow")
+    # Watch parties (apps/parties)
+    PARTY_INVITE = "party_invite", _("Invitation to a watch party")
 
 
 class Notification(models.Model):

@@ -87,6 +87,8 @@ def notification_text(*, kind: str, params: dict[str, Any] | None, fallback: str
     named = {"actor": actor, "title": _title_for_reader(params)}
     if kind == "list_add":
         return _("%(actor)s added %(title)s to the list %(list)s") % {**named, "list": params.get("list", "")}
+    if kind == "party_invite":
+        return _("%(actor)s invited you to watch %(title)s together") % named
     if kind == "review_like":
         return _("%(actor)s liked your review of %(title)s") % named
     if kind == "review_comment":

@@ -151,6 +151,7 @@ LOCAL_APPS = [
     "apps.chat",
     "apps.recs",
     "apps.lists",
+    "apps.parties",
     "apps.yearly",
     "apps.planner",
     "apps.imports",
@@ -494,7 +495,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set reused by several fields.
-    "ENUM_NAME_OVERRIDES": {"SectionVisibilityEnum": "apps.social.models.Visibility"},
+    "ENUM_NAME_OVERRIDES": {
+        "SectionVisibilityEnum": "apps.social.models.Visibility",
+        "RsvpAnswerEnum": "apps.parties.models.RsvpAnswer",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.query_blank_means_absent",

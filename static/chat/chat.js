@@ -29,6 +29,13 @@
     if (text != null) node.textContent = text;
     return node;
   }
+  // [episode, second] → "1:02:03" (film) or "3화 12:05" / "E3 12:05" (series).
+  function positionText(p) {
+    var s = p[1], h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var clock = (h ? h + ":" + String(m).padStart(2, "0") : String(m)) + ":" + String(sec).padStart(2, "0");
+    return p[0] ? t("episode_at", { n: p[0], clock: clock }) : clock;
+  }
+  window.MoochuPositionText = positionText;
   // Close codes after which reconnecting cannot help (kicked, forbidden, no such room).
   var FINAL_CLOSES = { 4001: true, 4003: true, 4004: true };
 
@@ -103,7 +110,9 @@
     var self = this;
     clearTimeout(this.retryTimer);
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + location.host + this.wsPath + (this.lastSeq != null ? "?last_seq=" + this.lastSeq : "");
+    // A progress-synced room always starts from a fresh page: what is held back is not "seen".
+    var resume = this.lastSeq != null && !this.progressSync;
+    var url = scheme + location.host + this.wsPath + (resume ? "?last_seq=" + this.lastSeq : "");
     this.setState("connecting", t("connecting"));
     var ws = (this.ws = new WebSocket(url));
     ws.onmessage = function (e) {
@@ -137,10 +146,17 @@
   };
 
   MoochuChat.prototype.handle = function (f) {
+    this.handleFrame(f);
+    // Pages built around a room (a watch party) follow the same frames.
+    this.root.dispatchEvent(new CustomEvent("moochu:frame", { detail: f }));
+  };
+
+  MoochuChat.prototype.handleFrame = function (f) {
     var self = this;
     switch (f.type) {
       case "hello":
         this.attempt = 0;
+        this.progressSync = !!f.room_info.progress_sync;
         this.you = f.you;
         this.ownerId = f.room_info.owner_id;
         this.setState("connected", t("connected"));
@@ -410,7 +426,15 @@
   };
 
   MoochuChat.prototype.append = function (m) {
-    if (this.lastSeq != null && m.seq <= this.lastSeq) return; // duplicate
+    if (m.kind === "reaction") return; // an emoji on the party's timeline bar, not a chat line
+    if (this.lastSeq != null && m.seq <= this.lastSeq) {
+      // In a progress-synced room a message released when the viewer caught up comes after
+      // later-seq ones: place it by seq. Anything already shown is a duplicate.
+      if (!this.progressSync || this.list.querySelector('[data-seq="' + m.seq + '"]')) return;
+      var after = Array.prototype.find.call(this.list.children, function (li) { return Number(li.dataset.seq) > m.seq; });
+      this.list.insertBefore(this.render(m), after || null);
+      return;
+    }
     var nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80;
     this.list.appendChild(this.render(m));
     this.lastSeq = m.seq;
@@ -459,6 +483,7 @@
       else replyTo.appendChild(el("span", "ugc", m.reply_to.excerpt));
       li.appendChild(replyTo);
     }
+    if (m.position) li.appendChild(el("span", "mc-msg__at", positionText(m.position)));
     var author = el("span", "mc-msg__author", m.author ? m.author.name : "—");
     author.dataset.name = "";  // a nickname (the page tour's and translators' marker)
     author.dir = "auto";

@@ -50,6 +50,9 @@ class World:
     users: dict[str, Any] = field(default_factory=dict, repr=False)
     list_id: int = 0
     list_token: str = ""
+    party_id: int = 0
+    party_upcoming_id: int = 0
+    party_ended_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,13 @@ PAGES: list[Page] = [
     Page("lists:edit", SIGNED_IN, lambda w: {"list_id": w.list_id}, label="list-edit"),
     Page("lists:collaborators", (USER, OWNER), lambda w: {"list_id": w.list_id}, label="list-collaborators"),
     Page("lists:activity", EVERYONE, lambda w: {"list_id": w.list_id}, label="list-activity"),
+    # Watch parties (#19): live (the user hosts, the owner persona is a 일촌 guest), waiting, ended.
+    Page("parties:mine", SIGNED_IN, label="parties-mine"),
+    Page("parties:new", SIGNED_IN, query=lambda w: urlencode({"title": w.title_id}), label="party-new"),
+    Page("parties:detail", (USER, OWNER), lambda w: {"party_id": w.party_id}, label="party-live"),
+    Page("parties:detail", (USER, OWNER), lambda w: {"party_id": w.party_upcoming_id}, label="party-waiting"),
+    Page("parties:detail", (USER,), lambda w: {"party_id": w.party_ended_id}, label="party-ended"),
+    Page("parties:timeline", (USER, OWNER), lambda w: {"party_id": w.party_ended_id}, label="party-timeline"),
     # Chat
     Page("chat:room_list", EVERYONE, label="chat", main=True),
     Page("chat:room", (ANON, USER, OWNER), lambda w: {"room_id": w.room_id}, label="chat-room"),
@@ -232,6 +242,11 @@ NOT_PAGES: dict[str, str] = {
     "socialaccount_login_error": "shown only after a failed provider login",
     "socialaccount_signup": "shown only mid provider sign-up",
     "api-schema": "machine-readable schema",
+    "parties:rsvp": "POST",
+    "parties:invite": "POST",
+    "parties:position": "POST (the party page's position form; with JavaScript it goes over the socket)",
+    "parties:clock": "POST",
+    "parties:end": "POST",
     "lists:entry-add": "POST",
     "lists:entry-move": "POST: reorders (the list page's up/down, drag and 'move to #')",
     "lists:entry-note": "POST",
@@ -464,6 +479,7 @@ def world_build(*, catalog: bool = True, content: Content = FRIENDLY) -> World:
     lists.list_like_set(user=friend, list_id=movie_night.pk, liked=True)
     lists.list_create(owner=user, name=content.private_list_name, visibility="private")
     import_batch = _import_batch_build(user, titles)
+    parties = _parties_build(user, owner, titles)
     return World(
         title_id=title.pk,
         other_title_id=other.pk,
@@ -478,6 +494,9 @@ def world_build(*, catalog: bool = True, content: Content = FRIENDLY) -> World:
         users=users,
         list_id=movie_night.pk,
         list_token=movie_night.share_token,
+        party_id=parties[0].pk,
+        party_upcoming_id=parties[1].pk,
+        party_ended_id=parties[2].pk,
     )
 
 
@@ -497,6 +516,48 @@ def _hostile_titles_add(names: tuple[str, str]) -> None:
     ]
     title_masks_refresh(title_ids=[t.pk for t in made])
     search_index_sync_all()
+
+
+def _parties_build(host: Any, guest: Any, titles: list[Any]) -> list[Any]:
+    """Three watch parties the user hosts with a 일촌 (the owner persona) invited: one live
+    (the room open, messages from both at different positions, reactions), one waiting for
+    its start, one ended (its timeline)."""
+    from apps.chat.services import message_create
+    from apps.chat.services import viewer_position_set
+    from apps.parties import services as parties
+    from apps.parties.models import Party
+
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    made = []
+    for index, title in enumerate((titles[0], titles[1], titles[2])):
+        party = parties.party_create(
+            host=host, title_id=title.pk, starts_at=soon + dt.timedelta(days=2 * (index == 1))
+        )
+        parties.party_invite(user=host, party_id=party.pk, invitee=guest)
+        parties.party_rsvp(user=guest, party_id=party.pk, answer="maybe" if index else "going")
+        made.append(party)
+    live, _waiting, ended = made
+    now = dt.datetime.now(dt.UTC)
+    Party.objects.filter(pk=live.pk).update(starts_at=now - dt.timedelta(minutes=20))
+    # Long enough ago to be over by itself (runtime + 2 h; 3 h when the runtime is unknown).
+    Party.objects.filter(pk=ended.pk).update(starts_at=now - dt.timedelta(hours=8))
+    lines = (
+        (host, 5 * 60, "시작했어요! 팝콘 준비 완료"),
+        (guest, 7 * 60, "저는 조금 늦게 시작했어요"),
+        (host, 18 * 60, "음악이 정말 좋네요"),
+        (guest, 12 * 60, "😂"),
+        (host, 15 * 60, "😱"),
+        (host, 16 * 60, "🔥"),
+    )
+    for party in (live, ended):
+        for author, seconds, body in lines:
+            viewer_position_set(room_id=party.room_id, user=author, episode=None, position_s=seconds)
+            kind = "reaction" if len(body) == 1 else "text"
+            message_create(room_id=party.room_id, author=author, body=body, kind=kind)
+        viewer_position_set(room_id=party.room_id, user=guest, episode=None, position_s=20 * 60)
+    parties.party_clock_set(user=host, party_id=live.pk, action="seek", at_s=19 * 60)
+    parties.party_clock_set(user=host, party_id=live.pk, action="start")
+    return made
 
 
 def _import_batch_build(user: Any, titles: list[Any]) -> Any:

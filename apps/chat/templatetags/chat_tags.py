@@ -40,6 +40,12 @@ def chat_error_messages() -> dict[str, str]:
         "not_found": _("That message or room no longer exists."),
         "deleted": _("This message was deleted."),
         "unavailable": _("Chat is restarting, reconnecting…"),
+        "position_invalid": _("Enter the position as whole minutes and seconds."),
+        "position_negative": _("The position cannot be before the start."),
+        "position_beyond_runtime": _("That is past the end of the title."),
+        "episode_required": _("Choose which episode you are watching."),
+        "episode_not_found": _("That episode is not in the catalog."),
+        "not_synced": _("This room does not follow where you are in the title."),
     }
 
 
@@ -94,6 +100,7 @@ def chat_labels() -> dict[str, Any]:
         "edit_prompt": _("Edit your message"),
         "muted": _("You are muted until %(until)s."),
         "sanctioned": _("%(name)s: %(action)s"),
+        "episode_at": _("Ep. %(n)s %(clock)s"),
     }
 
 

@@ -208,16 +208,17 @@ def dismissals_undo(*, user_id: int, title_id: int) -> int:
     """Take back "관심 없음": the person's dismissals of the title go, so it may be picked again.
 
     Dismissals are the only events a person takes back; the others describe what happened.
-    The person's cached picks are recomputed after commit (they were scored without it).
+    The person's cached picks are recomputed after commit (they were scored without it), in
+    this process: services never queue tasks, and an undo is one person's one click.
     """
-    from apps.recs.tasks import recs_user_refresh_task
+    from apps.recs.services.serving import recs_user_refresh
 
     with transaction.atomic():
         deleted, _ = Event.objects.filter(
             user_id=user_id, title_id=title_id, kind=EventKind.REC_DISMISS
         ).delete()
     if deleted:
-        transaction.on_commit(lambda: recs_user_refresh_task.delay(user_id))
+        transaction.on_commit(lambda: recs_user_refresh(user_id=user_id))
     return deleted
 
 
