@@ -206,6 +206,7 @@ NOT_PAGES: dict[str, str] = {
     "social:notifications-read-all": "POST",
     "social:notification-open": "POST: marks read and redirects to the target",
     "social:pick-dismiss": "POST",
+    "social:pick-restore": "POST",
     "chat:health": "probe",
     "social:surf": "redirects to a friend's homepage",
     "yearly:year-latest": "redirects to the newest year with activity",
