@@ -91,6 +91,8 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("party invitation")
+        verbose_name_plural = _("party invitations")
         constraints = [models.UniqueConstraint(fields=["party", "user"], name="party_invitation_once")]
 
     def __str__(self) -> str:
@@ -104,6 +106,8 @@ class Rsvp(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
         constraints = [models.UniqueConstraint(fields=["party", "user"], name="party_rsvp_once")]
 
     def __str__(self) -> str:

@@ -175,7 +175,8 @@ def test_every_protocol_error_code_has_a_translated_text():
         "bad_json", "unknown_type", "missing_field", "invalid", "empty", "too_long", "frame_too_large",
         "flood", "rate_limited", "slow_mode", "blocked_word", "login_required", "muted", "banned",
         "invite_only", "forbidden", "not_found", "deleted", "unavailable", "sanction_self",
-        "sanction_protected",
+        "sanction_protected", "not_synced", "position_invalid", "position_negative",
+        "position_beyond_runtime", "episode_required", "episode_not_found",
     }  # fmt: skip
     from django.utils import translation
 

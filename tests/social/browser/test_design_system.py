@@ -227,8 +227,13 @@ def test_the_chat_composer_stays_above_the_tab_bar_and_above_a_keyboard(browser,
     # as Android does with interactive-widget=resizes-content)
     page.locator('[data-role="input"]').focus()
     page.set_viewport_size({"width": 390, "height": 420})
-    app_height = "getComputedStyle(document.documentElement).getPropertyValue('--app-height') === '420px'"
-    page.wait_for_function(app_height)
+    # Polled with evaluate: wait_for_function's predicate runs through eval, which the CSP forbids.
+    app_height = "getComputedStyle(document.documentElement).getPropertyValue('--app-height')"
+    for _attempt in range(50):
+        if page.evaluate(app_height).strip() == "420px":
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(app_height).strip() == "420px"
 
     # then: the room page follows the visible height and the composer is still in view
     composer = page.locator(".mc-chat__form").bounding_box()
