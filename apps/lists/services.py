@@ -31,6 +31,7 @@ from apps.social.models import NotificationKind
 from apps.social.models import Visibility
 from apps.social.notification_text import actor_params
 from apps.social.notification_text import title_names
+from apps.social.services.common import clean_text
 from apps.social.services.common import like_set
 from apps.social.services.friends import are_friends
 from apps.social.services.notifications import notification_create
@@ -58,15 +59,7 @@ def _text(value: str | None, *, field: str, label: str, max_length: int, require
             _("%(field)s contains a NUL character.") % {"field": label},
             {"field": field, "reason": "nul_byte"},
         )
-    if required and not text:
-        raise ApplicationError(_("%(field)s must not be empty.") % {"field": label}, {"field": field})
-    if len(text) > max_length:
-        raise ApplicationError(
-            _("%(field)s is too long (%(n)d characters, at most %(max)d).")
-            % {"field": label, "n": len(text), "max": max_length},
-            {"field": field, "max_length": max_length},
-        )
-    return text
+    return clean_text(text, field=field, label=label, max_length=max_length, required=required)
 
 
 def _visibility(value: str) -> str:

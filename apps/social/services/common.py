@@ -78,10 +78,15 @@ TEXT_FIELD_LABELS: dict[str, Promise] = {
 }
 
 
-def clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
-    """Strip and bound user text; the message names the field so forms and API agree."""
+def clean_text(
+    value: str | None, *, field: str, max_length: int, required: bool = True, label: str | None = None
+) -> str:
+    """Strip and bound user text; the message names the field so forms and API agree.
+
+    ``label`` names the field in the message when TEXT_FIELD_LABELS does not (another app's field).
+    """
     text = (value or "").strip()
-    label = str(TEXT_FIELD_LABELS.get(field, field))
+    label = label if label is not None else str(TEXT_FIELD_LABELS.get(field, field))
     if required and not text:
         raise ApplicationError(_("%(field)s must not be empty.") % {"field": label}, {"field": field})
     if len(text) > max_length:
