@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import json
 import os
 import pstats
@@ -30,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import ADMIN_URL
 from benchmarks.common import ROOT
 
-DATABASE = "moochu_bench_page_queries"
+# One kept database per checkout: worktrees profiling side by side must not share a world.
+_CHECKOUT = hashlib.blake2s(str(ROOT).encode(), digest_size=4).hexdigest()
+DATABASE = f"moochu_bench_page_queries_{_CHECKOUT}"
 STATE = ROOT / "var" / "page_queries.json"
 REQUESTS = 15
 
@@ -58,7 +61,7 @@ def _setup(database_url: str) -> None:
             "DJANGO_LOG_LEVEL": "WARNING",
             "DATABASE_URL": database_url,
             "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
-            "MOOCHU_REDIS_PREFIX": "moochu-bench-page-queries",
+            "MOOCHU_REDIS_PREFIX": f"moochu-bench-page-queries-{_CHECKOUT}",
             "ELASTICSEARCH_URL": "",
         }
     )
