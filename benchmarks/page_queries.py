@@ -72,6 +72,11 @@ def _setup(database_url: str) -> None:
     from django.conf import settings
 
     settings.CELERY_TASK_ALWAYS_EAGER = True  # the demo load's tasks run inline
+    # Production links hashed static names: a fresh checkout has no manifest until collectstatic.
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _state() -> dict:
