@@ -8,6 +8,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from config import health
@@ -22,7 +24,10 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch takes no CSRF token: a forged switch only changes a language, while a
+    # token in every page's header made every anonymous page set a cookie, and a page that sets
+    # a cookie is one no shared cache (the edge's page cache) may keep.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("chat/", include("apps.chat.urls")),

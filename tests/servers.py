@@ -102,6 +102,7 @@ def nginx_config_for_test(
         r"/srv/moochu/staticfiles/": f"{static_root}/",
         r"/srv/moochu/media/": f"{media_root}/",
         r"/tmp/nginx-moochu.pid": str(workdir / "nginx.pid"),
+        r"/var/cache/nginx/moochu": str(workdir / "page-cache"),
         r"access_log /dev/stdout moochu;": f"access_log {workdir / 'access.log'} moochu;",
     }
     for old, new in replacements.items():

@@ -13,6 +13,8 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
@@ -165,9 +167,7 @@ def coming_soon(request: HttpRequest) -> HttpResponse:
     return render(request, "movies/coming_soon.html", context)
 
 
-@require_POST
-def my_services_save(request: HttpRequest) -> HttpResponse:
-    """Remember the ticked providers as "my services", then show the catalog filtered by them."""
+def _my_services_store(request: HttpRequest) -> HttpResponse:
     my_services_set(
         user=request.user, session=request.session, provider_slugs=request.POST.getlist("provider")
     )
@@ -175,6 +175,23 @@ def my_services_save(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("movies:catalog") + "?mine=1"
     return redirect(next_url)
+
+
+_my_services_store_checked = csrf_protect(_my_services_store)
+
+
+# Signed out, "my services" live in this browser's session only, so the catalog's form carries no
+# CSRF token for them: a forged post could at worst change a filter in a visitor's own browser,
+# while a token would make the catalog set a cookie, and a page that sets a cookie is one the
+# edge's shared page cache may not keep. Signed in, the choice is saved to the account and the
+# token is checked as everywhere else.
+@csrf_exempt
+@require_POST
+def my_services_save(request: HttpRequest) -> HttpResponse:
+    """Remember the ticked providers as "my services", then show the catalog filtered by them."""
+    if request.user.is_authenticated:
+        return _my_services_store_checked(request)
+    return _my_services_store(request)
 
 
 # Placeholder posters never change for a title's name and year: cache them a day.

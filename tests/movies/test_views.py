@@ -173,6 +173,51 @@ def test_my_services_saved_on_the_account_for_users(client, catalog):
     assert 'name="mine" value="1" checked' in page.content.decode()
 
 
+def test_my_services_of_a_signed_out_visitor_need_no_csrf_token(catalog):
+    # The catalog carries no token for them, so that anonymous pages set no cookie (nginx.conf).
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/my-services/", {"provider": ["watcha"]})
+
+    assert response.status_code == 302
+    assert browser.session[SESSION_MY_SERVICES_KEY] == ["watcha"]
+
+
+def test_my_services_of_a_signed_in_user_are_refused_without_the_csrf_token(catalog):
+    user = UserFactory()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+
+    forged = browser.post("/my-services/", {"provider": ["watcha"]})
+    page = browser.get("/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token, "the signed-in catalog form carries the token"
+    saved = browser.post("/my-services/", {"provider": ["watcha"], "csrfmiddlewaretoken": token.group(1)})
+
+    assert forged.status_code == 403
+    assert saved.status_code == 302
+    assert list(user.my_services.values_list("slug", flat=True)) == ["watcha"]
+
+
+def test_anonymous_pages_set_no_cookie_so_the_edge_may_share_them(catalog):
+    # A page that sets a cookie (a CSRF token, a session) is never kept by nginx's page cache.
+    paths = ["/", f"/titles/{catalog.parasite.id}/", "/coming-soon/", "/search/?q=기생", "/board/", "/chat/"]
+    for path in paths:
+        response = Client().get(path)
+        assert response.status_code == 200, path
+        assert not response.cookies, f"{path} set {list(response.cookies)}"
+        assert "csrfmiddlewaretoken" not in response.content.decode(), path
+
+
+def test_the_language_switch_needs_no_csrf_token(catalog):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    assert response.status_code == 302
+    assert ">Browse<" in browser.get("/").content.decode()
+
+
 def test_my_services_save_refuses_offsite_next(client, catalog):
     response = client.post("/my-services/", {"provider": ["netflix"], "next": "https://evil.example/"})
     assert response["Location"] == "/?mine=1"

@@ -19,8 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 import websockets
+from django.test import Client
 
 from tests.factories import TitleFactory
+from tests.factories import UserFactory
 from tests.servers import START_SCRIPTS
 from tests.servers import app_server_env
 from tests.servers import free_port
@@ -208,3 +210,103 @@ def test_a_websocket_from_a_foreign_origin_is_refused(stack: Stack):
     with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
         asyncio.run(scenario())
     assert refused.value.response.status_code == 403
+
+
+# -----------------------------------------------------------------------------
+# The edge's page cache: anonymous pages shared for five seconds, nothing personal ever
+# -----------------------------------------------------------------------------
+
+
+def _signed_in_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def test_an_anonymous_page_is_rendered_once_then_served_by_the_edge(stack: Stack):
+    path = f"/titles/{TitleFactory(title_ko='엣지 캐시').pk}/"  # a URL no other test has warmed
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        first, second = client.get(path), client.get(path)
+
+    assert first.status_code == second.status_code == 200
+    assert "set-cookie" not in first.headers  # a page that sets a cookie could not be shared
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("MISS", "HIT")
+    assert second.text == first.text
+    assert "엣지 캐시" in second.text
+
+
+def test_each_language_choice_is_cached_apart(stack: Stack):
+    path = f"/titles/{TitleFactory().pk}/"
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        korean = client.get(path, headers={"Accept-Language": "ko"})
+        english = client.get(path, headers={"Accept-Language": "en"})
+        english_by_cookie = client.get(path, headers={"Cookie": "django_language=en"})
+        english_again = client.get(path, headers={"Accept-Language": "en"})
+
+    assert '<html lang="ko">' in korean.text
+    assert '<html lang="en">' in english.text
+    assert '<html lang="en">' in english_by_cookie.text
+    assert english_by_cookie.headers["x-cache"] == "MISS"  # its own entry, not the header's
+    assert english_again.headers["x-cache"] == "HIT"
+    assert '<html lang="en">' in english_again.text
+
+
+def test_a_signed_in_page_is_never_stored_nor_answered_from_the_cache(stack: Stack):
+    user = UserFactory(nickname="캐시안됨")
+    signed_in = {"Cookie": _signed_in_cookie(user)}
+    path = "/board/?page=1"
+    # Two clients: a client's cookie jar would carry the signed-in session into the anonymous one.
+    with httpx.Client(base_url=stack.url, timeout=10) as anonymous:
+        anonymous_before = anonymous.get(path)
+        with httpx.Client(base_url=stack.url, timeout=10) as client:
+            mine = [client.get(path, headers=signed_in) for _ in range(2)]
+        anonymous_after = anonymous.get(path)
+
+    assert [page.headers["x-cache"] for page in mine] == ["BYPASS", "BYPASS"]
+    assert all("캐시안됨" in page.text for page in mine)  # the menu names who is signed in
+    assert anonymous_before.headers["x-cache"] == "MISS"
+    assert anonymous_after.headers["x-cache"] == "HIT"  # the anonymous copy, not a signed-in one
+    assert "캐시안됨" not in anonymous_after.text
+
+
+def test_any_other_cookie_or_an_api_token_goes_to_django_every_time(stack: Stack):
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        with_csrf = [client.get("/chat/", headers={"Cookie": "csrftoken=abc"}) for _ in range(2)]
+        with_token = [
+            client.get("/api/titles/", headers={"Authorization": "Token not-a-real-one"}) for _ in range(2)
+        ]
+
+    assert [page.headers["x-cache"] for page in with_csrf] == ["BYPASS", "BYPASS"]
+    assert [answer.headers["x-cache"] for answer in with_token] == ["BYPASS", "BYPASS"]
+
+
+def test_a_counted_visit_and_the_health_probes_are_never_served_from_the_cache(stack: Stack):
+    owner = UserFactory(nickname="방문세기")
+    homepage = f"/@{owner.nickname}/"
+    # A new client per visit: each is a first-time visitor, with no session to send.
+    visits = []
+    for _ in range(2):
+        with httpx.Client(base_url=stack.url, timeout=10) as client:
+            visits.append(client.get(homepage))
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        probes = [client.get("/healthz") for _ in range(2)]
+
+    # Each anonymous visit reaches Django, which counts it and sets the visitor's session.
+    assert all(visit.status_code == 200 and "set-cookie" in visit.headers for visit in visits)
+    assert [visit.headers["x-cache"] for visit in visits] == ["MISS", "MISS"]
+    assert [probe.headers["x-cache"] for probe in probes] == ["MISS", "MISS"]
+    assert probes[0].headers["x-request-id"] != probes[1].headers["x-request-id"]
+
+
+def test_a_cached_page_shows_a_change_within_seconds(stack: Stack):
+    title = TitleFactory(title_ko="첫 이름")
+    path = f"/titles/{title.pk}/"
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        assert "첫 이름" in client.get(path).text
+        title.title_ko = "바뀐 이름"
+        title.save(update_fields=["title_ko"])
+        # The edge keeps the copy up to five seconds, then Django's new page replaces it.
+        deadline = time.monotonic() + 15
+        while "바뀐 이름" not in client.get(path).text:
+            assert time.monotonic() < deadline, "the edge kept serving a page older than its 5 s"
+            time.sleep(0.5)
