@@ -135,10 +135,11 @@ class _OneClientPerPoolRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        django_client: Any = self  # django-stubs leave out the private pool helpers used here
+        pool = django_client._get_connection_pool(write)
+        client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+            client = self._clients[id(pool)] = django_client._client(connection_pool=pool)
         return client
 
 
