@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -415,6 +416,12 @@ class LoadResult:
     latencies_ms: list[float]
     seconds: float
     errors: int
+    # With cohorts: each cohort's own latencies, by its index in ``cohorts``.
+    cohort_latencies_ms: dict[int, list[float]] = field(default_factory=dict)
+
+    def cohort(self, index: int) -> LoadResult:
+        latencies = self.cohort_latencies_ms.get(index, [])
+        return LoadResult(latencies_ms=latencies, seconds=self.seconds, errors=0)
 
     @property
     def rps(self) -> float:
@@ -485,6 +492,7 @@ async def _load(
     from urllib.parse import urlsplit
 
     latencies: list[float] = []
+    by_cohort: dict[int, list[float]] = {}
     errors = 0
     sent = 0
 
@@ -506,6 +514,7 @@ async def _load(
         nonlocal errors, sent
         connection = _Connection(host, port)
         targets, extra_headers = plans[offset % len(plans)]
+        mine = by_cohort.setdefault(offset % len(plans), [])
         index = offset // len(plans)
         while time.perf_counter() < deadline and (max_requests is None or sent < max_requests):
             sent += 1
@@ -519,6 +528,7 @@ async def _load(
                 ok = False
             if ok:
                 latencies.append((time.perf_counter() - began) * 1000)
+                mine.append(latencies[-1])
             else:
                 errors += 1
         connection.close()
@@ -526,7 +536,7 @@ async def _load(
     started = time.perf_counter()
     await asyncio.gather(*(worker(i) for i in range(clients)))
     elapsed = time.perf_counter() - started
-    return LoadResult(latencies_ms=latencies, seconds=elapsed, errors=errors)
+    return LoadResult(latencies_ms=latencies, seconds=elapsed, errors=errors, cohort_latencies_ms=by_cohort)
 
 
 def load_run(
