@@ -259,7 +259,9 @@ def room_list_for_user(*, user: User | AnonymousUser, limit: int = 100) -> list[
     """Rooms the user can see (public plus invited), newest activity first, with unread counts."""
     rooms = Room.objects.select_related("title")
     if user.is_authenticated:
-        rooms = rooms.filter(Q(visibility=RoomVisibility.PUBLIC) | Q(memberships__user=user)).distinct()
+        # A subquery, not a join: joining memberships needed DISTINCT over every public room.
+        member_of = Membership.objects.filter(user=user).values("room_id")
+        rooms = rooms.filter(Q(visibility=RoomVisibility.PUBLIC) | Q(pk__in=member_of))
     else:
         rooms = rooms.filter(visibility=RoomVisibility.PUBLIC)
     rooms_list = list(rooms.order_by("-last_activity_at", "id")[:limit])

@@ -8,6 +8,7 @@ from django.template import Template
 from django.test import Client
 from django.urls import reverse
 
+from apps.chat.models import Membership
 from apps.chat.services import message_create
 from apps.chat.services import read_state_mark
 from apps.chat.services import room_create
@@ -30,6 +31,24 @@ def test_invite_only_room_page_is_hidden_from_strangers(alice, bob):
     client = Client()
     client.force_login(bob)
     assert client.get(reverse("chat:room", args=[room.pk])).status_code == 404
+
+
+def test_room_list_shows_public_rooms_and_only_my_invite_only_ones_once_each(alice, bob, carol):
+    public = room_create(owner=alice, name="모두의 방")
+    mine = room_create(owner=alice, name="우리끼리", visibility="invite")
+    room_create(owner=bob, name="남의 비밀방", visibility="invite")
+    # Rooms with several members are still listed once each.
+    for room in (public, mine):
+        for member in (bob, carol):
+            Membership.objects.get_or_create(room=room, user=member)
+    client = Client()
+    client.force_login(alice)
+
+    html = client.get(reverse("chat:room_list")).content.decode()
+
+    assert html.count(f'data-room-id="{public.pk}"') == 1
+    assert html.count(f'data-room-id="{mine.pk}"') == 1
+    assert "남의 비밀방" not in html
 
 
 def test_title_panel_include_points_at_the_title_room(title):
