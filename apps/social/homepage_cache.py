@@ -63,7 +63,9 @@ def _templates_digest() -> str:
     """A digest of the cached sections' template sources, computed once per process."""
     digest = hashlib.blake2s(digest_size=4)
     for section in CACHED_SECTIONS:
-        digest.update(get_template(section_template(section)).template.source.encode())
+        # The backend's template wraps the engine's, which keeps the source.
+        source = getattr(get_template(section_template(section)), "template").source  # noqa: B009
+        digest.update(source.encode())
     return digest.hexdigest()
 
 

@@ -365,10 +365,11 @@ def _homepage_counters(*, owner_id: int, viewer_id: int | None, today: dt.date) 
     recommendation = Recommendation._meta.db_table
     rating = Rating._meta.db_table
     # The guestbook entries visible to the viewer, as guestbook_entries_visible filters them.
+    readable_params: list[int] = []
     if viewer_id == owner_id:
-        readable, readable_params = "", []
+        readable = ""
     elif viewer_id is None:
-        readable, readable_params = " AND NOT g.is_secret", []
+        readable = " AND NOT g.is_secret"
     else:
         readable, readable_params = " AND (NOT g.is_secret OR g.author_id = %s)", [viewer_id]
     rated = f"""SELECT COUNT(*) FROM {recommendation} r WHERE r.sender_id = %s AND EXISTS (

@@ -70,7 +70,7 @@ def _sections_html(page: selectors.Homepage) -> dict[str, str]:
         return {}
     variant = homepage_cache.section_variant(is_self=is_self, language=get_language() or "")
     html, generation = homepage_cache.sections_cached(owner_id=owner.pk, sections=shown, variant=variant)
-    drawn = {}
+    drawn: dict[str, str] = {}
     for section in shown:
         if section not in html:
             rows = selectors.homepage_section_get(owner=owner, section=section)
