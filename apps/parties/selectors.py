@@ -59,13 +59,25 @@ def parties_for_user(*, user: User) -> QuerySet[Party]:
     )
 
 
+# What the box shows (parties/_party_row.html) and is_over reads: not the title's search
+# columns and overview, which made most of the row's bytes and model-building time.
+_BOX_COLUMNS = (
+    "name", "episode", "starts_at", "ended_at", "host_id", "title_id",
+    "title__title_ko", "title__title_en", "title__title_original", "title__poster", "title__runtime_minutes",
+    "host__username", "host__nickname",
+)  # fmt: skip
+
+
 def parties_upcoming_for_user(*, user: User, limit: int = 5) -> list[Party]:
     """Parties still ahead or on now, soonest first (the mini-homepage box)."""
     now = timezone.now()
+    # A subquery, not a join on invitations: no duplicate rows, so no DISTINCT over the wide
+    # party + title + host rows (a sort of every candidate row on each of the owner's page views).
+    invited = Invitation.objects.filter(user=user).values("party_id")
     rows = (
-        Party.objects.filter(Q(host=user) | Q(invitations__user=user), ended_at__isnull=True)
+        Party.objects.filter(Q(host=user) | Q(pk__in=invited), ended_at__isnull=True)
         .select_related("title", "host")
-        .distinct()
+        .only(*_BOX_COLUMNS)
         .order_by("starts_at", "id")
     )
     return [p for p in rows[: limit * 4] if not p.is_over(now)][:limit]

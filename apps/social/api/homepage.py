@@ -60,22 +60,27 @@ class HomepageOutputSerializer(serializers.Serializer):
     taste = serializers.SerializerMethodField()
     friend_count = serializers.SerializerMethodField()
 
+    # The sections' rows come in the context ("sections": homepage_section_get by section),
+    # read by the view for the visible sections only.
     def get_shelf(self, page: selectors.Homepage) -> list[dict] | None:
         if not page.sections["shelf"]:
             return None
-        return [{"position": i.position, "title": TitleBriefSerializer(i.title).data} for i in page.shelf]
+        shelf = self.context["sections"]["shelf"]["shelf"]
+        return [{"position": i.position, "title": TitleBriefSerializer(i.title).data} for i in shelf]
 
     def get_recent_ratings(self, page: selectors.Homepage) -> list[dict] | None:
         if not page.sections["ratings"]:
             return None
-        return [{"title": TitleBriefSerializer(r.title).data, "stars": r.stars} for r in page.recent_ratings]
+        ratings = self.context["sections"]["ratings"]["recent_ratings"]
+        return [{"title": TitleBriefSerializer(r.title).data, "stars": r.stars} for r in ratings]
 
     def get_taste(self, page: selectors.Homepage) -> dict | None:
         if not page.sections["taste"]:
             return None
+        taste = self.context["sections"]["taste"]
         return {
-            "genres": BarSerializer(page.genre_bars, many=True).data,
-            "decades": BarSerializer(page.decade_bars, many=True).data,
+            "genres": BarSerializer(taste["genre_bars"], many=True).data,
+            "decades": BarSerializer(taste["decade_bars"], many=True).data,
         }
 
     def get_friend_count(self, page: selectors.Homepage) -> int | None:
@@ -89,7 +94,12 @@ class HomepageDetailApi(APIView):
     def get(self, request: Request, nickname: str) -> Response:
         owner = user_or_404(nickname)
         page = selectors.homepage_get(owner=owner, viewer=request_viewer(request))
-        return Response(HomepageOutputSerializer(page).data)
+        sections = {
+            section: selectors.homepage_section_get(owner=owner, section=section)
+            for section in ("shelf", "ratings", "taste")
+            if page.sections[section]
+        }
+        return Response(HomepageOutputSerializer(page, context={"sections": sections}).data)
 
 
 class ProfileUpdateApi(APIView):

@@ -33,6 +33,7 @@ from apps.social.services.homepage import profile_get_or_create
 from apps.social.services.homepage import profile_update
 from apps.social.services.homepage import shelf_set
 from apps.social.services.homepage import visit_record
+from apps.social.services.homepage import visit_record_pending
 from apps.social.services.homepage import visits_flush
 from apps.social.services.notifications import notification_create
 from apps.social.services.notifications import notification_mark_read
@@ -108,6 +109,7 @@ __all__ = [
     "user_avatar_set",
     "user_nickname_set",
     "visit_record",
+    "visit_record_pending",
     "visits_flush",
     "watchlist_add",
     "watchlist_import",

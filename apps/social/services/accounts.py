@@ -22,6 +22,7 @@ from apps.movies.models import Genre
 from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.social.confusables import skeleton
+from apps.social.homepage_cache import homepage_forget_on_commit
 from apps.social.models import Profile
 from apps.social.models import User
 from apps.social.services.homepage import profile_get_or_create
@@ -123,6 +124,7 @@ def user_nickname_set(*, user: User, nickname: str) -> User:
             user.save(update_fields=["nickname"])
     except IntegrityError as exc:  # lost a race for the same nickname
         raise ConflictError("This nickname is taken.", {"field": "nickname"}) from exc
+    homepage_forget_on_commit(user_ids=[user.pk])  # the taste section links by nickname
     return user
 
 

@@ -27,6 +27,7 @@ from apps.movies.models import Title
 
 # The catalog's COPY-based writer (its one bulk toolkit; see apps.movies.services.ingestion).
 from apps.movies.services.bulk import bulk_insert
+from apps.social.homepage_cache import homepage_forget_on_commit
 from apps.social.models import DiaryEntry
 from apps.social.models import Rating
 from apps.social.models import WatchlistItem
@@ -221,6 +222,8 @@ def diary_entries_import(*, user: User, items: Sequence[DiaryItem]) -> list[Item
     if watched:
         # Watching it crosses it off the watchlist, as diary_entry_create does.
         WatchlistItem.objects.filter(user=user, title_id__in=watched).delete()
+    if new or changed:
+        homepage_forget_on_commit(user_ids=[user.pk])
     return results
 
 
@@ -242,6 +245,8 @@ def watchlist_import(*, user: User, title_ids: Sequence[int]) -> list[ItemResult
         new.append(WatchlistItem(user=user, title_id=title_id))
         results.append(ItemResult(Outcome.CREATED))
     bulk_insert(WatchlistItem, new, ignore_conflicts=True)
+    if new:
+        homepage_forget_on_commit(user_ids=[user.pk])
     return results
 
 
@@ -283,4 +288,6 @@ def reviews_import(*, user: User, items: Sequence[ReviewItem]) -> list[ItemResul
     for review in changed.values():
         review.updated_at = now
     Review.objects.bulk_update(list(changed.values()), ["body", "updated_at"], batch_size=BATCH)
+    if new or changed:
+        homepage_forget_on_commit(user_ids=[user.pk])
     return results

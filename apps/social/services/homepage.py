@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.movies.models import Title
+from apps.social.homepage_cache import homepage_forget_on_commit
 from apps.social.models import Activity
 from apps.social.models import ActivityVerb
 from apps.social.models import GuestbookEntry
@@ -90,6 +91,7 @@ def shelf_set(*, user: User, title_ids: list[int]) -> list[ShelfItem]:
         for pk in title_ids
         if pk not in before
     )
+    homepage_forget_on_commit(user_ids=[user.pk])
     return items
 
 
@@ -150,17 +152,27 @@ def guestbook_entry_delete(*, user: User, entry_id: int) -> None:
         raise NotFoundError("No such entry, or it is not yours to delete.", {"entry_id": entry_id})
 
 
+def _visitor(*, owner: User, viewer: User | None, session_key: str | None) -> str:
+    """Who is visiting, as counted ("" for nobody to count: the owner, or no session)."""
+    if viewer is not None and viewer.is_authenticated:
+        return "" if viewer.pk == owner.pk else f"u{viewer.pk}"
+    return f"s{session_key}" if session_key else ""
+
+
 def visit_record(*, owner: User, viewer: User | None, session_key: str | None) -> bool:
     """Count a homepage visit once per viewer per Seoul day; the owner's own visits never count."""
-    if viewer is not None and viewer.is_authenticated:
-        if viewer.pk == owner.pk:
-            return False
-        visitor = f"u{viewer.pk}"
-    elif session_key:
-        visitor = f"s{session_key}"
-    else:
+    visitor = _visitor(owner=owner, viewer=viewer, session_key=session_key)
+    if not visitor:
         return False
     return visitor_store().record(owner_id=owner.pk, day=seoul_today(), visitor=visitor)
+
+
+def visit_record_pending(*, owner: User, viewer: User | None, session_key: str | None) -> int:
+    """``visit_record``, returning today's visits not yet flushed to VisitDaily (counting this
+    one): the homepage's TODAY/TOTAL need both, and one Redis round trip does both."""
+    visitor = _visitor(owner=owner, viewer=viewer, session_key=session_key)
+    _added, pending = visitor_store().record_pending(owner_id=owner.pk, day=seoul_today(), visitor=visitor)
+    return pending
 
 
 def visits_flush() -> int:

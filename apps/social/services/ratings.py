@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from apps.movies.models import Title
 from apps.movies.services.popularity import title_stats_refresh
+from apps.social.homepage_cache import homepage_forget
+from apps.social.homepage_cache import homepage_forget_on_commit
 from apps.social.models import Activity
 from apps.social.models import ActivityVerb
 from apps.social.models import DiaryEntry
@@ -68,7 +70,10 @@ def _title_rating_refresh(*, title_id: int) -> None:
 
 
 def _after_rating_change(user_id: int) -> None:
+    """After a commit that changed the user's ratings: the taste chart and the mini-homepage's
+    cached sections (recent ratings, taste) are drawn anew."""
     cache.delete(taste_cache_key(user_id))
+    homepage_forget(user_ids=[user_id])
 
 
 @transaction.atomic
@@ -106,12 +111,15 @@ def rating_delete(*, user: User, title: Title) -> None:
 
 
 def watchlist_add(*, user: User, title: Title) -> WatchlistItem:
-    item, _created = WatchlistItem.objects.get_or_create(user=user, title=title)
+    item, created = WatchlistItem.objects.get_or_create(user=user, title=title)
+    if created:
+        homepage_forget_on_commit(user_ids=[user.pk])
     return item
 
 
 def watchlist_remove(*, user: User, title: Title) -> None:
-    WatchlistItem.objects.filter(user=user, title=title).delete()
+    if WatchlistItem.objects.filter(user=user, title=title).delete()[0]:
+        homepage_forget_on_commit(user_ids=[user.pk])
 
 
 def _watch_date(watched_on: dt.date | None) -> dt.date:
@@ -157,6 +165,7 @@ def diary_entry_create(
         rating_set(user=user, title=title, stars=Decimal(half_stars) / 2)
     # Watching it crosses it off the watchlist.
     WatchlistItem.objects.filter(user=user, title=title).delete()
+    homepage_forget_on_commit(user_ids=[user.pk])  # the diary and watchlist previews
     return entry
 
 
@@ -188,6 +197,7 @@ def diary_entry_update(
         )
         if newest is not None and newest.pk == entry.pk:
             rating_set(user=user, title=entry.title, stars=Decimal(entry.half_stars) / 2)
+    homepage_forget_on_commit(user_ids=[user.pk])
     return entry
 
 
@@ -195,6 +205,7 @@ def diary_entry_delete(*, user: User, entry_id: int) -> None:
     deleted, _count = DiaryEntry.objects.filter(user=user, pk=entry_id).delete()
     if not deleted:
         raise NotFoundError(_("No such diary entry."), {"entry_id": entry_id})
+    homepage_forget_on_commit(user_ids=[user.pk])
 
 
 @transaction.atomic
@@ -212,6 +223,7 @@ def review_upsert(*, user: User, title: Title, body: str, has_spoilers: bool = F
         Activity.objects.create(
             actor=user, verb=ActivityVerb.REVIEWED, title=title, section="ratings", target_id=review.pk
         )
+    homepage_forget_on_commit(user_ids=[user.pk])
     return review
 
 
@@ -222,6 +234,7 @@ def review_delete(*, user: User, review_id: int) -> None:
         raise NotFoundError(_("You can only delete your own review."), {"review_id": review_id})
     Activity.objects.filter(verb=ActivityVerb.REVIEWED, target_id=review.pk).delete()
     review.delete()
+    homepage_forget_on_commit(user_ids=[review.user_id])
 
 
 def _review_url(review: Review, comment_id: int | None = None) -> str:

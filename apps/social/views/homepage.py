@@ -11,9 +11,13 @@ from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.social import homepage_cache
 from apps.social import selectors
 from apps.social import services
 from apps.social.forms import AvatarForm
@@ -32,20 +36,22 @@ from config.exceptions import ApplicationError
 
 def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
     owner = user_by_nickname(nickname)
-    if not request.user.is_authenticated and not request.session.session_key:
+    viewer = request_viewer(request)
+    if viewer is None and not request.session.session_key:
         request.session.save()  # an anonymous visitor needs a session to be counted once a day
-    services.visit_record(
-        owner=owner, viewer=request_viewer(request), session_key=request.session.session_key
+    pending = services.visit_record_pending(
+        owner=owner, viewer=viewer, session_key=request.session.session_key
     )
     # Bounded: an offset past any guestbook is an empty page, never a bigint overflow.
     offset = query_int(request, "gb", maximum=MAX_QUERY_INT)
-    page = selectors.homepage_get(owner=owner, viewer=request_viewer(request), guestbook_offset=offset)
+    page = selectors.homepage_get(owner=owner, viewer=viewer, guestbook_offset=offset, visits_pending=pending)
     return render(
         request,
         "social/homepage.html",
         {
             "page": page,
             "owner": owner,
+            "section_html": _sections_html(page),
             "guestbook_form": GuestbookForm(),
             "gb_next": offset + selectors.GUESTBOOK_PAGE
             if offset + selectors.GUESTBOOK_PAGE < page.guestbook_count
@@ -53,6 +59,25 @@ def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
             "gb_prev": max(0, offset - selectors.GUESTBOOK_PAGE) if offset else None,
         },
     )
+
+
+def _sections_html(page: selectors.Homepage) -> dict[str, str]:
+    """The page's visible cacheable sections, from the cache or drawn now and stored
+    (apps/social/homepage_cache.py): one cache round trip when all are there."""
+    owner, is_self = page.owner, page.rel.is_self
+    shown = [section for section in homepage_cache.CACHED_SECTIONS if page.sections[section]]
+    if not shown:
+        return {}
+    variant = homepage_cache.section_variant(is_self=is_self, language=get_language() or "")
+    html, generation = homepage_cache.sections_cached(owner_id=owner.pk, sections=shown, variant=variant)
+    drawn: dict[str, str] = {}
+    for section in shown:
+        if section not in html:
+            rows = selectors.homepage_section_get(owner=owner, section=section)
+            context = {**rows, "is_self": is_self, "owner": owner}
+            drawn[section] = render_to_string(homepage_cache.section_template(section), context)
+    homepage_cache.sections_store(owner_id=owner.pk, variant=variant, generation=generation, html=drawn)
+    return {section: mark_safe(text) for section, text in {**html, **drawn}.items()}  # noqa: S308 - rendered by autoescaping templates
 
 
 @service_post(homepage_of)
