@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Avg
+from django.db.models import Case
 from django.db.models import Count
 from django.db.models import Exists
 from django.db.models import F
@@ -18,6 +19,8 @@ from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
 from django.db.models import Sum
+from django.db.models import Value
+from django.db.models import When
 from django.db.models.functions import Abs
 from django.utils import timezone
 
@@ -53,6 +56,8 @@ from apps.social.unread_cache import unread_store
 from apps.social.visitors import visitor_store
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from apps.social.models import Profile
 
 # A recommendation "hits" when the friend rates it at least this many half stars (3.5 stars).
@@ -419,12 +424,16 @@ def homepage_get(*, owner: User, viewer: User | None, guestbook_offset: int = 0)
 # -----------------------------------------------------------------------------
 @dataclass
 class TitleSocial:
-    my_rating: Rating | None = None
+    my_stars: float | None = None
     in_watchlist: bool = False
     diary: list[DiaryEntry] = field(default_factory=list)
     my_review: Review | None = None
     reviews: list[Review] = field(default_factory=list)
     board_posts: list[BoardPost] = field(default_factory=list)
+
+
+# Reviews listed on a title page, most liked first.
+TITLE_REVIEWS_SHOWN = 20
 
 
 def reviews_visible(*, viewer: User | None) -> QuerySet[Review]:
@@ -437,24 +446,41 @@ def reviews_visible(*, viewer: User | None) -> QuerySet[Review]:
     return Review.objects.filter(shown)
 
 
-def title_social_get(*, title: Title, viewer: User | None) -> TitleSocial:
+def title_social_get(
+    *, title: Title, viewer: User | None, rated: Mapping[int, float] | None = None
+) -> TitleSocial:
+    """What a title's ratings-and-reviews block shows ``viewer``: 2 queries for a visitor, 4 for
+    a signed-in person (3 when ``rated``, their ratings by title id, was read already)."""
     viewer = _viewer(viewer)
     out = TitleSocial()
-    reviews = (
-        reviews_visible(viewer=viewer)
-        .filter(title=title)
-        .select_related("user")
-        .order_by("-like_count", "-created_at")
-    )
-    if viewer is not None:
-        reviews = reviews.annotate(
-            liked=Exists(ReviewLike.objects.filter(review=OuterRef("pk"), user=viewer))
-        ).exclude(user__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
-        out.my_rating = Rating.objects.filter(user=viewer, title=title).first()
+    reviews = reviews_visible(viewer=viewer).filter(title=title).select_related("user")
+    order = ("-like_count", "-created_at")
+    if viewer is None:
+        out.reviews = list(reviews.order_by(*order)[:TITLE_REVIEWS_SHOWN])
+    else:
+        # My own review (the review form's text) rides first in the list's query, and goes back
+        # to its place in the list if it ranks there.
+        rows: list[Review] = list(
+            reviews.annotate(liked=Exists(ReviewLike.objects.filter(review=OuterRef("pk"), user=viewer)))
+            .exclude(user__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
+            .order_by(Case(When(user=viewer, then=Value(0)), default=Value(1)), *order)[
+                : TITLE_REVIEWS_SHOWN + 1
+            ]
+        )
+        if rows and rows[0].user_id == viewer.pk:
+            out.my_review, rows = rows[0], rows[1:]
+            rows.append(out.my_review)
+            rows.sort(key=lambda r: (-r.like_count, -r.created_at.timestamp()))  # stable: ties keep SQL order
+        out.reviews = rows[:TITLE_REVIEWS_SHOWN]
+        if rated is not None:
+            out.my_stars = rated.get(title.pk)
+        else:
+            half = (
+                Rating.objects.filter(user=viewer, title=title).values_list("half_stars", flat=True).first()
+            )
+            out.my_stars = half / 2 if half is not None else None
         out.in_watchlist = WatchlistItem.objects.filter(user=viewer, title=title).exists()
         out.diary = list(DiaryEntry.objects.filter(user=viewer, title=title)[:10])
-        out.my_review = Review.objects.filter(user=viewer, title=title).first()
-    out.reviews = list(reviews[:20])
     out.board_posts = list(
         BoardPost.objects.filter(titles=title, is_hidden=False)
         .select_related("author")

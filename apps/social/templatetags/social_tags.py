@@ -24,10 +24,12 @@ register = template.Library()
 def title_social_block(context: dict[str, Any], title: Any) -> dict[str, Any]:
     request = context.get("request")
     viewer = getattr(request, "user", None)
+    # The title page read the person's ratings already (for 예상 별점): my stars come from there.
+    rated = context.get("rated_stars")
     return {
         "request": request,
         "title": title,
-        "social": title_social_get(title=title, viewer=viewer),
+        "social": title_social_get(title=title, viewer=viewer, rated=rated),
         "star_choices": [x / 2 for x in range(1, 11)],
         "csrf_token": context.get("csrf_token"),
         "user": viewer,
