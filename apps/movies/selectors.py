@@ -349,22 +349,24 @@ def title_get_for_page(*, title_id: int) -> Title:
 
 @functools.cache
 def _catalog_stamp_sql() -> str:
-    # PostgreSQL's xmin (the transaction that wrote a row version) of the title's genre links
-    # and genres, credits and people, open offers and providers; md5 only shortens the key.
-    # Table names come from the models' metadata; the title is the outer query's row.
+    # The row version of the title's genre links and genres, credits and people, open offers and
+    # providers: PostgreSQL's xmin (the transaction that wrote it) and cmin (the command inside
+    # that transaction, so a change made by the transaction that wrote the row counts too). md5
+    # only shortens the key. Table names come from the models; the title is the outer row.
     def table(model: Any) -> str:
         return connection.ops.quote_name(model._meta.db_table)
 
-    def versions(rows: str, alias: str, joined: str, on: str, where: str) -> str:
+    def versions(rows: str, alias: str, joined: str, on: str, where: str = "") -> str:
+        row, other = (f"{a}.xmin::text || ':' || {a}.cmin::text" for a in (alias, "j"))
         return (
-            f"(SELECT string_agg({alias}.id || '.' || {alias}.xmin::text || '.' || j.xmin::text, ','"  # noqa: S608
-            f" ORDER BY {alias}.id) FROM {rows} {alias} JOIN {joined} j ON j.id = {alias}.{on}"
+            f"(SELECT string_agg({alias}.id || '.' || {row} || '.' || {other}, ',' ORDER BY {alias}.id)"  # noqa: S608
+            f" FROM {rows} {alias} JOIN {joined} j ON j.id = {alias}.{on}"
             f" WHERE {alias}.title_id = {table(Title)}.id{where})"
         )
 
     parts = (
-        versions(table(Title.genres.through), "l", table(Genre), "genre_id", ""),
-        versions(table(Credit), "c", table(Person), "person_id", ""),
+        versions(table(Title.genres.through), "l", table(Genre), "genre_id"),
+        versions(table(Credit), "c", table(Person), "person_id"),
         versions(table(Availability), "a", table(Provider), "provider_id", " AND a.ends_on IS NULL"),
     )
     return f"SELECT md5(concat_ws('/', {', '.join(parts)}))"

@@ -3,13 +3,13 @@ cast) as HTML, drawn once per version of the rows they show.
 
 They are the same for everyone and change only when the catalog does, but many writers change
 those rows (ingestion's bulk upserts, curation, the admin, the demo, raw SQL): rather than
-trusting each of them to say so, the title's own query reads a digest of the rows' PostgreSQL
-versions (``selectors.title_get_for_page``). ``xmin`` is new on every insert and update,
-whether by ``save()``, ``.update()`` or raw SQL, and a deleted row leaves the digest, so a
-drawing kept under a digest can never show rows other than its own. Drawings are kept in each
-process (a deploy starts afresh, with its templates and translations), keyed by title,
-language and digest. Without a digest (SQLite, ``make run``) or with DEBUG on (template edits),
-the sections are drawn every time.
+trusting each of them to say so, the title's own query reads a digest of the versions of those
+rows (``selectors.title_get_for_page``). PostgreSQL gives every insert and update a new row
+version (``xmin``, ``cmin``), whether by ``save()``, ``.update()`` or raw SQL, and a deleted row
+leaves the digest, so a drawing kept under a digest can never show rows other than its own.
+Drawings are kept in each process (a deploy starts afresh, with its templates and
+translations), keyed by title, language and digest. Without a digest (SQLite, ``make run``) or
+with DEBUG on (template edits show at once) the sections are drawn every time.
 
 Measured on the demo catalog: the three queries and four templates cost ~5,000 Python calls
 of a ~20,000-call anonymous title page.
