@@ -7,6 +7,8 @@ query on a hot page is a decision someone made on purpose.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -15,11 +17,15 @@ from django.test.utils import CaptureQueriesContext
 from apps.movies.selectors import catalog_vocabulary_clear
 from apps.movies.services.catalog import title_masks_refresh
 from apps.recs.selectors import recs_trending_clear
+from apps.social.services import diary_entry_create
 from apps.social.services import friend_request_accept
 from apps.social.services import friend_request_send
 from apps.social.services import guestbook_entry_create
 from apps.social.services import rating_set
 from apps.social.services import review_upsert
+from apps.social.services import watchlist_add
+from tests.factories import AvailabilityFactory
+from tests.factories import CreditFactory
 from tests.factories import GenreFactory
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
@@ -82,15 +88,61 @@ def test_front_page_logged_in_queries_do_not_grow_with_titles_or_ratings():
     assert few <= 16
 
 
-def test_title_page_queries_do_not_grow_with_similar_titles_or_reviews():
+def test_title_page_queries_do_not_grow_with_similar_titles_or_reviews(fragment_cache):
+    # (the similar-titles ranking is cached as in production: its own queries depend on the data)
     title, *_ = _titles(3)
     few = _queries(Client(), f"/titles/{title.pk}/")
     _titles(30)
     for _ in range(5):
         review_upsert(user=UserFactory(), title=title, body="좋았어요")
+    _catalog_rows(title)
 
     assert _queries(Client(), f"/titles/{title.pk}/") == few
-    assert few <= 12
+    # The title (with the digest of its catalog rows: genres, people and offers are drawn once
+    # per version), the similar cards, the reviews, the board posts. 7 before the digest.
+    assert few <= 4
+
+
+def test_title_page_signed_in_queries_do_not_grow_with_friends_reviews_or_ratings(fragment_cache):
+    # given: a person with ratings, a friend, a review, a diary entry and a watchlist entry
+    user = UserFactory()
+    title, *_ = _titles(8, rated_by=user)
+    _befriend(user)
+    review_upsert(user=user, title=title, body="내 리뷰")
+    diary_entry_create(user=user, title=title, watched_on=datetime.date(2026, 1, 2))
+    watchlist_add(user=user, title=title)
+    client = _signed_in(user)
+    few = _queries(client, f"/titles/{title.pk}/")
+
+    # when: many more friends, reviews by others, ratings and catalog rows
+    for _ in range(5):
+        _befriend(user)
+        review_upsert(user=UserFactory(), title=title, body="좋았어요")
+    _titles(20, rated_by=user)
+    _catalog_rows(title)
+
+    # then
+    assert _queries(client, f"/titles/{title.pk}/") == few
+    # The anonymous page's 4, the person, their ratings (for 예상 별점 and their own stars), the
+    # rating model's version, their watchlist entry and diary. 22 before the recommend dialog's
+    # friends loaded on opening (8), the catalog digest (3) and my review read with the list.
+    assert few <= 9
+
+
+def _befriend(user) -> None:
+    friend = UserFactory()
+    request = friend_request_send(from_user=friend, to_user=user, message="")
+    friend_request_accept(user=user, request_id=request.pk)
+
+
+def _catalog_rows(title) -> None:
+    """Cast, a director, offers and genres for ``title``: rows the page's sections show."""
+    for order in range(6):
+        CreditFactory(title=title, role="cast", order=order, character=f"역 {order}")
+    CreditFactory(title=title, role="director")
+    for _ in range(3):
+        AvailabilityFactory(title=title)
+    title.genres.add(GenreFactory(slug="comedy", bit=2))
 
 
 def test_homepage_queries_do_not_grow_with_guestbook_friends_or_ratings():
@@ -170,8 +222,8 @@ def test_signed_in_pages_read_the_session_from_the_cache():
 
 
 def test_title_page_signed_in_ranks_similar_titles_once():
-    # given: a signed-in person with a friend, so the recommend dialog (which ranks similar
-    # titles for its match %) renders beside the similar-titles row
+    # given: a signed-in person with a friend (the recommend dialog, which ranks similar titles
+    # for its match %, now loads its friends when opened)
     user = UserFactory()
     friend = UserFactory()
     request = friend_request_send(from_user=friend, to_user=user, message="")
@@ -189,8 +241,9 @@ def test_title_page_signed_in_ranks_similar_titles_once():
         q for q in captured.captured_queries if q["sql"].startswith('SELECT "movies_credit"."person_id" AS')
     ]
     assert len(ranking) == 1
-    # 40 on the demo data before the ranking was shared by the row and the dialog.
-    assert len(captured) <= 30
+    # 40 on the demo data before the ranking was shared by the row and the dialog, 30 before the
+    # dialog's friends loaded when it opens.
+    assert len(captured) <= 12
 
 
 def test_the_similar_ranking_is_shared_between_requests_and_never_shows_a_deleted_title(fragment_cache):

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.functions import NullIf
 from django.db.models.functions import TruncDate
@@ -39,6 +40,7 @@ from apps.movies.models import Credit
 from apps.movies.models import CreditRole
 from apps.movies.models import Genre
 from apps.movies.models import OfferType
+from apps.movies.models import Person
 from apps.movies.models import Provider
 from apps.movies.models import Title
 from apps.movies.services.catalog import mask_of
@@ -334,6 +336,40 @@ class OfferGroup:
 def title_get(*, title_id: int) -> Title:
     """A title with its genres; raises Title.DoesNotExist."""
     return Title.objects.prefetch_related("genres").get(pk=title_id)
+
+
+def title_get_for_page(*, title_id: int) -> Title:
+    """The title for its page, with ``catalog_stamp``: a digest of the versions of every row its
+    catalog sections show (see ``apps.movies.title_sections``), or None on a database without
+    row versions. One query; raises Title.DoesNotExist."""
+    postgres = connection.vendor == "postgresql"
+    stamp = RawSQL(_catalog_stamp_sql(), ()) if postgres else Value(None)  # noqa: S611 - no user input
+    return Title.objects.annotate(catalog_stamp=stamp).get(pk=title_id)
+
+
+@functools.cache
+def _catalog_stamp_sql() -> str:
+    # The row version of the title's genre links and genres, credits and people, open offers and
+    # providers: PostgreSQL's xmin (the transaction that wrote it) and cmin (the command inside
+    # that transaction, so a change made by the transaction that wrote the row counts too). md5
+    # only shortens the key. Table names come from the models; the title is the outer row.
+    def table(model: Any) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def versions(rows: str, alias: str, joined: str, on: str, where: str = "") -> str:
+        row, other = (f"{a}.xmin::text || ':' || {a}.cmin::text" for a in (alias, "j"))
+        return (
+            f"(SELECT string_agg({alias}.id || '.' || {row} || '.' || {other}, ',' ORDER BY {alias}.id)"  # noqa: S608
+            f" FROM {rows} {alias} JOIN {joined} j ON j.id = {alias}.{on}"
+            f" WHERE {alias}.title_id = {table(Title)}.id{where})"
+        )
+
+    parts = (
+        versions(table(Title.genres.through), "l", table(Genre), "genre_id"),
+        versions(table(Credit), "c", table(Person), "person_id"),
+        versions(table(Availability), "a", table(Provider), "provider_id", " AND a.ends_on IS NULL"),
+    )
+    return f"SELECT md5(concat_ws('/', {', '.join(parts)}))"
 
 
 def title_credits(*, title: Title, cast_limit: int = 12) -> dict[str, list[Credit]]:

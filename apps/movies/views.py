@@ -34,12 +34,11 @@ from apps.movies.selectors import catalog_vocabulary
 from apps.movies.selectors import coming_soon_list
 from apps.movies.selectors import my_services_slugs
 from apps.movies.selectors import new_on_services_list
-from apps.movies.selectors import title_credits
-from apps.movies.selectors import title_get
+from apps.movies.selectors import title_get_for_page
 from apps.movies.selectors import title_list
 from apps.movies.selectors import title_similar
-from apps.movies.selectors import title_where_to_watch
 from apps.movies.services import my_services_set
+from apps.movies.title_sections import title_sections
 from apps.recs.predictions import catalog_page_by_predicted
 from apps.recs.predictions import predicted_ratings_for_user
 from apps.recs.predictions import predicted_sort_blocker
@@ -123,21 +122,17 @@ def catalog(request: HttpRequest) -> HttpResponse:
 @require_GET
 def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
     try:
-        title = title_get(title_id=title_id)
+        title = title_get_for_page(title_id=title_id)
     except Title.DoesNotExist as exc:
         raise Http404 from exc
-    korean = is_korean()
     similar = title_similar(title=title)
-    # The person's ratings, read once for the similar cards' 예상 별점 and the title's own.
+    # The person's ratings, read once for the similar cards' 예상 별점, the title's own and
+    # their rating in the ratings block.
     rated = rated_stars_for_user(user_id=request.user.id) if request.user.is_authenticated else None
     context = {
         "title": title,
-        "genres": [
-            {"slug": genre.slug, "name": genre.name_ko if korean else genre.name_en}
-            for genre in title.genres.all()
-        ],
-        "credits": title_credits(title=title),
-        "where_to_watch": title_where_to_watch(title=title),
+        # Genres, people, where to watch, cast: drawn once per version of their rows.
+        "sections": title_sections(title=title),
         "similar": similar,
         "predicted_stars": predicted_ratings_for_user(
             user_id=request.user.id, title_ids=[row["id"] for row in similar], rated=rated

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass
 from dataclasses import field
@@ -10,8 +11,10 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.db import connection
 from django.db.models import Avg
+from django.db.models import Case
 from django.db.models import Count
 from django.db.models import Exists
 from django.db.models import F
@@ -20,6 +23,8 @@ from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
 from django.db.models import Sum
+from django.db.models import Value
+from django.db.models import When
 from django.db.models.functions import Abs
 from django.utils import timezone
 
@@ -55,6 +60,8 @@ from apps.social.unread_cache import unread_store
 from apps.social.visitors import visitor_store
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from apps.social.models import Profile
 
 # A recommendation "hits" when the friend rates it at least this many half stars (3.5 stars).
@@ -474,12 +481,16 @@ def homepage_section_get(*, owner: User, section: str) -> dict[str, Any]:
 # -----------------------------------------------------------------------------
 @dataclass
 class TitleSocial:
-    my_rating: Rating | None = None
+    my_stars: float | None = None
     in_watchlist: bool = False
     diary: list[DiaryEntry] = field(default_factory=list)
     my_review: Review | None = None
     reviews: list[Review] = field(default_factory=list)
     board_posts: list[BoardPost] = field(default_factory=list)
+
+
+# Reviews listed on a title page, most liked first.
+TITLE_REVIEWS_SHOWN = 20
 
 
 def reviews_visible(*, viewer: User | None) -> QuerySet[Review]:
@@ -492,30 +503,131 @@ def reviews_visible(*, viewer: User | None) -> QuerySet[Review]:
     return Review.objects.filter(shown)
 
 
-def title_social_get(*, title: Title, viewer: User | None) -> TitleSocial:
+def title_social_get(
+    *, title: Title, viewer: User | None, rated: Mapping[int, float] | None = None
+) -> TitleSocial:
+    """What a title's ratings-and-reviews block shows ``viewer``: 2 queries for a visitor, 4 for
+    a signed-in person (3 when ``rated``, their ratings by title id, was read already)."""
     viewer = _viewer(viewer)
     out = TitleSocial()
+    ids = {_TITLE: title.pk, _VIEWER: viewer.pk if viewer is not None else None}
+    if viewer is None:
+        out.reviews = [_review_of(row) for row in _run(_title_reviews_sql(signed_in=False), ids)]
+    else:
+        # My own review (the review form's text) rides first in the list's query, and goes back
+        # to its place in the list if it ranks there.
+        rows = [_review_of(row) for row in _run(_title_reviews_sql(signed_in=True), ids)]
+        if rows and rows[0].user_id == viewer.pk:
+            out.my_review, rows = rows[0], rows[1:]
+            rows.append(out.my_review)
+            rows.sort(key=lambda r: (-r.like_count, -r.created_at.timestamp()))  # stable: ties keep SQL order
+        out.reviews = rows[:TITLE_REVIEWS_SHOWN]
+        if rated is not None:
+            out.my_stars = rated.get(title.pk)
+        else:
+            mine = Rating.objects.filter(user=viewer, title=title).values_list("half_stars", flat=True)
+            half = mine.first()
+            out.my_stars = half / 2 if half is not None else None
+        out.in_watchlist = bool(_run(_title_watchlist_sql(), ids))
+        out.diary = [
+            DiaryEntry.from_db(DEFAULT_DB_ALIAS, _DIARY_COLUMNS, row) for row in _run(_title_diary_sql(), ids)
+        ]
+    out.board_posts = [_board_post_of(row) for row in _run(_title_board_posts_sql(), ids)]
+    return out
+
+
+# The title page's reads, compiled once. Building and compiling these querysets costs Python
+# several times what PostgreSQL spends running them (the signed-in reviews query: ~5,900 calls
+# to build and compile, ~500 to run and read). Only the title and the viewer change between
+# requests, so each is compiled once per process with stand-in ids and run with the real ids
+# swapped into its parameters; rows become model instances holding the columns the block shows.
+_TITLE = -920_000_001
+_VIEWER = -920_000_002
+
+
+def _run(compiled: tuple[str, tuple[Any, ...]], ids: dict[int, int | None]) -> list[tuple[Any, ...]]:
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids.get(p, p) if type(p) is int else p for p in params])
+        return cursor.fetchall()
+
+
+def _compile(queryset: QuerySet[Any], *standins: int) -> tuple[str, tuple[Any, ...]]:
+    sql, params = queryset.query.sql_with_params()
+    # Every stand-in must be a parameter (not inlined), or the real id would never reach the SQL.
+    if not all(standin in params for standin in standins):
+        raise RuntimeError(f"a stand-in id is not a parameter of: {sql}")
+    return sql, tuple(params)
+
+
+def _columns(model: Any, names: set[str]) -> list[str]:
+    # In the model's field order, as ``Model.from_db`` reads a partial row.
+    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
+
+
+_REVIEW_COLUMNS = _columns(
+    Review,
+    {"id", "created_at", "user_id", "title_id", "body", "has_spoilers", "like_count", "comment_count"},
+)
+_BOARD_POST_COLUMNS = _columns(BoardPost, {"id", "created_at", "author_id", "heading"})
+_PERSON_COLUMNS = _columns(User, {"id", "username", "nickname"})
+_DIARY_COLUMNS = [f.attname for f in DiaryEntry._meta.concrete_fields]
+
+
+@functools.cache
+def _title_reviews_sql(*, signed_in: bool) -> tuple[str, tuple[Any, ...]]:
+    people = [f"user__{name}" for name in _PERSON_COLUMNS]
+    order = ("-like_count", "-created_at")
+    if not signed_in:
+        reviews = reviews_visible(viewer=None).filter(title_id=_TITLE).order_by(*order)
+        return _compile(reviews.values_list(*_REVIEW_COLUMNS, *people)[:TITLE_REVIEWS_SHOWN], _TITLE)
+    viewer = User(pk=_VIEWER)
     reviews = (
         reviews_visible(viewer=viewer)
-        .filter(title=title)
-        .select_related("user")
-        .order_by("-like_count", "-created_at")
+        .filter(title_id=_TITLE)
+        .annotate(liked=Exists(ReviewLike.objects.filter(review=OuterRef("pk"), user_id=_VIEWER)))
+        .exclude(user__in=Block.objects.filter(blocker_id=_VIEWER).values("blocked_id"))
+        .order_by(Case(When(user_id=_VIEWER, then=Value(0)), default=Value(1)), *order)
     )
-    if viewer is not None:
-        reviews = reviews.annotate(
-            liked=Exists(ReviewLike.objects.filter(review=OuterRef("pk"), user=viewer))
-        ).exclude(user__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
-        out.my_rating = Rating.objects.filter(user=viewer, title=title).first()
-        out.in_watchlist = WatchlistItem.objects.filter(user=viewer, title=title).exists()
-        out.diary = list(DiaryEntry.objects.filter(user=viewer, title=title)[:10])
-        out.my_review = Review.objects.filter(user=viewer, title=title).first()
-    out.reviews = list(reviews[:20])
-    out.board_posts = list(
-        BoardPost.objects.filter(titles=title, is_hidden=False)
-        .select_related("author")
-        .order_by("-created_at")[:5]
-    )
-    return out
+    rows = reviews.values_list(*_REVIEW_COLUMNS, *people, "liked")[: TITLE_REVIEWS_SHOWN + 1]
+    return _compile(rows, _TITLE, _VIEWER)
+
+
+def _review_of(row: tuple[Any, ...]) -> Review:
+    split = len(_REVIEW_COLUMNS)
+    review = Review.from_db(DEFAULT_DB_ALIAS, _REVIEW_COLUMNS, row[:split])
+    user = User.from_db(DEFAULT_DB_ALIAS, _PERSON_COLUMNS, row[split : split + len(_PERSON_COLUMNS)])
+    Review._meta.get_field("user").set_cached_value(review, user)  # as select_related does
+    if len(row) > split + len(_PERSON_COLUMNS):
+        review.__dict__["liked"] = row[-1]  # the annotation (did I like it), signed in only
+    return review
+
+
+@functools.cache
+def _title_board_posts_sql() -> tuple[str, tuple[Any, ...]]:
+    posts = BoardPost.objects.filter(titles=_TITLE, is_hidden=False).order_by("-created_at")
+    authors = [f"author__{name}" for name in _PERSON_COLUMNS]
+    return _compile(posts.values_list(*_BOARD_POST_COLUMNS, *authors)[:5], _TITLE)
+
+
+def _board_post_of(row: tuple[Any, ...]) -> BoardPost:
+    split = len(_BOARD_POST_COLUMNS)
+    post = BoardPost.from_db(DEFAULT_DB_ALIAS, _BOARD_POST_COLUMNS, row[:split])
+    author = User.from_db(DEFAULT_DB_ALIAS, _PERSON_COLUMNS, row[split:])
+    BoardPost._meta.get_field("author").set_cached_value(post, author)
+    return post
+
+
+@functools.cache
+def _title_watchlist_sql() -> tuple[str, tuple[Any, ...]]:
+    entry = WatchlistItem.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list("id")[:1]
+    return _compile(entry, _TITLE, _VIEWER)
+
+
+@functools.cache
+def _title_diary_sql() -> tuple[str, tuple[Any, ...]]:
+    entries = DiaryEntry.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list(*_DIARY_COLUMNS)
+    return _compile(entries[:10], _TITLE, _VIEWER)
 
 
 # -----------------------------------------------------------------------------

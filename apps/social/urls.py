@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/titles/<int:title_id>/diary/", views.diary_create_view, name="diary"),
     path("me/titles/<int:title_id>/review/", views.review_upsert_view, name="review"),
     path("me/titles/<int:title_id>/recommend/", views.recommend_view, name="recommend"),
+    path("me/titles/<int:title_id>/recommend/friends/", views.recommend_friends, name="recommend-friends"),
     path("me/reviews/<int:review_id>/delete/", views.review_delete_view, name="review-delete"),
     path("me/reviews/<int:review_id>/comment/", views.review_comment_view, name="review-comment"),
     path("me/reviews/<int:review_id>/like/", views.review_like_view, name="review-like"),

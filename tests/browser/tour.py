@@ -100,6 +100,8 @@ PAGES: list[Page] = [
         "search:page", EVERYONE, query=lambda w: urlencode({"q": w.search_query}), label="search", main=True
     ),
     Page("social:title", EVERYONE, lambda w: {"title_id": w.title_id}, label="title-social"),
+    # The recommend dialog's friends as a page (the dialog fetches it; without JavaScript it opens).
+    Page("social:recommend-friends", SIGNED_IN, lambda w: {"title_id": w.title_id}, label="recommend"),
     # Mini-homepages
     Page(
         "social:homepage",

@@ -7,11 +7,13 @@ from django.template import Context
 from django.template import Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from apps.chat.models import Membership
 from apps.chat.services import message_create
 from apps.chat.services import read_state_mark
 from apps.chat.services import room_create
+from apps.movies.models import Title
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,26 @@ def test_title_panel_include_points_at_the_title_room(title):
     html = Template('{% include "chat/_panel.html" with title=title %}').render(Context({"title": title}))
     assert f'data-ws-path="/ws/chat/titles/{title.pk}/"' in html
     assert "chat/chat.js" in html
+
+
+def test_title_panel_is_drawn_once_per_language_and_title(title):
+    # given: the panel drawn in Korean for this title (each process keeps it)
+    other = Title.objects.create(title_ko="다른 작품", media_type=title.media_type)
+    panel = Template("{% load chat_tags %}{% chat_panel title %}")
+    with translation.override("ko"):
+        korean = panel.render(Context({"title": title}))
+
+    # when: drawn again in English, and for another title
+    with translation.override("en"):
+        english = panel.render(Context({"title": title}))
+        elsewhere = panel.render(Context({"title": other}))
+
+    # then: each is its own, never another language's or another room's
+    assert "실시간 채팅" in korean
+    assert "Live chat" in english
+    assert "실시간 채팅" not in english
+    assert f'data-ws-path="/ws/chat/titles/{other.pk}/"' in elsewhere
+    assert f"/ws/chat/titles/{title.pk}/" not in elsewhere
 
 
 def test_room_list_api_reports_unread_and_online(room, alice, bob):

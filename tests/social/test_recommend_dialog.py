@@ -3,7 +3,12 @@ the inbox shows my hit rate."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.movies.services.catalog import title_masks_refresh
 from apps.social.selectors_recommend import recommend_candidates
@@ -68,14 +73,92 @@ def test_a_user_without_friends_gets_no_dialog(db):
     assert recommend_candidates(user=loner, title=TitleFactory()) == []
 
 
-def test_title_page_dialog_lists_friends_with_match(alice, bob, horror_world):
+def _friends_url(page: str) -> str:
+    """The dialog's fragment address, as static/social/recommend.js reads it."""
+    match = re.search(r'data-recommend-src="([^"]+)"', page)
+    assert match, "the title page has no recommend dialog"
+    return html.unescape(match.group(1))
+
+
+def test_title_page_dialog_loads_friends_with_match_when_opened(alice, bob, horror_world):
+    target, _likes, _dave = horror_world
+    client = client_for(alice)
+
+    page = client.get(f"/titles/{target.pk}/").content.decode()
+    # the page itself lists no friend: they come when the dialog opens
+    assert 'data-role="recommend-dialog"' in page
+    assert 'data-friend="' not in page
+    fragment = client.get(_friends_url(page)).content.decode()
+
+    assert fragment.index(f'data-friend="{bob.pk}"') == fragment.index('data-friend="')  # Bob first
+    assert "100% 일치" in fragment
+    assert "<html" not in fragment  # a fragment to put in the dialog, not a page
+    # the form sends people back to the title page the dialog was opened on
+    assert f'name="next" value="/titles/{target.pk}/"' in fragment
+
+
+def test_title_page_ranks_no_friends_until_the_dialog_opens(alice, horror_world):
+    target, _likes, _dave = horror_world
+    client = client_for(alice)
+    client.get(f"/titles/{target.pk}/")
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"/titles/{target.pk}/")
+
+    assert not [q for q in captured.captured_queries if "AVG(" in q["sql"] or "social_friendship" in q["sql"]]
+
+
+def test_without_javascript_the_dialog_opens_a_page_that_recommends(alice, bob, horror_world):
+    # given: the link inside the closed dialog, followed without JavaScript
+    target, _likes, _dave = horror_world
+    client = client_for(alice)
+    page = client.get(f"/titles/{target.pk}/social/").content.decode()
+    dialog = page.split('data-role="recommend-dialog"')[1]
+    link = re.search(r'<a class="btn btn--ghost btn--small" href="([^"]+)">', dialog)
+    friends_page = client.get(html.unescape(link.group(1))).content.decode()
+    assert "<html" in friends_page
+    assert f'data-friend="{bob.pk}"' in friends_page
+
+    # when: the page's form is sent
+    response = client.post(
+        f"/me/titles/{target.pk}/recommend/",
+        {"friends": [bob.pk], "note": "무서워", "next": f"/titles/{target.pk}/social/"},
+    )
+
+    # then: Bob has it, and Alice is back where she opened the dialog
+    assert bob.recommendations_received.get().title == target
+    assert response.status_code == 302
+    assert response.url == f"/titles/{target.pk}/social/"
+
+
+def test_the_friends_page_never_sends_people_off_site(alice, horror_world):
     target, _likes, _dave = horror_world
 
-    page = client_for(alice).get(f"/titles/{target.pk}/").content.decode()
+    page = client_for(alice).get(
+        f"/me/titles/{target.pk}/recommend/friends/", {"next": "https://evil.example/", "fragment": "1"}
+    )
 
-    assert 'data-role="recommend-dialog"' in page
-    assert page.index(f'data-friend="{bob.pk}"') == page.index('data-friend="')  # Bob is listed first
-    assert "100% 일치" in page
+    assert f'name="next" value="/titles/{target.pk}/"' in page.content.decode()
+
+
+def test_a_user_without_friends_is_told_how_to_find_some(db):
+    loner = UserFactory()
+    title = TitleFactory()
+
+    fragment = client_for(loner).get(f"/me/titles/{title.pk}/recommend/friends/?fragment=1").content.decode()
+
+    assert 'data-role="recommend-empty"' in fragment
+    assert 'href="/me/friends/"' in fragment
+    assert "<form" not in fragment
+
+
+def test_the_friends_page_needs_a_sign_in(client, horror_world):
+    target, _likes, _dave = horror_world
+
+    response = client.get(f"/me/titles/{target.pk}/recommend/friends/")
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
 
 
 def test_hit_rate_counts_high_ratings_as_hits_and_low_or_dismissed_as_misses(alice, bob, carol, horror_world):

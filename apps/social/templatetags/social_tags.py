@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext
 from django.utils.translation import ngettext
 
@@ -18,10 +24,12 @@ register = template.Library()
 def title_social_block(context: dict[str, Any], title: Any) -> dict[str, Any]:
     request = context.get("request")
     viewer = getattr(request, "user", None)
+    # The title page read the person's ratings already (for 예상 별점): my stars come from there.
+    rated = context.get("rated_stars")
     return {
         "request": request,
         "title": title,
-        "social": title_social_get(title=title, viewer=viewer),
+        "social": title_social_get(title=title, viewer=viewer, rated=rated),
         "star_choices": [x / 2 for x in range(1, 11)],
         "csrf_token": context.get("csrf_token"),
         "user": viewer,
@@ -50,16 +58,61 @@ def star_input(
     """The half-star rating input for one title (see templates/components/star_input.html)."""
     request = context.get("request")
     current = float(value) if value else None
+    uid = f"{uid or 'star'}-{title.pk}"
     return {
         "title": title,
-        "options": _star_options(current),
+        "radios": star_radios(name="stars", uid=uid, current=current),
         "current": stars_text(current) if current else "",
         "action": reverse("social:rate", kwargs={"title_id": title.pk}),
         "next": next or (request.get_full_path() if request else ""),
-        "uid": f"{uid or 'star'}-{title.pk}",
+        "uid": uid,
         "size": size,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def star_field(
+    name: str = "stars", value: float | None = None, uid: str = "", legend: str = ""
+) -> SafeString:
+    """The ten half-star radios as one field of a larger form (diary entries)."""
+    current = float(value) if value else None
+    draw = _star_field_html.__wrapped__ if settings.DEBUG else _star_field_html  # DEBUG: edits show
+    return draw(get_language(), name, current, uid or f"field-{name}", legend)
+
+
+# The stars widgets are the same for everyone: each process draws each one once per language
+# (the title page draws two, ~3,000 Python calls a request before). They hold no request data:
+# the form around them (CSRF token, action, next) is drawn per request.
+@functools.lru_cache(maxsize=2048)
+def _star_radios_html(language: str, name: str, uid: str, current: float | None) -> SafeString:
+    return mark_safe(  # noqa: S308 - rendered by the autoescaping template
+        render_to_string(
+            "components/star_radios.html", {"options": _star_options(current), "name": name, "uid": uid}
+        )
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _star_field_html(language: str, name: str, current: float | None, uid: str, legend: str) -> SafeString:
+    return mark_safe(  # noqa: S308 - rendered by the autoescaping template
+        render_to_string(
+            "components/star_field.html",
+            {
+                "radios": star_radios(name=name, uid=uid, current=current),
+                "name": name,
+                "current": current,
+                "uid": uid,
+                "legend": legend or gettext("Rating"),
+            },
+        )
+    )
+
+
+def star_radios(*, name: str, uid: str, current: float | None) -> SafeString:
+    """The ten half-star radios (components/star_radios.html) in the active language."""
+    draw = _star_radios_html.__wrapped__ if settings.DEBUG else _star_radios_html  # DEBUG: edits show
+    return draw(get_language(), name, uid, current)
 
 
 def _star_label(stars: float) -> str:
@@ -81,21 +134,6 @@ def _star_options(current: float | None) -> list[dict[str, Any]]:
             }
         )
     return options
-
-
-@register.inclusion_tag("components/star_field.html")
-def star_field(
-    name: str = "stars", value: float | None = None, uid: str = "", legend: str = ""
-) -> dict[str, Any]:
-    """The ten half-star radios as one field of a larger form (diary entries)."""
-    current = float(value) if value else None
-    return {
-        "name": name,
-        "options": _star_options(current),
-        "current": current,
-        "uid": uid or f"field-{name}",
-        "legend": legend or gettext("Rating"),
-    }
 
 
 def stars_text(stars: float | None) -> str:

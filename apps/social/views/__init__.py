@@ -50,6 +50,7 @@ from apps.social.views.ratings import watchlist_toggle_view
 from apps.social.views.recommendations import feed
 from apps.social.views.recommendations import inbox
 from apps.social.views.recommendations import notifications_read_view
+from apps.social.views.recommendations import recommend_friends
 from apps.social.views.recommendations import recommend_view
 from apps.social.views.recommendations import recommendation_answer_view
 from apps.social.views.reviews import review_comment_delete_view
@@ -98,6 +99,7 @@ __all__ = [
     "picks_page",
     "profile_edit",
     "rating_set_view",
+    "recommend_friends",
     "recommend_view",
     "recommendation_answer_view",
     "relation_view",

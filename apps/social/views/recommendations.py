@@ -12,12 +12,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from apps.movies.models import Title
 from apps.social import selectors
 from apps.social import services
 from apps.social.http import AuthedHttpRequest
+from apps.social.selectors_recommend import recommend_candidates
 from apps.social.selectors_recommend import recommendation_hit_rate
 from apps.social.views.common import service_post
 from apps.social.views.common import title_url
@@ -33,6 +36,31 @@ def recommend_view(request: AuthedHttpRequest, title_id: int) -> str:
         sender=request.user, receiver_ids=receiver_ids, title=title, note=request.POST.get("note", "")
     )
     return _("Recommendation sent.")
+
+
+@login_required
+@require_GET
+def recommend_friends(request: AuthedHttpRequest, title_id: int) -> HttpResponse:
+    """My friends to recommend a title to, those who would like it first.
+
+    Ranking them costs ~8 queries, so the title page does not: its dialog fetches this with
+    ``?fragment=1`` when opened (static/social/recommend.js), and without JavaScript the
+    dialog links here, a page of its own. Either way the form posts to ``recommend_view``
+    and comes back to ``next`` (the page the dialog was on)."""
+    title = get_object_or_404(Title, pk=title_id)
+    back_to = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back_to, allowed_hosts={request.get_host()}):
+        back_to = reverse("movies:title-detail", kwargs={"title_id": title.pk})
+    fragment = request.GET.get("fragment") == "1"
+    return render(
+        request,
+        "social/_recommend_form.html" if fragment else "social/recommend.html",
+        {
+            "title": title,
+            "candidates": recommend_candidates(user=request.user, title=title),
+            "next": back_to,
+        },
+    )
 
 
 @login_required
