@@ -292,6 +292,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.social.context_processors.notifications",
+                "apps.common.navigation.nav_urls",
             ],
         },
     },

@@ -1,0 +1,54 @@
+"""The site chrome's links (base.html, social/_nav.html), reversed once per process.
+
+Every page draws about twenty of them; each ``{% url %}`` is a reverse() on every request.
+They depend only on the URLconf and the script prefix, so they are worked out once per prefix
+and read as ``{{ nav.catalog }}``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.urls import get_script_prefix
+from django.urls import reverse
+
+NAV_URL_NAMES = {
+    "catalog": "movies:catalog",
+    "coming_soon": "movies:coming-soon",
+    "chat": "chat:room_list",
+    "feed": "social:feed",
+    "board": "social:board",
+    "search": "search:page",
+    "inbox": "social:inbox",
+    "picks": "social:picks",
+    "lists": "lists:mine",
+    "parties": "parties:mine",
+    "friends": "social:friends",
+    "planner": "planner:planner",
+    "imports": "imports:home",
+    "settings": "social:profile-edit",
+    "set_language": "set_language",
+    "login": "account_login",
+    "signup": "account_signup",
+    "logout": "account_logout",
+}
+
+
+@functools.cache
+def _nav_urls(script_prefix: str) -> dict[str, str]:
+    return {key: reverse(name) for key, name in NAV_URL_NAMES.items()}
+
+
+def nav_urls(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: ``nav``, the chrome's links by short name."""
+    return {"nav": _nav_urls(get_script_prefix())}
+
+
+@receiver(setting_changed)
+def _forget_on_urlconf_change(*, setting: str, **kwargs: Any) -> None:
+    if setting == "ROOT_URLCONF":
+        _nav_urls.cache_clear()
