@@ -77,9 +77,37 @@ def test_front_page_logged_in_queries_do_not_grow_with_titles_or_ratings():
     _titles(30)
 
     assert _queries(client, "/") == few
-    # 13 before 예상 별점; the batched prediction for the page's cards reads the person's
-    # ratings and the titles the predictor has not seen (one call per page, not per card).
-    assert few <= 16
+    # 14 until the home rows reused the view's reads of the person's ratings (for 예상 별점)
+    # and services (for "new on my services"): each is read once per page.
+    assert few <= 12, few
+
+
+def test_front_page_reads_the_persons_ratings_and_services_once():
+    # given: a person with services and enough ratings for 예상 별점 on every row
+    from tests.factories import ProviderFactory
+
+    user = UserFactory()
+    user.my_services.add(ProviderFactory(slug="watcha", bit=3))
+    _titles(6, rated_by=user)
+    _titles(6)
+    client = _signed_in(user)
+    client.get("/")
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+
+    # then: one read of their ratings for the page (the grid's and the rows' 예상 별점) and one
+    # of their services (the filter panel's and the "new on my services" row)
+    sql = [q["sql"] for q in captured.captured_queries]
+    ratings = [
+        q
+        for q in sql
+        if q.startswith('SELECT "social_rating"."title_id" AS "title_id", "social_rating"."half_stars"')
+    ]
+    services = [q for q in sql if 'INNER JOIN "social_user_my_services"' in q]
+    assert len(ratings) == 1, ratings
+    assert len(services) == 1, services
 
 
 def test_title_page_queries_do_not_grow_with_similar_titles_or_reviews():

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
@@ -507,9 +508,11 @@ TRENDING_TTL_SECONDS = 60.0
 
 
 def recs_trending(*, days: int = 7, limit: int = 20) -> list[Title]:
-    """Most rated or interacted titles of the last ``days`` days, catalog popularity to fill."""
+    """Most rated or interacted titles of the last ``days`` days, catalog popularity to fill.
+
+    Card titles (``LIST_COLUMNS`` only, read fresh: a rating's new average shows at once)."""
     ids = _trending_ids(days=days, limit=limit)
-    titles = Title.objects.in_bulk(ids)
+    titles = title_cards(title_ids=ids)
     return [titles[i] for i in ids if i in titles]
 
 
@@ -546,15 +549,24 @@ def _trending_ids(*, days: int, limit: int) -> list[int]:
     return ids
 
 
-def recs_new_on_my_services(*, user: User, days: int = 30, limit: int = 20) -> list[Recommendation]:
-    """Titles that arrived on the person's services lately, in their genres first."""
+def recs_new_on_my_services(
+    *, user: User, days: int = 30, limit: int = 20, service_slugs: Sequence[str] | None = None
+) -> list[Recommendation]:
+    """Titles that arrived on the person's services lately, in their genres first.
+
+    ``service_slugs``: the person's services when the page has read them already
+    (``movies.selectors.my_services_slugs``); no query at all for a person without any."""
     since = timezone.localdate() - dt.timedelta(days=days)
-    services = list(user.my_services.all())
-    if not services:
+    if service_slugs is None:
+        service_ids = list(user.my_services.values_list("id", flat=True))
+    else:
+        known = catalog_vocabulary().provider_by_slug
+        service_ids = [known[slug].id for slug in service_slugs if slug in known]
+    if not service_ids:
         return []
     history, dismissed = user_history(user_id=user.id)
     offers = (
-        Availability.objects.filter(provider__in=services, ends_on__isnull=True)
+        Availability.objects.filter(provider_id__in=service_ids, ends_on__isnull=True)
         .filter(
             Q(starts_on__gte=since)
             | Q(starts_on__isnull=True, created_at__gte=timezone.now() - dt.timedelta(days=days))
@@ -584,8 +596,12 @@ def recs_new_on_my_services(*, user: User, days: int = 30, limit: int = 20) -> l
     return out
 
 
-def recs_home_rows(*, user: User | None, limit: int = 12) -> list[RecRow]:
-    """Home page rows: for you, because you liked X, trending this week, new on my services."""
+def recs_home_rows(
+    *, user: User | None, limit: int = 12, service_slugs: Sequence[str] | None = None
+) -> list[RecRow]:
+    """Home page rows: for you, because you liked X, trending this week, new on my services.
+
+    ``service_slugs``: the person's services, when the page has read them already."""
     rows: list[RecRow] = []
     if user is not None and user.is_authenticated:
         picks = recs_for_user(user=user, limit=limit * 2)
@@ -602,7 +618,7 @@ def recs_home_rows(*, user: User | None, limit: int = 12) -> list[RecRow]:
                     same,
                 )
             )
-        new = recs_new_on_my_services(user=user, limit=limit)
+        new = recs_new_on_my_services(user=user, limit=limit, service_slugs=service_slugs)
         if new:
             rows.append(RecRow("new_on_my_services", _("New on my services"), new))
     trending = [
