@@ -110,6 +110,34 @@ def test_front_page_reads_the_persons_ratings_and_services_once():
     assert len(services) == 1, services
 
 
+def test_search_page_queries_do_not_grow_with_hits_or_lists():
+    # given: one matching title and one matching list
+    from apps.lists.services import list_create
+
+    owner = UserFactory()
+
+    def world(n: int) -> None:
+        for i in range(n):
+            TitleFactory(title_ko=f"괴물 {i}", search_titles=f"괴물 {i}", search_compact=f"괴물{i}")
+            list_create(owner=owner, name=f"괴물 모음 {i}", visibility="public")
+
+    world(1)
+    path = "/search/?q=괴물"
+    anonymous, signed_in = Client(), _signed_in(UserFactory())
+    few = {"anonymous": _queries(anonymous, path), "signed in": _queries(signed_in, path)}
+
+    # when: many more of both
+    world(15)
+
+    # then: the same queries (the ranking with its cards; the lists' ids, then the lists), and
+    # the signed-in page adds only the person
+    assert {"anonymous": _queries(anonymous, path), "signed in": _queries(signed_in, path)} == few
+    assert few == {"anonymous": 3, "signed in": 4}, few
+    page = anonymous.get(path).text
+    assert page.count('class="list__item search-result"') == 16
+    assert "괴물 모음 14" in page
+
+
 def test_title_page_queries_do_not_grow_with_similar_titles_or_reviews():
     title, *_ = _titles(3)
     few = _queries(Client(), f"/titles/{title.pk}/")
