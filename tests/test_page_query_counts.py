@@ -138,6 +138,30 @@ def test_search_page_queries_do_not_grow_with_hits_or_lists():
     assert "괴물 모음 14" in page
 
 
+def test_feed_page_and_api_queries_do_not_grow_with_friends_activity():
+    # given: a person with a friend who rated a title
+    user, friend = UserFactory(), UserFactory()
+    request = friend_request_send(from_user=friend, to_user=user, message="")
+    friend_request_accept(user=user, request_id=request.pk)
+    rating_set(user=friend, title=TitleFactory(), stars=4)
+    client = _signed_in(user)
+    few = {path: _queries(client, path) for path in ("/feed/", "/api/social/feed/")}
+
+    # when: a full page of ratings, reviews and board posts by more friends
+    for _ in range(3):
+        other = UserFactory()
+        request = friend_request_send(from_user=other, to_user=user, message="")
+        friend_request_accept(user=user, request_id=request.pk)
+        for title in _titles(5):
+            rating_set(user=other, title=title, stars=3)
+            review_upsert(user=other, title=title, body="볼 만해요")
+
+    # then: no query per activity, actor or title (what both show of them is read at once)
+    assert {path: _queries(client, path) for path in ("/feed/", "/api/social/feed/")} == few
+    assert few["/feed/"] <= 3, few
+    assert client.get("/feed/").text.count('class="list__item feed-item"') == 20
+
+
 def test_title_page_queries_do_not_grow_with_similar_titles_or_reviews():
     title, *_ = _titles(3)
     few = _queries(Client(), f"/titles/{title.pk}/")
