@@ -292,3 +292,22 @@ def test_the_similar_ranking_is_shared_between_requests_and_never_shows_a_delete
     ]
     assert f'href="/titles/{first.pk}/"' in page
     assert f'href="/titles/{second.pk}/"' not in page
+
+
+def test_after_rating_a_title_the_front_page_shows_its_new_average_everywhere():
+    # given: a signed-in person's front page, drawn once (cards, panel and rows kept per content)
+    title = TitleFactory(title_en="The Host", rating_avg=4.0, rating_count=3)
+    client = Client(headers={"cookie": "django_language=en"})
+    client.force_login(UserFactory())
+    first = client.get("/").text
+    assert first.count("★ 4.0") == 2  # the trending row's card and the grid's
+
+    # when: they rate it one star (the only rating it really has)
+    from apps.social.models import User
+
+    rating_set(user=User.objects.get(pk=int(client.session["_auth_user_id"])), title=title, stars=1)
+
+    # then: the next page shows the new average in both places, and the old one nowhere
+    page = client.get("/").text
+    assert page.count("★ 1.0") == 2
+    assert "★ 4.0" not in page
