@@ -83,9 +83,89 @@ def test_front_page_logged_in_queries_do_not_grow_with_titles_or_ratings():
     _titles(30)
 
     assert _queries(client, "/") == few
-    # 13 before 예상 별점; the batched prediction for the page's cards reads the person's
-    # ratings and the titles the predictor has not seen (one call per page, not per card).
-    assert few <= 16
+    # 14 until the home rows reused the view's reads of the person's ratings (for 예상 별점)
+    # and services (for "new on my services"): each is read once per page.
+    assert few <= 12, few
+
+
+def test_front_page_reads_the_persons_ratings_and_services_once():
+    # given: a person with services and enough ratings for 예상 별점 on every row
+    from tests.factories import ProviderFactory
+
+    user = UserFactory()
+    user.my_services.add(ProviderFactory(slug="watcha", bit=3))
+    _titles(6, rated_by=user)
+    _titles(6)
+    client = _signed_in(user)
+    client.get("/")
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+
+    # then: one read of their ratings for the page (the grid's and the rows' 예상 별점) and one
+    # of their services (the filter panel's and the "new on my services" row)
+    sql = [q["sql"] for q in captured.captured_queries]
+    ratings = [
+        q
+        for q in sql
+        if q.startswith('SELECT "social_rating"."title_id" AS "title_id", "social_rating"."half_stars"')
+    ]
+    services = [q for q in sql if 'INNER JOIN "social_user_my_services"' in q]
+    assert len(ratings) == 1, ratings
+    assert len(services) == 1, services
+
+
+def test_search_page_queries_do_not_grow_with_hits_or_lists():
+    # given: one matching title and one matching list
+    from apps.lists.services import list_create
+
+    owner = UserFactory()
+
+    def world(n: int) -> None:
+        for i in range(n):
+            TitleFactory(title_ko=f"괴물 {i}", search_titles=f"괴물 {i}", search_compact=f"괴물{i}")
+            list_create(owner=owner, name=f"괴물 모음 {i}", visibility="public")
+
+    world(1)
+    path = "/search/?q=괴물"
+    anonymous, signed_in = Client(), _signed_in(UserFactory())
+    few = {"anonymous": _queries(anonymous, path), "signed in": _queries(signed_in, path)}
+
+    # when: many more of both
+    world(15)
+
+    # then: the same queries (the ranking with its cards; the lists' ids, then the lists), and
+    # the signed-in page adds only the person
+    assert {"anonymous": _queries(anonymous, path), "signed in": _queries(signed_in, path)} == few
+    assert few == {"anonymous": 3, "signed in": 4}, few
+    page = anonymous.get(path).text
+    assert page.count('class="list__item search-result"') == 16
+    assert "괴물 모음 14" in page
+
+
+def test_feed_page_and_api_queries_do_not_grow_with_friends_activity():
+    # given: a person with a friend who rated a title
+    user, friend = UserFactory(), UserFactory()
+    request = friend_request_send(from_user=friend, to_user=user, message="")
+    friend_request_accept(user=user, request_id=request.pk)
+    rating_set(user=friend, title=TitleFactory(), stars=4)
+    client = _signed_in(user)
+    few = {path: _queries(client, path) for path in ("/feed/", "/api/social/feed/")}
+
+    # when: a full page of ratings, reviews and board posts by more friends
+    for _ in range(3):
+        other = UserFactory()
+        request = friend_request_send(from_user=other, to_user=user, message="")
+        friend_request_accept(user=user, request_id=request.pk)
+        for title in _titles(5):
+            rating_set(user=other, title=title, stars=3)
+            review_upsert(user=other, title=title, body="볼 만해요")
+
+    # then: no query per activity, actor or title (what both show of them is read at once)
+    assert {path: _queries(client, path) for path in ("/feed/", "/api/social/feed/")} == few
+    assert few["/feed/"] <= 3, few
+    assert client.get("/feed/").text.count('class="list__item feed-item"') == 20
 
 
 def test_title_page_queries_do_not_grow_with_similar_titles_or_reviews(fragment_cache):
@@ -265,3 +345,22 @@ def test_the_similar_ranking_is_shared_between_requests_and_never_shows_a_delete
     ]
     assert f'href="/titles/{first.pk}/"' in page
     assert f'href="/titles/{second.pk}/"' not in page
+
+
+def test_after_rating_a_title_the_front_page_shows_its_new_average_everywhere():
+    # given: a signed-in person's front page, drawn once (cards, panel and rows kept per content)
+    title = TitleFactory(title_en="The Host", rating_avg=4.0, rating_count=3)
+    client = Client(headers={"cookie": "django_language=en"})
+    client.force_login(UserFactory())
+    first = client.get("/").text
+    assert first.count("★ 4.0") == 2  # the trending row's card and the grid's
+
+    # when: they rate it one star (the only rating it really has)
+    from apps.social.models import User
+
+    rating_set(user=User.objects.get(pk=int(client.session["_auth_user_id"])), title=title, stars=1)
+
+    # then: the next page shows the new average in both places, and the old one nowhere
+    page = client.get("/").text
+    assert page.count("★ 1.0") == 2
+    assert "★ 4.0" not in page

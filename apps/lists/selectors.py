@@ -4,9 +4,12 @@ public to everyone, 일촌-only to the owner's 일촌, private to the owner; inv
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count
 from django.db.models import Exists
 from django.db.models import OuterRef
@@ -176,19 +179,67 @@ def lists_popular(*, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
     return _with_counts(lists_visible(viewer=viewer)).order_by("-like_count", "-updated_at", "-id")
 
 
+def _lists_matching_uncounted(*, query: str, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
+    return (
+        lists_visible(viewer=viewer)
+        .filter(Q(name__icontains=query) | Q(description__icontains=query))
+        .order_by("-like_count", "-updated_at", "-id")
+    )
+
+
 def lists_matching(*, query: str, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:
     """Lists whose name or description contains ``query``, most liked first, visible ones only."""
     query = query.strip()
     if not query:
         return UserList.objects.none()
-    qs = lists_visible(viewer=viewer).filter(Q(name__icontains=query) | Q(description__icontains=query))
-    return _with_counts(qs).order_by("-like_count", "-updated_at", "-id")
+    return _with_counts(_lists_matching_uncounted(query=query, viewer=viewer))
 
 
 def list_search(
     *, query: str, viewer: User | AnonymousUser | None, limit: int = SEARCH_LIMIT
 ) -> list[UserList]:
-    return list(lists_matching(query=query, viewer=viewer)[:limit])
+    """``lists_matching``'s first ``limit`` lists: their ids from a statement compiled once per
+    shape (below), then the lists with owners and counts only when there are any."""
+    query = query.strip()
+    viewer = _viewer(viewer)
+    if not query:
+        return []
+    sql, params = _list_search_ids_sql(signed_in=viewer is not None, limit=limit)
+    like = connection.ops.prep_for_like_query(query)
+    bound = [
+        (viewer.pk if viewer is not None else p)
+        if p == _VIEWER_STAND_IN
+        else (p.replace(_QUERY_STAND_IN, like) if isinstance(p, str) else p)
+        for p in params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
+    lists = _with_counts(UserList.objects.filter(pk__in=ids)).in_bulk()
+    return [lists[i] for i in ids if i in lists]
+
+
+# The search page asks for lists on every search, and building the visibility rule's query
+# (owner, invited 일촌, public or 일촌-only, no block either way) through the ORM cost ~5 ms of
+# a 16 ms page, for a statement PostgreSQL answers in 0.3 ms. It is compiled once per shape
+# from the same querysets, with stand-ins for the viewer and the text bound per request.
+_VIEWER_STAND_IN = -2_000_000_017  # no row has this id
+_QUERY_STAND_IN = "\x1fmoochu-list-search\x1f"  # no LIKE wildcard to escape
+
+
+@functools.lru_cache(maxsize=16)
+def _list_search_ids_sql(*, signed_in: bool, limit: int) -> tuple[str, tuple[Any, ...]]:
+    viewer = User(pk=_VIEWER_STAND_IN) if signed_in else None
+    qs = _lists_matching_uncounted(query=_QUERY_STAND_IN, viewer=viewer).values_list("id", flat=True)
+    sql, params = qs[:limit].query.sql_with_params()
+    # The text goes in twice (name, description) and the viewer's id only where it stands in:
+    # anything else means the querysets changed shape, and binding would be wrong.
+    texts = sum(isinstance(p, str) and _QUERY_STAND_IN in p for p in params)
+    if texts != 2 or signed_in != (_VIEWER_STAND_IN in params):
+        raise RuntimeError(f"list search statement has an unexpected shape: {params!r}")
+    return sql, tuple(params)
 
 
 def list_entries(*, user_list: UserList) -> QuerySet[ListEntry]:

@@ -444,12 +444,16 @@ def coming_soon_list(
     )
     if provider_slugs is not None:
         offers = offers.filter(provider__slug__in=list(provider_slugs))
-    offers = offers.select_related("title", "provider").order_by(
-        F("starts_on").asc(nulls_last=True),
-        F("title__popularity").desc(),
-        "title_id",
-        "provider__display_priority",
-        "provider__name",
+    offers = (
+        offers.select_related("title", "provider")
+        .only(*_OFFER_CARD_FIELDS)
+        .order_by(
+            F("starts_on").asc(nulls_last=True),
+            F("title__popularity").desc(),
+            "title_id",
+            "provider__display_priority",
+            "provider__name",
+        )
     )
     return _entries(offers, limit=limit)
 
@@ -479,6 +483,7 @@ def new_on_services_list(
         .annotate(seen_on=seen_on)
         .filter(seen_on__gte=since, seen_on__lte=today)
         .select_related("title", "provider")
+        .only(*_OFFER_CARD_FIELDS)
         .order_by("-seen_on", F("title__popularity").desc(), "title_id", "provider__display_priority")
     )
     entries: dict[int, ComingSoonEntry] = {}
@@ -489,6 +494,20 @@ def new_on_services_list(
             entries[offer.title_id] = ComingSoonEntry(title=offer.title, starts_on=offer.seen_on, offers=[])
         entries[offer.title_id].offers.append(offer)
     return list(entries.values())
+
+
+# What the coming-soon page shows of an offer, its title (a card) and its provider. The whole
+# rows of all three were read and compiled into the statement (61 columns for 30 shown): ~750
+# function calls per request more, and the titles' long search and overview texts.
+_OFFER_CARD_FIELDS = (
+    "title_id",
+    "provider_id",
+    "offer_type",
+    "starts_on",
+    "observed_on",
+    *(f"title__{name}" for name in LIST_COLUMNS),
+    *(f"provider__{name}" for name in ("slug", "name", "name_ko", "color", "logo", "display_priority")),
+)
 
 
 def _entries(offers: Any, *, limit: int) -> list[ComingSoonEntry]:

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
+from apps.common.rendered import render_memoised
 from apps.movies.cards import is_korean
 from apps.movies.filters import catalog_query_params
 from apps.movies.filters import catalog_query_parse
@@ -74,6 +75,16 @@ def catalog(request: HttpRequest) -> HttpResponse:
         filters=parsed.filters, my_services=parsed.my_services, mine=my_services
     )
     selected_providers = set(parsed.filters.providers) - (set(my_services) if parsed.my_services else set())
+    # (entry, name, checked, one of mine) per provider, for the filter form and "my services".
+    providers = tuple(
+        (
+            p,
+            (p.name_ko or p.name) if korean else p.name,
+            p.slug in selected_providers,
+            p.slug in my_services,
+        )
+        for p in vocabulary.providers
+    )
     context = {
         "page": page,
         "cards": page.rows,
@@ -81,30 +92,27 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "problems": parsed.problems,
         "mine": parsed.my_services,
         "my_services": my_services,
-        "genres": [
-            {
-                "slug": g.slug,
-                "name": g.name_ko if korean else g.name_en,
-                "checked": g.slug in parsed.filters.genres,
-            }
-            for g in vocabulary.genres
-        ],
-        "providers": [
-            {
-                "entry": p,
-                "name": (p.name_ko or p.name) if korean else p.name,
-                "checked": p.slug in selected_providers,
-                "mine": p.slug in my_services,
-            }
-            for p in vocabulary.providers
-        ],
-        "media_types": MediaType.choices,
-        "offer_types": [
-            (value, label, value in parsed.filters.offer_types) for value, label in OfferType.choices
-        ],
-        "age_ratings": [
-            (value, label, value in parsed.filters.age_ratings) for value, label in AgeRating.choices
-        ],
+        # The filter panel is the same for everyone asking for the same filters: rendered once
+        # per content (apps.common.rendered), from exactly the values it shows.
+        "filter_form": render_memoised(
+            "movies/_catalog_filter_form.html",
+            filters=parsed.filters,
+            mine=parsed.my_services,
+            has_services=bool(my_services),
+            media_types=tuple((value, str(label)) for value, label in MediaType.choices),
+            genres=tuple(
+                (g.slug, g.name_ko if korean else g.name_en, g.slug in parsed.filters.genres)
+                for g in vocabulary.genres
+            ),
+            providers=providers,
+            offer_types=tuple(
+                (value, str(label), value in parsed.filters.offer_types) for value, label in OfferType.choices
+            ),
+            age_ratings=tuple(
+                (value, str(label), value in parsed.filters.age_ratings) for value, label in AgeRating.choices
+            ),
+        ),
+        "my_services_chips": render_memoised("movies/_my_services_chips.html", providers=providers),
         "sorts": [*SORTS, PREDICTED_SORT],
         "predicted_blocker": predicted_blocker,
         "predicted_refused": predicted_refused,
@@ -115,6 +123,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "predicted_stars": predicted_ratings_for_user(
             user_id=request.user.id, title_ids=[row["id"] for row in page.rows], rated=rated
         ),
+        # The same read of the person's ratings serves the home rows' 예상 별점.
+        "rated_stars": rated if request.user.is_authenticated else None,
     }
     return render(request, "movies/catalog.html", context)
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from apps.movies.models import Genre
 from apps.movies.models import Title
+from apps.movies.selectors import LIST_COLUMNS
 from apps.social.models import Activity
 from apps.social.models import Block
 from apps.social.models import BoardPost
@@ -645,8 +646,27 @@ def feed_for_user(*, user: User) -> QuerySet[Activity]:
             | (Q(section="shelf") & ~Q(actor__profile__visibility_shelf=private))
         )
         .select_related("actor", "title")
+        .only(*_FEED_FIELDS)
         .order_by("-created_at", "-id")
     )
+
+
+# What the feed page and API show of an activity, its actor and its title (a card): the whole
+# rows (the actor's password hash and e-mail, the title's search keys and overview) were read
+# and compiled into both of the page's statements.
+_FEED_FIELDS = (
+    "actor_id",
+    "verb",
+    "title_id",
+    "section",
+    "stars",
+    "target_id",
+    "created_at",
+    "actor__username",
+    "actor__nickname",
+    "actor__avatar",
+    *(f"title__{name}" for name in LIST_COLUMNS),
+)
 
 
 def notifications_unread_count(*, user: User) -> int:

@@ -83,6 +83,40 @@ def test_search_finds_visible_lists_by_name(three, owner, stranger):
     assert selectors.list_search(query="   ", viewer=owner) == []
 
 
+def test_search_answers_as_the_visibility_rule_says_for_every_viewer(three, owner, friend, stranger):
+    # given: lists of every visibility, one co-edited by a 일촌, one by a blocked owner, and
+    # names with LIKE wildcards and mixed case (the search binds the text into a statement
+    # compiled once, so escaping and case must survive the binding)
+    services.list_collaborator_invite(user=owner, list_id=three["private"].pk, invitee=friend)
+    blocker = UserFactory()
+    services.list_create(owner=blocker, name="Blocker's LIST", visibility="public")
+    Block.objects.create(blocker=blocker, blocked=stranger)
+    services.list_create(owner=UserFactory(), name="100% list_of_fun", visibility="public")
+    services.list_create(owner=UserFactory(), name="other", description="a LIST in the description")
+    queries = ["list", "LIST", "100%", "%", "_", "list_of", "of_f", "없는말", "description"]
+
+    for viewer in (owner, friend, stranger, AnonymousUser(), None):
+        for query in queries:
+            # when / then: the same lists, in the same order, as the queryset the API pages over
+            expected = [lst.pk for lst in selectors.lists_matching(query=query, viewer=viewer)[:50]]
+            found = selectors.list_search(query=query, viewer=viewer)
+            assert [lst.pk for lst in found] == expected, (viewer, query)
+            assert all(lst.entry_count == 0 and lst.owner.pk for lst in found)
+    assert {lst.name for lst in selectors.list_search(query="%", viewer=stranger)} == {"100% list_of_fun"}
+    assert "Blocker's LIST" not in {lst.name for lst in selectors.list_search(query="list", viewer=stranger)}
+    assert "private list" in {lst.name for lst in selectors.list_search(query="list", viewer=friend)}
+
+
+def test_search_is_one_query_without_matches_and_two_with(three, owner, friend, django_assert_num_queries):
+    selectors.list_search(query="list", viewer=friend)  # the statement compiled
+    with django_assert_num_queries(1):
+        assert selectors.list_search(query="없는말", viewer=friend) == []
+    for _ in range(3):
+        services.list_create(owner=owner, name="more list", visibility="public")
+    with django_assert_num_queries(2):  # the matching ids, then the lists with owners and counts
+        assert len(selectors.list_search(query="list", viewer=friend)) == 5  # not the private one
+
+
 def test_list_access_is_one_query(three, friend, django_assert_num_queries):
     with django_assert_num_queries(1):
         selectors.list_access(user_list=three["friends"], viewer=friend)

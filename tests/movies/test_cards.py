@@ -135,3 +135,44 @@ def test_anything_a_card_shows_changes_its_html(catalog):
     assert "★ 3.1" in renamed
     assert "기생충" in korean
     assert "기생충" not in base
+
+
+def test_a_card_is_built_once_per_content_and_anew_when_anything_it_shows_changes(catalog):
+    # given: a list row's card, built once
+    row = _row_of(catalog.parasite.id)
+    with override("en"):
+        first = card_view(row)
+        assert card_view(dict(row)) is first  # the same content: kept, not rebuilt
+
+        # when / then: each value the card shows, changed, makes a new card that shows it
+        changes = {
+            "title_en": "Parasite (black and white)",
+            "year": 2020,
+            "media_type": "tv",
+            "age_rating": "18",
+            "rating_avg": 2.5,
+            "rating_count": 0,
+            "poster": "posters/parasite.jpg",
+            "genres": ["drama"],
+            "providers": ["watcha"],
+        }
+        for field, value in changes.items():
+            changed = card_view({**row, field: value})
+            assert changed != first, field
+
+    with override("ko"):
+        assert card_view(row).display_title == "기생충"  # the language is part of the key
+        assert card_view({**row, "title_ko": "기생충 (흑백판)"}).display_title == "기생충 (흑백판)"
+
+
+def test_a_titles_card_follows_its_fields_too(catalog):
+    with override("en"):
+        before = card_view(catalog.oldboy)
+        catalog.oldboy.title_en = "Oldboy (4K)"
+        catalog.oldboy.rating_avg, catalog.oldboy.rating_count = 1.5, 3
+
+        after = card_view(catalog.oldboy)
+
+    assert after.display_title == "Oldboy (4K)"
+    assert after.rating == "1.5"
+    assert before.display_title != after.display_title

@@ -84,3 +84,39 @@ def test_coming_soon_page_filters_by_my_services(client, offers):
     assert "하얼빈" not in mine
     assert "오징어 게임" in mine
     assert "data-attribution" in mine  # TMDB / JustWatch / KOFIC credits where offers are shown
+
+
+def test_the_coming_soon_page_runs_the_same_queries_however_many_titles_it_lists(offers, client):
+    # given: a signed-in person with services, so both lists (coming soon and new this week) show
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    user.my_services.add(offers["netflix"], offers["tving"])
+    client.force_login(user)
+
+    def queries() -> tuple[int, str]:
+        client.get("/coming-soon/?mine=1")
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/coming-soon/?mine=1").content.decode()
+        return len(captured), page
+
+    few, _ = queries()
+
+    # when: many more titles arrive and are announced on those services
+    for day in range(1, 16):
+        title = TitleFactory(title_ko=f"신작 {day}", title_en=f"New {day}")
+        AvailabilityFactory(
+            title=title, provider=offers["netflix"], offer_type=OfferType.STREAM, starts_on=_day(day)
+        )
+        AvailabilityFactory(
+            title=title, provider=offers["tving"], offer_type=OfferType.RENT, starts_on=_day(-1)
+        )
+
+    # then: no query per title or offer (the shown fields of titles and providers are read
+    # with the offers), and the page shows them with their providers
+    many, page = queries()
+    assert many == few
+    assert "신작 15" in page
+    for shown in ("오징어 게임", "올드보이", "Netflix", "TVING"):
+        assert shown in page

@@ -218,6 +218,47 @@ def test_the_language_switch_needs_no_csrf_token(catalog):
     assert ">Browse<" in browser.get("/").content.decode()
 
 
+def _my_services_form(response) -> str:
+    return response.content.decode().split('class="my-services"')[1].split("</form>")[0]
+
+
+def test_each_visitor_sees_their_own_services_in_the_filter_panel(catalog):
+    # given: the filter panel is kept per content (apps.common.rendered); three visitors
+    watcha_fan, netflix_fan, newcomer = Client(), Client(), Client()
+    watcha_fan.post("/my-services/", {"provider": ["watcha"]})
+    netflix_fan.post("/my-services/", {"provider": ["netflix"]})
+
+    # when: each opens the same page
+    pages = {
+        name: c.get("/") for name, c in [("watcha", watcha_fan), ("netflix", netflix_fan), ("none", newcomer)]
+    }
+
+    # then: each panel shows that visitor's services, and only the first two may filter by them
+    assert 'value="watcha" checked' in _my_services_form(pages["watcha"])
+    assert 'value="netflix" checked' not in _my_services_form(pages["watcha"])
+    assert 'value="netflix" checked' in _my_services_form(pages["netflix"])
+    assert "checked" not in _my_services_form(pages["none"])
+    assert 'name="mine" value="1" disabled' in pages["none"].content.decode()
+    assert 'name="mine" value="1" disabled' not in pages["watcha"].content.decode()
+
+
+def test_changed_services_show_in_the_filter_panel_at_once(catalog):
+    # given: a signed-in person whose panel was drawn with Watcha
+    client = Client()
+    client.force_login(UserFactory())
+    client.post("/my-services/", {"provider": ["watcha"]})
+    assert 'value="watcha" checked' in _my_services_form(client.get("/"))
+
+    # when: they switch to Netflix
+    client.post("/my-services/", {"provider": ["netflix"]})
+
+    # then: the next page's panel says so, in both forms
+    page = client.get("/?mine=1")
+    assert 'value="netflix" checked' in _my_services_form(page)
+    assert 'value="watcha" checked' not in _my_services_form(page)
+    assert 'name="mine" value="1" checked' in page.content.decode()
+
+
 def test_my_services_save_refuses_offsite_next(client, catalog):
     response = client.post("/my-services/", {"provider": ["netflix"], "next": "https://evil.example/"})
     assert response["Location"] == "/?mine=1"

@@ -382,3 +382,36 @@ def test_web_processes_import_no_training_code(tmp_path):
     loaded = run_on_embedded_sqlite(script, database=tmp_path / "db.sqlite3")
 
     assert loaded == []
+
+
+def test_card_rows_and_shared_people_read_the_same_on_embedded_sqlite(tmp_path):
+    # given: the embedded defaults (SQLite), where the id lists are IN lists, not arrays
+    script = """
+import django, json
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from apps.movies.models import Credit, Person, Title
+from apps.recs.selectors import _card_rows, _shared_aspects
+from apps.social.models import Rating, User
+director = Person.objects.create(name="Bong")
+first, second, third = (Title.objects.create(title_en=name) for name in ("A", "B", "C"))
+for title in (first, second):
+    Credit.objects.create(title=title, person=director, role="director")
+person = User.objects.create(username="p", nickname="p")
+from django.utils import timezone
+Rating.objects.create(user=person, title=third, half_stars=8, created_at=timezone.now())
+rows = _card_rows({first.pk, second.pk, third.pk}, user_id=person.pk, only_my_services=False)
+aspects = _shared_aspects([(first, second), (first, third)])
+print(json.dumps({
+    "seen": sorted(t for t, row in rows.items() if row["seen"]) == [third.pk],
+    "rows": sorted(rows) == sorted([first.pk, second.pk, third.pk]),
+    "aspects": {(a, b, x.kind) for (a, b), x in aspects.items()} == {(first.pk, second.pk, "director")},
+}))
+"""
+
+    # when
+    checks = run_on_embedded_sqlite(script, database=tmp_path / "db.sqlite3")
+
+    # then: every card, the rated one flagged seen, and the shared director found
+    assert checks == {"seen": True, "rows": True, "aspects": True}

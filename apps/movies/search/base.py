@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from apps.movies.models import Title
     from apps.movies.search.query import PreparedQuery
 
 
@@ -20,6 +22,9 @@ class SearchBackendUnavailable(RuntimeError):
 class RankedId:
     title_id: int
     score: float
+    # The title's card (``LIST_COLUMNS`` loaded), when the backend read it with the ranking:
+    # the database backend does, in the same statement; the others leave it to the service.
+    card: Title | None = field(default=None, compare=False)
 
 
 class SearchBackend(Protocol):

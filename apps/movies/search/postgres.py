@@ -17,6 +17,8 @@ from django.db import connection
 from apps.movies.models import Title
 from apps.movies.search.base import RankedId
 from apps.movies.search.indexing import title_search_fields_refresh
+from apps.movies.selectors import LIST_COLUMNS
+from apps.movies.selectors import title_from_card
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,6 +30,11 @@ if TYPE_CHECKING:
 WORD_SIMILARITY_THRESHOLD = 0.5
 # Search-as-you-type matches on fewer letters; prefix bonuses carry the ranking.
 SUGGEST_THRESHOLD = 0.5
+
+
+# The card columns after the id (``LIST_COLUMNS`` starts with it), by database column name.
+_COLUMNS = {field.attname: str(field.column) for field in Title._meta.concrete_fields}
+_CARD_COLUMNS = tuple(_COLUMNS[name] for name in LIST_COLUMNS[1:])
 
 
 def _like_escape(value: str) -> str:
@@ -112,8 +119,10 @@ class PostgresSearchBackend:
             )
         table = Title._meta.db_table
         candidates = " UNION ALL ".join(branch.format(table=table) for branch in branches)
+        # The hits' cards come with their ranks: no second query for the titles.
+        cards = ", ".join(f"t.{connection.ops.quote_name(column)}" for column in _CARD_COLUMNS)
         sql = (
-            f"SELECT t.id, c.sim + {' + '.join(bonuses)} AS score"  # noqa: S608
+            f"SELECT t.id, c.sim + {' + '.join(bonuses)} AS score, {cards}"  # noqa: S608
             f" FROM (SELECT id, max(sim) AS sim FROM ({candidates}) AS branches GROUP BY id) AS c"
             f" JOIN {table} t ON t.id = c.id"
             " ORDER BY score DESC, t.popularity DESC, t.id"
@@ -122,7 +131,14 @@ class PostgresSearchBackend:
         with connection.cursor() as cursor:
             _set_threshold(cursor, threshold)
             cursor.execute(sql, params)
-            return [RankedId(title_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+            return [
+                RankedId(
+                    title_id=row[0],
+                    score=float(row[1]),
+                    card=title_from_card(dict(zip(LIST_COLUMNS, (row[0], *row[2:]), strict=True))),
+                )
+                for row in cursor.fetchall()
+            ]
 
 
 def _set_threshold(cursor, threshold: float) -> None:

@@ -19,6 +19,7 @@ from apps.movies.models import Genre
 from apps.movies.models import Title
 from apps.movies.search.base import SearchBackendUnavailable
 from apps.movies.search.query import search_query_prepare
+from apps.movies.selectors import title_cards
 
 if TYPE_CHECKING:
     from apps.movies.search.base import RankedId
@@ -98,11 +99,16 @@ def _ranked_with_fallback(
 
 
 def _hits(ranked: list[RankedId]) -> list[SearchHit]:
-    titles = Title.objects.in_bulk([item.title_id for item in ranked])
-    # An index can briefly name a title deleted since; skip it.
-    return [
-        SearchHit(title=titles[item.title_id], score=item.score) for item in ranked if item.title_id in titles
-    ]
+    """The ranked titles as cards (``LIST_COLUMNS``): read with the ranking by the database
+    backend, in one query here for the others."""
+    missing = [item.title_id for item in ranked if item.card is None]
+    titles = title_cards(title_ids=missing) if missing else {}
+    hits = []
+    for item in ranked:
+        title = item.card or titles.get(item.title_id)
+        if title is not None:  # an index can briefly name a title deleted since; skip it
+            hits.append(SearchHit(title=title, score=item.score))
+    return hits
 
 
 def _popular_in_genres(*, genre_hints: tuple[str, ...], limit: int) -> list[SearchHit]:

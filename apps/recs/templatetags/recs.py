@@ -26,16 +26,23 @@ def _user(context: template.Context) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-def _predictions(context: template.Context, title_ids: list[int]) -> dict[int, float]:
+def _predictions(
+    context: template.Context, title_ids: list[int], rated: dict[int, float] | None = None
+) -> dict[int, float]:
     user = _user(context)
-    return predicted_ratings_for_user(user_id=user.id if user else None, title_ids=title_ids)
+    return predicted_ratings_for_user(user_id=user.id if user else None, title_ids=title_ids, rated=rated)
 
 
 @register.inclusion_tag("recs/_rows.html", takes_context=True)
 def recs_home_rows(context: template.Context, limit: int = 12) -> dict[str, Any]:
-    rows = _home_rows(user=_user(context), limit=limit)
+    """The rows, reusing what the page's view read this request: the person's services
+    (``my_services``, slugs) and ratings (``rated_stars``); each is read here when absent."""
+    user = _user(context)
+    services = context.get("my_services") if user is not None else None
+    rows = _home_rows(user=user, limit=limit, service_slugs=services)
     ids = [pick.title.id for row in rows for pick in row.items]
-    return {"rows": rows, "user": context.get("user"), "predicted_stars": _predictions(context, ids)}
+    predicted = _predictions(context, ids, rated=context.get("rated_stars"))
+    return {"rows": rows, "user": context.get("user"), "predicted_stars": predicted}
 
 
 @register.inclusion_tag("recs/_similar.html", takes_context=True)

@@ -73,7 +73,23 @@ def test_get_search_backend_follows_settings(settings):
     assert get_search_backend().name == "postgres"
 
 
-def test_search_titles_costs_two_queries_once_the_connection_is_set_up(catalog, django_assert_num_queries):
+def test_search_titles_costs_one_query_once_the_connection_is_set_up(catalog, django_assert_num_queries):
     search_titles(query="기생충")  # first search on a connection also sets pg_trgm's threshold
-    with django_assert_num_queries(2):  # the ranking, then the titles
-        search_titles(query="the matrx")
+    with django_assert_num_queries(1):  # the ranking, with the titles' cards (was a second query)
+        results = search_titles(query="the matrx")
+    # the cards carry what every caller shows, with no query per title
+    with django_assert_num_queries(0):
+        shown = [
+            (t.id, t.display_title, t.secondary_title, t.year, t.media_type, t.poster) for t in results.titles
+        ]
+    assert shown[0][1] == "Matrix, The"
+
+
+def test_search_titles_from_a_backend_without_cards_reads_them_in_one_query(
+    catalog, settings, django_assert_num_queries
+):
+    settings.SEARCH_BACKEND = "sqlite"
+    with django_assert_num_queries(2):  # the backend's ranking, then the cards of its ids
+        results = search_titles(query="the matrx")
+    with django_assert_num_queries(0):
+        assert results.titles[0].display_title == "Matrix, The"
