@@ -35,3 +35,10 @@ def test_the_header_links_come_from_it(client) -> None:
 
     for key in ("catalog", "coming_soon", "chat", "feed", "board", "search", "login"):
         assert f'href="{reverse(NAV_URL_NAMES[key])}' in html
+
+
+@pytest.mark.urls("tests.config.navigation_partial_urls")
+def test_a_urlconf_without_some_links_draws_the_rest() -> None:
+    nav = nav_urls(RequestFactory().get("/"))["nav"]
+
+    assert nav == {"board": "/only-the-board/"}
