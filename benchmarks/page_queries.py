@@ -85,6 +85,7 @@ def _state() -> dict:
         return json.loads(STATE.read_text())
     from django.core.management import call_command
 
+    from benchmarks.common import database_settle
     from benchmarks.common import demo_load
     from tests.browser.tour import ANON
     from tests.browser.tour import PAGES
@@ -93,6 +94,7 @@ def _state() -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)
     world = world_build(catalog=not demo_load())
+    database_settle()
     state = {
         "pages": {
             persona: [(p.slug, p.url(world)) for p in PAGES if p.main and persona in p.personas]

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import LoadResult
 from benchmarks.common import bench_database
+from benchmarks.common import database_settle
 from benchmarks.common import demo_load
 from benchmarks.common import load_run
 from benchmarks.common import log
@@ -81,6 +82,7 @@ def world_fill():
     log(f"demo data: {'loaded' if loaded else 'no load_demo'} in {time.perf_counter() - began:.1f}s")
     world = world_build(catalog=not loaded)
     cookie = session_cookie(world.users[USER])
+    database_settle()
     connection.close()
     return world, {"Cookie": f"{cookie['name']}={cookie['value']}"}
 
