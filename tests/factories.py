@@ -26,6 +26,7 @@ from apps.recs.models import Event
 from apps.recs.models import EventKind
 from apps.recs.models import ModelArtifact
 from apps.social.models import DiaryEntry
+from apps.social.models import Friendship
 from apps.social.models import Notification
 from apps.social.models import NotificationKind
 from apps.social.models import Rating
@@ -205,3 +206,9 @@ class ModelArtifactFactory(factory.django.DjangoModelFactory):
     as_of = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
     payload = b""
     trained_at = factory.LazyFunction(timezone.now)
+
+
+def befriend(a, b) -> None:
+    """Make ``a`` and ``b`` 일촌 directly (both directions), without the request flow."""
+    Friendship.objects.get_or_create(user=a, friend=b)
+    Friendship.objects.get_or_create(user=b, friend=a)

@@ -29,6 +29,7 @@ from django.urls import reverse
 from tests.browser.test_page_tour import CSP_RECORDER
 from tests.browser.test_page_tour import _flush
 from tests.browser.test_page_tour import _in_a_thread
+from tests.browser.test_page_tour import world_served
 from tests.browser.tour import ANON
 from tests.browser.tour import HOSTILE
 from tests.browser.tour import SIGNED_IN
@@ -110,17 +111,7 @@ def _hostile_world_fresh() -> World:
 @pytest.fixture(scope="module")
 def hostile_world(django_db_setup, django_db_blocker) -> Iterator[tuple[World, str]]:
     """The hostile world in the test database, an ASGI server on it; the database emptied after."""
-    from tests.chat.servers import start_servers
-
-    with django_db_blocker.unblock():
-        world = _in_a_thread(_hostile_world_fresh)
-        servers = start_servers(1)
-        try:
-            yield world, servers[0].http
-        finally:
-            for server in servers:
-                server.stop()
-            _in_a_thread(_flush)
+    yield from world_served(django_db_blocker, _hostile_world_fresh)
 
 
 @pytest.fixture(scope="module")

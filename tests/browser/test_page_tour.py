@@ -207,13 +207,13 @@ class Tab:
     outside: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
-def tour_world(django_db_setup, django_db_blocker) -> Iterator[tuple[World, str]]:
-    """The world in the test database, an ASGI server on it; the database emptied after."""
+def world_served(django_db_blocker: Any, build: Any) -> Iterator[tuple[World, str]]:
+    """The world ``build`` makes in the test database, an ASGI server on it; the database
+    emptied after (the body of a module-scoped fixture)."""
     from tests.chat.servers import start_servers
 
     with django_db_blocker.unblock():
-        world = _in_a_thread(_world_fresh)
+        world = _in_a_thread(build)
         servers = start_servers(1)
         try:
             yield world, servers[0].http
@@ -221,6 +221,12 @@ def tour_world(django_db_setup, django_db_blocker) -> Iterator[tuple[World, str]
             for server in servers:
                 server.stop()
             _in_a_thread(_flush)
+
+
+@pytest.fixture(scope="module")
+def tour_world(django_db_setup, django_db_blocker) -> Iterator[tuple[World, str]]:
+    """The world in the test database, an ASGI server on it; the database emptied after."""
+    yield from world_served(django_db_blocker, _world_fresh)
 
 
 def _flush() -> None:

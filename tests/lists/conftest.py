@@ -7,10 +7,10 @@ from django.core.cache import cache
 
 from apps.lists import services
 from apps.lists.models import UserList
-from apps.social.models import Friendship
 from apps.social.models import User
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
+from tests.factories import befriend
 
 
 @pytest.fixture(autouse=True)
@@ -18,11 +18,6 @@ def _clean_cache(db):
     cache.clear()
     yield
     cache.clear()
-
-
-def befriend(a: User, b: User) -> None:
-    Friendship.objects.get_or_create(user=a, friend=b)
-    Friendship.objects.get_or_create(user=b, friend=a)
 
 
 @pytest.fixture

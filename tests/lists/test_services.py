@@ -18,7 +18,7 @@ from config.exceptions import ApplicationError
 from config.exceptions import ConflictError
 from config.exceptions import ForbiddenError
 from config.exceptions import NotFoundError
-from tests.lists.conftest import befriend
+from tests.factories import befriend
 
 pytestmark = pytest.mark.django_db
 
