@@ -23,6 +23,7 @@ from typing import Literal
 
 import cachetools
 from django.db import connection
+from django.db.models import CharField
 from django.db.models import Exists
 from django.db.models import F
 from django.db.models import OuterRef
@@ -343,7 +344,11 @@ def title_get_for_page(*, title_id: int) -> Title:
     catalog sections show (see ``apps.movies.title_sections``), or None on a database without
     row versions. One query; raises Title.DoesNotExist."""
     postgres = connection.vendor == "postgresql"
-    stamp = RawSQL(_catalog_stamp_sql(), ()) if postgres else Value(None)  # noqa: S611 - no user input
+    stamp = (
+        RawSQL(_catalog_stamp_sql(), (), output_field=CharField())  # noqa: S611 - no user input
+        if postgres
+        else Value(None, output_field=CharField())
+    )
     return Title.objects.annotate(catalog_stamp=stamp).get(pk=title_id)
 
 
