@@ -316,15 +316,10 @@ def _visits_sum(owner_ref: OuterRef | int, day: dt.date | None = None) -> Subque
     return Subquery(qs.order_by().values("owner_id").annotate(n=Sum("count")).values("n")[:1])
 
 
-def _counts_with_pending(
-    owner_id: int, today: dt.date, *, visits_today: int | None, visits_total: int | None
-) -> dict[str, int]:
-    pending = visitor_store().pending(owner_id=owner_id, day=today)
-    return {"today": (visits_today or 0) + pending, "total": (visits_total or 0) + pending}
-
-
-def visitor_counts(*, owner: User) -> dict[str, int]:
-    """TODAY and TOTAL: persisted daily rows plus what Redis has not flushed yet."""
+def visitor_counts(*, owner: User, visits_pending: int | None = None) -> dict[str, int]:
+    """TODAY and TOTAL: persisted daily rows plus what Redis has not flushed yet.
+    ``visits_pending`` is today's not-yet-flushed count when the caller already has it
+    (``visit_record_pending``), else it is read here."""
     today = seoul_today()
     row = (
         User.objects.filter(pk=owner.pk)
@@ -332,9 +327,12 @@ def visitor_counts(*, owner: User) -> dict[str, int]:
         .values("visits_total", "visits_today")
         .get()
     )
-    return _counts_with_pending(
-        owner.pk, today, visits_today=row["visits_today"], visits_total=row["visits_total"]
-    )
+    if visits_pending is None:
+        visits_pending = visitor_store().pending(owner_id=owner.pk, day=today)
+    return {
+        "today": (row["visits_today"] or 0) + visits_pending,
+        "total": (row["visits_total"] or 0) + visits_pending,
+    }
 
 
 @dataclass

@@ -85,6 +85,8 @@ urlpatterns = [
     path("@<str:nickname>/", views.homepage, name="homepage"),
     path("@<str:nickname>/guestbook/", views.guestbook_create_view, name="guestbook-create"),
     path("@<str:nickname>/surf/", views.surf, name="surf"),
+    # The anonymous page's visit beacon (POST, JSON): before the catch-all relation route.
+    path("@<str:nickname>/visit/", views.homepage_visit, name="homepage-visit"),
     path("@<str:nickname>/friend-request/", views.friend_request_view, name="friend-request"),
     path("@<str:nickname>/taste/", recs_views.taste_page, name="taste"),
     path("@<str:nickname>/<str:action>/", views.relation_view, name="relation"),

@@ -26,6 +26,7 @@ from apps.social.views.homepage import guestbook_create_view
 from apps.social.views.homepage import guestbook_delete_view
 from apps.social.views.homepage import guestbook_reply_view
 from apps.social.views.homepage import homepage
+from apps.social.views.homepage import homepage_visit
 from apps.social.views.homepage import profile_edit
 from apps.social.views.homepage import shelf_edit
 from apps.social.views.homepage import surf
@@ -88,6 +89,7 @@ __all__ = [
     "guestbook_delete_view",
     "guestbook_reply_view",
     "homepage",
+    "homepage_visit",
     "inbox",
     "notification_open_view",
     "notifications_page",

@@ -7,14 +7,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from apps.social import homepage_cache
@@ -24,6 +30,7 @@ from apps.social.forms import AvatarForm
 from apps.social.forms import GuestbookForm
 from apps.social.forms import ProfileForm
 from apps.social.http import AuthedHttpRequest
+from apps.social.http import request_is_same_origin
 from apps.social.http import request_viewer
 from apps.social.views.common import home_url
 from apps.social.views.common import homepage_of
@@ -35,16 +42,26 @@ from config.exceptions import ApplicationError
 
 
 def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
+    """The mini-homepage. Who counts in TODAY/TOTAL is decided here and in ``homepage_visit``:
+
+    - Signed in, the visit is counted while the page is drawn (that page is never shared by
+      the edge cache, and this works without JavaScript). The owner's own visits never count.
+    - Anonymous, a visit counts when a browser shows the page: the page's script
+      (static/social/visit.js) posts to ``homepage_visit``, which counts it and answers the
+      fresh figures. So this GET sets no cookie and saves no session, and nginx may keep the
+      page for everyone for a few seconds (compose/production/nginx/nginx.conf); crawlers,
+      link previews and clients without JavaScript no longer add to TODAY. Until the beacon
+      answers, the page shows the counts before this visit.
+    """
     owner = user_by_nickname(nickname)
     viewer = request_viewer(request)
-    if viewer is None and not request.session.session_key:
-        request.session.save()  # an anonymous visitor needs a session to be counted once a day
-    pending = services.visit_record_pending(
-        owner=owner, viewer=viewer, session_key=request.session.session_key
-    )
+    pending = None  # anonymous: homepage_get reads today's pending count without recording
+    if viewer is not None:
+        pending = services.visit_record_pending(owner=owner, viewer=viewer, session_key=None)
     # Bounded: an offset past any guestbook is an empty page, never a bigint overflow.
     offset = query_int(request, "gb", maximum=MAX_QUERY_INT)
     page = selectors.homepage_get(owner=owner, viewer=viewer, guestbook_offset=offset, visits_pending=pending)
+    home_nick = owner.nickname or owner.username
     return render(
         request,
         "social/homepage.html",
@@ -57,8 +74,48 @@ def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
             if offset + selectors.GUESTBOOK_PAGE < page.guestbook_count
             else None,
             "gb_prev": max(0, offset - selectors.GUESTBOOK_PAGE) if offset else None,
+            # Only anonymous pages carry the visit beacon: a signed-in visit was counted above.
+            "visit_url": "" if viewer else reverse("social:homepage-visit", args=[home_nick]),
         },
     )
+
+
+def _homepage_visit(request: HttpRequest, nickname: str) -> HttpResponse:
+    try:
+        owner = user_by_nickname(nickname)
+    except Http404:
+        return JsonResponse({"message": "No such page.", "extra": {}}, status=404)
+    viewer = request_viewer(request)
+    if viewer is None and not request.session.session_key:
+        # An anonymous visitor is counted once a day by their session, made here (as the
+        # behaviour-event beacon does), never by the page that may be shared.
+        request.session.save()
+    # Idempotent: the visitor is one member of the owner's set for the day (apps/social/visitors.py),
+    # so a reload, a second tab or a signed-in viewer already counted by the page adds nothing.
+    # With Redis down nothing is counted and the persisted counts are answered.
+    pending = services.visit_record_pending(
+        owner=owner, viewer=viewer, session_key=request.session.session_key
+    )
+    return JsonResponse(selectors.visitor_counts(owner=owner, visits_pending=pending))
+
+
+_homepage_visit_checked = csrf_protect(_homepage_visit)
+
+
+# The visit beacon of an anonymous mini-homepage (see ``homepage``). Signed out it carries no
+# CSRF token: a token would make the shared page set a cookie. What a forged post could do is
+# bump a page's TODAY from someone else's browser, so requests from other sites are refused by
+# their Sec-Fetch-Site / Origin headers instead. Signed in, the token is checked as everywhere.
+@csrf_exempt
+@never_cache
+@require_POST
+def homepage_visit(request: HttpRequest, nickname: str) -> HttpResponse:
+    """Count this visit (once per visitor and Seoul day) and answer {"today": n, "total": n}."""
+    if not request_is_same_origin(request):
+        return JsonResponse({"message": "Cross-site visit refused.", "extra": {}}, status=403)
+    if request.user.is_authenticated:
+        return _homepage_visit_checked(request, nickname)
+    return _homepage_visit(request, nickname)
 
 
 def _sections_html(page: selectors.Homepage) -> dict[str, str]:
