@@ -8,6 +8,7 @@ query on a hot page is a decision someone made on purpose.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -23,6 +24,7 @@ from apps.social.services import friend_request_send
 from apps.social.services import guestbook_entry_create
 from apps.social.services import rating_set
 from apps.social.services import review_upsert
+from apps.social.services import user_nickname_set
 from apps.social.services import watchlist_add
 from tests.factories import AvailabilityFactory
 from tests.factories import CreditFactory
@@ -240,6 +242,49 @@ def test_homepage_queries_do_not_grow_with_guestbook_friends_or_ratings():
     _titles(20, rated_by=owner)
 
     assert _queries(client, path) == few
+
+
+def _statements(captured: CaptureQueriesContext) -> list[str]:
+    """Each captured statement as its verb and first table, without the test's savepoints."""
+    found = []
+    for query in captured.captured_queries:
+        table = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', query["sql"])
+        if table:
+            found.append(f"{query['sql'].split()[0]} {table.group(1)}")
+    return found
+
+
+def test_an_anonymous_homepage_writes_nothing_and_its_beacon_writes_only_a_new_session():
+    # given: an owner named through the nickname service (one lookup query) and first-time
+    # visitors with no cookie, as a crawler or the edge cache's one request are
+    owner = UserFactory(nickname=None)
+    user_nickname_set(user=owner, nickname="방문객수")
+    path = f"/@{owner.nickname}/"
+    Client().get(path)  # warm per-process caches
+    browser = Client()
+
+    # when: the page is drawn, then its visit beacon posts, twice (a reload)
+    with CaptureQueriesContext(connection) as page:
+        assert browser.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as first:
+        assert browser.post(f"{path}visit/", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert browser.post(f"{path}visit/", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+
+    # then: the page only reads, and never the session table
+    assert {statement.split()[0] for statement in _statements(page)} == {"SELECT"}
+    assert not [q for q in page.captured_queries if "django_session" in q["sql"]]
+    # the first beacon looks the owner up, makes the visitor's session (a free key, the row,
+    # and the session middleware's own save) and reads the persisted counts; later ones
+    # reuse the session from the cache
+    assert _statements(first) == [
+        "SELECT social_user",
+        "SELECT django_session",
+        "INSERT django_session",
+        "SELECT social_visitdaily",
+        "UPDATE django_session",
+    ]
+    assert _statements(again) == ["SELECT social_user", "SELECT social_visitdaily"]
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ def _probes(world) -> list[tuple[str, str, dict | None]]:
         ("get", "/board/", None),
         ("get", "/accounts/login/", None),
         ("get", f"/@{owner.nickname}/", None),
+        ("post", f"/@{owner.nickname}/visit/", None),  # the page's visit beacon
         ("get", "/chat/", None),
         ("get", f"/chat/rooms/{room.pk}/", None),
         ("get", f"/titles/{title.pk}/social/", None),
@@ -101,6 +102,7 @@ def test_no_probe_answers_500_with_redis_down(redis_down, world, signed_in: bool
     failures = []
     for method, url, body in _probes(world):
         kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
+        kwargs["headers"] = {"Sec-Fetch-Site": "same-origin"}  # as a page's own script sends it
         try:
             response = getattr(client, method)(url, **kwargs)
         except Exception as exc:  # the test client re-raises what would be a 500
@@ -114,6 +116,32 @@ def test_no_probe_answers_500_with_redis_down(redis_down, world, signed_in: bool
         elif response.status_code >= 500:
             failures.append(f"{method.upper()} {url}: {response.status_code}")
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_the_visit_beacon_answers_the_persisted_counts_with_redis_down(
+    redis_down, world, signed_in: bool
+) -> None:
+    # given: visits persisted earlier today; Redis (the visitor sets) unreachable
+    from apps.social.models import VisitDaily
+    from apps.social.services.common import seoul_today
+
+    owner = world["owner"]
+    VisitDaily.objects.create(owner=owner, day=seoul_today(), count=4)
+    client = Client()
+    if signed_in:
+        client.force_login(UserFactory())
+
+    # when: the page is shown and its beacon posts
+    page = client.get(f"/@{owner.nickname}/")
+    answer = client.post(f"/@{owner.nickname}/visit/", headers={"Sec-Fetch-Site": "same-origin"})
+
+    # then: the visit goes uncounted (visitors.py fails soft), and both show what is persisted
+    assert page.status_code == 200
+    assert "TODAY <strong data-today>4</strong>" in page.text
+    assert answer.status_code == 200
+    assert answer.json() == {"today": 4, "total": 4}
 
 
 @pytest.mark.django_db

@@ -201,7 +201,10 @@ def test_my_services_of_a_signed_in_user_are_refused_without_the_csrf_token(cata
 
 def test_anonymous_pages_set_no_cookie_so_the_edge_may_share_them(catalog):
     # A page that sets a cookie (a CSRF token, a session) is never kept by nginx's page cache.
+    # The mini-homepage too: an anonymous visit is counted by the page's beacon, not the page.
+    owner = UserFactory(nickname="미니홈피")
     paths = ["/", f"/titles/{catalog.parasite.id}/", "/coming-soon/", "/search/?q=기생", "/board/", "/chat/"]
+    paths.append(f"/@{owner.nickname}/")
     for path in paths:
         response = Client().get(path)
         assert response.status_code == 200, path

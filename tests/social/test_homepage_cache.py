@@ -188,6 +188,24 @@ def test_the_owners_edit_links_never_reach_a_visitor_and_back(alice, bob, fragme
     assert 'href="/me/shelf/"' in _page(client_for(alice), alice)
 
 
+def test_the_visitor_counters_are_drawn_live_before_and_after_a_counted_visit(alice, fragment_cache):
+    # given: a page whose sections are cached, with one visit already counted today
+    shelf_set(user=alice, title_ids=[TitleFactory().pk])
+    client_for(UserFactory()).get(f"/@{alice.nickname}/")
+    browser = Client()
+
+    # when: an anonymous browser shows the page (cached sections), then its beacon counts it
+    before = _page(browser, alice)
+    counted = browser.post(f"/@{alice.nickname}/visit/", headers={"Sec-Fetch-Site": "same-origin"})
+    after = _page(browser, alice)
+
+    # then: the page showed the count before this visit, the beacon and the next page after it
+    assert "TODAY <strong data-today>1</strong>" in before
+    assert counted.json() == {"today": 2, "total": 2}
+    assert "TODAY <strong data-today>2</strong>" in after
+    assert "TOTAL <strong data-total>2</strong>" in after
+
+
 def test_a_section_the_owner_hides_is_not_served_from_the_cache(
     alice, bob, fragment_cache, django_capture_on_commit_callbacks
 ):
