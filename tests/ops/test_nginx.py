@@ -21,6 +21,7 @@ import pytest
 import websockets
 from django.test import Client
 
+from apps.social.visitors import visitor_store
 from tests.factories import TitleFactory
 from tests.factories import UserFactory
 from tests.servers import START_SCRIPTS
@@ -280,20 +281,57 @@ def test_any_other_cookie_or_an_api_token_goes_to_django_every_time(stack: Stack
     assert [answer.headers["x-cache"] for answer in with_token] == ["BYPASS", "BYPASS"]
 
 
-def test_a_counted_visit_and_the_health_probes_are_never_served_from_the_cache(stack: Stack):
+def test_an_anonymous_homepage_is_served_by_the_edge_and_its_visit_beacon_by_django(stack: Stack):
+    # given: a mini-homepage no other test has warmed, and no visit counted yet
+    visitor_store().clear()
     owner = UserFactory(nickname="방문세기")
-    homepage = f"/@{owner.nickname}/"
-    # A new client per visit: each is a first-time visitor, with no session to send.
-    visits = []
-    for _ in range(2):
-        with httpx.Client(base_url=stack.url, timeout=10) as client:
-            visits.append(client.get(homepage))
+    homepage, beacon = f"/@{owner.nickname}/", f"/@{owner.nickname}/visit/"
+    same_origin = {"Sec-Fetch-Site": "same-origin"}
+
+    # when: two first-time visitors (a new client each: no session to send) open the page,
+    # then each browser's beacon posts, and the first one reloads the page
+    pages, answers = [], []
+    with (
+        httpx.Client(base_url=stack.url, timeout=10) as first,
+        httpx.Client(base_url=stack.url, timeout=10) as second,
+    ):
+        pages = [first.get(homepage), second.get(homepage)]
+        answers = [first.post(beacon, headers=same_origin), second.post(beacon, headers=same_origin)]
+        answers.append(first.post(beacon, headers=same_origin))  # a reload: the same visitor
+        reloaded = first.get(homepage)  # now with the session the beacon made
+
+    # then: the page sets no cookie, so the second visitor is served the edge's copy
+    assert [page.status_code for page in pages] == [200, 200]
+    assert not [page for page in pages if "set-cookie" in page.headers]
+    assert [page.headers["x-cache"] for page in pages] == ["MISS", "HIT"]
+    assert 'data-visit-url="' in pages[1].text
+    # every beacon reaches Django (a POST is never cached), which counts each browser once
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert [answer.headers["x-moochu-upstream"] for answer in answers] == ["http"] * 3
+    assert [answer.headers.get("x-cache", "") for answer in answers] == ["", "", ""]
+    assert [answer.json()["today"] for answer in answers] == [1, 2, 2]
+    assert "set-cookie" in answers[0].headers  # the visitor's session is made by the beacon
+    # a visitor with a session goes to Django, past the cache, and sees both visits
+    assert reloaded.headers["x-cache"] == "BYPASS"
+    assert "TODAY <strong data-today>2</strong>" in reloaded.text
+
+
+def test_a_cross_site_visit_beacon_is_refused_by_django_through_the_edge(stack: Stack):
+    owner = UserFactory(nickname="위조방문")
+    with httpx.Client(base_url=stack.url, timeout=10) as client:
+        forged = [
+            client.post(f"/@{owner.nickname}/visit/", headers={"Sec-Fetch-Site": "cross-site"})
+            for _ in range(2)
+        ]
+
+    assert [answer.status_code for answer in forged] == [403, 403]
+    assert [answer.headers["x-moochu-upstream"] for answer in forged] == ["http", "http"]
+
+
+def test_the_health_probes_are_never_served_from_the_cache(stack: Stack):
     with httpx.Client(base_url=stack.url, timeout=10) as client:
         probes = [client.get("/healthz") for _ in range(2)]
 
-    # Each anonymous visit reaches Django, which counts it and sets the visitor's session.
-    assert all(visit.status_code == 200 and "set-cookie" in visit.headers for visit in visits)
-    assert [visit.headers["x-cache"] for visit in visits] == ["MISS", "MISS"]
     assert [probe.headers["x-cache"] for probe in probes] == ["MISS", "MISS"]
     assert probes[0].headers["x-request-id"] != probes[1].headers["x-request-id"]
 
