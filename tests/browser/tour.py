@@ -211,6 +211,7 @@ NOT_PAGES: dict[str, str] = {
     "social:pick-restore": "POST",
     "chat:health": "probe",
     "social:surf": "redirects to a friend's homepage",
+    "social:homepage-visit": "POST: the anonymous mini-homepage's visit beacon (JSON)",
     "yearly:year-latest": "redirects to the newest year with activity",
     "yearly:year-card": "a PNG image (the shareable card), not a page",
     "social:avatar": "POST: avatar upload",
