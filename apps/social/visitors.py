@@ -3,7 +3,8 @@
 Per owner and Seoul day, a Redis SET holds the visitor keys ("u<id>" or "s<session>");
 a new member bumps a pending counter in one hash. `visits_flush` moves pending counts
 into VisitDaily rows (a beat task every minute), so a Redis restart loses at most the
-last minute instead of the totals. One Lua call per homepage view records the visit and
+last minute instead of the totals. One Lua call per counted visit (a signed-in homepage view,
+or the visit beacon an anonymous page sends once a browser shows it) records the visit and
 reads the owner's pending count back: one round trip, atomic (two before, record then read).
 Without REDIS_URL (embedded default) an in-process store does the same.
 """

@@ -169,7 +169,8 @@ def visit_record(*, owner: User, viewer: User | None, session_key: str | None) -
 
 def visit_record_pending(*, owner: User, viewer: User | None, session_key: str | None) -> int:
     """``visit_record``, returning today's visits not yet flushed to VisitDaily (counting this
-    one): the homepage's TODAY/TOTAL need both, and one Redis round trip does both."""
+    one): TODAY/TOTAL need both, and one Redis round trip does both. Called by the signed-in
+    mini-homepage and by the anonymous page's visit beacon (apps/social/views/homepage.py)."""
     visitor = _visitor(owner=owner, viewer=viewer, session_key=session_key)
     _added, pending = visitor_store().record_pending(owner_id=owner.pk, day=seoul_today(), visitor=visitor)
     return pending
