@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext
 from django.utils.translation import ngettext
 
+from apps.common.rendered import memoised_fragment
 from apps.social.selectors import title_social_get
 
 register = template.Library()
@@ -77,15 +75,14 @@ def star_field(
 ) -> SafeString:
     """The ten half-star radios as one field of a larger form (diary entries)."""
     current = float(value) if value else None
-    draw = _star_field_html.__wrapped__ if settings.DEBUG else _star_field_html  # DEBUG: edits show
-    return draw(get_language(), name, current, uid or f"field-{name}", legend)
+    return _star_field_html(name, current, uid or f"field-{name}", legend)
 
 
 # The stars widgets are the same for everyone: each process draws each one once per language
 # (the title page draws two, ~3,000 Python calls a request before). They hold no request data:
 # the form around them (CSRF token, action, next) is drawn per request.
-@functools.lru_cache(maxsize=2048)
-def _star_radios_html(language: str, name: str, uid: str, current: float | None) -> SafeString:
+@memoised_fragment(maxsize=2048)
+def _star_radios_html(name: str, uid: str, current: float | None) -> SafeString:
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template
         render_to_string(
             "components/star_radios.html", {"options": _star_options(current), "name": name, "uid": uid}
@@ -93,8 +90,8 @@ def _star_radios_html(language: str, name: str, uid: str, current: float | None)
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _star_field_html(language: str, name: str, current: float | None, uid: str, legend: str) -> SafeString:
+@memoised_fragment(maxsize=256)
+def _star_field_html(name: str, current: float | None, uid: str, legend: str) -> SafeString:
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template
         render_to_string(
             "components/star_field.html",
@@ -111,8 +108,7 @@ def _star_field_html(language: str, name: str, current: float | None, uid: str, 
 
 def star_radios(*, name: str, uid: str, current: float | None) -> SafeString:
     """The ten half-star radios (components/star_radios.html) in the active language."""
-    draw = _star_radios_html.__wrapped__ if settings.DEBUG else _star_radios_html  # DEBUG: edits show
-    return draw(get_language(), name, uid, current)
+    return _star_radios_html(name, uid, current)
 
 
 def _star_label(stars: float) -> str:
