@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.common.korean import with_particle
 from apps.lists.models import DESCRIPTION_MAX
 from apps.lists.models import MAX_COLLABORATORS
 from apps.lists.models import MAX_ENTRIES
@@ -205,7 +206,7 @@ def list_entry_add(*, user: User, list_id: int, title_id: int, note: str = "") -
         raise NotFoundError(_("No such title."), {"title_id": title_id})
     if ListEntry.objects.filter(list_id=user_list.pk, title_id=title_id).exists():
         raise ConflictError(
-            _("%(title)s is already in this list.") % {"title": title_name(title)},
+            _("%(title)s is already in this list.") % {"title": with_particle(title_name(title), "은/는")},
             {"title_id": title_id, "reason": "duplicate"},
         )
     count = ListEntry.objects.filter(list_id=user_list.pk).count()
@@ -219,7 +220,9 @@ def list_entry_add(*, user: User, list_id: int, title_id: int, note: str = "") -
                 list=user_list, title=title, position=count, note=note, added_by=user
             )
     except IntegrityError as exc:  # pragma: no cover (the list lock makes this unreachable)
-        raise ConflictError(_("%(title)s is already in this list.") % {"title": title_name(title)}) from exc
+        raise ConflictError(
+            _("%(title)s is already in this list.") % {"title": with_particle(title_name(title), "은/는")}
+        ) from exc
     _log(user_list=user_list, actor=user, verb=ListVerb.ADDED, title=title, position=count + 1)
     _touch(user_list)
     _followers_tell(user_list=user_list, actor=user, title=title)
@@ -233,7 +236,11 @@ def _followers_tell(*, user_list: UserList, actor: User, title: Title) -> None:
         .select_related("user")
         .order_by("id")[:FOLLOWER_NOTIFY_MAX]
     )
-    names = {"actor": actor.display_name, "title": title_name(title), "list": user_list.name}
+    names = {
+        "actor": actor.display_name,
+        "title": with_particle(title_name(title), "을/를"),
+        "list": user_list.name,
+    }
     for follow in followers:
         # Only followers who may still see the list (a list made private, an unfriending).
         if not list_access(user_list=user_list, viewer=follow.user).can_view:
@@ -390,7 +397,7 @@ def list_like_set(*, user: User, list_id: int, liked: bool) -> int:
             actor=user,
             kind=NotificationKind.LIST_LIKE,
             text=_("%(actor)s liked your list %(list)s")
-            % {"actor": user.display_name, "list": user_list.name},
+            % {"actor": user.display_name, "list": with_particle(user_list.name, "을/를")},
             url=_list_url(user_list),
             params=actor_params(user) | _list_params(user_list),
         )

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.common.korean import with_particle
 from apps.lists import selectors
 from apps.lists import services
 from apps.lists.forms import ListForm
@@ -204,7 +205,7 @@ def entry_add_view(request: AuthedHttpRequest, list_id: int) -> str:
         title_id=picked_title_id(request),
         note=request.POST.get("note", ""),
     )
-    return _("Added %(title)s.") % {"title": title_name(entry.title)}
+    return _("Added %(title)s.") % {"title": with_particle(title_name(entry.title), "을/를")}
 
 
 @service_post(_from_entry)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from apps.common.korean import with_object_particle
 from apps.movies.models import AgeRating
 from apps.movies.models import Availability
 from apps.movies.models import Credit
@@ -263,19 +264,6 @@ def _model_picks(history: dict[int, float], dismissed: set[int]) -> list[tuple[i
 def _popular(limit: int, exclude: set[int]) -> list[tuple[int, float, str, int]]:
     ids = Title.objects.exclude(id__in=exclude).order_by("-popularity", "id").values_list("id", flat=True)
     return [(tid, 0.0, "popular", 0) for tid in ids[: limit * 3]]
-
-
-def with_object_particle(name: str) -> str:
-    """In Korean, the name with 을 or 를 as its last sound asks ("살인의 추억을", "기생충을");
-    in English, the name unchanged. Latin-script names get 을(를), as Korean writing does."""
-    if not (get_language() or "").startswith("ko") or not name:
-        return name
-    last = name.rstrip()[-1:]
-    if "가" <= last <= "힣":
-        return name + ("을" if (ord(last) - 0xAC00) % 28 else "를")
-    if last.isdigit():  # read as Sino-Korean numbers: 영 일 이 삼 사 오 육 칠 팔 구
-        return name + ("를" if last in "2459" else "을")
-    return name + "을(를)"
 
 
 @dataclass(frozen=True)

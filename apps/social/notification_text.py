@@ -14,6 +14,10 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from apps.common.korean import PARTICLES
+from apps.common.korean import particle_for
+from apps.common.korean import with_particle
+
 if TYPE_CHECKING:
     from apps.movies.models import Title
     from apps.social.models import User
@@ -83,10 +87,16 @@ def notification_text(*, kind: str, params: dict[str, Any] | None, fallback: str
             "list": params.get("list", ""),
         }
     if kind == "list_like":
-        return _("%(actor)s liked your list %(list)s") % {"actor": actor, "list": params.get("list", "")}
+        # Korean names come with their particles (apps/common/korean.py).
+        list_name = with_particle(str(params.get("list", "")), "을/를")
+        return _("%(actor)s liked your list %(list)s") % {"actor": actor, "list": list_name}
     named = {"actor": actor, "title": _title_for_reader(params)}
     if kind == "list_add":
-        return _("%(actor)s added %(title)s to the list %(list)s") % {**named, "list": params.get("list", "")}
+        return _("%(actor)s added %(title)s to the list %(list)s") % {
+            **named,
+            "title": with_particle(named["title"], "을/를"),
+            "list": params.get("list", ""),
+        }
     if kind == "party_invite":
         return _("%(actor)s invited you to watch %(title)s together") % named
     if kind == "review_like":
@@ -136,5 +146,10 @@ def notification_html(*, kind: str, params: dict[str, Any] | None, fallback: str
             piece = format_html('<span class="ugc" dir="auto">{}</span>', shown[key])
         else:
             piece = format_html('<span data-name dir="auto">{}</span>', shown[key])
+        # A particle was chosen for the mark, not the name: choose it again for the name.
+        for particle in PARTICLES:
+            unsure = particle_for(mark, particle)
+            if unsure:
+                html = html.replace(mark + unsure, piece + particle_for(str(shown[key]), particle))
         html = html.replace(mark, piece)
     return mark_safe(html)  # noqa: S308 (every piece escaped above)

@@ -186,3 +186,25 @@ def test_adding_with_no_title_or_an_unknown_name_says_why_and_adds_nothing(owner
     assert "맞는 작품이 없어요" in unknown
     assert "추천 목록에서 작품을 고르세요" in tampered  # a value the picker never sends
     assert not ListEntry.objects.filter(list=movie_night).exists()
+
+
+def test_the_korean_activity_log_names_each_title_with_the_particle_it_asks_for(owner, movie_night):
+    # given: "기생충" (ends in a consonant: 을) and "마더" (a vowel: 를) added, then one removed
+    parasite = TitleFactory(title_ko="기생충")
+    mother = TitleFactory(title_ko="마더")
+    services.list_entry_add(user=owner, list_id=movie_night.pk, title_id=parasite.pk)
+    added = services.list_entry_add(user=owner, list_id=movie_night.pk, title_id=mother.pk)
+    services.list_entry_remove(user=owner, entry_id=added.pk)
+
+    # when: the activity page is read in Korean
+    page = (
+        _client(owner)
+        .get(reverse("lists:activity", args=[movie_night.pk]), HTTP_ACCEPT_LANGUAGE="ko")
+        .content.decode()
+    )
+
+    # then: the particle follows each name, outside its name element; never "을(를)"
+    assert "기생충</span>을 1번에 추가했어요" in page
+    assert "마더</span>를 2번에 추가했어요" in page
+    assert "마더</span>를 뺐어요" in page
+    assert "을(를)" not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from apps.lists import selectors
 from apps.lists import services
@@ -14,10 +15,13 @@ from apps.lists.models import UserList
 from apps.social.models import Friendship
 from apps.social.models import Notification
 from apps.social.models import NotificationKind
+from apps.social.notification_text import notification_html
+from apps.social.notification_text import notification_text
 from config.exceptions import ApplicationError
 from config.exceptions import ConflictError
 from config.exceptions import ForbiddenError
 from config.exceptions import NotFoundError
+from tests.factories import TitleFactory
 from tests.factories import befriend
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +203,32 @@ def test_share_token_reset_replaces_the_link(movie_night, owner, friend):
     befriend(owner, friend)
     with pytest.raises(ForbiddenError):
         services.list_share_token_reset(user=friend, list_id=movie_night.pk)
+
+
+def test_list_notifications_in_korean_attach_the_right_particle_to_the_title_and_the_list(
+    movie_night, owner, stranger
+):
+    # given: a follower and a liker of "금요일 영화의 밤" (ends in a consonant: 을)
+    services.list_follow_set(user=stranger, list_id=movie_night.pk, following=True)
+    services.list_like_set(user=stranger, list_id=movie_night.pk, liked=True)
+    # when: the owner adds "마더" (ends in a vowel: 를)
+    services.list_entry_add(user=owner, list_id=movie_night.pk, title_id=TitleFactory(title_ko="마더").pk)
+
+    added = Notification.objects.get(user=stranger, kind=NotificationKind.LIST_ADD)
+    liked = Notification.objects.get(user=owner, kind=NotificationKind.LIST_LIKE)
+    with translation.override("ko"):
+        added_text = notification_text(kind=added.kind, params=added.params)
+        added_html = notification_html(kind=added.kind, params=added.params)
+        liked_text = notification_text(kind=liked.kind, params=liked.params)
+        liked_html = notification_html(kind=liked.kind, params=liked.params)
+    with translation.override("en"):
+        added_english = notification_text(kind=added.kind, params=added.params)
+
+    # then: 를 after 마더 and 을 after 밤, never the unsure "을(를)", in text and in HTML
+    assert "마더를 추가했어요" in added_text
+    assert '<span class="title-name" dir="auto">마더</span>를 추가했어요' in added_html
+    assert "금요일 영화의 밤을 좋아해요" in liked_text
+    assert "금요일 영화의 밤</span>을 좋아해요" in liked_html
+    assert "(를)" not in added_html + liked_html
+    assert added_english.endswith(" to the list 금요일 영화의 밤")  # English: names as they are
+    assert "를" not in added_english

@@ -309,3 +309,28 @@ def test_a_price_row_dated_after_today_is_not_used(services):
 
     assert plan.months[0].price is None
     assert plan.prices == []
+
+
+@pytest.mark.parametrize(
+    ("switch_to", "particle_phrase"), [("netflix", "넷플릭스로 갈아타기"), ("tving", "티빙으로 갈아타기")]
+)
+def test_in_korean_switching_to_a_service_takes_the_particle_its_name_asks_for(
+    services, client, switch_to, particle_phrase
+):
+    # given: this month's title leaves the other service; next month's are on ``switch_to``
+    first = "tving" if switch_to == "netflix" else "netflix"
+    user = UserFactory()
+    for _ in range(2):
+        _wish(user, services[switch_to])
+    _wish(user, services[first], ends_on=dt.date.today() + dt.timedelta(days=3))
+    client.force_login(user)
+
+    # when: the planner is read in Korean
+    response = client.get(
+        reverse("planner:planner"), {"months": 2, "per_month": 5}, HTTP_ACCEPT_LANGUAGE="ko"
+    )
+
+    # then: 로 after a vowel (넷플릭스), 으로 after a consonant (티빙), never "(으)로"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert particle_phrase in text
+    assert "(으)로" not in text

@@ -8,7 +8,6 @@ import pytest
 from django.utils import translation
 
 from apps.recs.selectors import recs_for_user
-from apps.recs.selectors import with_object_particle
 from apps.recs.services.training import recs_model_train
 from apps.social.services.accounts import onboarding_complete
 from apps.social.services.ratings import rating_set
@@ -104,22 +103,6 @@ def test_a_person_whose_rated_titles_were_all_deleted_gets_popular_picks(mixed_w
 
     assert len(picks) == 5
     assert gone.id not in {p.title.id for p in picks}
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("살인의 추억", "살인의 추억을"),
-        ("기생충", "기생충을"),
-        ("마더", "마더를"),
-        ("Contact", "Contact을(를)"),
-    ],
-)
-def test_korean_reasons_choose_the_object_particle_by_the_last_sound(name, expected):
-    with translation.override("ko"):
-        assert with_object_particle(name) == expected
-    with translation.override("en"):
-        assert with_object_particle(name) == name
 
 
 def test_a_fresh_demo_database_has_an_active_model_before_the_server_starts(tmp_path):

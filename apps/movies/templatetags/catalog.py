@@ -8,6 +8,9 @@ from django import template
 from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
 
+from apps.common.korean import Particle
+from apps.common.korean import particle_for
+from apps.common.korean import with_particle
 from apps.movies.cards import CardView
 from apps.movies.cards import badge_initials
 from apps.movies.cards import card_html
@@ -81,11 +84,19 @@ def title_card(
 
 
 @register.filter
-def as_title_name(value: Any) -> str:
-    """A title (or a person's name) marked as a name, to sit inside a translated sentence."""
+def as_title_name(value: Any, particle: Particle | None = None) -> str:
+    """A title (or a person's name) marked as a name, to sit inside a translated sentence;
+    with ``particle`` ("을/를", "은/는", …) followed by it in Korean: ``title|as_title_name:"을/를"``."""
     from django.utils.html import format_html
 
-    return format_html('<span class="title-name" dir="auto">{}</span>', value)
+    after = particle_for(str(value), particle) if particle else ""
+    return format_html('<span class="title-name" dir="auto">{}</span>{}', value, after)
+
+
+@register.filter(name="with_particle")
+def with_particle_filter(value: Any, particle: Particle) -> str:
+    """``value`` followed by its Korean particle (apps/common/korean.py): ``name|with_particle:"으로/로"``."""
+    return with_particle(str(value), particle)
 
 
 @register.filter

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from apps.common.korean import with_particle
 from config.exceptions import ApplicationError
 
 if TYPE_CHECKING:
@@ -88,11 +89,13 @@ def clean_text(
     text = (value or "").strip()
     label = label if label is not None else str(TEXT_FIELD_LABELS.get(field, field))
     if required and not text:
-        raise ApplicationError(_("%(field)s must not be empty.") % {"field": label}, {"field": field})
+        raise ApplicationError(
+            _("%(field)s must not be empty.") % {"field": with_particle(label, "을/를")}, {"field": field}
+        )
     if len(text) > max_length:
         raise ApplicationError(
             _("%(field)s is too long (%(n)d characters, at most %(max)d).")
-            % {"field": label, "n": len(text), "max": max_length},
+            % {"field": with_particle(label, "이/가"), "n": len(text), "max": max_length},
             {"field": field, "max_length": max_length},
         )
     return text

@@ -14,7 +14,7 @@ from config.exceptions import ApplicationError
 @pytest.mark.parametrize(
     ("language", "empty", "too_long"),
     [
-        ("ko", "방명록 글을(를) 입력해 주세요.", "방명록 글이(가) 너무 길어요 (6자, 최대 5자)."),
+        ("ko", "방명록 글을 입력해 주세요.", "방명록 글이 너무 길어요 (6자, 최대 5자)."),
         (
             "en",
             "Guestbook entry must not be empty.",
