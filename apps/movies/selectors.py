@@ -35,6 +35,9 @@ from django.db.models.functions import NullIf
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from apps.common.compiled import Compiled
+from apps.common.compiled import statement_compile
+from apps.common.compiled import statement_run
 from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import Availability
 from apps.movies.models import Credit
@@ -535,6 +538,17 @@ def _entries(offers: Any, *, limit: int) -> list[ComingSoonEntry]:
 def my_services_slugs(*, user: Any, session: Any) -> list[str]:
     """The provider slugs a visitor subscribes to: the user's list, or the session's."""
     if user is not None and user.is_authenticated:
-        return list(user.my_services.order_by("display_priority", "name").values_list("slug", flat=True))
+        return [slug for (slug,) in statement_run(_my_services_sql(), {_SUBSCRIBER: user.pk})]
     known = catalog_vocabulary().provider_by_slug
     return [slug for slug in session.get(SESSION_MY_SERVICES_KEY, []) if slug in known]
+
+
+# Every catalog page reads the signed-in person's services: through the ORM the m2m read cost
+# ~0.5 ms of Python for a ~0.1 ms statement, so it is compiled once (apps.common.compiled).
+_SUBSCRIBER = -930_000_001
+
+
+@functools.cache
+def _my_services_sql() -> Compiled:
+    services = Provider.objects.filter(subscribers=_SUBSCRIBER).order_by("display_priority", "name")
+    return statement_compile(services.values_list("slug"), _SUBSCRIBER)
