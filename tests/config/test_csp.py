@@ -24,7 +24,7 @@ def _headers(middleware_class, view, path: str = "/", *, use_nonce: bool = False
     request = RequestFactory().get(path)
     middleware = middleware_class(lambda r: view(r))
     middleware.process_request(request)
-    nonce = str(request.csp_nonce) if use_nonce else None
+    nonce = str(request.csp_nonce) if use_nonce else None  # type: ignore[attr-defined]
     response = middleware.process_response(request, view(request))
     return {h: response.get(h) for h in (HEADER, REPORT_ONLY)}, nonce
 
@@ -109,4 +109,4 @@ def test_a_nonce_asked_for_after_the_header_is_written_is_refused():
     middleware.process_response(request, _page(request))
 
     with pytest.raises(CSPNonceError):
-        str(request.csp_nonce)
+        str(request.csp_nonce)  # type: ignore[attr-defined]
