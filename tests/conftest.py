@@ -42,16 +42,19 @@ def clean_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_catalog_vocabulary():
-    """The catalog caches genres/providers, recs the trending ranking, per process; each test
-    starts without them."""
+    """The catalog caches genres/providers, recs the trending ranking and titles' leading people,
+    per process; each test starts without them."""
     from apps.movies.selectors import catalog_vocabulary_clear
+    from apps.recs.selectors import recs_leading_people_clear
     from apps.recs.selectors import recs_trending_clear
 
     catalog_vocabulary_clear()
     recs_trending_clear()
+    recs_leading_people_clear()
     yield
     catalog_vocabulary_clear()
     recs_trending_clear()
+    recs_leading_people_clear()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ split from ``apps.recs.selectors`` (the picks and rows) so each stays one subjec
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Mapping
@@ -16,6 +17,9 @@ import numpy as np
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from apps.common.compiled import Compiled
+from apps.common.compiled import statement_compile
+from apps.common.compiled import statement_run
 from apps.movies.models import Title
 from apps.movies.selectors import MAX_PAGE
 from apps.movies.selectors import PREDICTED_SORT
@@ -50,7 +54,18 @@ def rated_stars_for_user(*, user_id: int) -> dict[int, float]:
 
 
 def _rated_stars(user_id: int) -> dict[int, float]:
-    return {t: h / 2 for t, h in Rating.objects.filter(user_id=user_id).values_list("title_id", "half_stars")}
+    return {t: h / 2 for t, h in statement_run(_rated_stars_sql(), {_RATER: user_id})}
+
+
+# Read on every page that shows 예상 별점 (the signed-in front page, a title): compiled once
+# (apps.common.compiled), ~0.2 ms of ORM Python less a page.
+_RATER = -930_000_002
+
+
+@functools.cache
+def _rated_stars_sql() -> Compiled:
+    ratings = Rating.objects.filter(user_id=_RATER).values_list("title_id", "half_stars")
+    return statement_compile(ratings, _RATER)
 
 
 def predicted_ratings_for_user(

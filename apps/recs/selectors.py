@@ -293,15 +293,37 @@ def _leading_credits_sql(ids_condition: str) -> str:
     )
 
 
-def _shared_aspects(pairs: list[tuple[Title, Title]]) -> dict[tuple[int, int], Aspect]:
-    """For each (pick, because) pair, the strongest thing they share, in one query for people.
+@dataclass(frozen=True)
+class _LeadingPeople:
+    """A title's directors and leading cast (person id → name)."""
 
-    A shared director beats a shared actor, then a shared genre, then being a Korean title
-    like it (the content model's strongest signals, in that order).
-    """
-    if not pairs:
-        return {}
-    ids_condition, ids = _ids_match("c.title_id", {t.pk for pair in pairs for t in pair})
+    directors: frozenset[int]
+    cast: dict[int, str]
+
+
+# Credits change only when the catalog is ingested (a crawl, the nightly import), yet every
+# signed-in front page asked PostgreSQL for the leading people of its ~34 picks (0.5-0.7 ms,
+# a quarter of the "for you" row). Each process keeps them per title for a while: an
+# explanation ("same director") may lag a re-ingested title's credits by that long, never
+# a rating, a dismissal or anything else a person did.
+LEADING_PEOPLE_TTL_SECONDS = 600.0
+# ~200 bytes a title: the whole demo catalog, or the popular part of a large one.
+LEADING_PEOPLE_CACHE_SIZE = 20_000
+_leading_people_cache: cachetools.TTLCache[int, _LeadingPeople] = cachetools.TTLCache(
+    maxsize=LEADING_PEOPLE_CACHE_SIZE, ttl=LEADING_PEOPLE_TTL_SECONDS
+)
+_leading_people_lock = threading.Lock()
+
+
+def _leading_people(title_ids: set[int]) -> dict[int, _LeadingPeople]:
+    """The leading people of these titles, from the process's cache, the missing ones read in
+    one query (a title without credits is kept as having none)."""
+    with _leading_people_lock:
+        found = {tid: people for tid in title_ids if (people := _leading_people_cache.get(tid)) is not None}
+    missing = title_ids - found.keys()
+    if not missing:
+        return found
+    ids_condition, ids = _ids_match("c.title_id", missing)
     directors: dict[int, set[int]] = {}
     cast: dict[int, dict[int, str]] = {}
     with connection.cursor() as cursor:
@@ -313,17 +335,40 @@ def _shared_aspects(pairs: list[tuple[Title, Title]]) -> dict[tuple[int, int], A
             directors.setdefault(title_id, set()).add(person_id)
         else:
             cast.setdefault(title_id, {})[person_id] = name
+    read = {tid: _LeadingPeople(frozenset(directors.get(tid, ())), cast.get(tid, {})) for tid in missing}
+    with _leading_people_lock:
+        _leading_people_cache.update(read)
+    return found | read
+
+
+def recs_leading_people_clear() -> None:
+    """Forget the kept leading people (between tests)."""
+    with _leading_people_lock:
+        _leading_people_cache.clear()
+
+
+def _shared_aspects(pairs: list[tuple[Title, Title]]) -> dict[tuple[int, int], Aspect]:
+    """For each (pick, because) pair, the strongest thing they share; people from
+    ``_leading_people`` (at most one query).
+
+    A shared director beats a shared actor, then a shared genre, then being a Korean title
+    like it (the content model's strongest signals, in that order).
+    """
+    if not pairs:
+        return {}
+    people = _leading_people({t.pk for pair in pairs for t in pair})
     korean = (get_language() or "").startswith("ko")
     genres = catalog_vocabulary().genres
     out: dict[tuple[int, int], Aspect] = {}
     for pick, because in pairs:
         key = (pick.pk, because.pk)
-        shared_cast = set(cast.get(pick.pk, {})) & set(cast.get(because.pk, {}))
+        mine, theirs = people[pick.pk], people[because.pk]
+        shared_cast = mine.cast.keys() & theirs.cast.keys()
         shared_genres = [g for g in genres if (pick.genre_mask & because.genre_mask) >> g.bit & 1]
-        if directors.get(pick.pk, set()) & directors.get(because.pk, set()):
+        if mine.directors & theirs.directors:
             out[key] = Aspect("director")
         elif shared_cast:
-            out[key] = Aspect("cast", cast[pick.pk][min(shared_cast)])
+            out[key] = Aspect("cast", mine.cast[min(shared_cast)])
         elif shared_genres:
             # The rarest shared genre says the most; the vocabulary has no counts, so the
             # highest bit (the latest added, e.g. 사극) stands in for it.

@@ -28,6 +28,9 @@ from django.db.models import When
 from django.db.models.functions import Abs
 from django.utils import timezone
 
+from apps.common.compiled import Compiled
+from apps.common.compiled import statement_compile
+from apps.common.compiled import statement_run
 from apps.movies.models import Genre
 from apps.movies.models import Title
 from apps.movies.selectors import LIST_COLUMNS
@@ -511,11 +514,11 @@ def title_social_get(
     out = TitleSocial()
     ids = {_TITLE: title.pk, _VIEWER: viewer.pk if viewer is not None else None}
     if viewer is None:
-        out.reviews = [_review_of(row) for row in _run(_title_reviews_sql(signed_in=False), ids)]
+        out.reviews = [_review_of(row) for row in statement_run(_title_reviews_sql(signed_in=False), ids)]
     else:
         # My own review (the review form's text) rides first in the list's query, and goes back
         # to its place in the list if it ranks there.
-        rows = [_review_of(row) for row in _run(_title_reviews_sql(signed_in=True), ids)]
+        rows = [_review_of(row) for row in statement_run(_title_reviews_sql(signed_in=True), ids)]
         if rows and rows[0].user_id == viewer.pk:
             out.my_review, rows = rows[0], rows[1:]
             rows.append(out.my_review)
@@ -527,11 +530,12 @@ def title_social_get(
             mine = Rating.objects.filter(user=viewer, title=title).values_list("half_stars", flat=True)
             half = mine.first()
             out.my_stars = half / 2 if half is not None else None
-        out.in_watchlist = bool(_run(_title_watchlist_sql(), ids))
+        out.in_watchlist = bool(statement_run(_title_watchlist_sql(), ids))
         out.diary = [
-            DiaryEntry.from_db(DEFAULT_DB_ALIAS, _DIARY_COLUMNS, row) for row in _run(_title_diary_sql(), ids)
+            DiaryEntry.from_db(DEFAULT_DB_ALIAS, _DIARY_COLUMNS, row)
+            for row in statement_run(_title_diary_sql(), ids)
         ]
-    out.board_posts = [_board_post_of(row) for row in _run(_title_board_posts_sql(), ids)]
+    out.board_posts = [_board_post_of(row) for row in statement_run(_title_board_posts_sql(), ids)]
     return out
 
 
@@ -539,24 +543,10 @@ def title_social_get(
 # several times what PostgreSQL spends running them (the signed-in reviews query: ~5,900 calls
 # to build and compile, ~500 to run and read). Only the title and the viewer change between
 # requests, so each is compiled once per process with stand-in ids and run with the real ids
-# swapped into its parameters; rows become model instances holding the columns the block shows.
+# swapped into its parameters (apps.common.compiled); rows become model instances holding the
+# columns the block shows.
 _TITLE = -920_000_001
 _VIEWER = -920_000_002
-
-
-def _run(compiled: tuple[str, tuple[Any, ...]], ids: dict[int, int | None]) -> list[tuple[Any, ...]]:
-    sql, params = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ids.get(p, p) if type(p) is int else p for p in params])
-        return cursor.fetchall()
-
-
-def _compile(queryset: QuerySet[Any], *standins: int) -> tuple[str, tuple[Any, ...]]:
-    sql, params = queryset.query.sql_with_params()
-    # Every stand-in must be a parameter (not inlined), or the real id would never reach the SQL.
-    if not all(standin in params for standin in standins):
-        raise RuntimeError(f"a stand-in id is not a parameter of: {sql}")
-    return sql, tuple(params)
 
 
 def _columns(model: Any, names: set[str]) -> list[str]:
@@ -574,12 +564,12 @@ _DIARY_COLUMNS = [f.attname for f in DiaryEntry._meta.concrete_fields]
 
 
 @functools.cache
-def _title_reviews_sql(*, signed_in: bool) -> tuple[str, tuple[Any, ...]]:
+def _title_reviews_sql(*, signed_in: bool) -> Compiled:
     people = [f"user__{name}" for name in _PERSON_COLUMNS]
     order = ("-like_count", "-created_at")
     if not signed_in:
         reviews = reviews_visible(viewer=None).filter(title_id=_TITLE).order_by(*order)
-        return _compile(reviews.values_list(*_REVIEW_COLUMNS, *people)[:TITLE_REVIEWS_SHOWN], _TITLE)
+        return statement_compile(reviews.values_list(*_REVIEW_COLUMNS, *people)[:TITLE_REVIEWS_SHOWN], _TITLE)
     viewer = User(pk=_VIEWER)
     reviews = (
         reviews_visible(viewer=viewer)
@@ -589,7 +579,7 @@ def _title_reviews_sql(*, signed_in: bool) -> tuple[str, tuple[Any, ...]]:
         .order_by(Case(When(user_id=_VIEWER, then=Value(0)), default=Value(1)), *order)
     )
     rows = reviews.values_list(*_REVIEW_COLUMNS, *people, "liked")[: TITLE_REVIEWS_SHOWN + 1]
-    return _compile(rows, _TITLE, _VIEWER)
+    return statement_compile(rows, _TITLE, _VIEWER)
 
 
 def _review_of(row: tuple[Any, ...]) -> Review:
@@ -603,10 +593,10 @@ def _review_of(row: tuple[Any, ...]) -> Review:
 
 
 @functools.cache
-def _title_board_posts_sql() -> tuple[str, tuple[Any, ...]]:
+def _title_board_posts_sql() -> Compiled:
     posts = BoardPost.objects.filter(titles=_TITLE, is_hidden=False).order_by("-created_at")
     authors = [f"author__{name}" for name in _PERSON_COLUMNS]
-    return _compile(posts.values_list(*_BOARD_POST_COLUMNS, *authors)[:5], _TITLE)
+    return statement_compile(posts.values_list(*_BOARD_POST_COLUMNS, *authors)[:5], _TITLE)
 
 
 def _board_post_of(row: tuple[Any, ...]) -> BoardPost:
@@ -618,15 +608,15 @@ def _board_post_of(row: tuple[Any, ...]) -> BoardPost:
 
 
 @functools.cache
-def _title_watchlist_sql() -> tuple[str, tuple[Any, ...]]:
+def _title_watchlist_sql() -> Compiled:
     entry = WatchlistItem.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list("id")[:1]
-    return _compile(entry, _TITLE, _VIEWER)
+    return statement_compile(entry, _TITLE, _VIEWER)
 
 
 @functools.cache
-def _title_diary_sql() -> tuple[str, tuple[Any, ...]]:
+def _title_diary_sql() -> Compiled:
     entries = DiaryEntry.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list(*_DIARY_COLUMNS)
-    return _compile(entries[:10], _TITLE, _VIEWER)
+    return statement_compile(entries[:10], _TITLE, _VIEWER)
 
 
 # -----------------------------------------------------------------------------

@@ -234,7 +234,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the header built once per process (config/csp.py).
+    "config.csp.CSPMiddleware",
     # The recommender's active version, looked up once per request (apps/recs/middleware.py).
     "apps.recs.middleware.ArtifactPerRequestMiddleware",
 ]

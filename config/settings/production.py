@@ -35,11 +35,12 @@ LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", default="
 # -----------------------------------------------------------------------------
 # STATIC FILES  https://whitenoise.readthedocs.io/en/stable/django.html
 # -----------------------------------------------------------------------------
-# collectstatic writes content-hashed names ({% static %} links them) with .gz/.br twins.
+# collectstatic writes content-hashed names ({% static %} links them) with .gz/.br twins; each
+# URL is worked out once per process (config/static_storage.py).
 # nginx serves /static/ itself (compose/production/nginx); whitenoise answers the same way
 # when Django is reached directly: hashed names cached for ever (immutable), others an hour.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.static_storage.StaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 3600

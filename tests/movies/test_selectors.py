@@ -6,6 +6,7 @@ import pytest
 
 from apps.movies.models import OfferType
 from apps.movies.models import ProviderKind
+from apps.movies.models import Title
 from apps.movies.selectors import CatalogFilters
 from apps.movies.selectors import catalog_vocabulary
 from apps.movies.selectors import coming_soon_list
@@ -202,3 +203,46 @@ def test_my_services_slugs_of_a_user_and_of_a_session(catalog):
     anonymous = type("Anonymous", (), {"is_authenticated": False})()
     session = {SESSION_MY_SERVICES_KEY: ["watcha", "gone-provider"]}
     assert my_services_slugs(user=anonymous, session=session) == ["watcha"]
+
+
+def test_a_title_built_from_a_card_row_is_the_one_from_db_builds(django_assert_num_queries):
+    # given: a title with a poster, its card row as the catalog reads it
+    from django.db import connection
+    from django.db.models.signals import post_init
+
+    from apps.movies.selectors import _CARD_ATTNAMES
+    from apps.movies.selectors import title_from_card
+
+    title = TitleFactory(
+        title_ko="괴물", title_en="The Host", year=2006, poster="posters/host.jpg", overview="한강"
+    )
+    row = Title.objects.filter(pk=title.pk).values(*_CARD_ATTNAMES).get()
+
+    # when
+    with django_assert_num_queries(0):
+        built = title_from_card(row)
+    reference = Title.from_db(connection.alias, _CARD_ATTNAMES, [row[name] for name in _CARD_ATTNAMES])
+
+    # then: the same columns, state and deferred fields, a working poster and lazy loading
+    state = ("adding", "db")
+    assert {k: v for k, v in vars(built).items() if k != "_state"} == {
+        k: v for k, v in vars(reference).items() if k != "_state"
+    }
+    assert [getattr(built._state, s) for s in state] == [getattr(reference._state, s) for s in state]
+    assert built.get_deferred_fields() == reference.get_deferred_fields()
+    assert built == title
+    assert built.poster.name == "posters/host.jpg"
+    assert built.display_title == reference.display_title
+    with django_assert_num_queries(1):
+        assert built.overview == "한강"
+    # and: with an init receiver connected, the receiver still sees every card title
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Title)
+    try:
+        assert title_from_card(row) in seen
+    finally:
+        post_init.disconnect(receiver, sender=Title)
