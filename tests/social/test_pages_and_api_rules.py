@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.social.models import GuestbookEntry
 from apps.social.models import Profile
+from apps.social.services import board_post_create
 from apps.social.services import guestbook_entry_create
 from apps.social.services import profile_update
 from apps.social.services import rating_set
@@ -293,3 +294,29 @@ def test_owners_see_their_own_review_and_its_comments_when_their_ratings_are_pri
     assert theirs.post(f"/api/social/reviews/{review.pk}/comments/create/", {"body": "?"}).status_code == 404
     assert title_social_get(title=title, viewer=bob).reviews == []
     assert Client().get(f"/api/social/reviews/{review.pk}/comments/").status_code == 404
+
+
+def test_feed_rows_link_the_actor_and_what_they_did(alice, bob, friends):
+    # given: bob rated one title and posted about another on the board
+    rated = TitleFactory(title_ko="평가한 영화")
+    posted_about = TitleFactory(title_ko="글 쓴 영화")
+    rating_set(user=bob, title=rated, stars=4)
+    post = board_post_create(author=bob, heading="같이 봐요", body="좋아요", title_ids=[posted_about.pk])
+
+    # when
+    html = client_for(alice).get(reverse("social:feed")).content.decode()
+
+    # then: each row links bob's page (avatar and name), a rating links its title (name and
+    # poster), a post links the post and shows no poster
+    rows = html.split('<li class="list__item feed-item">')[1:]
+    assert len(rows) == 2
+    home = reverse("social:homepage", args=[bob.nickname])
+    post_row = next(row for row in rows if "글 쓴 영화" in row)
+    rating_row = next(row for row in rows if "평가한 영화" in row)
+    for row in rows:
+        assert row.count(f'href="{home}"') == 2
+    assert rating_row.count(f'href="{reverse("social:title", args=[rated.pk])}"') == 2
+    assert 'class="list__media"' in rating_row
+    assert f'href="{reverse("social:board-detail", args=[post.pk])}"' in post_row
+    assert 'class="list__media"' not in post_row
+    assert reverse("social:title", args=[posted_about.pk]) not in post_row
