@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models import Exists
 from django.db.models import F
 from django.db.models import OuterRef
+from django.db.models import Prefetch
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
@@ -719,15 +720,26 @@ def board_posts_visible(*, viewer: User | None) -> QuerySet[BoardPost]:
     return qs.order_by("-created_at", "-id")
 
 
+# What a row of the board page shows (social/board_list.html) and "hot" ranks by: not the
+# post's body or the author's whole row, and only the titles' names.
+_BOARD_ROW_FIELDS = (
+    "heading", "is_hidden", "like_count", "comment_count", "view_count", "created_at",
+    "author__username", "author__nickname",
+)  # fmt: skip
+_BOARD_ROW_TITLES = Prefetch("titles", queryset=Title.objects.only("title_ko", "title_en", "title_original"))
+
+
 def board_post_list(
-    *, sort: str = "new", title_id: int | None = None, viewer: User | None = None
+    *, sort: str = "new", title_id: int | None = None, viewer: User | None = None, rows_only: bool = False
 ) -> list[BoardPost] | QuerySet[BoardPost]:
     """Newest first, or "hot": engagement over (age in hours + 2)^1.5 among recent posts.
 
     Hot is ranked in Python over a bounded candidate set, so it reads the same on SQLite
-    and PostgreSQL.
+    and PostgreSQL. ``rows_only``: just what the board page's rows show (not the API's posts).
     """
     qs = board_posts_visible(viewer=viewer)
+    if rows_only:
+        qs = qs.only(*_BOARD_ROW_FIELDS).prefetch_related(None).prefetch_related(_BOARD_ROW_TITLES)
     if title_id is not None:
         qs = qs.filter(titles__id=title_id)
     if sort != "hot":

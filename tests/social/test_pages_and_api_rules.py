@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.social.models import BoardPost
 from apps.social.models import GuestbookEntry
 from apps.social.models import Profile
 from apps.social.services import board_post_create
@@ -320,3 +321,41 @@ def test_feed_rows_link_the_actor_and_what_they_did(alice, bob, friends):
     assert f'href="{reverse("social:board-detail", args=[post.pk])}"' in post_row
     assert 'class="list__media"' not in post_row
     assert reverse("social:title", args=[posted_about.pk]) not in post_row
+
+
+@pytest.mark.parametrize("sort", ["new", "hot"])
+def test_board_page_rows_show_author_titles_and_counts_in_fixed_queries(alice, bob, sort):
+    # given: two posts by bob, one about two titles, and one of alice's that a moderator hid
+    first = TitleFactory(title_ko="첫째 영화")
+    second = TitleFactory(title_ko="", title_en="Second Film")
+    body = "본문은 목록에 없어요"
+    board_post_create(author=bob, heading="두 편 추천", body=body, title_ids=[first.pk, second.pk])
+    board_post_create(author=bob, heading="한 편 추천", body="짧은 글", title_ids=[first.pk])
+    hidden = board_post_create(author=alice, heading="숨긴 글", body="x", title_ids=[first.pk])
+    BoardPost.objects.filter(pk=hidden.pk).update(is_hidden=True, like_count=7)
+    path = reverse("social:board") + f"?sort={sort}"
+    client = client_for(alice)
+    client.get(path)
+    with CaptureQueriesContext(connection) as few:
+        client.get(path)
+
+    # when: more posts
+    for n in range(5):
+        board_post_create(author=bob, heading=f"더 {n}", body="y", title_ids=[first.pk, second.pk])
+    with CaptureQueriesContext(connection) as more:
+        html = client.get(path).content.decode()
+
+    # then: the same queries, each row as before, and the hidden post for its author only
+    assert len(more) == len(few)
+    assert "두 편 추천" in html
+    name = '<span class="title-name" dir="auto">{}</span>'
+    names = f"{name.format('첫째 영화')}, {name.format('Second Film')}"
+    assert names in html
+    assert f'<span data-name dir="auto">{bob.nickname}</span>' in html
+    assert "본문은 목록에 없어요" not in html
+    assert "숨긴 글" in html
+    assert "hidden-post" in html
+    assert "숨긴 글" not in client_for(bob).get(path).content.decode()
+    # The API's list is not the page's rows: it still carries each post's body.
+    api = Client().get(reverse("social-api:board-list"), {"sort": sort}).json()
+    assert "본문은 목록에 없어요" in {post["body"] for post in api["results"]}
