@@ -29,6 +29,10 @@ from django.db.models import When
 from django.db.models.functions import Abs
 from django.utils import timezone
 
+from apps.common.compiled import Compiled
+from apps.common.compiled import model_columns
+from apps.common.compiled import query_compile
+from apps.common.compiled import query_run
 from apps.movies.models import Genre
 from apps.movies.models import Title
 from apps.movies.selectors import LIST_COLUMNS
@@ -424,9 +428,8 @@ def homepage_get(
     rel = relationship_between(viewer=viewer, owner=owner)
     sections = visible_sections(owner=owner, profile=profile, rel=rel)
     page = Homepage(owner=owner, profile=profile, rel=rel, sections=sections)
-    entries = guestbook_entries_visible(owner=owner, viewer=viewer)
     if sections["guestbook"]:
-        page.guestbook = list(entries[guestbook_offset : guestbook_offset + GUESTBOOK_PAGE])
+        page.guestbook = _guestbook_page(owner=owner, viewer=viewer, offset=guestbook_offset)
     today = seoul_today()
     row = _homepage_counters(owner_id=owner.pk, viewer_id=viewer.pk if viewer else None, today=today)
     page.friend_count = row["friends"] if sections["friends"] else 0
@@ -444,6 +447,42 @@ def homepage_get(
     if viewer is not None and not rel.is_self and sections["ratings"]:
         page.taste_match = taste_match_percent(a=owner, b=viewer)
     return page
+
+
+def _guestbook_page(*, owner: User, viewer: User | None, offset: int) -> list[GuestbookEntry]:
+    """A page of the guestbook as ``viewer`` may read it, each entry with its author's name.
+
+    The first page (nearly every view) runs a statement compiled once per kind of reader;
+    later pages build theirs (the offset is part of the SQL)."""
+    if offset:
+        entries = guestbook_entries_visible(owner=owner, viewer=viewer)
+        return list(entries[offset : offset + GUESTBOOK_PAGE])
+    reader = "anonymous" if viewer is None else "owner" if viewer.pk == owner.pk else "visitor"
+    ids = {_OWNER: owner.pk, _VIEWER: viewer.pk if viewer is not None else None}
+    return [_guestbook_entry_of(row) for row in query_run(_guestbook_first_page_sql(reader=reader), ids)]
+
+
+_OWNER = -920_000_003
+_GUESTBOOK_COLUMNS = [f.attname for f in GuestbookEntry._meta.concrete_fields]
+
+
+@functools.cache
+def _guestbook_first_page_sql(*, reader: str) -> Compiled:
+    owner = User(pk=_OWNER)
+    viewer = {"anonymous": None, "owner": owner, "visitor": User(pk=_VIEWER)}[reader]
+    # guestbook_entries_visible itself, so the compiled statement cannot drift from its rules.
+    entries = guestbook_entries_visible(owner=owner, viewer=viewer)
+    authors = [f"author__{name}" for name in _PERSON_COLUMNS]
+    rows = entries.values_list(*_GUESTBOOK_COLUMNS, *authors)[:GUESTBOOK_PAGE]
+    return query_compile(rows, _OWNER, *([_VIEWER] if reader == "visitor" else []))
+
+
+def _guestbook_entry_of(row: tuple[Any, ...]) -> GuestbookEntry:
+    split = len(_GUESTBOOK_COLUMNS)
+    entry = GuestbookEntry.from_db(DEFAULT_DB_ALIAS, _GUESTBOOK_COLUMNS, row[:split])
+    author = User.from_db(DEFAULT_DB_ALIAS, _PERSON_COLUMNS, row[split:])
+    GuestbookEntry._meta.get_field("author").set_cached_value(entry, author)  # as select_related does
+    return entry
 
 
 def homepage_section_get(*, owner: User, section: str) -> dict[str, Any]:
@@ -512,11 +551,11 @@ def title_social_get(
     out = TitleSocial()
     ids = {_TITLE: title.pk, _VIEWER: viewer.pk if viewer is not None else None}
     if viewer is None:
-        out.reviews = [_review_of(row) for row in _run(_title_reviews_sql(signed_in=False), ids)]
+        out.reviews = [_review_of(row) for row in query_run(_title_reviews_sql(signed_in=False), ids)]
     else:
         # My own review (the review form's text) rides first in the list's query, and goes back
         # to its place in the list if it ranks there.
-        rows = [_review_of(row) for row in _run(_title_reviews_sql(signed_in=True), ids)]
+        rows = [_review_of(row) for row in query_run(_title_reviews_sql(signed_in=True), ids)]
         if rows and rows[0].user_id == viewer.pk:
             out.my_review, rows = rows[0], rows[1:]
             rows.append(out.my_review)
@@ -528,49 +567,27 @@ def title_social_get(
             mine = Rating.objects.filter(user=viewer, title=title).values_list("half_stars", flat=True)
             half = mine.first()
             out.my_stars = half / 2 if half is not None else None
-        out.in_watchlist = bool(_run(_title_watchlist_sql(), ids))
+        out.in_watchlist = bool(query_run(_title_watchlist_sql(), ids))
         out.diary = [
-            DiaryEntry.from_db(DEFAULT_DB_ALIAS, _DIARY_COLUMNS, row) for row in _run(_title_diary_sql(), ids)
+            DiaryEntry.from_db(DEFAULT_DB_ALIAS, _DIARY_COLUMNS, row)
+            for row in query_run(_title_diary_sql(), ids)
         ]
-    out.board_posts = [_board_post_of(row) for row in _run(_title_board_posts_sql(), ids)]
+    out.board_posts = [_board_post_of(row) for row in query_run(_title_board_posts_sql(), ids)]
     return out
 
 
-# The title page's reads, compiled once. Building and compiling these querysets costs Python
-# several times what PostgreSQL spends running them (the signed-in reviews query: ~5,900 calls
-# to build and compile, ~500 to run and read). Only the title and the viewer change between
-# requests, so each is compiled once per process with stand-in ids and run with the real ids
-# swapped into its parameters; rows become model instances holding the columns the block shows.
+# The title page's reads, compiled once per process (apps/common/compiled.py): only the title
+# and the viewer change between requests.
 _TITLE = -920_000_001
 _VIEWER = -920_000_002
 
 
-def _run(compiled: tuple[str, tuple[Any, ...]], ids: dict[int, int | None]) -> list[tuple[Any, ...]]:
-    sql, params = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ids.get(p, p) if type(p) is int else p for p in params])
-        return cursor.fetchall()
-
-
-def _compile(queryset: QuerySet[Any], *standins: int) -> tuple[str, tuple[Any, ...]]:
-    sql, params = queryset.query.sql_with_params()
-    # Every stand-in must be a parameter (not inlined), or the real id would never reach the SQL.
-    if not all(standin in params for standin in standins):
-        raise RuntimeError(f"a stand-in id is not a parameter of: {sql}")
-    return sql, tuple(params)
-
-
-def _columns(model: Any, names: set[str]) -> list[str]:
-    # In the model's field order, as ``Model.from_db`` reads a partial row.
-    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
-
-
-_REVIEW_COLUMNS = _columns(
+_REVIEW_COLUMNS = model_columns(
     Review,
     {"id", "created_at", "user_id", "title_id", "body", "has_spoilers", "like_count", "comment_count"},
 )
-_BOARD_POST_COLUMNS = _columns(BoardPost, {"id", "created_at", "author_id", "heading"})
-_PERSON_COLUMNS = _columns(User, {"id", "username", "nickname"})
+_BOARD_POST_COLUMNS = model_columns(BoardPost, {"id", "created_at", "author_id", "heading"})
+_PERSON_COLUMNS = model_columns(User, {"id", "username", "nickname"})
 _DIARY_COLUMNS = [f.attname for f in DiaryEntry._meta.concrete_fields]
 
 
@@ -580,7 +597,7 @@ def _title_reviews_sql(*, signed_in: bool) -> tuple[str, tuple[Any, ...]]:
     order = ("-like_count", "-created_at")
     if not signed_in:
         reviews = reviews_visible(viewer=None).filter(title_id=_TITLE).order_by(*order)
-        return _compile(reviews.values_list(*_REVIEW_COLUMNS, *people)[:TITLE_REVIEWS_SHOWN], _TITLE)
+        return query_compile(reviews.values_list(*_REVIEW_COLUMNS, *people)[:TITLE_REVIEWS_SHOWN], _TITLE)
     viewer = User(pk=_VIEWER)
     reviews = (
         reviews_visible(viewer=viewer)
@@ -590,7 +607,7 @@ def _title_reviews_sql(*, signed_in: bool) -> tuple[str, tuple[Any, ...]]:
         .order_by(Case(When(user_id=_VIEWER, then=Value(0)), default=Value(1)), *order)
     )
     rows = reviews.values_list(*_REVIEW_COLUMNS, *people, "liked")[: TITLE_REVIEWS_SHOWN + 1]
-    return _compile(rows, _TITLE, _VIEWER)
+    return query_compile(rows, _TITLE, _VIEWER)
 
 
 def _review_of(row: tuple[Any, ...]) -> Review:
@@ -607,7 +624,7 @@ def _review_of(row: tuple[Any, ...]) -> Review:
 def _title_board_posts_sql() -> tuple[str, tuple[Any, ...]]:
     posts = BoardPost.objects.filter(titles=_TITLE, is_hidden=False).order_by("-created_at")
     authors = [f"author__{name}" for name in _PERSON_COLUMNS]
-    return _compile(posts.values_list(*_BOARD_POST_COLUMNS, *authors)[:5], _TITLE)
+    return query_compile(posts.values_list(*_BOARD_POST_COLUMNS, *authors)[:5], _TITLE)
 
 
 def _board_post_of(row: tuple[Any, ...]) -> BoardPost:
@@ -621,13 +638,13 @@ def _board_post_of(row: tuple[Any, ...]) -> BoardPost:
 @functools.cache
 def _title_watchlist_sql() -> tuple[str, tuple[Any, ...]]:
     entry = WatchlistItem.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list("id")[:1]
-    return _compile(entry, _TITLE, _VIEWER)
+    return query_compile(entry, _TITLE, _VIEWER)
 
 
 @functools.cache
 def _title_diary_sql() -> tuple[str, tuple[Any, ...]]:
     entries = DiaryEntry.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list(*_DIARY_COLUMNS)
-    return _compile(entries[:10], _TITLE, _VIEWER)
+    return query_compile(entries[:10], _TITLE, _VIEWER)
 
 
 # -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from apps.social.models import BoardPost
 from apps.social.models import GuestbookEntry
 from apps.social.models import Profile
+from apps.social.selectors import GUESTBOOK_PAGE
 from apps.social.services import board_post_create
 from apps.social.services import guestbook_entry_create
 from apps.social.services import profile_update
@@ -359,3 +360,46 @@ def test_board_page_rows_show_author_titles_and_counts_in_fixed_queries(alice, b
     # The API's list is not the page's rows: it still carries each post's body.
     api = Client().get(reverse("social-api:board-list"), {"sort": sort}).json()
     assert "본문은 목록에 없어요" in {post["body"] for post in api["results"]}
+
+
+def test_guestbook_pages_show_each_reader_what_they_may_read_on_every_owners_page(alice, bob, carol):
+    # given: on alice's and on carol's page, bob's secret entry, carol's secret entry on alice's,
+    # and enough public ones for a second page (the first page's statement is compiled once per
+    # kind of reader and process, then run for any owner and viewer)
+    # (rows made directly: the service limits how fast one person writes)
+    for n in range(GUESTBOOK_PAGE + 2):
+        GuestbookEntry.objects.create(owner=alice, author=carol, body=f"public {n}")
+    GuestbookEntry.objects.create(owner=alice, author=bob, body="BOB-SECRET-FOR-ALICE", is_secret=True)
+    GuestbookEntry.objects.create(owner=alice, author=carol, body="CAROL-SECRET-FOR-ALICE", is_secret=True)
+    GuestbookEntry.objects.create(owner=carol, author=bob, body="BOB-SECRET-FOR-CAROL", is_secret=True)
+    # The oldest public entry is on the second page (newest first).
+    assert GuestbookEntry.objects.filter(owner=alice).order_by("created_at", "id").first().body == "public 0"
+
+    def pages(client: Client, owner) -> tuple[str, str]:
+        first = client.get(_home(owner)).content.decode()
+        second = client.get(_home(owner) + f"?gb={GUESTBOOK_PAGE}").content.decode()
+        return first, second
+
+    # when / then: anonymous reads no secret anywhere
+    first, second = pages(Client(), alice)
+    assert "SECRET" not in first + second
+    assert "public 0" in second
+    # bob, a visitor, reads his own secret on each page it is on, never carol's
+    first, second = pages(client_for(bob), alice)
+    assert "BOB-SECRET-FOR-ALICE" in first + second
+    assert "CAROL-SECRET-FOR-ALICE" not in first + second
+    assert "BOB-SECRET-FOR-CAROL" in "".join(pages(client_for(bob), carol))
+    # alice, the owner, reads every entry of her page and none of carol's
+    first, second = pages(client_for(alice), alice)
+    assert "BOB-SECRET-FOR-ALICE" in first
+    assert "CAROL-SECRET-FOR-ALICE" in first
+    assert "public 0" in second
+    assert "BOB-SECRET-FOR-CAROL" not in "".join(pages(client_for(alice), carol))
+    # carol, the owner of hers, reads bob's secret there; on alice's, only her own
+    assert "BOB-SECRET-FOR-CAROL" in "".join(pages(client_for(carol), carol))
+    first, second = pages(client_for(carol), alice)
+    assert "CAROL-SECRET-FOR-ALICE" in first + second
+    assert "BOB-SECRET-FOR-ALICE" not in first + second
+    # each entry names its author and links their page
+    assert f'href="{_home(carol)}"' in first
+    assert f'<span data-name dir="auto">{carol.nickname}</span>' in first
