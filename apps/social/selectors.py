@@ -46,6 +46,7 @@ from apps.social.models import FriendRequestStatus
 from apps.social.models import Friendship
 from apps.social.models import GuestbookEntry
 from apps.social.models import Notification
+from apps.social.models import Profile
 from apps.social.models import Rating
 from apps.social.models import Recommendation
 from apps.social.models import RecommendationStatus
@@ -68,7 +69,6 @@ from apps.social.visitors import visitor_store
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from apps.social.models import Profile
 
 # A recommendation "hits" when the friend rates it at least this many half stars (3.5 stars).
 HIT_HALF_STARS = 7
@@ -86,9 +86,36 @@ def user_get_by_nickname(*, nickname: str) -> User | None:
     from apps.social.services.accounts import nickname_normalise
 
     _, key = nickname_normalise(nickname)
-    user = User.objects.filter(profile__nickname_key=key, is_active=True).select_related("profile").first()
-    if user is None:  # accounts created outside the nickname service
-        user = User.objects.filter(nickname=nickname, is_active=True).select_related("profile").first()
+    rows = query_run(_user_by_nickname_key_sql(), {_NICKNAME_KEY: key})
+    if rows:
+        return _user_with_profile_of(rows[0])
+    # Accounts created outside the nickname service.
+    return User.objects.filter(nickname=nickname, is_active=True).select_related("profile").first()
+
+
+# Every page of /@nickname reads its owner first: compiled once (apps/common/compiled.py),
+# a stand-in key in place of the nickname's. The whole user and profile rows, as
+# select_related("profile") read them.
+_NICKNAME_KEY = "\x00nickname-key-stand-in"
+_USER_COLUMNS = [f.attname for f in User._meta.concrete_fields]
+_PROFILE_COLUMNS = [f.attname for f in Profile._meta.concrete_fields]
+
+
+@functools.cache
+def _user_by_nickname_key_sql() -> Compiled:
+    users = User.objects.filter(profile__nickname_key=_NICKNAME_KEY, is_active=True).order_by("pk")
+    profile = [f"profile__{name}" for name in _PROFILE_COLUMNS]
+    return query_compile(users.values_list(*_USER_COLUMNS, *profile)[:1], _NICKNAME_KEY)
+
+
+def _user_with_profile_of(row: tuple[Any, ...]) -> User:
+    split = len(_USER_COLUMNS)
+    user = User.from_db(DEFAULT_DB_ALIAS, _USER_COLUMNS, row[:split])
+    profile = Profile.from_db(DEFAULT_DB_ALIAS, _PROFILE_COLUMNS, row[split:])
+    # Both ends of the one-to-one, as select_related("profile") sets them.
+    link = Profile._meta.get_field("user")
+    link.remote_field.set_cached_value(user, profile)
+    link.set_cached_value(profile, user)
     return user
 
 
