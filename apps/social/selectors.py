@@ -619,7 +619,7 @@ _DIARY_COLUMNS = [f.attname for f in DiaryEntry._meta.concrete_fields]
 
 
 @functools.cache
-def _title_reviews_sql(*, signed_in: bool) -> tuple[str, tuple[Any, ...]]:
+def _title_reviews_sql(*, signed_in: bool) -> Compiled:
     people = [f"user__{name}" for name in _PERSON_COLUMNS]
     order = ("-like_count", "-created_at")
     if not signed_in:
@@ -648,7 +648,7 @@ def _review_of(row: tuple[Any, ...]) -> Review:
 
 
 @functools.cache
-def _title_board_posts_sql() -> tuple[str, tuple[Any, ...]]:
+def _title_board_posts_sql() -> Compiled:
     posts = BoardPost.objects.filter(titles=_TITLE, is_hidden=False).order_by("-created_at")
     authors = [f"author__{name}" for name in _PERSON_COLUMNS]
     return query_compile(posts.values_list(*_BOARD_POST_COLUMNS, *authors)[:5], _TITLE)
@@ -663,13 +663,13 @@ def _board_post_of(row: tuple[Any, ...]) -> BoardPost:
 
 
 @functools.cache
-def _title_watchlist_sql() -> tuple[str, tuple[Any, ...]]:
+def _title_watchlist_sql() -> Compiled:
     entry = WatchlistItem.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list("id")[:1]
     return query_compile(entry, _TITLE, _VIEWER)
 
 
 @functools.cache
-def _title_diary_sql() -> tuple[str, tuple[Any, ...]]:
+def _title_diary_sql() -> Compiled:
     entries = DiaryEntry.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list(*_DIARY_COLUMNS)
     return query_compile(entries[:10], _TITLE, _VIEWER)
 
