@@ -41,6 +41,18 @@ def clean_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language. A request through the test client
+    runs LocaleMiddleware in this thread and leaves its language active afterwards (an
+    English page made a later test's Korean explanation come out in English)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_catalog_vocabulary():
     """The catalog caches genres/providers, recs the trending ranking and titles' leading people,
     per process; each test starts without them."""

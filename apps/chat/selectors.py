@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
 
+from django.db.models import OuterRef
 from django.db.models import Prefetch
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.db.models import Subquery
 from django.utils import timezone
 
 from apps.chat.events import MessagePayload
@@ -255,29 +257,35 @@ def room_list_public(*, limit: int = 100) -> QuerySet[Room]:
     return Room.objects.filter(visibility=RoomVisibility.PUBLIC).select_related("title")[:limit]
 
 
+# What the room list shows of a room (chat/room_list.html and RoomListApi): not the topic,
+# owner or settings, and not the title's row (the list never shows it).
+_ROOM_LIST_COLUMNS = (
+    "kind", "title_id", "name", "visibility", "scheduled_at", "last_seq", "last_activity_at",
+)  # fmt: skip
+
+
 def room_list_for_user(*, user: User | AnonymousUser, limit: int = 100) -> list[dict[str, Any]]:
-    """Rooms the user can see (public plus invited), newest activity first, with unread counts."""
-    rooms = Room.objects.select_related("title")
+    """Rooms the user can see (public plus invited), newest activity first, with unread counts.
+
+    One query: the user's read position comes along as a subquery per listed room.
+    """
+    rooms = Room.objects.only(*_ROOM_LIST_COLUMNS)
     if user.is_authenticated:
         # A subquery, not a join: joining memberships needed DISTINCT over every public room.
         member_of = Membership.objects.filter(user=user).values("room_id")
-        rooms = rooms.filter(Q(visibility=RoomVisibility.PUBLIC) | Q(pk__in=member_of))
+        rooms = rooms.filter(Q(visibility=RoomVisibility.PUBLIC) | Q(pk__in=member_of)).annotate(
+            last_read_seq=Subquery(
+                ReadState.objects.filter(user=user, room_id=OuterRef("pk")).values("last_read_seq")[:1]
+            )
+        )
     else:
         rooms = rooms.filter(visibility=RoomVisibility.PUBLIC)
-    rooms_list = list(rooms.order_by("-last_activity_at", "id")[:limit])
-    read: dict[int, int] = {}
-    if user.is_authenticated:
-        read = dict(
-            ReadState.objects.filter(user=user, room__in=rooms_list).values_list("room_id", "last_read_seq")
-        )
-    return [
-        {
-            "room": room,
-            # Only rooms the user has opened count unread: a new title room is not "99 unread".
-            "unread": max(0, room.last_seq - read[room.pk]) if room.pk in read else 0,
-        }
-        for room in rooms_list
-    ]
+    rows = []
+    for room in rooms.order_by("-last_activity_at", "id")[:limit]:
+        read = getattr(room, "last_read_seq", None)
+        # Only rooms the user has opened count unread: a new title room is not "99 unread".
+        rows.append({"room": room, "unread": max(0, room.last_seq - read) if read is not None else 0})
+    return rows
 
 
 def unread_count(*, room_id: int, user: User) -> int:

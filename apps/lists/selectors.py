@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db import connection
 from django.db.models import Count
 from django.db.models import Exists
@@ -16,6 +17,10 @@ from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
 
+from apps.common.compiled import Compiled
+from apps.common.compiled import model_columns
+from apps.common.compiled import query_compile
+from apps.common.compiled import query_run
 from apps.lists.models import ListActivity
 from apps.lists.models import ListCollaborator
 from apps.lists.models import ListEntry
@@ -173,6 +178,38 @@ def lists_of_owner_visible(*, owner: User, viewer: User | AnonymousUser | None) 
         mine = UserList.objects.filter(owner_id=owner.pk)
         return _with_counts(mine).order_by("-updated_at", "-id")
     return _with_counts(lists_visible(viewer=viewer).filter(owner_id=owner.pk)).order_by("-updated_at", "-id")
+
+
+def lists_of_owner_box(*, owner: User, viewer: User | AnonymousUser | None, limit: int) -> list[UserList]:
+    """The first ``limit`` of ``lists_of_owner_visible``, each with its ``entry_count`` (the
+    mini-homepage's lists box; the rows hold what a list row shows, not the owner's)."""
+    viewer = _viewer(viewer)
+    reader = "anonymous" if viewer is None else "owner" if viewer.pk == owner.pk else "visitor"
+    ids = {_OWNER: owner.pk, _VIEWER: viewer.pk if viewer is not None else None}
+    lists = []
+    for row in query_run(_owner_box_sql(reader=reader, limit=limit), ids):
+        user_list = UserList.from_db(DEFAULT_DB_ALIAS, _BOX_COLUMNS, row[:-1])
+        user_list.__dict__["entry_count"] = row[-1]  # the annotation
+        lists.append(user_list)
+    return lists
+
+
+# Every view of a mini-homepage reads the box: compiled once per kind of reader and process
+# (apps/common/compiled.py) from lists_of_owner_visible itself, so it keeps its rules; building
+# and compiling it was ~0.9 ms of a ~1.2 ms read.
+_OWNER = -940_000_001
+_VIEWER = -940_000_002
+_BOX_COLUMNS = model_columns(
+    UserList, {"id", "owner_id", "name", "description", "visibility", "like_count", "updated_at"}
+)
+
+
+@functools.cache
+def _owner_box_sql(*, reader: str, limit: int) -> Compiled:
+    owner = User(pk=_OWNER)
+    viewer = {"anonymous": None, "owner": owner, "visitor": User(pk=_VIEWER)}[reader]
+    rows = lists_of_owner_visible(owner=owner, viewer=viewer).values_list(*_BOX_COLUMNS, "entry_count")
+    return query_compile(rows[:limit], _OWNER, *([_VIEWER] if reader == "visitor" else []))
 
 
 def lists_popular(*, viewer: User | AnonymousUser | None) -> QuerySet[UserList]:

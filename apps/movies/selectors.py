@@ -39,8 +39,8 @@ from django.db.models.signals import pre_init
 from django.utils import timezone
 
 from apps.common.compiled import Compiled
-from apps.common.compiled import statement_compile
-from apps.common.compiled import statement_run
+from apps.common.compiled import query_compile
+from apps.common.compiled import query_run
 from apps.movies.models import OFFER_TYPE_BITS
 from apps.movies.models import Availability
 from apps.movies.models import Credit
@@ -363,13 +363,29 @@ def title_get_for_page(*, title_id: int) -> Title:
     """The title for its page, with ``catalog_stamp``: a digest of the versions of every row its
     catalog sections show (see ``apps.movies.title_sections``), or None on a database without
     row versions. One query; raises Title.DoesNotExist."""
-    postgres = connection.vendor == "postgresql"
+    rows = query_run(_title_for_page_sql(connection.vendor), {_TITLE: title_id})
+    if not rows:
+        raise Title.DoesNotExist(f"No title {title_id}.")
+    title = Title.from_db(connection.alias, _TITLE_ATTNAMES, rows[0][:-1])
+    title.__dict__["catalog_stamp"] = rows[0][-1]  # the annotation
+    return title
+
+
+# The page's first read, compiled once per process with a stand-in id (apps/common/compiled.py):
+# building the annotated queryset was most of the read's time.
+_TITLE = -950_000_001
+_TITLE_ATTNAMES = [f.attname for f in Title._meta.concrete_fields]
+
+
+@functools.cache
+def _title_for_page_sql(vendor: str) -> Compiled:
     stamp = (
         RawSQL(_catalog_stamp_sql(), (), output_field=CharField())  # noqa: S611 - no user input
-        if postgres
+        if vendor == "postgresql"
         else Value(None, output_field=CharField())
     )
-    return Title.objects.annotate(catalog_stamp=stamp).get(pk=title_id)
+    title = Title.objects.annotate(catalog_stamp=stamp).filter(pk=_TITLE)
+    return query_compile(title.values_list(*_TITLE_ATTNAMES, "catalog_stamp"), _TITLE)
 
 
 @functools.cache
@@ -555,7 +571,7 @@ def _entries(offers: Any, *, limit: int) -> list[ComingSoonEntry]:
 def my_services_slugs(*, user: Any, session: Any) -> list[str]:
     """The provider slugs a visitor subscribes to: the user's list, or the session's."""
     if user is not None and user.is_authenticated:
-        return [slug for (slug,) in statement_run(_my_services_sql(), {_SUBSCRIBER: user.pk})]
+        return [slug for (slug,) in query_run(_my_services_sql(), {_SUBSCRIBER: user.pk})]
     known = catalog_vocabulary().provider_by_slug
     return [slug for slug in session.get(SESSION_MY_SERVICES_KEY, []) if slug in known]
 
@@ -568,4 +584,4 @@ _SUBSCRIBER = -930_000_001
 @functools.cache
 def _my_services_sql() -> Compiled:
     services = Provider.objects.filter(subscribers=_SUBSCRIBER).order_by("display_priority", "name")
-    return statement_compile(services.values_list("slug"), _SUBSCRIBER)
+    return query_compile(services.values_list("slug"), _SUBSCRIBER)

@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from apps.common.compiled import Compiled
-from apps.common.compiled import statement_compile
-from apps.common.compiled import statement_run
+from apps.common.compiled import query_compile
+from apps.common.compiled import query_run
 from apps.movies.models import Title
 from apps.movies.selectors import MAX_PAGE
 from apps.movies.selectors import PREDICTED_SORT
@@ -54,7 +54,7 @@ def rated_stars_for_user(*, user_id: int) -> dict[int, float]:
 
 
 def _rated_stars(user_id: int) -> dict[int, float]:
-    return {t: h / 2 for t, h in statement_run(_rated_stars_sql(), {_RATER: user_id})}
+    return {t: h / 2 for t, h in query_run(_rated_stars_sql(), {_RATER: user_id})}
 
 
 # Read on every page that shows 예상 별점 (the signed-in front page, a title): compiled once
@@ -65,7 +65,7 @@ _RATER = -930_000_002
 @functools.cache
 def _rated_stars_sql() -> Compiled:
     ratings = Rating.objects.filter(user_id=_RATER).values_list("title_id", "half_stars")
-    return statement_compile(ratings, _RATER)
+    return query_compile(ratings, _RATER)
 
 
 def predicted_ratings_for_user(

@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models import Exists
 from django.db.models import F
 from django.db.models import OuterRef
+from django.db.models import Prefetch
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
@@ -29,8 +30,9 @@ from django.db.models.functions import Abs
 from django.utils import timezone
 
 from apps.common.compiled import Compiled
-from apps.common.compiled import statement_compile
-from apps.common.compiled import statement_run
+from apps.common.compiled import model_columns
+from apps.common.compiled import query_compile
+from apps.common.compiled import query_run
 from apps.movies.models import Genre
 from apps.movies.models import Title
 from apps.movies.selectors import LIST_COLUMNS
@@ -44,6 +46,7 @@ from apps.social.models import FriendRequestStatus
 from apps.social.models import Friendship
 from apps.social.models import GuestbookEntry
 from apps.social.models import Notification
+from apps.social.models import Profile
 from apps.social.models import Rating
 from apps.social.models import Recommendation
 from apps.social.models import RecommendationStatus
@@ -66,7 +69,6 @@ from apps.social.visitors import visitor_store
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from apps.social.models import Profile
 
 # A recommendation "hits" when the friend rates it at least this many half stars (3.5 stars).
 HIT_HALF_STARS = 7
@@ -84,9 +86,36 @@ def user_get_by_nickname(*, nickname: str) -> User | None:
     from apps.social.services.accounts import nickname_normalise
 
     _, key = nickname_normalise(nickname)
-    user = User.objects.filter(profile__nickname_key=key, is_active=True).select_related("profile").first()
-    if user is None:  # accounts created outside the nickname service
-        user = User.objects.filter(nickname=nickname, is_active=True).select_related("profile").first()
+    rows = query_run(_user_by_nickname_key_sql(), {_NICKNAME_KEY: key})
+    if rows:
+        return _user_with_profile_of(rows[0])
+    # Accounts created outside the nickname service.
+    return User.objects.filter(nickname=nickname, is_active=True).select_related("profile").first()
+
+
+# Every page of /@nickname reads its owner first: compiled once (apps/common/compiled.py),
+# a stand-in key in place of the nickname's. The whole user and profile rows, as
+# select_related("profile") read them.
+_NICKNAME_KEY = "\x00nickname-key-stand-in"
+_USER_COLUMNS = [f.attname for f in User._meta.concrete_fields]
+_PROFILE_COLUMNS = [f.attname for f in Profile._meta.concrete_fields]
+
+
+@functools.cache
+def _user_by_nickname_key_sql() -> Compiled:
+    users = User.objects.filter(profile__nickname_key=_NICKNAME_KEY, is_active=True).order_by("pk")
+    profile = [f"profile__{name}" for name in _PROFILE_COLUMNS]
+    return query_compile(users.values_list(*_USER_COLUMNS, *profile)[:1], _NICKNAME_KEY)
+
+
+def _user_with_profile_of(row: tuple[Any, ...]) -> User:
+    split = len(_USER_COLUMNS)
+    user = User.from_db(DEFAULT_DB_ALIAS, _USER_COLUMNS, row[:split])
+    profile = Profile.from_db(DEFAULT_DB_ALIAS, _PROFILE_COLUMNS, row[split:])
+    # Both ends of the one-to-one, as select_related("profile") sets them.
+    link = Profile._meta.get_field("user")
+    link.remote_field.set_cached_value(user, profile)
+    link.set_cached_value(profile, user)
     return user
 
 
@@ -426,9 +455,8 @@ def homepage_get(
     rel = relationship_between(viewer=viewer, owner=owner)
     sections = visible_sections(owner=owner, profile=profile, rel=rel)
     page = Homepage(owner=owner, profile=profile, rel=rel, sections=sections)
-    entries = guestbook_entries_visible(owner=owner, viewer=viewer)
     if sections["guestbook"]:
-        page.guestbook = list(entries[guestbook_offset : guestbook_offset + GUESTBOOK_PAGE])
+        page.guestbook = _guestbook_page(owner=owner, viewer=viewer, offset=guestbook_offset)
     today = seoul_today()
     row = _homepage_counters(owner_id=owner.pk, viewer_id=viewer.pk if viewer else None, today=today)
     page.friend_count = row["friends"] if sections["friends"] else 0
@@ -446,6 +474,42 @@ def homepage_get(
     if viewer is not None and not rel.is_self and sections["ratings"]:
         page.taste_match = taste_match_percent(a=owner, b=viewer)
     return page
+
+
+def _guestbook_page(*, owner: User, viewer: User | None, offset: int) -> list[GuestbookEntry]:
+    """A page of the guestbook as ``viewer`` may read it, each entry with its author's name.
+
+    The first page (nearly every view) runs a statement compiled once per kind of reader;
+    later pages build theirs (the offset is part of the SQL)."""
+    if offset:
+        entries = guestbook_entries_visible(owner=owner, viewer=viewer)
+        return list(entries[offset : offset + GUESTBOOK_PAGE])
+    reader = "anonymous" if viewer is None else "owner" if viewer.pk == owner.pk else "visitor"
+    ids = {_OWNER: owner.pk, _VIEWER: viewer.pk if viewer is not None else None}
+    return [_guestbook_entry_of(row) for row in query_run(_guestbook_first_page_sql(reader=reader), ids)]
+
+
+_OWNER = -920_000_003
+_GUESTBOOK_COLUMNS = [f.attname for f in GuestbookEntry._meta.concrete_fields]
+
+
+@functools.cache
+def _guestbook_first_page_sql(*, reader: str) -> Compiled:
+    owner = User(pk=_OWNER)
+    viewer = {"anonymous": None, "owner": owner, "visitor": User(pk=_VIEWER)}[reader]
+    # guestbook_entries_visible itself, so the compiled statement cannot drift from its rules.
+    entries = guestbook_entries_visible(owner=owner, viewer=viewer)
+    authors = [f"author__{name}" for name in _PERSON_COLUMNS]
+    rows = entries.values_list(*_GUESTBOOK_COLUMNS, *authors)[:GUESTBOOK_PAGE]
+    return query_compile(rows, _OWNER, *([_VIEWER] if reader == "visitor" else []))
+
+
+def _guestbook_entry_of(row: tuple[Any, ...]) -> GuestbookEntry:
+    split = len(_GUESTBOOK_COLUMNS)
+    entry = GuestbookEntry.from_db(DEFAULT_DB_ALIAS, _GUESTBOOK_COLUMNS, row[:split])
+    author = User.from_db(DEFAULT_DB_ALIAS, _PERSON_COLUMNS, row[split:])
+    GuestbookEntry._meta.get_field("author").set_cached_value(entry, author)  # as select_related does
+    return entry
 
 
 def homepage_section_get(*, owner: User, section: str) -> dict[str, Any]:
@@ -514,11 +578,11 @@ def title_social_get(
     out = TitleSocial()
     ids = {_TITLE: title.pk, _VIEWER: viewer.pk if viewer is not None else None}
     if viewer is None:
-        out.reviews = [_review_of(row) for row in statement_run(_title_reviews_sql(signed_in=False), ids)]
+        out.reviews = [_review_of(row) for row in query_run(_title_reviews_sql(signed_in=False), ids)]
     else:
         # My own review (the review form's text) rides first in the list's query, and goes back
         # to its place in the list if it ranks there.
-        rows = [_review_of(row) for row in statement_run(_title_reviews_sql(signed_in=True), ids)]
+        rows = [_review_of(row) for row in query_run(_title_reviews_sql(signed_in=True), ids)]
         if rows and rows[0].user_id == viewer.pk:
             out.my_review, rows = rows[0], rows[1:]
             rows.append(out.my_review)
@@ -530,36 +594,27 @@ def title_social_get(
             mine = Rating.objects.filter(user=viewer, title=title).values_list("half_stars", flat=True)
             half = mine.first()
             out.my_stars = half / 2 if half is not None else None
-        out.in_watchlist = bool(statement_run(_title_watchlist_sql(), ids))
+        out.in_watchlist = bool(query_run(_title_watchlist_sql(), ids))
         out.diary = [
             DiaryEntry.from_db(DEFAULT_DB_ALIAS, _DIARY_COLUMNS, row)
-            for row in statement_run(_title_diary_sql(), ids)
+            for row in query_run(_title_diary_sql(), ids)
         ]
-    out.board_posts = [_board_post_of(row) for row in statement_run(_title_board_posts_sql(), ids)]
+    out.board_posts = [_board_post_of(row) for row in query_run(_title_board_posts_sql(), ids)]
     return out
 
 
-# The title page's reads, compiled once. Building and compiling these querysets costs Python
-# several times what PostgreSQL spends running them (the signed-in reviews query: ~5,900 calls
-# to build and compile, ~500 to run and read). Only the title and the viewer change between
-# requests, so each is compiled once per process with stand-in ids and run with the real ids
-# swapped into its parameters (apps.common.compiled); rows become model instances holding the
-# columns the block shows.
+# The title page's reads, compiled once per process (apps/common/compiled.py): only the title
+# and the viewer change between requests.
 _TITLE = -920_000_001
 _VIEWER = -920_000_002
 
 
-def _columns(model: Any, names: set[str]) -> list[str]:
-    # In the model's field order, as ``Model.from_db`` reads a partial row.
-    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
-
-
-_REVIEW_COLUMNS = _columns(
+_REVIEW_COLUMNS = model_columns(
     Review,
     {"id", "created_at", "user_id", "title_id", "body", "has_spoilers", "like_count", "comment_count"},
 )
-_BOARD_POST_COLUMNS = _columns(BoardPost, {"id", "created_at", "author_id", "heading"})
-_PERSON_COLUMNS = _columns(User, {"id", "username", "nickname"})
+_BOARD_POST_COLUMNS = model_columns(BoardPost, {"id", "created_at", "author_id", "heading"})
+_PERSON_COLUMNS = model_columns(User, {"id", "username", "nickname"})
 _DIARY_COLUMNS = [f.attname for f in DiaryEntry._meta.concrete_fields]
 
 
@@ -569,7 +624,7 @@ def _title_reviews_sql(*, signed_in: bool) -> Compiled:
     order = ("-like_count", "-created_at")
     if not signed_in:
         reviews = reviews_visible(viewer=None).filter(title_id=_TITLE).order_by(*order)
-        return statement_compile(reviews.values_list(*_REVIEW_COLUMNS, *people)[:TITLE_REVIEWS_SHOWN], _TITLE)
+        return query_compile(reviews.values_list(*_REVIEW_COLUMNS, *people)[:TITLE_REVIEWS_SHOWN], _TITLE)
     viewer = User(pk=_VIEWER)
     reviews = (
         reviews_visible(viewer=viewer)
@@ -579,7 +634,7 @@ def _title_reviews_sql(*, signed_in: bool) -> Compiled:
         .order_by(Case(When(user_id=_VIEWER, then=Value(0)), default=Value(1)), *order)
     )
     rows = reviews.values_list(*_REVIEW_COLUMNS, *people, "liked")[: TITLE_REVIEWS_SHOWN + 1]
-    return statement_compile(rows, _TITLE, _VIEWER)
+    return query_compile(rows, _TITLE, _VIEWER)
 
 
 def _review_of(row: tuple[Any, ...]) -> Review:
@@ -596,7 +651,7 @@ def _review_of(row: tuple[Any, ...]) -> Review:
 def _title_board_posts_sql() -> Compiled:
     posts = BoardPost.objects.filter(titles=_TITLE, is_hidden=False).order_by("-created_at")
     authors = [f"author__{name}" for name in _PERSON_COLUMNS]
-    return statement_compile(posts.values_list(*_BOARD_POST_COLUMNS, *authors)[:5], _TITLE)
+    return query_compile(posts.values_list(*_BOARD_POST_COLUMNS, *authors)[:5], _TITLE)
 
 
 def _board_post_of(row: tuple[Any, ...]) -> BoardPost:
@@ -610,13 +665,13 @@ def _board_post_of(row: tuple[Any, ...]) -> BoardPost:
 @functools.cache
 def _title_watchlist_sql() -> Compiled:
     entry = WatchlistItem.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list("id")[:1]
-    return statement_compile(entry, _TITLE, _VIEWER)
+    return query_compile(entry, _TITLE, _VIEWER)
 
 
 @functools.cache
 def _title_diary_sql() -> Compiled:
     entries = DiaryEntry.objects.filter(user_id=_VIEWER, title_id=_TITLE).values_list(*_DIARY_COLUMNS)
-    return statement_compile(entries[:10], _TITLE, _VIEWER)
+    return query_compile(entries[:10], _TITLE, _VIEWER)
 
 
 # -----------------------------------------------------------------------------
@@ -709,15 +764,26 @@ def board_posts_visible(*, viewer: User | None) -> QuerySet[BoardPost]:
     return qs.order_by("-created_at", "-id")
 
 
+# What a row of the board page shows (social/board_list.html) and "hot" ranks by: not the
+# post's body or the author's whole row, and only the titles' names.
+_BOARD_ROW_FIELDS = (
+    "heading", "is_hidden", "like_count", "comment_count", "view_count", "created_at",
+    "author__username", "author__nickname",
+)  # fmt: skip
+_BOARD_ROW_TITLES = Prefetch("titles", queryset=Title.objects.only("title_ko", "title_en", "title_original"))
+
+
 def board_post_list(
-    *, sort: str = "new", title_id: int | None = None, viewer: User | None = None
+    *, sort: str = "new", title_id: int | None = None, viewer: User | None = None, rows_only: bool = False
 ) -> list[BoardPost] | QuerySet[BoardPost]:
     """Newest first, or "hot": engagement over (age in hours + 2)^1.5 among recent posts.
 
     Hot is ranked in Python over a bounded candidate set, so it reads the same on SQLite
-    and PostgreSQL.
+    and PostgreSQL. ``rows_only``: just what the board page's rows show (not the API's posts).
     """
     qs = board_posts_visible(viewer=viewer)
+    if rows_only:
+        qs = qs.only(*_BOARD_ROW_FIELDS).prefetch_related(None).prefetch_related(_BOARD_ROW_TITLES)
     if title_id is not None:
         qs = qs.filter(titles__id=title_id)
     if sort != "hot":

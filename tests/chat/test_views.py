@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from apps.chat.models import Membership
+from apps.chat.selectors import room_list_for_user
 from apps.chat.services import message_create
 from apps.chat.services import read_state_mark
 from apps.chat.services import room_create
@@ -119,3 +120,63 @@ def test_room_create_form_redirects_to_the_room(alice):
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
     assert client.get(reverse("chat:room_list")).status_code == 200
+
+
+def test_room_list_page_counts_unread_only_in_rooms_i_opened_in_one_query(
+    room, alice, bob, django_assert_num_queries
+):
+    # given: a room alice read up to 1 of 3, and one she never opened
+    message_create(room_id=room.pk, author=bob, body="1")
+    read_state_mark(room_id=room.pk, user=alice, seq=1)
+    message_create(room_id=room.pk, author=bob, body="2")
+    message_create(room_id=room.pk, author=bob, body="3")
+    unopened = room_create(owner=bob, name="새 방")
+    message_create(room_id=unopened.pk, author=bob, body="안녕")
+
+    # when
+    with django_assert_num_queries(1):
+        rows = {row["room"].pk: row["unread"] for row in room_list_for_user(user=alice)}
+
+    # then: the read position comes with the rooms; an unopened room is not "unread"
+    assert rows[room.pk] == 2
+    assert rows[unopened.pk] == 0
+
+
+def test_room_list_create_form_is_blank_for_everyone_after_an_invalid_post(alice, bob):
+    # given: alice's room form refused (no name), shown again with her errors and input
+    client = Client()
+    client.force_login(alice)
+    refused = client.post(reverse("chat:room_create"), {"name": "", "topic": "앨리스의 주제"})
+    assert refused.status_code == 400
+    assert "data-open-on-load" in refused.text
+    assert 'class="form-errors"' in refused.text
+    assert "앨리스의 주제" in refused.text
+
+    # when: the list is drawn next, for her and for bob (the blank form is drawn once per process)
+    other = Client()
+    other.force_login(bob)
+    pages = [client.get(reverse("chat:room_list")).text, other.get(reverse("chat:room_list")).text]
+
+    # then: a blank form, with each person's own CSRF token in the page
+    for html in pages:
+        assert 'name="name"' in html
+        assert 'name="scheduled_at"' in html
+        assert "data-open-on-load" not in html
+        assert 'class="form-errors"' not in html
+        assert "앨리스의 주제" not in html
+        assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_room_list_create_form_follows_the_language(alice):
+    client = Client()
+    client.force_login(alice)
+    korean = client.get(reverse("chat:room_list"), HTTP_ACCEPT_LANGUAGE="ko").text
+    english = client.get(reverse("chat:room_list"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "채팅방 이름" in korean
+    assert "Room name" in english
+    assert "Room name" not in korean
+
+
+def test_room_list_anonymous_has_no_create_form():
+    html = Client().get(reverse("chat:room_list")).text
+    assert 'name="scheduled_at"' not in html

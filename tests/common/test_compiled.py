@@ -1,15 +1,15 @@
-"""Statements compiled once from querysets, run with the real ids (apps.common.compiled)."""
+"""apps/common/compiled.py: a read compiled once, run with real ids, gives what the queryset gives."""
 
 from __future__ import annotations
 
 import pytest
 
-from apps.common.compiled import statement_compile
-from apps.common.compiled import statement_run
+from apps.common.compiled import query_compile
+from apps.common.compiled import query_run
 from apps.movies.models import Provider
 from apps.movies.selectors import my_services_slugs
 from apps.recs.predictions import rated_stars_for_user
-from apps.social.models import Rating
+from apps.social.models import GuestbookEntry
 from tests.factories import ProviderFactory
 from tests.factories import RatingFactory
 from tests.factories import TitleFactory
@@ -17,28 +17,31 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-_STANDIN = -930_999_001
+_OWNER = -990_000_001
+_COLUMNS = ("id", "owner_id", "author_id", "body", "is_secret", "created_at")
 
 
-def test_a_compiled_statement_reads_each_persons_own_rows():
-    # given: one statement compiled with a stand-in, two people with ratings
-    first, second = UserFactory(), UserFactory()
-    RatingFactory(user=first, half_stars=7)
-    RatingFactory(user=second, half_stars=3)
-    compiled = statement_compile(
-        Rating.objects.filter(user_id=_STANDIN).values_list("user_id", "half_stars"), _STANDIN
-    )
+def test_a_compiled_read_run_for_each_owner_returns_what_its_queryset_returns():
+    # given: two owners' guestbooks
+    alice, bob, carol = UserFactory(), UserFactory(), UserFactory()
+    GuestbookEntry.objects.create(owner=alice, author=carol, body="for alice")
+    GuestbookEntry.objects.create(owner=bob, author=carol, body="for bob", is_secret=True)
+    compiled = query_compile(GuestbookEntry.objects.filter(owner_id=_OWNER).values_list(*_COLUMNS), _OWNER)
 
-    # when / then: each run binds its own id
-    assert statement_run(compiled, {_STANDIN: first.pk}) == [(first.pk, 7)]
-    assert statement_run(compiled, {_STANDIN: second.pk}) == [(second.pk, 3)]
-    assert statement_run(compiled, {_STANDIN: -1}) == []
+    for owner in (alice, bob, UserFactory()):
+        # when
+        rows = query_run(compiled, {_OWNER: owner.pk})
+        # then: the same rows and values (datetimes converted as the backend's queryset does)
+        assert rows == list(GuestbookEntry.objects.filter(owner_id=owner.pk).values_list(*_COLUMNS))
+    assert rows == []
 
 
-def test_a_stand_in_the_orm_did_not_make_a_parameter_is_refused():
-    # An unsaved object's pk is not a parameter: the real id could never be bound.
+def test_a_stand_in_that_is_not_a_parameter_is_refused():
+    # A slice is inlined into the SQL: an id there would never be swapped.
     with pytest.raises(RuntimeError, match="stand-in"):
-        statement_compile(Rating.objects.filter(user_id=1).values_list("id"), _STANDIN)
+        query_compile(GuestbookEntry.objects.all()[: _OWNER * -1], _OWNER)
+    with pytest.raises(RuntimeError, match="stand-in"):
+        query_compile(GuestbookEntry.objects.filter(owner_id=1), _OWNER)
 
 
 def test_my_services_and_ratings_read_in_one_query_each_in_display_order(django_assert_num_queries):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from apps.lists import selectors
 from apps.lists import services
 from apps.social.models import Block
+from tests.factories import TitleFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,11 @@ def _seen(viewer, three) -> set[str]:
 
 
 def _listed(viewer, owner) -> set[str]:
-    return {lst.visibility for lst in selectors.lists_of_owner_visible(owner=owner, viewer=viewer)}
+    listed = {lst.visibility for lst in selectors.lists_of_owner_visible(owner=owner, viewer=viewer)}
+    # The mini-homepage's box (a statement compiled once per kind of reader) agrees.
+    boxed = {lst.visibility for lst in selectors.lists_of_owner_box(owner=owner, viewer=viewer, limit=10)}
+    assert boxed == listed
+    return listed
 
 
 def test_visibility_for_owner_friend_stranger_and_anonymous(three, owner, friend, stranger):
@@ -126,3 +131,37 @@ def test_lists_of_owner_is_one_query(three, owner, friend, django_assert_num_que
     with django_assert_num_queries(1):
         rows = list(selectors.lists_of_owner_visible(owner=owner, viewer=friend))
     assert all(row.entry_count == 0 for row in rows)
+
+
+def test_homepage_box_is_the_owners_visible_lists_newest_first_with_counts_in_one_query(
+    three, owner, friend, stranger, django_assert_num_queries
+):
+    # given: two titles on the private list, a collaborator on it, another owner's list, and
+    # a stranger who blocked the owner
+    for title in (TitleFactory(), TitleFactory()):
+        services.list_entry_add(user=owner, list_id=three["private"].pk, title_id=title.pk)
+    services.list_create(owner=friend, name="friend's own", visibility="public")
+    Block.objects.create(blocker=stranger, blocked=owner)
+    expected = {
+        owner: ["private list", "friends list", "public list"],  # the private one changed last
+        friend: ["friends list", "public list"],
+        stranger: [],
+        AnonymousUser(): ["public list"],
+    }
+    for viewer, names in expected.items():
+        # when
+        with django_assert_num_queries(1):
+            box = selectors.lists_of_owner_box(owner=owner, viewer=viewer, limit=6)
+        # then
+        assert [lst.name for lst in box] == names
+        assert {lst.name: lst.entry_count for lst in box}.get("private list", 2) == 2
+        assert all(lst.entry_count == 0 for lst in box if lst.name != "private list")
+    assert [lst.name for lst in selectors.lists_of_owner_box(owner=owner, viewer=owner, limit=2)] == [
+        "private list",
+        "friends list",
+    ]
+    # A collaborator on the private list sees it in the box too, as in the listing.
+    services.list_collaborator_invite(user=owner, list_id=three["private"].pk, invitee=friend)
+    assert "private list" in {
+        lst.name for lst in selectors.lists_of_owner_box(owner=owner, viewer=friend, limit=6)
+    }

@@ -8,8 +8,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.social.models import BoardPost
 from apps.social.models import GuestbookEntry
 from apps.social.models import Profile
+from apps.social.selectors import GUESTBOOK_PAGE
+from apps.social.services import board_post_create
 from apps.social.services import guestbook_entry_create
 from apps.social.services import profile_update
 from apps.social.services import rating_set
@@ -293,3 +296,110 @@ def test_owners_see_their_own_review_and_its_comments_when_their_ratings_are_pri
     assert theirs.post(f"/api/social/reviews/{review.pk}/comments/create/", {"body": "?"}).status_code == 404
     assert title_social_get(title=title, viewer=bob).reviews == []
     assert Client().get(f"/api/social/reviews/{review.pk}/comments/").status_code == 404
+
+
+def test_feed_rows_link_the_actor_and_what_they_did(alice, bob, friends):
+    # given: bob rated one title and posted about another on the board
+    rated = TitleFactory(title_ko="평가한 영화")
+    posted_about = TitleFactory(title_ko="글 쓴 영화")
+    rating_set(user=bob, title=rated, stars=4)
+    post = board_post_create(author=bob, heading="같이 봐요", body="좋아요", title_ids=[posted_about.pk])
+
+    # when
+    html = client_for(alice).get(reverse("social:feed")).content.decode()
+
+    # then: each row links bob's page (avatar and name), a rating links its title (name and
+    # poster), a post links the post and shows no poster
+    rows = html.split('<li class="list__item feed-item">')[1:]
+    assert len(rows) == 2
+    home = reverse("social:homepage", args=[bob.nickname])
+    post_row = next(row for row in rows if "글 쓴 영화" in row)
+    rating_row = next(row for row in rows if "평가한 영화" in row)
+    for row in rows:
+        assert row.count(f'href="{home}"') == 2
+    assert rating_row.count(f'href="{reverse("social:title", args=[rated.pk])}"') == 2
+    assert 'class="list__media"' in rating_row
+    assert f'href="{reverse("social:board-detail", args=[post.pk])}"' in post_row
+    assert 'class="list__media"' not in post_row
+    assert reverse("social:title", args=[posted_about.pk]) not in post_row
+
+
+@pytest.mark.parametrize("sort", ["new", "hot"])
+def test_board_page_rows_show_author_titles_and_counts_in_fixed_queries(alice, bob, sort):
+    # given: two posts by bob, one about two titles, and one of alice's that a moderator hid
+    first = TitleFactory(title_ko="첫째 영화")
+    second = TitleFactory(title_ko="", title_en="Second Film")
+    body = "본문은 목록에 없어요"
+    board_post_create(author=bob, heading="두 편 추천", body=body, title_ids=[first.pk, second.pk])
+    board_post_create(author=bob, heading="한 편 추천", body="짧은 글", title_ids=[first.pk])
+    hidden = board_post_create(author=alice, heading="숨긴 글", body="x", title_ids=[first.pk])
+    BoardPost.objects.filter(pk=hidden.pk).update(is_hidden=True, like_count=7)
+    path = reverse("social:board") + f"?sort={sort}"
+    client = client_for(alice)
+    client.get(path)
+    with CaptureQueriesContext(connection) as few:
+        client.get(path)
+
+    # when: more posts
+    for n in range(5):
+        board_post_create(author=bob, heading=f"더 {n}", body="y", title_ids=[first.pk, second.pk])
+    with CaptureQueriesContext(connection) as more:
+        html = client.get(path).content.decode()
+
+    # then: the same queries, each row as before, and the hidden post for its author only
+    assert len(more) == len(few)
+    assert "두 편 추천" in html
+    name = '<span class="title-name" dir="auto">{}</span>'
+    names = f"{name.format('첫째 영화')}, {name.format('Second Film')}"
+    assert names in html
+    assert f'<span data-name dir="auto">{bob.nickname}</span>' in html
+    assert "본문은 목록에 없어요" not in html
+    assert "숨긴 글" in html
+    assert "hidden-post" in html
+    assert "숨긴 글" not in client_for(bob).get(path).content.decode()
+    # The API's list is not the page's rows: it still carries each post's body.
+    api = Client().get(reverse("social-api:board-list"), {"sort": sort}).json()
+    assert "본문은 목록에 없어요" in {post["body"] for post in api["results"]}
+
+
+def test_guestbook_pages_show_each_reader_what_they_may_read_on_every_owners_page(alice, bob, carol):
+    # given: on alice's and on carol's page, bob's secret entry, carol's secret entry on alice's,
+    # and enough public ones for a second page (the first page's statement is compiled once per
+    # kind of reader and process, then run for any owner and viewer)
+    # (rows made directly: the service limits how fast one person writes)
+    for n in range(GUESTBOOK_PAGE + 2):
+        GuestbookEntry.objects.create(owner=alice, author=carol, body=f"public {n}")
+    GuestbookEntry.objects.create(owner=alice, author=bob, body="BOB-SECRET-FOR-ALICE", is_secret=True)
+    GuestbookEntry.objects.create(owner=alice, author=carol, body="CAROL-SECRET-FOR-ALICE", is_secret=True)
+    GuestbookEntry.objects.create(owner=carol, author=bob, body="BOB-SECRET-FOR-CAROL", is_secret=True)
+    # The oldest public entry is on the second page (newest first).
+    assert GuestbookEntry.objects.filter(owner=alice).order_by("created_at", "id").first().body == "public 0"
+
+    def pages(client: Client, owner) -> tuple[str, str]:
+        first = client.get(_home(owner)).content.decode()
+        second = client.get(_home(owner) + f"?gb={GUESTBOOK_PAGE}").content.decode()
+        return first, second
+
+    # when / then: anonymous reads no secret anywhere
+    first, second = pages(Client(), alice)
+    assert "SECRET" not in first + second
+    assert "public 0" in second
+    # bob, a visitor, reads his own secret on each page it is on, never carol's
+    first, second = pages(client_for(bob), alice)
+    assert "BOB-SECRET-FOR-ALICE" in first + second
+    assert "CAROL-SECRET-FOR-ALICE" not in first + second
+    assert "BOB-SECRET-FOR-CAROL" in "".join(pages(client_for(bob), carol))
+    # alice, the owner, reads every entry of her page and none of carol's
+    first, second = pages(client_for(alice), alice)
+    assert "BOB-SECRET-FOR-ALICE" in first
+    assert "CAROL-SECRET-FOR-ALICE" in first
+    assert "public 0" in second
+    assert "BOB-SECRET-FOR-CAROL" not in "".join(pages(client_for(alice), carol))
+    # carol, the owner of hers, reads bob's secret there; on alice's, only her own
+    assert "BOB-SECRET-FOR-CAROL" in "".join(pages(client_for(carol), carol))
+    first, second = pages(client_for(carol), alice)
+    assert "CAROL-SECRET-FOR-ALICE" in first + second
+    assert "BOB-SECRET-FOR-ALICE" not in first + second
+    # each entry names its author and links their page
+    assert f'href="{_home(carol)}"' in first
+    assert f'<span data-name dir="auto">{carol.nickname}</span>' in first

@@ -18,7 +18,7 @@ SEARCH_LISTS = 5
 @register.inclusion_tag("lists/_homepage_lists.html", takes_context=True)
 def homepage_lists(context: dict[str, Any], owner: Any) -> dict[str, Any]:
     viewer = context["request"].user
-    lists = list(selectors.lists_of_owner_visible(owner=owner, viewer=viewer)[:HOMEPAGE_LISTS])
+    lists = selectors.lists_of_owner_box(owner=owner, viewer=viewer, limit=HOMEPAGE_LISTS)
     return {"lists": lists, "is_self": viewer.is_authenticated and viewer.pk == owner.pk}
 
 

@@ -20,8 +20,8 @@ from django.db.models import IntegerField
 from django.db.models import Value
 
 from apps.common.compiled import Compiled
-from apps.common.compiled import statement_compile
-from apps.common.compiled import statement_run
+from apps.common.compiled import query_compile
+from apps.common.compiled import query_run
 from apps.recs import buffer
 from apps.recs.buffer import Pick
 from apps.recs.ml.rating import RatingModel
@@ -98,7 +98,7 @@ def _artifact_load() -> tuple[RecModel, RatingModel | None] | None:
 def _artifact_lookup() -> tuple[RecModel, RatingModel | None] | None:
     """The newest loadable artifact, active one first. One written in another format or that
     fails to parse is refused with its reason logged, and the previous version serves."""
-    for artifact_id, trained_at, as_of, format_version in statement_run(_artifact_candidates_sql(), {}):
+    for artifact_id, trained_at, as_of, format_version in query_run(_artifact_candidates_sql(), {}):
         cache_key = f"{artifact_id}:{trained_at.isoformat()}"
         if _loaded["key"] == cache_key:
             return _loaded["model"], _loaded["rating"]  # type: ignore[return-value]
@@ -135,7 +135,7 @@ def _artifact_candidates_sql() -> Compiled:
     # Asked on every page that predicts or recommends: compiled once (apps.common.compiled),
     # 0.35 ms of ORM Python down to ~0.1 ms.
     candidates = ModelArtifact.objects.order_by("-is_active", "-as_of")
-    return statement_compile(candidates.values_list("id", "trained_at", "as_of", "format_version")[:5])
+    return query_compile(candidates.values_list("id", "trained_at", "as_of", "format_version")[:5])
 
 
 def model_active_load() -> RecModel | None:

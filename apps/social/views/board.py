@@ -34,7 +34,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
     title_id = request.GET.get("title")
     title = Title.objects.filter(pk=int(title_id)).first() if title_id and title_id.isdigit() else None
     posts = selectors.board_post_list(
-        sort=sort, title_id=title.pk if title else None, viewer=request_viewer(request)
+        sort=sort, title_id=title.pk if title else None, viewer=request_viewer(request), rows_only=True
     )
     paginator = Paginator(posts, BOARD_PAGE)
     return render(
