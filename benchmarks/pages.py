@@ -213,7 +213,10 @@ def measure(
         ([edge + path for _, path in pages[persona]], {} if persona == ANON else cookie) for persona in pages
     ]
     load_run([], clients=CLIENTS, duration=2, cohorts=cohorts)  # warm workers, pools, caches
+    cpu_before = time.process_time()
     runs = [load_run([], clients=CLIENTS, duration=load_seconds / 2, cohorts=cohorts) for _ in range(2)]
+    # The load generator shares the servers' two cores: say how much of them it took.
+    client_cores = (time.process_time() - cpu_before) / sum(run.seconds for run in runs)
     mixed = LoadResult(
         latencies_ms=[ms for run in runs for ms in run.latencies_ms],
         seconds=sum(run.seconds for run in runs),
@@ -225,7 +228,8 @@ def measure(
     )
     log(
         f"mix via nginx, {CLIENTS} clients: {mixed.rps:.0f} pages/s, p50 {mixed.percentile(50):.1f} ms, "
-        f"p99 {mixed.percentile(99):.1f} ms, {mixed.errors} errors"
+        f"p99 {mixed.percentile(99):.1f} ms, {mixed.errors} errors "
+        f"(the load generator itself used {client_cores:.2f} of the cores)"
     )
     # Anonymous pages may come from the edge's five-second page cache; signed-in ones never do.
     # Each half of the clients, on its own:
