@@ -253,7 +253,16 @@ def test_a_missing_poster_file_shows_the_generated_placeholder(browser, asgi_ser
     page.goto(f"{asgi_server}/")
     image = page.locator(f'.card img[data-fallback$="/posters/{title.pk}.svg"]').first
     expect(image).to_have_attribute("src", re.compile(rf"/posters/{title.pk}\.svg$"))
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The poster is lazy and may sit below the fold: bring it into view, as a reader scrolling
+    # would, and wait for the placeholder to finish loading (checking at once raced the load).
+    image.scroll_into_view_if_needed()
+    loaded = image.evaluate(
+        """img => img.complete ? img.naturalWidth > 0 : new Promise((resolve) => {
+             img.addEventListener("load", () => resolve(img.naturalWidth > 0), {once: true});
+             img.addEventListener("error", () => resolve(false), {once: true});
+           })"""
+    )
+    assert loaded
     context.close()
 
 
