@@ -109,6 +109,24 @@ def served(env: dict[str, str]):
         log.close()
 
 
+def _images_loaded(tab) -> None:
+    """Every image of the page loaded, lazy ones too. A full-page shot shows the whole page at
+    once, but lazy posters past the browser's load distance only load as a reader scrolls: the
+    title page's similar titles came out blank."""
+    tab.evaluate(
+        """() => Promise.race([
+             Promise.all([...document.images].map((img) => {
+               img.loading = "eager";
+               return img.complete ? null : new Promise((done) => {
+                 img.addEventListener("load", done, {once: true});
+                 img.addEventListener("error", done, {once: true});
+               });
+             })),
+             new Promise((done) => setTimeout(done, 5000)),
+           ])"""
+    )
+
+
 def shoot(
     base: str, world, cookies: dict[str, dict[str, str]], labels: set[str], schemes: tuple[str, ...]
 ) -> int:
@@ -146,6 +164,7 @@ def shoot(
                     tab.goto(base + page.url(world), wait_until="load")
                     if page.ready:
                         tab.locator(page.ready).first.wait_for(timeout=15_000)
+                    _images_loaded(tab)
                     suffix = "" if scheme == "dark" else f"-{scheme}"
                     path = OUT / f"{page.slug}-{persona}-{width}-{lang}{suffix}.png"
                     tab.screenshot(path=str(path), full_page=True)
