@@ -10,8 +10,6 @@ so a URL, once known, stays right.
 
 from __future__ import annotations
 
-import threading
-
 from django.conf import settings
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -19,8 +17,9 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # Threads may race to fill the same name: they store the same URL, and one dict
+        # assignment is atomic, so no lock is needed.
         self._urls: dict[str, str] = {}
-        self._urls_lock = threading.Lock()
 
     def url(self, name: str | None, force: bool = False) -> str:
         if force or settings.DEBUG or name is None:
@@ -29,7 +28,5 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         if found is None:
             # Only names in the manifest get here (an unknown one raises): the cache is bounded
             # by the number of static files.
-            found = super().url(name)
-            with self._urls_lock:
-                self._urls[name] = found
+            found = self._urls[name] = super().url(name)
         return found

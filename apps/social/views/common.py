@@ -33,8 +33,9 @@ def back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(fallback)
 
 
-def home_url(user: User) -> str:
-    return reverse("social:homepage", kwargs={"nickname": user.nickname or user.username})
+def home_url(user: User, view: str = "social:homepage") -> str:
+    """``user``'s mini-homepage (or another of its URLs, e.g. its visit beacon)."""
+    return reverse(view, kwargs={"nickname": user.nickname or user.username})
 
 
 def service_post(fallback: Callable[..., str]) -> Callable[..., Any]:

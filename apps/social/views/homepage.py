@@ -14,7 +14,6 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -61,7 +60,6 @@ def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
     # Bounded: an offset past any guestbook is an empty page, never a bigint overflow.
     offset = query_int(request, "gb", maximum=MAX_QUERY_INT)
     page = selectors.homepage_get(owner=owner, viewer=viewer, guestbook_offset=offset, visits_pending=pending)
-    home_nick = owner.nickname or owner.username
     return render(
         request,
         "social/homepage.html",
@@ -75,7 +73,7 @@ def homepage(request: HttpRequest, nickname: str) -> HttpResponse:
             else None,
             "gb_prev": max(0, offset - selectors.GUESTBOOK_PAGE) if offset else None,
             # Only anonymous pages carry the visit beacon: a signed-in visit was counted above.
-            "visit_url": "" if viewer else reverse("social:homepage-visit", args=[home_nick]),
+            "visit_url": "" if viewer else home_url(owner, "social:homepage-visit"),
         },
     )
 
